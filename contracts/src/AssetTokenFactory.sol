@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Create2} from "@openzeppelin/contracts/utils/Create2.sol";
+import {AssetToken} from "./AssetToken.sol";
+import {IAssetTokenFactory} from "./IAssetTokenFactory.sol";
+
+/// @title AssetTokenFactory: one {AssetToken} per asset symbol at a CREATE2-deterministic address.
+/// @notice The salt is keccak256(symbol) and the init code is AssetToken's creation code with
+///         ("Lockstep " + symbol, symbol) as constructor arguments, so {predictAddress} is the same
+///         for a symbol no matter who triggers the first deployment (platform-docs "Auto-deploy on
+///         first mint"). {mint} deploys the token in the same transaction on first use.
+///         The factory is also the role registry of its tokens: MINTER_ROLE may mint,
+///         BURNER_ROLE may burn its own token balance (the order book), PAUSER_ROLE pauses minting
+///         per token (reconciliation breaks).
+contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
+    bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
+    bytes32 public constant BURNER_ROLE = keccak256("BURNER_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    /// @notice Longest accepted symbol, in bytes.
+    uint256 public constant MAX_SYMBOL_LENGTH = 16;
+
+    mapping(bytes32 symbolHash => address token) private _tokenBySymbol;
+    mapping(address token => bool deployed) private _isToken;
+    address[] private _tokens;
+
+    /// @notice Emitted when the token for `symbol` is deployed at `token` (CREATE2).
+    event TokenDeployed(address indexed token, string symbol);
+
+    /// @notice `symbol` is empty, longer than MAX_SYMBOL_LENGTH, or has a byte outside A-Z, 0-9, '.', '-'.
+    error AssetTokenFactoryInvalidSymbol(string symbol);
+    /// @notice No token has been deployed for `symbol`.
+    error AssetTokenFactoryUnknownSymbol(string symbol);
+
+    /// @param admin receives DEFAULT_ADMIN_ROLE and grants the other roles.
+    constructor(address admin) {
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @notice The address the token for `symbol` has, or will have once deployed.
+    function predictAddress(string calldata symbol) public view returns (address) {
+        return Create2.computeAddress(keccak256(bytes(symbol)), keccak256(_initCode(symbol)));
+    }
+
+    /// @notice The deployed token for `symbol`, or the zero address if none is deployed yet.
+    function tokenOf(string calldata symbol) external view returns (address) {
+        return _tokenBySymbol[keccak256(bytes(symbol))];
+    }
+
+    /// @inheritdoc IAssetTokenFactory
+    function isToken(address token) external view returns (bool) {
+        return _isToken[token];
+    }
+
+    /// @notice Number of tokens deployed so far.
+    function tokenCount() external view returns (uint256) {
+        return _tokens.length;
+    }
+
+    /// @notice The `index`-th deployed token, in deployment order.
+    function tokenAt(uint256 index) external view returns (address) {
+        return _tokens[index];
+    }
+
+    /// @notice Deploys the token for `symbol` if it is missing; idempotent. Caller needs MINTER_ROLE.
+    /// @return token the token's address (equal to {predictAddress}).
+    function ensureDeployed(string calldata symbol) external onlyRole(MINTER_ROLE) returns (address token) {
+        return _ensureDeployed(symbol);
+    }
+
+    /// @notice Mints `quantity` base units (1e-6 share) of `symbol` to `to`, deploying the token
+    ///         first if needed. Caller needs MINTER_ROLE; reverts while the token's minting is paused.
+    function mint(string calldata symbol, address to, uint256 quantity)
+        external
+        onlyRole(MINTER_ROLE)
+        returns (address token)
+    {
+        token = _ensureDeployed(symbol);
+        AssetToken(token).mint(to, quantity);
+    }
+
+    /// @notice Pauses (or resumes) minting of `symbol`'s token. Caller needs PAUSER_ROLE.
+    function setMintPaused(string calldata symbol, bool paused) external onlyRole(PAUSER_ROLE) {
+        address token = _tokenBySymbol[keccak256(bytes(symbol))];
+        if (token == address(0)) revert AssetTokenFactoryUnknownSymbol(symbol);
+        AssetToken(token).setMintPaused(paused);
+    }
+
+    /// @inheritdoc IAssetTokenFactory
+    function hasRole(bytes32 role, address account)
+        public
+        view
+        override(AccessControl, IAssetTokenFactory)
+        returns (bool)
+    {
+        return super.hasRole(role, account);
+    }
+
+    function _ensureDeployed(string calldata symbol) private returns (address token) {
+        bytes32 salt = keccak256(bytes(symbol));
+        token = _tokenBySymbol[salt];
+        if (token != address(0)) return token;
+        _checkSymbol(symbol);
+        token = Create2.deploy(0, salt, _initCode(symbol));
+        _tokenBySymbol[salt] = token;
+        _isToken[token] = true;
+        _tokens.push(token);
+        emit TokenDeployed(token, symbol);
+    }
+
+    function _initCode(string calldata symbol) private pure returns (bytes memory) {
+        return abi.encodePacked(
+            type(AssetToken).creationCode, abi.encode(string.concat("Lockstep ", symbol), symbol)
+        );
+    }
+
+    function _checkSymbol(string calldata symbol) private pure {
+        bytes calldata b = bytes(symbol);
+        if (b.length == 0 || b.length > MAX_SYMBOL_LENGTH) revert AssetTokenFactoryInvalidSymbol(symbol);
+        for (uint256 i = 0; i < b.length; ++i) {
+            bytes1 c = b[i];
+            bool ok = (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "." || c == "-";
+            if (!ok) revert AssetTokenFactoryInvalidSymbol(symbol);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {AssetTokenFactory} from "../../src/AssetTokenFactory.sol";
+import {AssetToken} from "../../src/AssetToken.sol";
+import {OrderBook} from "../../src/OrderBook.sol";
+import {TestStablecoin} from "../../src/TestStablecoin.sol";
+import {IAssetTokenFactory} from "../../src/IAssetTokenFactory.sol";
+import {TestBase} from "./Vm.sol";
+
+/// @notice The contract set wired as the sandbox wires it: admin, keeper (minter, keeper role), order
+///         book (burner), a funded USDC payout pool.
+abstract contract Deployment is TestBase {
+    address internal constant ADMIN = address(0xAD);
+    address internal constant KEEPER = address(0xBEEF);
+    address internal constant HOLDER = address(0x1111);
+    address internal constant DEST = address(0x2222);
+    uint64 internal constant RECOVERY_WINDOW = 1 days;
+    uint256 internal constant POOL = 1_000_000e6;
+
+    AssetTokenFactory internal factory;
+    OrderBook internal book;
+    TestStablecoin internal usdc;
+    AssetToken internal aapl;
+
+    function _deploy() internal {
+        factory = new AssetTokenFactory(ADMIN);
+        book = new OrderBook(ADMIN, IAssetTokenFactory(address(factory)), RECOVERY_WINDOW);
+        usdc = new TestStablecoin("USD Coin", "USDC", ADMIN);
+        vm.startPrank(ADMIN);
+        factory.grantRole(factory.MINTER_ROLE(), KEEPER);
+        factory.grantRole(factory.PAUSER_ROLE(), KEEPER);
+        factory.grantRole(factory.BURNER_ROLE(), address(book));
+        book.grantRole(book.KEEPER_ROLE(), KEEPER);
+        book.setPayoutCurrency(address(usdc), true);
+        usdc.mint(address(book), POOL);
+        vm.stopPrank();
+        vm.prank(KEEPER);
+        aapl = AssetToken(factory.mint("AAPL", HOLDER, 10e6));
+    }
+
+    function _redeem(address holder, uint256 quantity, uint256 minNotional) internal returns (uint256 id) {
+        vm.startPrank(holder);
+        aapl.approve(address(book), quantity);
+        id = book.createRedeem(address(aapl), quantity, address(usdc), minNotional, DEST);
+        vm.stopPrank();
+    }
+}
