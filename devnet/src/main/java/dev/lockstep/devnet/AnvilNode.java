@@ -1,0 +1,132 @@
+package dev.lockstep.devnet;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One anvil process (the local Ethereum node from the pinned npm package
+ * {@code @foundry-rs/anvil-linux-amd64}), listening on a random free port that anvil chooses
+ * itself ({@code --port 0}) and reports on stdout.
+ *
+ * <p>Closing the node kills the process. Not thread-safe for concurrent close.
+ */
+public final class AnvilNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AnvilNode.class);
+  private static final Pattern LISTENING = Pattern.compile("Listening on ([0-9.]+):(\\d+)");
+  private static final String BINARY = "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
+
+  private final Process process;
+  private final long chainId;
+  private final String host;
+  private final int port;
+
+  private AnvilNode(Process process, long chainId, String host, int port) {
+    this.process = process;
+    this.chainId = chainId;
+    this.host = host;
+    this.port = port;
+  }
+
+  /**
+   * Starts anvil with {@code chainId} and blocks until it listens.
+   *
+   * @param chainId EIP-155 chain id the node reports
+   * @param blockTime seconds between blocks, or empty to mine one block per transaction (automine)
+   * @throws DevnetException if the binary is missing or the node does not come up within 30 s
+   */
+  public static AnvilNode start(long chainId, Optional<Duration> blockTime) {
+    Path binary = locateBinary();
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", "0", "--host", "127.0.0.1"));
+    cmd.addAll(List.of("--chain-id", Long.toString(chainId), "--accounts", "10"));
+    blockTime.ifPresent(t -> cmd.addAll(List.of("--block-time", Long.toString(t.toSeconds()))));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      CompletableFuture<int[]> ready = new CompletableFuture<>();
+      String[] hostOut = new String[1];
+      Thread reader =
+          Thread.ofVirtual()
+              .name("anvil-" + chainId)
+              .start(
+                  () -> {
+                    try (BufferedReader r =
+                        new BufferedReader(
+                            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                      String line;
+                      while ((line = r.readLine()) != null) {
+                        Matcher m = LISTENING.matcher(line);
+                        if (m.find() && !ready.isDone()) {
+                          hostOut[0] = m.group(1);
+                          ready.complete(new int[] {Integer.parseInt(m.group(2))});
+                        }
+                      }
+                    } catch (IOException e) {
+                      ready.completeExceptionally(e);
+                    }
+                    ready.completeExceptionally(new DevnetException("anvil exited before listening"));
+                  });
+      int port = ready.get(30, TimeUnit.SECONDS)[0];
+      log.info("anvil chainId={} listening on {}:{} (pid {})", chainId, hostOut[0], port, p.pid());
+      return new AnvilNode(p, chainId, hostOut[0], port);
+    } catch (Exception e) {
+      throw new DevnetException("could not start anvil from " + binary + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Finds the anvil binary: {@code LOCKSTEP_ANVIL}, else {@code node_modules} in the working directory or a parent. */
+  static Path locateBinary() {
+    String override = System.getenv("LOCKSTEP_ANVIL");
+    if (override != null && !override.isBlank()) {
+      return Path.of(override);
+    }
+    return ProjectRoot.find().map(r -> r.resolve(BINARY)).filter(Files::isExecutable)
+        .orElseThrow(() -> new DevnetException(
+            "anvil not found: run the build (it installs the pinned npm toolchain) or set LOCKSTEP_ANVIL"));
+  }
+
+  /** HTTP JSON-RPC URL, for example {@code http://127.0.0.1:41234}. */
+  public String rpcUrl() {
+    return "http://" + host + ":" + port;
+  }
+
+  /** WebSocket JSON-RPC URL on the same port. */
+  public String wsUrl() {
+    return "ws://" + host + ":" + port;
+  }
+
+  /** The chain id the node reports. */
+  public long chainId() {
+    return chainId;
+  }
+
+  /** Whether the process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.lockstep.devnet;
+
+import dev.lockstep.contracts.generated.AssetTokenFactory;
+import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.contracts.generated.TestStablecoin;
+import java.math.BigInteger;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.TransactionManager;
+import org.web3j.tx.gas.ContractGasProvider;
+import org.web3j.tx.gas.StaticEIP1559GasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+
+/**
+ * Deploys and wires Lockstep's contracts on a local chain the way the sandbox runs them: USDC
+ * test stablecoin, AssetTokenFactory, OrderBook (recovery window as given), the keeper granted
+ * MINTER_ROLE and PAUSER_ROLE on the factory and KEEPER_ROLE on the book, the book granted
+ * BURNER_ROLE, USDC accepted as payout currency, the payout pool funded, and the session open.
+ */
+public final class ContractDeployer {
+  private static final Logger log = LoggerFactory.getLogger(ContractDeployer.class);
+
+  /** USDC minted into the order book's payout pool: 10,000,000 USDC in base units. */
+  public static final BigInteger POOL_USDC = BigInteger.valueOf(10_000_000L).multiply(BigInteger.TEN.pow(6));
+
+  private ContractDeployer() {}
+
+  /**
+   * Deploys on the chain behind {@code rpcUrl} with {@link DevAccounts#admin()}.
+   *
+   * @param recoveryWindow delay after which an owner may cancel its own open order
+   * @throws DevnetException if a deployment transaction fails
+   */
+  public static ChainDeployment deploy(String rpcUrl, long chainId, Duration recoveryWindow) {
+    Web3j web3j = Web3j.build(new HttpService(rpcUrl));
+    try {
+      Credentials admin = DevAccounts.admin();
+      TransactionManager tm = transactionManager(web3j, admin, chainId);
+      ContractGasProvider gas = devnetGas(chainId);
+      long startBlock = web3j.ethBlockNumber().send().getBlockNumber().longValueExact() + 1;
+
+      TestStablecoin usdc = TestStablecoin.deploy(web3j, tm, gas, "USD Coin", "USDC", admin.getAddress()).send();
+      AssetTokenFactory factory = AssetTokenFactory.deploy(web3j, tm, gas, admin.getAddress()).send();
+      OrderBook book =
+          OrderBook.deploy(web3j, tm, gas, admin.getAddress(), factory.getContractAddress(),
+                  BigInteger.valueOf(recoveryWindow.toSeconds()))
+              .send();
+
+      String keeper = DevAccounts.keeper().getAddress();
+      check(factory.grantRole(factory.MINTER_ROLE().send(), keeper).send());
+      check(factory.grantRole(factory.PAUSER_ROLE().send(), keeper).send());
+      check(factory.grantRole(factory.BURNER_ROLE().send(), book.getContractAddress()).send());
+      check(book.grantRole(book.KEEPER_ROLE().send(), keeper).send());
+      check(book.setPayoutCurrency(usdc.getContractAddress(), true).send());
+      check(usdc.mint(book.getContractAddress(), POOL_USDC).send());
+
+      OrderBook asKeeper =
+          OrderBook.load(book.getContractAddress(), web3j,
+              transactionManager(web3j, DevAccounts.keeper(), chainId), gas);
+      check(asKeeper.setSessionOpen(true).send());
+
+      ChainDeployment d =
+          new ChainDeployment(chainId, rpcUrl, usdc.getContractAddress(), factory.getContractAddress(),
+              book.getContractAddress(), startBlock);
+      log.info("deployed on chainId={}: {}", chainId, d);
+      return d;
+    } catch (DevnetException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new DevnetException("deployment on chain " + chainId + " failed: " + e.getMessage(), e);
+    } finally {
+      web3j.shutdown();
+    }
+  }
+
+  /** A raw-transaction manager that polls receipts every 100 ms (web3j's default waits 15 s). */
+  public static TransactionManager transactionManager(Web3j web3j, Credentials credentials, long chainId) {
+    return new RawTransactionManager(
+        web3j, credentials, chainId, new PollingTransactionReceiptProcessor(web3j, 100, 600));
+  }
+
+  /** Static EIP-1559 fees that any local anvil accepts: 50 gwei cap, 1 gwei tip, 12M gas. */
+  public static ContractGasProvider devnetGas(long chainId) {
+    return new StaticEIP1559GasProvider(
+        chainId, BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L),
+        BigInteger.valueOf(12_000_000L));
+  }
+
+  private static void check(TransactionReceipt r) {
+    if (!r.isStatusOK()) {
+      throw new DevnetException("transaction " + r.getTransactionHash() + " reverted");
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.lockstep.devnet;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.web3j.crypto.Bip32ECKeyPair;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.MnemonicUtils;
+
+/**
+ * The ten accounts anvil funds at start: derived from its default mnemonic along the BIP-44 path
+ * {@code m/44'/60'/0'/0/i}. Public test keys: never use them outside a local devnet.
+ *
+ * <p>Roles in the sandbox: index 0 deploys and administers, 1 is the keeper (minter, order-book
+ * keeper), 2 operates the broker's treasury, 3 and up are test wallets.
+ */
+public final class DevAccounts {
+  /** Anvil's default mnemonic. */
+  public static final String MNEMONIC = "test test test test test test test test test test test junk";
+
+  private static final List<Credentials> ACCOUNTS =
+      IntStream.range(0, 10).mapToObj(DevAccounts::derive).toList();
+
+  private DevAccounts() {}
+
+  /** Account {@code index} (0-9). */
+  public static Credentials account(int index) {
+    return ACCOUNTS.get(index);
+  }
+
+  /** The deployer and admin of every contract. */
+  public static Credentials admin() {
+    return account(0);
+  }
+
+  /** The keeper: MINTER_ROLE on the factory, KEEPER_ROLE on the order book. */
+  public static Credentials keeper() {
+    return account(1);
+  }
+
+  /** Test wallet {@code n} (0-6), accounts 3 and up. */
+  public static Credentials wallet(int n) {
+    return account(3 + n);
+  }
+
+  private static Credentials derive(int index) {
+    byte[] seed = MnemonicUtils.generateSeed(MNEMONIC, "");
+    Bip32ECKeyPair master = Bip32ECKeyPair.generateKeyPair(seed);
+    int hardened = Bip32ECKeyPair.HARDENED_BIT;
+    int[] path = {44 | hardened, 60 | hardened, hardened, 0, index};
+    return Credentials.create(Bip32ECKeyPair.deriveKeyPair(master, path));
+  }
+}

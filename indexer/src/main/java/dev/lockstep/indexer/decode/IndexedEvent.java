@@ -1,0 +1,51 @@
+package dev.lockstep.indexer.decode;
+
+import java.math.BigInteger;
+
+/**
+ * A decoded log the indexer projects. Every event knows where it sits on the chain ({@link
+ * LogPosition}); amounts are integer base units.
+ */
+public sealed interface IndexedEvent {
+  LogPosition position();
+
+  /** ERC-20 Transfer; {@code from} is the zero address for a mint, {@code to} for a burn. */
+  record Transfer(LogPosition position, String token, String from, String to, BigInteger amount)
+      implements IndexedEvent {}
+
+  /** AssetTokenFactory.TokenDeployed. */
+  record TokenDeployed(LogPosition position, String token, String symbol) implements IndexedEvent {}
+
+  /** OrderBook.OrderCreated; {@code active} is false for a QUEUED order. */
+  record OrderCreated(
+      LogPosition position,
+      long orderId,
+      String owner,
+      String token,
+      boolean active,
+      BigInteger quantity,
+      String payoutToken,
+      BigInteger minNotional,
+      String destination)
+      implements IndexedEvent {}
+
+  /** OrderBook.OrderPromoted: QUEUED to ACTIVE. */
+  record OrderPromoted(LogPosition position, long orderId) implements IndexedEvent {}
+
+  /** OrderBook.OrderSettled: tokens burned, {@code payout} paid. */
+  record OrderSettled(LogPosition position, long orderId, BigInteger grossNotional, BigInteger payout)
+      implements IndexedEvent {}
+
+  /** OrderBook.OrderCancelled by {@code by} (keeper or owner). */
+  record OrderCancelled(LogPosition position, long orderId, String by) implements IndexedEvent {}
+
+  /**
+   * Where a log sits.
+   *
+   * @param blockNumber block number
+   * @param blockHash hash of the block that holds the log
+   * @param txHash transaction hash
+   * @param logIndex index of the log in its block
+   */
+  record LogPosition(long blockNumber, String blockHash, String txHash, int logIndex) {}
+}

@@ -1,0 +1,86 @@
+package dev.lockstep.indexer.decode;
+
+import dev.lockstep.contracts.generated.AssetToken;
+import dev.lockstep.contracts.generated.AssetTokenFactory;
+import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.methods.response.Log;
+
+/**
+ * Decodes raw logs into {@link IndexedEvent}s by topic0, using the event definitions of the
+ * generated contract wrappers. Stateless and thread-safe.
+ */
+public final class LogDecoder {
+  /** keccak256("Transfer(address,address,uint256)"), ERC-20. */
+  public static final String TRANSFER = EventEncoder.encode(AssetToken.TRANSFER_EVENT);
+
+  public static final String TOKEN_DEPLOYED = EventEncoder.encode(AssetTokenFactory.TOKENDEPLOYED_EVENT);
+  public static final String ORDER_CREATED = EventEncoder.encode(OrderBook.ORDERCREATED_EVENT);
+  public static final String ORDER_PROMOTED = EventEncoder.encode(OrderBook.ORDERPROMOTED_EVENT);
+  public static final String ORDER_SETTLED = EventEncoder.encode(OrderBook.ORDERSETTLED_EVENT);
+  public static final String ORDER_CANCELLED = EventEncoder.encode(OrderBook.ORDERCANCELLED_EVENT);
+
+  /** Topics the order book emits that the indexer projects. */
+  public static final List<String> ORDER_TOPICS =
+      List.of(ORDER_CREATED, ORDER_PROMOTED, ORDER_SETTLED, ORDER_CANCELLED);
+
+  private static final BigInteger ACTIVE = BigInteger.TWO; // OrderBook.Status.ACTIVE
+
+  /**
+   * Decodes {@code log}, or returns empty for a topic the indexer does not project (role grants,
+   * approvals, ...). A log that claims a known topic but does not decode throws.
+   */
+  public Optional<IndexedEvent> decode(Log log) {
+    if (log.getTopics() == null || log.getTopics().isEmpty()) {
+      return Optional.empty();
+    }
+    String topic0 = log.getTopics().get(0);
+    LogPosition at = position(log);
+    String address = log.getAddress().toLowerCase();
+    if (topic0.equals(TRANSFER) && log.getTopics().size() == 3) {
+      var e = AssetToken.getTransferEventFromLog(log);
+      return Optional.of(new IndexedEvent.Transfer(at, address, lower(e.from), lower(e.to), e.value));
+    }
+    if (topic0.equals(TOKEN_DEPLOYED)) {
+      var e = AssetTokenFactory.getTokenDeployedEventFromLog(log);
+      return Optional.of(new IndexedEvent.TokenDeployed(at, lower(e.token), e.symbol));
+    }
+    if (topic0.equals(ORDER_CREATED)) {
+      var e = OrderBook.getOrderCreatedEventFromLog(log);
+      return Optional.of(
+          new IndexedEvent.OrderCreated(at, e.orderId.longValueExact(), lower(e.owner), lower(e.token),
+              ACTIVE.equals(e.status), e.quantity, lower(e.payoutToken), e.minNotional,
+              lower(e.destination)));
+    }
+    if (topic0.equals(ORDER_PROMOTED)) {
+      var e = OrderBook.getOrderPromotedEventFromLog(log);
+      return Optional.of(new IndexedEvent.OrderPromoted(at, e.orderId.longValueExact()));
+    }
+    if (topic0.equals(ORDER_SETTLED)) {
+      var e = OrderBook.getOrderSettledEventFromLog(log);
+      return Optional.of(
+          new IndexedEvent.OrderSettled(at, e.orderId.longValueExact(), e.grossNotional, e.payout));
+    }
+    if (topic0.equals(ORDER_CANCELLED)) {
+      var e = OrderBook.getOrderCancelledEventFromLog(log);
+      return Optional.of(new IndexedEvent.OrderCancelled(at, e.orderId.longValueExact(), lower(e.by)));
+    }
+    return Optional.empty();
+  }
+
+  private static LogPosition position(Log log) {
+    return new LogPosition(
+        log.getBlockNumber().longValueExact(),
+        log.getBlockHash().toLowerCase(),
+        log.getTransactionHash().toLowerCase(),
+        log.getLogIndex().intValueExact());
+  }
+
+  private static String lower(String address) {
+    return address.toLowerCase();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.lockstep.indexer.store;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Read-only queries over indexed state, for the keeper and the API. Addresses are matched
+ * lowercase. Thread-safe.
+ */
+public final class IndexReader {
+  private static final String ORDER_SELECT = """
+      SELECT o.*, t.symbol AS symbol, p.symbol AS payout_symbol
+      FROM indexer.orders o
+      JOIN indexer.tokens t ON t.chain_id = o.chain_id AND t.address = o.token
+      LEFT JOIN indexer.tokens p ON p.chain_id = o.chain_id AND p.address = o.payout_token
+      """;
+
+  private final Jdbi jdbi;
+
+  public IndexReader(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** Every followed token on every chain, ordered by symbol then chain. */
+  public List<TokenRow> tokens() {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT chain_id, address, symbol, kind, decimals, total_supply, first_block
+            FROM indexer.tokens ORDER BY symbol, chain_id""")
+        .map((rs, ctx) -> new TokenRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getInt(5), big(rs, "total_supply"), rs.getLong(7)))
+        .list());
+  }
+
+  /** Non-zero balances of {@code holder}, asset tokens and stablecoins, ordered by symbol then chain. */
+  public List<BalanceRow> balancesOf(String holder) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT b.chain_id, b.token, t.symbol, t.kind, t.decimals, b.holder, b.amount
+            FROM indexer.balances b JOIN indexer.tokens t ON t.chain_id = b.chain_id AND t.address = b.token
+            WHERE b.holder = :h AND b.amount > 0 ORDER BY t.symbol, b.chain_id""")
+        .bind("h", holder.toLowerCase())
+        .map((rs, ctx) -> new BalanceRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getInt(5), rs.getString(6), big(rs, "amount")))
+        .list());
+  }
+
+  /** The order {@code orderId} on {@code chainId}. */
+  public Optional<OrderRow> order(long chainId, long orderId) {
+    return jdbi.withHandle(h -> h.createQuery(ORDER_SELECT + " WHERE o.chain_id = :c AND o.order_id = :id")
+        .bind("c", chainId).bind("id", orderId)
+        .map((rs, ctx) -> order(rs)).findOne());
+  }
+
+  /** The order's lifecycle events in chain order. */
+  public List<OrderEventRow> orderHistory(long chainId, long orderId) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT event, status, block_number, tx_hash, at FROM indexer.order_events
+            WHERE chain_id = :c AND order_id = :id ORDER BY block_number, log_index""")
+        .bind("c", chainId).bind("id", orderId)
+        .map((rs, ctx) -> new OrderEventRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+            rs.getTimestamp(5).toInstant()))
+        .list());
+  }
+
+  /**
+   * Orders owned by {@code owner}, newest first (by chain id then order id, descending), at most
+   * {@code limit}, strictly after the cursor {@code (afterChainId, afterOrderId)} when given.
+   */
+  public List<OrderRow> ordersByOwner(String owner, int limit, Optional<long[]> after) {
+    String cursor = after.isPresent() ? " AND (o.chain_id, o.order_id) < (:ac, :ao)" : "";
+    return jdbi.withHandle(h -> {
+      var q = h.createQuery(ORDER_SELECT + " WHERE o.owner = :owner" + cursor
+              + " ORDER BY o.chain_id DESC, o.order_id DESC LIMIT :limit")
+          .bind("owner", owner.toLowerCase()).bind("limit", limit);
+      after.ifPresent(a -> q.bind("ac", a[0]).bind("ao", a[1]));
+      return q.map((rs, ctx) -> order(rs)).list();
+    });
+  }
+
+  /** Orders on {@code chainId} in {@code status}, oldest first, at most {@code limit}. */
+  public List<OrderRow> ordersByStatus(long chainId, String status, int limit) {
+    return jdbi.withHandle(h -> h.createQuery(ORDER_SELECT
+            + " WHERE o.chain_id = :c AND o.status = :s ORDER BY o.order_id LIMIT :limit")
+        .bind("c", chainId).bind("s", status).bind("limit", limit)
+        .map((rs, ctx) -> order(rs)).list());
+  }
+
+  /** The chain's checkpoint, or empty before the indexer has started on it. */
+  public Optional<Checkpoint> checkpoint(long chainId) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT chain_id, block_number, block_hash FROM indexer.checkpoints WHERE chain_id = :c")
+        .bind("c", chainId)
+        .map((rs, ctx) -> new Checkpoint(rs.getLong(1), rs.getLong(2), rs.getString(3))).findOne());
+  }
+
+  private static OrderRow order(ResultSet rs) throws SQLException {
+    return new OrderRow(rs.getLong("chain_id"), rs.getLong("order_id"), rs.getString("side"),
+        rs.getString("status"), rs.getString("owner"), rs.getString("token"), rs.getString("symbol"),
+        big(rs, "quantity"), rs.getString("payout_token"),
+        Optional.ofNullable(rs.getString("payout_symbol")).orElse("?"), big(rs, "min_notional"),
+        rs.getString("destination"), Optional.ofNullable(big(rs, "gross_notional")),
+        Optional.ofNullable(big(rs, "payout")), Optional.ofNullable(rs.getString("cancelled_by")),
+        rs.getLong("created_block"), rs.getString("created_tx"), rs.getTimestamp("created_at").toInstant(),
+        Optional.ofNullable(rs.getString("closed_tx")),
+        Optional.ofNullable(rs.getTimestamp("closed_at")).map(Timestamp::toInstant));
+  }
+
+  private static BigInteger big(ResultSet rs, String column) throws SQLException {
+    BigDecimal d = rs.getBigDecimal(column);
+    return d == null ? null : d.toBigIntegerExact();
+  }
+}

@@ -1,0 +1,11 @@
+package dev.lockstep.indexer.store;
+
+import java.time.Instant;
+
+/**
+ * One lifecycle event of an order, in chain order.
+ *
+ * @param event {@code created}, {@code promoted}, {@code settled} or {@code cancelled}
+ * @param status the order's status after the event
+ */
+public record OrderEventRow(String event, String status, long blockNumber, String txHash, Instant at) {}

@@ -1,0 +1,41 @@
+package dev.lockstep.indexer.store;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * An indexed order. Amounts are base units: {@code quantity} of the asset token (1e-6 share),
+ * notionals and payout of the payout stablecoin (1e-6 USD).
+ *
+ * @param status {@code queued}, {@code active}, {@code settled} or {@code cancelled}
+ * @param symbol the asset token's symbol
+ * @param payoutSymbol the payout stablecoin's symbol
+ */
+public record OrderRow(
+    long chainId,
+    long orderId,
+    String side,
+    String status,
+    String owner,
+    String token,
+    String symbol,
+    BigInteger quantity,
+    String payoutToken,
+    String payoutSymbol,
+    BigInteger minNotional,
+    String destination,
+    Optional<BigInteger> grossNotional,
+    Optional<BigInteger> payout,
+    Optional<String> cancelledBy,
+    long createdBlock,
+    String createdTx,
+    Instant createdAt,
+    Optional<String> closedTx,
+    Optional<Instant> closedAt) {
+
+  /** Whether the order can still change (QUEUED or ACTIVE). */
+  public boolean isOpen() {
+    return status.equals("queued") || status.equals("active");
+  }
+}
