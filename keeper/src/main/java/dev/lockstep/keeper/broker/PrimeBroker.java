@@ -1,0 +1,32 @@
+package dev.lockstep.keeper.broker;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The off-chain prime broker that offsets the underlying of each order (SPEC "Redeem": the broker
+ * leg). Implementations must be idempotent per (chain, order) and thread-safe.
+ */
+public interface PrimeBroker {
+  /** Asks the broker to sell {@code quantity} base units (1e-6 share) of {@code asset}; no-op if already asked. */
+  void requestOffset(long chainId, long orderId, String asset, BigInteger quantity, Instant now);
+
+  /** Reveals every leg whose fill or failure has arrived by {@code now}. */
+  void poll(Instant now);
+
+  /** The leg of an order, if requested. */
+  Optional<BrokerLeg> leg(long chainId, long orderId);
+
+  /** Legs in {@code status}, oldest first, at most {@code limit}. */
+  List<BrokerLeg> legs(long chainId, String status, int limit);
+
+  /**
+   * Cancels an order's offset before it fills: a pending leg becomes {@code cancelled}; an order
+   * without a leg gets a {@code cancelled} one so it is never offset.
+   *
+   * @return the leg after the call; {@code filled} means it was too late to cancel
+   */
+  BrokerLeg cancelOffset(long chainId, long orderId, String asset, BigInteger quantity, Instant now);
+}
