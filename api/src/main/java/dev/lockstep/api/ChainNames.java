@@ -1,0 +1,15 @@
+package dev.lockstep.api;
+
+import java.util.Map;
+
+/** Catalog names of the chains this daemon serves, by chain id ({@code base}, {@code arbitrum}, ...). */
+public record ChainNames(Map<Long, String> byId) {
+  public ChainNames {
+    byId = Map.copyOf(byId);
+  }
+
+  /** The name of {@code chainId}, or {@code chain-<id>} if unknown. */
+  public String name(long chainId) {
+    return byId.getOrDefault(chainId, "chain-" + chainId);
+  }
+}

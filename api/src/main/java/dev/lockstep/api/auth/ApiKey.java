@@ -1,0 +1,11 @@
+package dev.lockstep.api.auth;
+
+/**
+ * An authenticated API key.
+ *
+ * @param id public key id ({@code key_...})
+ * @param tenantId the tenant every row the key reads or writes belongs to
+ * @param mode {@code test} ({@code sk_test_}) or {@code live} ({@code sk_live_})
+ * @param scope {@code full} (every call) or {@code read} (GET only)
+ */
+public record ApiKey(String id, String tenantId, String mode, String scope) {}

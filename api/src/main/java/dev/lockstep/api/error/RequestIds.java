@@ -1,0 +1,26 @@
+package dev.lockstep.api.error;
+
+import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/** Gives each request a {@code req_...} id, echoed in {@code X-Request-Id} and in every problem body. */
+public final class RequestIds {
+  private static final String ATTRIBUTE = "lockstep.request_id";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private RequestIds() {}
+
+  /** The request's id, assigned on first use. */
+  public static String of(Context ctx) {
+    String id = ctx.attribute(ATTRIBUTE);
+    if (id == null) {
+      byte[] b = new byte[8];
+      RANDOM.nextBytes(b);
+      id = "req_" + HexFormat.of().formatHex(b);
+      ctx.attribute(ATTRIBUTE, id);
+      ctx.header("X-Request-Id", id);
+    }
+    return id;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.lockstep.api.redeem;
+
+import dev.lockstep.api.Amounts;
+import dev.lockstep.api.ChainNames;
+import dev.lockstep.indexer.store.OrderEventRow;
+import dev.lockstep.indexer.store.OrderRow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code redeem} resource: an order of the OrderBook as indexed. {@code status} is {@code
+ * queued}, {@code active}, {@code settled} or {@code cancelled}; quantities have 6 decimals
+ * (shares), notionals 6 decimals (USD stablecoin).
+ */
+public record RedeemResource(
+    String id,
+    String object,
+    String status,
+    String chain,
+    long chainId,
+    long orderId,
+    String asset,
+    String tokenAddress,
+    String quantity,
+    String owner,
+    Payout payout,
+    String lockTxHash,
+    Instant createdAt,
+    Optional<Instant> settledAt,
+    Optional<Instant> cancelledAt,
+    Optional<String> cancelledBy,
+    List<HistoryEntry> history) {
+
+  /**
+   * Where and how much the redeem pays.
+   *
+   * @param minNotional the order's minimum payout (slippage bound)
+   * @param grossNotional broker proceeds, once settled
+   * @param amount paid to {@code wallet}, once settled
+   * @param txHash the settle (burn-and-pay) transaction, once settled
+   */
+  public record Payout(String currency, String tokenAddress, String wallet, String minNotional,
+      Optional<String> grossNotional, Optional<String> amount, Optional<String> txHash) {}
+
+  /** One lifecycle event. */
+  public record HistoryEntry(String event, String status, long blockNumber, String txHash, Instant at) {}
+
+  static RedeemResource of(OrderRow o, List<OrderEventRow> history, ChainNames chains) {
+    boolean settled = o.status().equals("settled");
+    boolean cancelled = o.status().equals("cancelled");
+    Payout payout = new Payout(o.payoutSymbol(), o.payoutToken(), o.destination(), Amounts.format(o.minNotional(), 6),
+        o.grossNotional().map(g -> Amounts.format(g, 6)), o.payout().map(p -> Amounts.format(p, 6)),
+        settled ? o.closedTx() : Optional.empty());
+    return new RedeemResource(new RedeemId(o.chainId(), o.orderId()).toString(), "redeem", o.status(),
+        chains.name(o.chainId()), o.chainId(), o.orderId(), o.symbol(), o.token(), Amounts.format(o.quantity(), 6),
+        o.owner(), payout, o.createdTx(), o.createdAt(), settled ? o.closedAt() : Optional.empty(),
+        cancelled ? o.closedAt() : Optional.empty(), o.cancelledBy(),
+        history.stream().map(h -> new HistoryEntry(h.event(), h.status(), h.blockNumber(), h.txHash(), h.at())).toList());
+  }
+}
