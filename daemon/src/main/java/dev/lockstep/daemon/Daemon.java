@@ -1,0 +1,139 @@
+package dev.lockstep.daemon;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lockstep.api.ApiSchema;
+import dev.lockstep.api.ApiServer;
+import dev.lockstep.api.ChainNames;
+import dev.lockstep.api.auth.ApiKeys;
+import dev.lockstep.api.auth.Authenticator;
+import dev.lockstep.api.catalog.CatalogRoutes;
+import dev.lockstep.api.redeem.RedeemRoutes;
+import dev.lockstep.indexer.config.ChainConfig;
+import dev.lockstep.indexer.store.BatchWriter;
+import dev.lockstep.indexer.store.IndexReader;
+import dev.lockstep.indexer.store.IndexerSchema;
+import dev.lockstep.indexer.sync.ChainFollower;
+import dev.lockstep.indexer.sync.IndexerMetrics;
+import dev.lockstep.keeper.KeeperMetrics;
+import dev.lockstep.keeper.KeeperSchema;
+import dev.lockstep.keeper.broker.SimulatedBroker;
+import dev.lockstep.keeper.job.KeeperScheduler;
+import dev.lockstep.keeper.redeem.RedeemCancellation;
+import dev.lockstep.keeper.redeem.RedeemDuty;
+import dev.lockstep.keeper.redeem.VenueCalendar;
+import dev.lockstep.keeper.tx.ActionLog;
+import dev.lockstep.keeper.tx.FeePolicy;
+import dev.lockstep.keeper.tx.OrderBookClient;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * One Lockstep process: migrates the database, then runs one indexer follower per chain, the
+ * keeper's scheduled duties (woken by each indexed batch) and the API. {@link #close} stops them in
+ * reverse order.
+ */
+public final class Daemon implements AutoCloseable {
+  private final HikariDataSource dataSource;
+  private final List<Web3j> clients = new ArrayList<>();
+  private final List<ChainFollower> followers = new ArrayList<>();
+  private final KeeperScheduler scheduler;
+  private final ApiServer api;
+  private final ApiKeys apiKeys;
+  private final SimulatedBroker broker;
+  private final int apiPort;
+
+  private Daemon(DaemonConfig cfg, Clock clock) {
+    dataSource = dataSource(cfg.databaseUrl());
+    IndexerSchema.migrate(dataSource);
+    KeeperSchema.migrate(dataSource);
+    ApiSchema.migrate(dataSource);
+    Jdbi jdbi = Jdbi.create(dataSource);
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+
+    IndexReader index = new IndexReader(jdbi);
+    BatchWriter writer = new BatchWriter(jdbi);
+    broker = new SimulatedBroker(jdbi, cfg.markPricesUsd(), cfg.brokerFillDelay());
+    KeeperMetrics keeperMetrics = new KeeperMetrics(metrics);
+    ActionLog actions = new ActionLog(jdbi, Duration.ofSeconds(60));
+    Credentials keeperKey = Credentials.create(cfg.keeperPrivateKey());
+    Map<Long, RedeemDuty> duties = new HashMap<>();
+    Map<Long, String> names = new HashMap<>();
+    for (ChainConfig chain : cfg.chains()) {
+      Web3j web3j = Web3j.build(new HttpService(chain.rpcUrl()));
+      clients.add(web3j);
+      names.put(chain.chainId(), chain.name());
+      OrderBookClient book = new OrderBookClient(web3j, chain.chainId(), chain.orderBook(), keeperKey, FeePolicy.devnet());
+      duties.put(chain.chainId(), new RedeemDuty(chain.chainId(), index, broker, book, actions,
+          VenueCalendar.alwaysOpen(), keeperMetrics, clock));
+    }
+    scheduler = new KeeperScheduler(duties, cfg.keeperInterval());
+    for (ChainConfig chain : cfg.chains()) {
+      Web3j web3j = clients.get(followers.size());
+      followers.add(new ChainFollower(chain, web3j, writer, index, new IndexerMetrics(metrics, chain.chainId()),
+          List.of((chainId, block) -> scheduler.wake(chainId))));
+    }
+    apiKeys = new ApiKeys(jdbi, clock);
+    ChainNames chainNames = new ChainNames(names);
+    RedeemCancellation cancellation = new RedeemCancellation(broker, scheduler::wakeAll, clock);
+    api = new ApiServer(new Authenticator(apiKeys, cfg.mode()), new CatalogRoutes(index, chainNames),
+        new RedeemRoutes(index, cancellation, chainNames), metrics, () -> !dataSource.isClosed());
+    followers.forEach(ChainFollower::start);
+    scheduler.start();
+    apiPort = api.start(cfg.apiHost(), cfg.apiPort());
+  }
+
+  /** Starts every part of the daemon. */
+  public static Daemon start(DaemonConfig cfg, Clock clock) {
+    return new Daemon(cfg, clock);
+  }
+
+  /** The port the API listens on. */
+  public int apiPort() {
+    return apiPort;
+  }
+
+  /** API key administration. */
+  public ApiKeys apiKeys() {
+    return apiKeys;
+  }
+
+  /** The simulated prime broker (for failure injection in the sandbox). */
+  public SimulatedBroker broker() {
+    return broker;
+  }
+
+  /** Stops the indexer followers only (the API and keeper keep serving); used to test checkpoint resume. */
+  public void stopIndexing() {
+    followers.forEach(ChainFollower::close);
+  }
+
+  private static HikariDataSource dataSource(String url) {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(url);
+    c.setMaximumPoolSize(8);
+    c.setPoolName("lockstep");
+    return new HikariDataSource(c);
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    scheduler.close();
+    followers.forEach(ChainFollower::close);
+    clients.forEach(Web3j::shutdown);
+    dataSource.close();
+  }
+}

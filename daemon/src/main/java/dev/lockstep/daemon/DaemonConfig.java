@@ -1,0 +1,41 @@
+package dev.lockstep.daemon;
+
+import dev.lockstep.indexer.config.ChainConfig;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one daemon needs; read from a JSON file ({@code lockstep run --config FILE}, keys in
+ * snake_case, durations ISO-8601 such as {@code "PT0.5S"}) or built by the sandbox.
+ *
+ * @param databaseUrl JDBC URL of the PostgreSQL database (user and password as URL parameters)
+ * @param chains chains to index and keep
+ * @param keeperPrivateKey hex private key of the keeper account (KEEPER_ROLE on each order book)
+ * @param apiHost address the API binds to
+ * @param apiPort API port (0 picks a free one)
+ * @param mode {@code test} (sandbox, {@code sk_test_} keys) or {@code live}
+ * @param markPricesUsd simulated broker: USD price of one share per asset symbol
+ * @param brokerFillDelay simulated broker: time from offset request to fill
+ * @param keeperInterval delay between scheduled keeper runs
+ */
+public record DaemonConfig(
+    String databaseUrl,
+    List<ChainConfig> chains,
+    String keeperPrivateKey,
+    String apiHost,
+    int apiPort,
+    String mode,
+    Map<String, BigDecimal> markPricesUsd,
+    Duration brokerFillDelay,
+    Duration keeperInterval) {
+
+  public DaemonConfig {
+    chains = List.copyOf(chains);
+    markPricesUsd = Map.copyOf(markPricesUsd);
+    if (!mode.equals("test") && !mode.equals("live")) {
+      throw new IllegalArgumentException("mode must be test or live");
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.lockstep.daemon;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code lockstep}: with no command runs the sandbox; {@code demo} runs the end-to-end scenario; {@code run} follows real chains. */
+@Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep 0.1.0",
+    description = "On-chain back office: indexes, keeps and serves Lockstep's contracts.",
+    subcommands = {Main.Demo.class, Main.Run.class})
+public final class Main implements Callable<Integer> {
+  @Option(names = "--api-port", description = "API port (default: a free port)")
+  int apiPort;
+
+  @Option(names = "--work-dir", description = "where the sandbox keeps PostgreSQL files (default: .lockstep/)")
+  Path workDir = Path.of(".lockstep");
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** Runs the sandbox until the process is stopped. */
+  @Override
+  public Integer call() throws InterruptedException {
+    Sandbox sandbox = Sandbox.start(apiPort, workDir);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      sandbox.close();
+      stopped.countDown();
+    }));
+    System.out.println("sandbox ready " + sandbox.readyJson());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  @Command(name = "demo", description = "Start a sandbox, drive a settled and a cancelled redeem, check every step; exit 0 if all hold.")
+  static final class Demo implements Callable<Integer> {
+    @CommandLine.ParentCommand Main parent;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Sandbox sandbox = Sandbox.start(parent.apiPort, parent.workDir)) {
+        System.out.println("sandbox ready " + sandbox.readyJson());
+        boolean ok = new RedeemDemo(sandbox, System.out).run();
+        System.out.println(ok ? "demo passed" : "demo FAILED");
+        return ok ? 0 : 1;
+      }
+    }
+  }
+
+  @Command(name = "run", description = "Run the daemon against the chains and database of a JSON config file.")
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "JSON config file (see README, Configuration)")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      JsonMapper json = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+      DaemonConfig cfg = json.readValue(config.toFile(), DaemonConfig.class);
+      Daemon daemon = Daemon.start(cfg, Clock.systemUTC());
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        daemon.close();
+        stopped.countDown();
+      }));
+      System.out.println("lockstep running, API on port " + daemon.apiPort());
+      stopped.await();
+      return 0;
+    }
+  }
+}
