@@ -48,7 +48,10 @@ CREATE TABLE balances (
   chain_id  bigint        NOT NULL,
   token     text          NOT NULL,
   holder    text          NOT NULL,
-  amount    numeric(78,0) NOT NULL CHECK (amount >= 0),
+  -- No CHECK (amount >= 0) here: PostgreSQL checks constraints on the proposed row of an
+  -- INSERT ... ON CONFLICT before it finds the conflict, which would reject negative deltas.
+  -- BatchWriter verifies non-negativity after applying each batch instead.
+  amount    numeric(78,0) NOT NULL,
   PRIMARY KEY (chain_id, token, holder)
 );
 CREATE INDEX balances_holder ON balances (holder);

@@ -1,5 +1,6 @@
 package dev.lockstep.indexer.store;
 
+import dev.lockstep.indexer.IndexerException;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.decode.IndexedEvent;
 import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
@@ -229,6 +230,12 @@ public final class BatchWriter {
       });
       if (b.size() > 0) {
         b.execute();
+        int negative = h.createQuery("SELECT count(*) FROM indexer.balances WHERE chain_id = :c AND amount < 0")
+            .bind("c", chainId).mapTo(Integer.class).one();
+        if (negative > 0) {
+          throw new IndexerException("batch leaves " + negative + " negative balances on chain " + chainId
+              + ": the node's logs are incomplete or the index is corrupt", false);
+        }
       }
       supplyDeltas.forEach((token, delta) -> h.createUpdate(
               "UPDATE indexer.tokens SET total_supply = total_supply + :d WHERE chain_id = :c AND address = :a")
