@@ -1,0 +1,185 @@
+package dev.lockstep.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lockstep.contracts.generated.AssetToken;
+import dev.lockstep.contracts.generated.AssetTokenFactory;
+import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.devnet.ChainDeployment;
+import dev.lockstep.devnet.ContractDeployer;
+import dev.lockstep.devnet.DevAccounts;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The whole sandbox on real anvil and real PostgreSQL: the redeem scenario, cancel, auth and error paths. */
+class SandboxIT {
+  private static final BigInteger SHARE = BigInteger.TEN.pow(6);
+  private static Sandbox sandbox;
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final JsonMapper json = JsonMapper.builder().build();
+
+  @BeforeAll
+  static void start() {
+    sandbox = Sandbox.start(0, Path.of("target", "sandbox-it"));
+  }
+
+  @AfterAll
+  static void stop() {
+    sandbox.close();
+  }
+
+  @Test
+  void demoSettlesOneRedeemAndCancelsTheFailedOneWithEachActionSentOnce() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    boolean passed = new RedeemDemo(sandbox, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+    assertThat(passed).as(log.toString(StandardCharsets.UTF_8)).isTrue();
+    String holder = DevAccounts.wallet(0).getAddress().toLowerCase();
+    try (Connection c = DriverManager.getConnection(sandbox.databaseUrl())) {
+      ResultSet closings = c.createStatement().executeQuery("""
+          SELECT o.order_id, o.status, count(e.*) FROM indexer.orders o
+          JOIN indexer.order_events e ON e.chain_id = o.chain_id AND e.order_id = o.order_id
+            AND e.event IN ('settled', 'cancelled')
+          WHERE o.owner = '%s' GROUP BY 1, 2 ORDER BY 1""".formatted(holder));
+      assertThat(closings.next()).isTrue();
+      assertThat(closings.getString(2)).isEqualTo("settled");
+      assertThat(closings.getInt(3)).isEqualTo(1);
+      assertThat(closings.next()).isTrue();
+      assertThat(closings.getString(2)).isEqualTo("cancelled");
+      assertThat(closings.getInt(3)).isEqualTo(1);
+      assertThat(closings.next()).isFalse();
+      ResultSet actions = c.createStatement().executeQuery("""
+          SELECT a.action, a.status FROM keeper.actions a JOIN indexer.orders o
+            ON o.chain_id = a.chain_id AND o.order_id = a.order_id
+          WHERE o.owner = '%s' AND a.action IN ('settle', 'cancel') ORDER BY a.order_id""".formatted(holder));
+      assertThat(actions.next()).isTrue();
+      assertThat(actions.getString(1) + "/" + actions.getString(2)).isEqualTo("settle/confirmed");
+      assertThat(actions.next()).isTrue();
+      assertThat(actions.getString(1) + "/" + actions.getString(2)).isEqualTo("cancel/confirmed");
+      assertThat(actions.next()).isFalse();
+    }
+  }
+
+  @Test
+  void cancelBeforeTheBrokerFillsReturnsTheTokensAndCancellingAgainIsIdempotent() throws Exception {
+    Credentials holder = DevAccounts.wallet(2);
+    ChainDeployment d = sandbox.deployment();
+    Web3j web3j = Web3j.build(new HttpService(d.rpcUrl()));
+    try {
+      var gas = ContractDeployer.devnetGas(d.chainId());
+      AssetTokenFactory.load(d.factory(), web3j, ContractDeployer.transactionManager(web3j, DevAccounts.keeper(),
+          d.chainId()), gas).mint("NVDA", holder.getAddress(), BigInteger.valueOf(5).multiply(SHARE)).send();
+      var tm = ContractDeployer.transactionManager(web3j, holder, d.chainId());
+      String nvdaAddress = AssetTokenFactory.load(d.factory(), web3j, tm, gas).tokenOf("NVDA").send();
+      AssetToken nvda = AssetToken.load(nvdaAddress, web3j, tm, gas);
+      nvda.approve(d.orderBook(), BigInteger.TWO.multiply(SHARE)).send();
+      var receipt = OrderBook.load(d.orderBook(), web3j, tm, gas)
+          .createRedeem(nvdaAddress, BigInteger.TWO.multiply(SHARE), d.usdc(), BigInteger.ZERO, holder.getAddress()).send();
+      String id = "rdm_" + d.chainId() + "_" + OrderBook.getOrderCreatedEvents(receipt).getFirst().orderId;
+      await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/v1/redeems/" + id, sandbox.apiKey()).statusCode() == 200);
+
+      HttpResponse<String> cancel = call("POST", "/v1/redeems/" + id + "/cancel", sandbox.apiKey());
+      assertThat(cancel.statusCode()).as(cancel.body()).isIn(200, 202);
+      await().atMost(Duration.ofSeconds(30)).until(() ->
+          "cancelled".equals(body(call("GET", "/v1/redeems/" + id, sandbox.apiKey())).path("status").asString()));
+      assertThat(nvda.balanceOf(holder.getAddress()).send()).isEqualTo(BigInteger.valueOf(5).multiply(SHARE));
+      assertThat(call("POST", "/v1/redeems/" + id + "/cancel", sandbox.apiKey()).statusCode()).isEqualTo(200);
+    } finally {
+      web3j.shutdown();
+    }
+  }
+
+  @Test
+  void missingOrUnknownKeyIsUnauthorizedProblem() throws Exception {
+    HttpResponse<String> none = call("GET", "/v1/tokens", null);
+    assertProblem(none, 401, "unauthorized");
+    assertProblem(call("GET", "/v1/tokens", "sk_test_doesnotexist"), 401, "unauthorized");
+  }
+
+  @Test
+  void liveKeyAgainstSandboxIsKeyLacksLiveScope() throws Exception {
+    String live = sandbox.daemon().apiKeys().create("ten_sandbox", "live", "full");
+    assertProblem(call("GET", "/v1/tokens", live), 403, "key_lacks_live_scope");
+  }
+
+  @Test
+  void readKeyCanReadButNotPost() throws Exception {
+    String read = sandbox.daemon().apiKeys().create("ten_sandbox", "test", "read");
+    assertThat(call("GET", "/v1/tokens", read).statusCode()).isEqualTo(200);
+    assertProblem(call("POST", "/v1/redeems/rdm_8453_1/cancel", read), 403, "forbidden");
+  }
+
+  @Test
+  void unknownRedeemIsNotFoundProblem() throws Exception {
+    assertProblem(call("GET", "/v1/redeems/rdm_8453_999999", sandbox.apiKey()), 404, "redeem_not_found");
+    assertProblem(call("GET", "/v1/redeems/not-an-id", sandbox.apiKey()), 404, "redeem_not_found");
+    assertProblem(call("POST", "/v1/redeems/rdm_1_1/cancel", sandbox.apiKey()), 404, "redeem_not_found");
+  }
+
+  @Test
+  void badParametersAreInvalidRequestNamingTheParameter() throws Exception {
+    HttpResponse<String> wallet = call("GET", "/v1/positions?wallet=0x123", sandbox.apiKey());
+    assertProblem(wallet, 400, "invalid_request");
+    assertThat(body(wallet).path("param").asString()).isEqualTo("wallet");
+    assertProblem(call("GET", "/v1/positions", sandbox.apiKey()), 400, "invalid_request");
+    HttpResponse<String> limit = call("GET", "/v1/redeems?wallet=" + DevAccounts.wallet(0).getAddress() + "&limit=500",
+        sandbox.apiKey());
+    assertProblem(limit, 400, "invalid_request");
+    assertThat(body(limit).path("param").asString()).isEqualTo("limit");
+  }
+
+  @Test
+  void unknownRouteIsNotFoundProblem() throws Exception {
+    assertProblem(call("GET", "/v1/nope", sandbox.apiKey()), 404, "not_found");
+  }
+
+  @Test
+  void metricsAreServedInPrometheusFormat() throws Exception {
+    HttpResponse<String> m = call("GET", "/metrics", null);
+    assertThat(m.statusCode()).isEqualTo(200);
+    assertThat(m.body()).contains("indexer_indexed_block{chain_id=\"8453\"}");
+  }
+
+  private static void assertProblem(HttpResponse<String> r, int status, String code) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    JsonNode b = body(r);
+    assertThat(b.path("code").asString()).isEqualTo(code);
+    assertThat(b.path("status").asInt()).isEqualTo(status);
+    assertThat(b.path("request_id").asString()).startsWith("req_");
+    assertThat(b.path("type").asString()).endsWith("/" + code);
+    assertThat(b.has("retryable")).isTrue();
+  }
+
+  private static JsonNode body(HttpResponse<String> r) {
+    return json.readTree(r.body());
+  }
+
+  private static HttpResponse<String> call(String method, String path, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sandbox.apiUrl() + path)).timeout(Duration.ofSeconds(10))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
