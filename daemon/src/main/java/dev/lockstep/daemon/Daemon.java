@@ -2,7 +2,6 @@ package dev.lockstep.daemon;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.lockstep.api.ApiSchema;
 import dev.lockstep.api.ApiServer;
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.auth.ApiKeys;
@@ -12,11 +11,10 @@ import dev.lockstep.api.redeem.RedeemRoutes;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.store.BatchWriter;
 import dev.lockstep.indexer.store.IndexReader;
-import dev.lockstep.indexer.store.IndexerSchema;
+import dev.lockstep.indexer.store.SchemaMigrations;
 import dev.lockstep.indexer.sync.ChainFollower;
 import dev.lockstep.indexer.sync.IndexerMetrics;
 import dev.lockstep.keeper.KeeperMetrics;
-import dev.lockstep.keeper.KeeperSchema;
 import dev.lockstep.keeper.broker.SimulatedBroker;
 import dev.lockstep.keeper.job.KeeperScheduler;
 import dev.lockstep.keeper.redeem.RedeemCancellation;
@@ -46,7 +44,7 @@ import org.web3j.protocol.http.HttpService;
  */
 public final class Daemon implements AutoCloseable {
   private final HikariDataSource dataSource;
-  private final List<Web3j> clients = new ArrayList<>();
+  private final Map<Long, Web3j> clients = new HashMap<>();
   private final List<ChainFollower> followers = new ArrayList<>();
   private final KeeperScheduler scheduler;
   private final ApiServer api;
@@ -56,9 +54,9 @@ public final class Daemon implements AutoCloseable {
 
   private Daemon(DaemonConfig cfg, Clock clock) {
     dataSource = dataSource(cfg.databaseUrl());
-    IndexerSchema.migrate(dataSource);
-    KeeperSchema.migrate(dataSource);
-    ApiSchema.migrate(dataSource);
+    for (String schema : List.of(SchemaMigrations.INDEXER, "keeper", "api")) {
+      SchemaMigrations.migrate(dataSource, schema);
+    }
     Jdbi jdbi = Jdbi.create(dataSource);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
@@ -73,7 +71,7 @@ public final class Daemon implements AutoCloseable {
     Map<Long, String> names = new HashMap<>();
     for (ChainConfig chain : cfg.chains()) {
       Web3j web3j = Web3j.build(new HttpService(chain.rpcUrl()));
-      clients.add(web3j);
+      clients.put(chain.chainId(), web3j);
       names.put(chain.chainId(), chain.name());
       OrderBookClient book = new OrderBookClient(web3j, chain.chainId(), chain.orderBook(), keeperKey, FeePolicy.devnet());
       duties.put(chain.chainId(), new RedeemDuty(chain.chainId(), index, broker, book, actions,
@@ -81,8 +79,7 @@ public final class Daemon implements AutoCloseable {
     }
     scheduler = new KeeperScheduler(duties, cfg.keeperInterval());
     for (ChainConfig chain : cfg.chains()) {
-      Web3j web3j = clients.get(followers.size());
-      followers.add(new ChainFollower(chain, web3j, writer, index, new IndexerMetrics(metrics, chain.chainId()),
+      followers.add(new ChainFollower(chain, clients.get(chain.chainId()), writer, index, new IndexerMetrics(metrics, chain.chainId()),
           List.of((chainId, block) -> scheduler.wake(chainId))));
     }
     apiKeys = new ApiKeys(jdbi, clock);
@@ -115,11 +112,6 @@ public final class Daemon implements AutoCloseable {
     return broker;
   }
 
-  /** Stops the indexer followers only (the API and keeper keep serving); used to test checkpoint resume. */
-  public void stopIndexing() {
-    followers.forEach(ChainFollower::close);
-  }
-
   private static HikariDataSource dataSource(String url) {
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(url);
@@ -133,7 +125,7 @@ public final class Daemon implements AutoCloseable {
     api.close();
     scheduler.close();
     followers.forEach(ChainFollower::close);
-    clients.forEach(Web3j::shutdown);
+    clients.values().forEach(Web3j::shutdown);
     dataSource.close();
   }
 }

@@ -91,10 +91,6 @@ public final class Sandbox implements AutoCloseable {
     return daemon;
   }
 
-  public EmbeddedDatabase database() {
-    return database;
-  }
-
   public String databaseUrl() {
     return databaseUrl;
   }

@@ -55,8 +55,7 @@ public final class AnvilNode implements AutoCloseable {
     blockTime.ifPresent(t -> cmd.addAll(List.of("--block-time", Long.toString(t.toSeconds()))));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      CompletableFuture<int[]> ready = new CompletableFuture<>();
-      String[] hostOut = new String[1];
+      CompletableFuture<Listening> ready = new CompletableFuture<>();
       Thread reader =
           Thread.ofVirtual()
               .name("anvil-" + chainId)
@@ -68,9 +67,8 @@ public final class AnvilNode implements AutoCloseable {
                       String line;
                       while ((line = r.readLine()) != null) {
                         Matcher m = LISTENING.matcher(line);
-                        if (m.find() && !ready.isDone()) {
-                          hostOut[0] = m.group(1);
-                          ready.complete(new int[] {Integer.parseInt(m.group(2))});
+                        if (m.find()) {
+                          ready.complete(new Listening(m.group(1), Integer.parseInt(m.group(2))));
                         }
                       }
                     } catch (IOException e) {
@@ -78,13 +76,15 @@ public final class AnvilNode implements AutoCloseable {
                     }
                     ready.completeExceptionally(new DevnetException("anvil exited before listening"));
                   });
-      int port = ready.get(30, TimeUnit.SECONDS)[0];
-      log.info("anvil chainId={} listening on {}:{} (pid {})", chainId, hostOut[0], port, p.pid());
-      return new AnvilNode(p, chainId, hostOut[0], port);
+      Listening at = ready.get(30, TimeUnit.SECONDS);
+      log.info("anvil chainId={} listening on {}:{} (pid {})", chainId, at.host(), at.port(), p.pid());
+      return new AnvilNode(p, chainId, at.host(), at.port());
     } catch (Exception e) {
       throw new DevnetException("could not start anvil from " + binary + ": " + e.getMessage(), e);
     }
   }
+
+  private record Listening(String host, int port) {}
 
   /** Finds the anvil binary: {@code LOCKSTEP_ANVIL}, else {@code node_modules} in the working directory or a parent. */
   static Path locateBinary() {

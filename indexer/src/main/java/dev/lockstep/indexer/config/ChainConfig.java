@@ -2,6 +2,7 @@ package dev.lockstep.indexer.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -52,13 +53,10 @@ public record ChainConfig(
     }
   }
 
+  private static final Map<Long, String> WELL_KNOWN = Map.of(1L, "ethereum", 8453L, "base", 42161L, "arbitrum");
+
   /** Catalog name of well-known chain ids: 1 ethereum, 8453 base, 42161 arbitrum, else {@code chain-<id>}. */
   public static String defaultName(long chainId) {
-    return switch ((int) chainId) {
-      case 1 -> "ethereum";
-      case 8453 -> "base";
-      case 42161 -> "arbitrum";
-      default -> "chain-" + chainId;
-    };
+    return WELL_KNOWN.getOrDefault(chainId, "chain-" + chainId);
   }
 }

@@ -8,9 +8,11 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -50,11 +52,6 @@ public final class BatchWriter {
       }
       return checkpoint(h, chain.chainId(), false).orElseThrow();
     });
-  }
-
-  /** The chain's checkpoint, if {@link #init} ran. */
-  public Optional<Checkpoint> checkpoint(long chainId) {
-    return jdbi.withHandle(h -> checkpoint(h, chainId, false));
   }
 
   /**
@@ -219,21 +216,33 @@ public final class BatchWriter {
       return times.get(p.blockNumber());
     }
 
+    /**
+     * Adds the batch's summed deltas to the balances in one statement and checks the rows it
+     * touched: a negative result means the logs were incomplete, so the whole batch rolls back.
+     */
     private void flushBalances() {
-      PreparedBatch b = h.prepareBatch("""
-          INSERT INTO indexer.balances (chain_id, token, holder, amount) VALUES (:c, :t, :h, :a)
-          ON CONFLICT (chain_id, token, holder) DO UPDATE SET amount = indexer.balances.amount + excluded.amount""");
+      List<String> tokens = new ArrayList<>();
+      List<String> holders = new ArrayList<>();
+      List<BigDecimal> deltas = new ArrayList<>();
       balanceDeltas.forEach((k, v) -> {
         if (v.signum() != 0) {
-          b.bind("c", chainId).bind("t", k.get(0)).bind("h", k.get(1)).bind("a", new BigDecimal(v)).add();
+          tokens.add(k.get(0));
+          holders.add(k.get(1));
+          deltas.add(new BigDecimal(v));
         }
       });
-      if (b.size() > 0) {
-        b.execute();
-        int negative = h.createQuery("SELECT count(*) FROM indexer.balances WHERE chain_id = :c AND amount < 0")
-            .bind("c", chainId).mapTo(Integer.class).one();
-        if (negative > 0) {
-          throw new IndexerException("batch leaves " + negative + " negative balances on chain " + chainId
+      if (!tokens.isEmpty()) {
+        List<String> negative = h.createQuery("""
+                INSERT INTO indexer.balances (chain_id, token, holder, amount)
+                SELECT :c, t, hd, a FROM unnest(:tokens, :holders, :amounts) AS d(t, hd, a)
+                ON CONFLICT (chain_id, token, holder) DO UPDATE SET amount = indexer.balances.amount + excluded.amount
+                RETURNING token, holder, amount""")
+            .bind("c", chainId).bindArray("tokens", String.class, tokens).bindArray("holders", String.class, holders)
+            .bindArray("amounts", BigDecimal.class, deltas)
+            .map((rs, ctx) -> rs.getBigDecimal(3).signum() < 0 ? rs.getString(2) + " of " + rs.getString(1) : null)
+            .list().stream().filter(Objects::nonNull).toList();
+        if (!negative.isEmpty()) {
+          throw new IndexerException("batch leaves negative balances on chain " + chainId + " " + negative
               + ": the node's logs are incomplete or the index is corrupt", false);
         }
       }

@@ -100,7 +100,7 @@ public final class ChainFollower implements AutoCloseable {
     long head = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
     metrics.head(head);
     long target = head - chain.confirmations();
-    Checkpoint cp = writer.checkpoint(chain.chainId()).orElseThrow();
+    Checkpoint cp = reader.checkpoint(chain.chainId()).orElseThrow();
     if (cp.blockNumber() >= target) {
       return false;
     }

@@ -14,7 +14,7 @@ import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.store.BatchWriter;
 import dev.lockstep.indexer.store.IndexReader;
-import dev.lockstep.indexer.store.IndexerSchema;
+import dev.lockstep.indexer.store.SchemaMigrations;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ class CheckpointResumeIT {
       ChainDeployment d = ContractDeployer.deploy(anvil.rpcUrl(), 31337, Duration.ofHours(1));
       HikariDataSource ds = new HikariDataSource();
       ds.setJdbcUrl(db.createDatabase("resume"));
-      IndexerSchema.migrate(ds);
+      SchemaMigrations.migrate(ds, SchemaMigrations.INDEXER);
       Jdbi jdbi = Jdbi.create(ds);
       Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
       ChainConfig chain = new ChainConfig(31337, "local", anvil.rpcUrl(), 0, d.deployBlock(), d.factory(),

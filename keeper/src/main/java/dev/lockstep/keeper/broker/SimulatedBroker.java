@@ -43,11 +43,6 @@ public final class SimulatedBroker implements PrimeBroker {
         .bind("a", asset).bind("n", count).bind("r", reason).execute());
   }
 
-  /** The configured mark price of {@code asset} in USD. */
-  public Optional<BigDecimal> markPrice(String asset) {
-    return Optional.ofNullable(markPricesUsd.get(asset));
-  }
-
   @Override
   public void requestOffset(long chainId, long orderId, String asset, BigInteger quantity, Instant now) {
     jdbi.useTransaction(h -> {

@@ -44,11 +44,4 @@ public final class ActionLog {
         .bind("s", status).bind("tx", txHash.orElse(null)).bind("d", detail).bind("now", Timestamp.from(now))
         .bind("c", chainId).bind("id", orderId).bind("a", action).execute());
   }
-
-  /** The status of an action, if it was ever claimed. */
-  public Optional<String> status(long chainId, long orderId, String action) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT status FROM keeper.actions WHERE chain_id = :c AND order_id = :id AND action = :a")
-        .bind("c", chainId).bind("id", orderId).bind("a", action).mapTo(String.class).findOne());
-  }
 }
