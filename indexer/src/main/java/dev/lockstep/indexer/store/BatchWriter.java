@@ -237,6 +237,7 @@ public final class BatchWriter {
                 SELECT :c, t, hd, a FROM unnest(:tokens, :holders, :amounts) AS d(t, hd, a)
                 ON CONFLICT (chain_id, token, holder) DO UPDATE SET amount = indexer.balances.amount + excluded.amount
                 RETURNING token, holder, amount""")
+            .registerArrayType(BigDecimal.class, "numeric")
             .bind("c", chainId).bindArray("tokens", String.class, tokens).bindArray("holders", String.class, holders)
             .bindArray("amounts", BigDecimal.class, deltas)
             .map((rs, ctx) -> rs.getBigDecimal(3).signum() < 0 ? rs.getString(2) + " of " + rs.getString(1) : null)
