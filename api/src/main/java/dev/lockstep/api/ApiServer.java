@@ -10,7 +10,10 @@ import dev.lockstep.api.redeem.RedeemRoutes;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.lockstep.indexer.sync.ChainHealth;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -27,10 +30,12 @@ public final class ApiServer implements AutoCloseable {
   private final Javalin app;
 
   /**
-   * @param healthy whether the daemon's parts are running (answers /health with 200 or 503)
+   * @param healthy whether the daemon's parts are running (answers /health with 503 when not)
+   * @param chains every chain's sync state, reported by /health ({@code degraded} while one is
+   *     stalled or halted)
    */
   public ApiServer(Authenticator auth, CatalogRoutes catalog, RedeemRoutes redeems,
-      PrometheusMeterRegistry metrics, BooleanSupplier healthy) {
+      PrometheusMeterRegistry metrics, BooleanSupplier healthy, Supplier<List<ChainHealth>> chains) {
     JsonMapper json = jsonMapper();
     Problems problems = new Problems(json);
     this.app = Javalin.create(cfg -> {
@@ -38,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
       cfg.startup.showJavalinBanner = false;
       cfg.routes.before(RequestIds::of);
       cfg.routes.before("/v1/*", auth::check);
+      cfg.routes.get("/v1/chains", catalog::chains);
       cfg.routes.get("/v1/tokens", catalog::tokens);
       cfg.routes.get("/v1/positions", catalog::positions);
       cfg.routes.get("/v1/redeems", redeems::list);
@@ -45,8 +51,12 @@ public final class ApiServer implements AutoCloseable {
       cfg.routes.post("/v1/redeems/{id}/cancel", redeems::cancel);
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
-      cfg.routes.get("/health", ctx -> ctx.status(healthy.getAsBoolean() ? 200 : 503)
-          .json(java.util.Map.of("status", healthy.getAsBoolean() ? "ok" : "degraded")));
+      cfg.routes.get("/health", ctx -> {
+        boolean up = healthy.getAsBoolean();
+        List<ChainHealth> states = chains.get();
+        String status = !up ? "down" : states.stream().anyMatch(ChainHealth::unhealthy) ? "degraded" : "ok";
+        ctx.status(up ? 200 : 503).json(new Health(status, states));
+      });
       cfg.routes.exception(ApiException.class, (e, ctx) -> problems.write(ctx, e));
       cfg.routes.exception(Exception.class, (e, ctx) -> {
         log.error("unhandled error on {} {} request_id={}", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
@@ -59,6 +69,12 @@ public final class ApiServer implements AutoCloseable {
       });
     });
   }
+
+  /**
+   * The body of {@code GET /health}: {@code ok}, {@code degraded} (a chain is stalled or halted;
+   * still 200, the other chains are served) or {@code down} (503).
+   */
+  public record Health(String status, List<ChainHealth> chains) {}
 
   /** The JSON mapper of the API: snake_case properties, ISO-8601 instants, absent Optionals omitted. */
   public static JsonMapper jsonMapper() {

@@ -8,12 +8,12 @@ import dev.lockstep.api.auth.ApiKeys;
 import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.catalog.CatalogRoutes;
 import dev.lockstep.api.redeem.RedeemRoutes;
+import dev.lockstep.indexer.Indexer;
 import dev.lockstep.indexer.config.ChainConfig;
-import dev.lockstep.indexer.store.BatchWriter;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.SchemaMigrations;
-import dev.lockstep.indexer.sync.ChainFollower;
-import dev.lockstep.indexer.sync.IndexerMetrics;
+import dev.lockstep.indexer.sync.ChainHealth;
+import dev.lockstep.indexer.sync.IndexListener;
 import dev.lockstep.keeper.KeeperMetrics;
 import dev.lockstep.keeper.broker.SimulatedBroker;
 import dev.lockstep.keeper.job.KeeperScheduler;
@@ -28,7 +28,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +37,14 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * One Lockstep process: migrates the database, then runs one indexer follower per chain, the
+ * One Lockstep process: migrates the database, then runs the {@link Indexer} (one follower per chain), the
  * keeper's scheduled duties (woken by each indexed batch) and the API. {@link #close} stops them in
  * reverse order.
  */
 public final class Daemon implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Map<Long, Web3j> clients = new HashMap<>();
-  private final List<ChainFollower> followers = new ArrayList<>();
+  private final Indexer indexer;
   private final KeeperScheduler scheduler;
   private final ApiServer api;
   private final ApiKeys apiKeys;
@@ -54,15 +53,17 @@ public final class Daemon implements AutoCloseable {
 
   private Daemon(DaemonConfig cfg, Clock clock) {
     dataSource = dataSource(cfg.databaseUrl());
-    for (String schema : List.of(SchemaMigrations.INDEXER, "keeper", "api")) {
+    for (String schema : List.of("keeper", "api")) {
       SchemaMigrations.migrate(dataSource, schema);
     }
     Jdbi jdbi = Jdbi.create(dataSource);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
 
-    IndexReader index = new IndexReader(jdbi);
-    BatchWriter writer = new BatchWriter(jdbi);
+    // Each committed batch or rollback wakes the keeper of that chain (followers start after the scheduler exists).
+    IndexListener wakeKeeper = this::wakeKeeper;
+    indexer = new Indexer(dataSource, cfg.chains(), metrics, List.of(wakeKeeper), clock);
+    IndexReader index = indexer.reader();
     broker = new SimulatedBroker(jdbi, cfg.markPricesUsd(), cfg.brokerFillDelay());
     KeeperMetrics keeperMetrics = new KeeperMetrics(metrics);
     ActionLog actions = new ActionLog(jdbi, Duration.ofSeconds(60));
@@ -78,18 +79,18 @@ public final class Daemon implements AutoCloseable {
           VenueCalendar.alwaysOpen(), keeperMetrics, clock));
     }
     scheduler = new KeeperScheduler(duties, cfg.keeperInterval());
-    for (ChainConfig chain : cfg.chains()) {
-      followers.add(new ChainFollower(chain, clients.get(chain.chainId()), writer, index, new IndexerMetrics(metrics, chain.chainId()),
-          List.of((chainId, block) -> scheduler.wake(chainId))));
-    }
     apiKeys = new ApiKeys(jdbi, clock);
     ChainNames chainNames = new ChainNames(names);
     RedeemCancellation cancellation = new RedeemCancellation(broker, scheduler::wakeAll, clock);
-    api = new ApiServer(new Authenticator(apiKeys, cfg.mode()), new CatalogRoutes(index, chainNames),
-        new RedeemRoutes(index, cancellation, chainNames), metrics, () -> !dataSource.isClosed());
-    followers.forEach(ChainFollower::start);
+    api = new ApiServer(new Authenticator(apiKeys, cfg.mode()), new CatalogRoutes(index, chainNames, indexer::health),
+        new RedeemRoutes(index, cancellation, chainNames), metrics, () -> !dataSource.isClosed(), indexer::health);
+    indexer.start();
     scheduler.start();
     apiPort = api.start(cfg.apiHost(), cfg.apiPort());
+  }
+
+  private void wakeKeeper(long chainId, long block) {
+    scheduler.wake(chainId);
   }
 
   /** Starts every part of the daemon. */
@@ -105,6 +106,11 @@ public final class Daemon implements AutoCloseable {
   /** API key administration. */
   public ApiKeys apiKeys() {
     return apiKeys;
+  }
+
+  /** Every chain's sync state. */
+  public List<ChainHealth> chainHealth() {
+    return indexer.health();
   }
 
   /** The simulated prime broker (for failure injection in the sandbox). */
@@ -124,7 +130,7 @@ public final class Daemon implements AutoCloseable {
   public void close() {
     api.close();
     scheduler.close();
-    followers.forEach(ChainFollower::close);
+    indexer.close();
     clients.values().forEach(Web3j::shutdown);
     dataSource.close();
   }

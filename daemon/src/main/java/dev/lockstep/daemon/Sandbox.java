@@ -10,37 +10,45 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.web3j.utils.Numeric;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The sandbox: a local devnet (one anvil on chain id 8453, "base"), an embedded PostgreSQL, the
- * contracts deployed, and a daemon in test mode following them, with a fresh {@code sk_test_} key.
- * Everything is on loopback and random free ports, and goes away on {@link #close}.
+ * The sandbox: a local multi-chain devnet (one anvil each for chain ids 1 "ethereum", 8453 "base"
+ * and 42161 "arbitrum", automine), an embedded PostgreSQL, the contracts deployed on every chain
+ * (USDC and USDT accepted as payout), and a daemon in test mode following all three (HTTP polling
+ * plus websocket newHeads), with a fresh {@code sk_test_} key. Everything is on loopback and random
+ * free ports, and goes away on {@link #close}.
  */
 public final class Sandbox implements AutoCloseable {
-  /** Chain id of the sandbox chain (Base's, so catalog names look as in production). */
+  /** Chain ids of the sandbox chains, in catalog order. */
+  public static final List<Long> CHAIN_IDS = List.of(1L, 8453L, 42161L);
+  /** The chain the demo and the sandbox's default wallet flows use (Base). */
   public static final long CHAIN_ID = 8453;
+  /** Blocks after which sandbox rows are final (anvil mines one block per transaction). */
+  public static final int FINALITY_DEPTH = 16;
   /** Sandbox mark prices (USD per share) of the simulated broker. */
   public static final Map<String, BigDecimal> MARKS =
       Map.of("AAPL", new BigDecimal("187.42"), "NVDA", new BigDecimal("121.10"), "SPY", new BigDecimal("512.30"));
 
   private final EmbeddedDatabase database;
-  private final AnvilNode anvil;
-  private final ChainDeployment deployment;
+  private final List<AnvilNode> anvils;
+  private final Map<Long, ChainDeployment> deployments;
   private final Daemon daemon;
   private final String apiKey;
   private final String databaseUrl;
 
-  private Sandbox(EmbeddedDatabase database, AnvilNode anvil, ChainDeployment deployment, Daemon daemon,
-      String apiKey, String databaseUrl) {
+  private Sandbox(EmbeddedDatabase database, List<AnvilNode> anvils, Map<Long, ChainDeployment> deployments,
+      Daemon daemon, String apiKey, String databaseUrl) {
     this.database = database;
-    this.anvil = anvil;
-    this.deployment = deployment;
+    this.anvils = anvils;
+    this.deployments = deployments;
     this.daemon = daemon;
     this.apiKey = apiKey;
     this.databaseUrl = databaseUrl;
@@ -54,22 +62,34 @@ public final class Sandbox implements AutoCloseable {
    */
   public static Sandbox start(int apiPort, Path workDir) {
     EmbeddedDatabase db = EmbeddedDatabase.start(workDir);
-    AnvilNode anvil = null;
+    List<AnvilNode> anvils = new ArrayList<>();
     try {
-      anvil = AnvilNode.start(CHAIN_ID, Optional.empty());
-      ChainDeployment d = ContractDeployer.deploy(anvil.rpcUrl(), CHAIN_ID, Duration.ofHours(24));
+      for (long chainId : CHAIN_IDS) {
+        anvils.add(AnvilNode.start(chainId, Optional.empty()));
+      }
+      List<CompletableFuture<ChainDeployment>> deploying = anvils.stream()
+          .map(a -> CompletableFuture.supplyAsync(() -> ContractDeployer.deploy(a.rpcUrl(), a.chainId(), Duration.ofHours(24))))
+          .toList();
+      Map<Long, ChainDeployment> deployments = new LinkedHashMap<>();
+      List<ChainConfig> chains = new ArrayList<>();
+      for (int i = 0; i < anvils.size(); i++) {
+        ChainDeployment d = deploying.get(i).join();
+        deployments.put(d.chainId(), d);
+        chains.add(ChainConfig.builder(d.chainId(), d.rpcUrl(), d.factory(), d.orderBook())
+            .wsUrl(anvils.get(i).wsUrl()).startBlock(d.deployBlock()).finalityDepth(FINALITY_DEPTH)
+            .token(ChainConfig.Erc20.stablecoin("USDC", d.usdc(), 6))
+            .token(ChainConfig.Erc20.stablecoin("USDT", d.usdt(), 6))
+            .pollInterval(Duration.ofMillis(200)).maxBlockRange(500).build());
+      }
       String url = db.createDatabase("lockstep");
-      ChainConfig chain = new ChainConfig(CHAIN_ID, ChainConfig.defaultName(CHAIN_ID), anvil.rpcUrl(), 0,
-          d.deployBlock(), d.factory(), d.orderBook(), List.of(new ChainConfig.Stablecoin("USDC", d.usdc(), 6)),
-          Duration.ofMillis(200), 500);
-      DaemonConfig cfg = new DaemonConfig(url, List.of(chain),
+      DaemonConfig cfg = new DaemonConfig(url, chains,
           Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
           "127.0.0.1", apiPort, "test", MARKS, Duration.ofSeconds(2), Duration.ofMillis(500));
       Daemon daemon = Daemon.start(cfg, Clock.systemUTC());
       String key = daemon.apiKeys().create("ten_sandbox", "test", "full");
-      return new Sandbox(db, anvil, d, daemon, key, url);
+      return new Sandbox(db, List.copyOf(anvils), deployments, daemon, key, url);
     } catch (RuntimeException e) {
-      if (anvil != null) anvil.close();
+      anvils.forEach(AnvilNode::close);
       db.close();
       throw e;
     }
@@ -83,8 +103,14 @@ public final class Sandbox implements AutoCloseable {
     return apiKey;
   }
 
+  /** The deployment on the demo chain ({@link #CHAIN_ID}). */
   public ChainDeployment deployment() {
-    return deployment;
+    return deployments.get(CHAIN_ID);
+  }
+
+  /** Every chain's deployment, by chain id in catalog order. */
+  public Map<Long, ChainDeployment> deployments() {
+    return deployments;
   }
 
   public Daemon daemon() {
@@ -97,25 +123,30 @@ public final class Sandbox implements AutoCloseable {
 
   /** The one-line JSON that {@code sandbox ready} prints: API URL and key, database, each chain's RPC and contracts. */
   public String readyJson() {
-    Map<String, Object> chain = new LinkedHashMap<>();
-    chain.put("chain_id", deployment.chainId());
-    chain.put("name", ChainConfig.defaultName(deployment.chainId()));
-    chain.put("rpc_url", anvil.rpcUrl());
-    chain.put("ws_url", anvil.wsUrl());
-    chain.put("contracts", Map.of("usdc", deployment.usdc(), "factory", deployment.factory(),
-        "order_book", deployment.orderBook()));
+    List<Map<String, Object>> chains = new ArrayList<>();
+    for (AnvilNode anvil : anvils) {
+      ChainDeployment d = deployments.get(anvil.chainId());
+      Map<String, Object> chain = new LinkedHashMap<>();
+      chain.put("chain_id", d.chainId());
+      chain.put("name", ChainConfig.defaultName(d.chainId()));
+      chain.put("rpc_url", anvil.rpcUrl());
+      chain.put("ws_url", anvil.wsUrl());
+      chain.put("contracts", Map.of("usdc", d.usdc(), "usdt", d.usdt(), "factory", d.factory(),
+          "order_book", d.orderBook()));
+      chains.add(chain);
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("api_url", apiUrl());
     out.put("api_key", apiKey);
     out.put("database_url", databaseUrl);
-    out.put("chains", List.of(chain));
+    out.put("chains", chains);
     return JsonMapper.builder().build().writeValueAsString(out);
   }
 
   @Override
   public void close() {
     daemon.close();
-    anvil.close();
+    anvils.forEach(AnvilNode::close);
     database.close();
   }
 }

@@ -18,15 +18,15 @@ import org.web3j.tx.gas.StaticEIP1559GasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
- * Deploys and wires Lockstep's contracts on a local chain the way the sandbox runs them: USDC
- * test stablecoin, AssetTokenFactory, OrderBook (recovery window as given), the keeper granted
+ * Deploys and wires Lockstep's contracts on a local chain the way the sandbox runs them: USDC and
+ * USDT test stablecoins, AssetTokenFactory, OrderBook (recovery window as given), the keeper granted
  * MINTER_ROLE and PAUSER_ROLE on the factory and KEEPER_ROLE on the book, the book granted
- * BURNER_ROLE, USDC accepted as payout currency, the payout pool funded, and the session open.
+ * BURNER_ROLE, USDC and USDT accepted as payout currencies, both payout pools funded, and the session open.
  */
 public final class ContractDeployer {
   private static final Logger log = LoggerFactory.getLogger(ContractDeployer.class);
 
-  /** USDC minted into the order book's payout pool: 10,000,000 USDC in base units. */
+  /** Minted into the order book's payout pool per stablecoin: 10,000,000 in base units. */
   public static final BigInteger POOL_USDC = BigInteger.valueOf(10_000_000L).multiply(BigInteger.TEN.pow(6));
 
   private ContractDeployer() {}
@@ -46,6 +46,7 @@ public final class ContractDeployer {
       long startBlock = web3j.ethBlockNumber().send().getBlockNumber().longValueExact() + 1;
 
       TestStablecoin usdc = TestStablecoin.deploy(web3j, tm, gas, "USD Coin", "USDC", admin.getAddress()).send();
+      TestStablecoin usdt = TestStablecoin.deploy(web3j, tm, gas, "Tether USD", "USDT", admin.getAddress()).send();
       AssetTokenFactory factory = AssetTokenFactory.deploy(web3j, tm, gas, admin.getAddress()).send();
       OrderBook book =
           OrderBook.deploy(web3j, tm, gas, admin.getAddress(), factory.getContractAddress(),
@@ -57,8 +58,10 @@ public final class ContractDeployer {
       check(factory.grantRole(factory.PAUSER_ROLE().send(), keeper).send());
       check(factory.grantRole(factory.BURNER_ROLE().send(), book.getContractAddress()).send());
       check(book.grantRole(book.KEEPER_ROLE().send(), keeper).send());
-      check(book.setPayoutCurrency(usdc.getContractAddress(), true).send());
-      check(usdc.mint(book.getContractAddress(), POOL_USDC).send());
+      for (TestStablecoin stable : java.util.List.of(usdc, usdt)) {
+        check(book.setPayoutCurrency(stable.getContractAddress(), true).send());
+        check(stable.mint(book.getContractAddress(), POOL_USDC).send());
+      }
 
       OrderBook asKeeper =
           OrderBook.load(book.getContractAddress(), web3j,
@@ -66,7 +69,8 @@ public final class ContractDeployer {
       check(asKeeper.setSessionOpen(true).send());
 
       ChainDeployment d =
-          new ChainDeployment(chainId, rpcUrl, usdc.getContractAddress(), factory.getContractAddress(),
+          new ChainDeployment(chainId, rpcUrl, usdc.getContractAddress(), usdt.getContractAddress(),
+              factory.getContractAddress(),
               book.getContractAddress(), startBlock);
       log.info("deployed on chainId={}: {}", chainId, d);
       return d;

@@ -1,5 +1,6 @@
 package dev.lockstep.api.catalog;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lockstep.api.Amounts;
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.ListPage;
@@ -7,6 +8,8 @@ import dev.lockstep.api.Params;
 import dev.lockstep.indexer.store.BalanceRow;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.TokenRow;
+import dev.lockstep.indexer.sync.ChainHealth;
+import java.util.function.Supplier;
 import io.javalin.http.Context;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -15,15 +18,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** GET /v1/tokens and GET /v1/positions, served from the index. */
+/** GET /v1/chains, GET /v1/tokens and GET /v1/positions, served from the index. */
 public final class CatalogRoutes {
+  private static final Map<String, String> DISPLAY = Map.of("ethereum", "Ethereum", "base", "Base", "arbitrum", "Arbitrum");
+
   private final IndexReader index;
   private final ChainNames chains;
+  private final Supplier<List<ChainHealth>> health;
 
-  public CatalogRoutes(IndexReader index, ChainNames chains) {
+  /**
+   * @param health every served chain's sync state, in configuration order
+   */
+  public CatalogRoutes(IndexReader index, ChainNames chains, Supplier<List<ChainHealth>> health) {
     this.index = index;
     this.chains = chains;
+    this.health = health;
   }
+
+  /**
+   * A chain Lockstep serves.
+   *
+   * @param id catalog name, as in {@code settlement.chain} / {@code payout.chain}
+   * @param payOutCurrencies symbols of the stablecoins its order book accepts as payout (on-chain)
+   * @param stablecoins those stablecoins with their addresses
+   * @param status sync state: {@code ok}, {@code starting}, {@code stalled} or {@code halted}
+   * @param indexedBlock last block served by the API
+   * @param finalizedBlock rows at or below it are final
+   */
+  public record Chain(String object, String id, long chainId, String name, List<String> payOutCurrencies,
+      List<Stablecoin> stablecoins, String status, long headBlock, long indexedBlock, long finalizedBlock) {}
+
+  /** A payout stablecoin on one chain. */
+  public record Stablecoin(String currency, String tokenAddress, int decimals) {}
 
   /** A token's deployment on one chain. */
   public record TokenChain(String chain, long chainId, String address, String supply) {}
@@ -31,9 +57,24 @@ public final class CatalogRoutes {
   /** An asset token across chains; {@code supply} is the sum over chains. */
   public record Token(String object, String ticker, int decimals, String supply, List<TokenChain> chains) {}
 
-  /** A wallet's holding of one asset token on one chain. */
+  /**
+   * A wallet's holding of one asset token on one chain; {@code final} is false while a transfer
+   * in an unfinalized block touches it.
+   */
   public record Position(String object, String token, String chain, long chainId, String tokenAddress, String wallet,
-      String quantity) {}
+      String quantity, @JsonProperty("final") boolean isFinal) {}
+
+  /** GET /v1/chains: every chain served, with its payout currencies and sync state. */
+  public void chains(Context ctx) {
+    List<Chain> data = health.get().stream().map(h -> {
+      List<Stablecoin> stables = index.payoutCurrencies(h.chainId()).stream()
+          .map(p -> new Stablecoin(p.symbol(), p.token(), p.decimals())).toList();
+      return new Chain("chain", h.name(), h.chainId(), DISPLAY.getOrDefault(h.name(), h.name()),
+          stables.stream().map(Stablecoin::currency).toList(), stables, h.status(), h.headBlock(), h.indexedBlock(),
+          h.finalizedBlock());
+    }).toList();
+    ctx.json(ListPage.of(data, false, Optional.empty()));
+  }
 
   /** GET /v1/tokens: every asset token the factories deployed, with supply per chain. */
   public void tokens(Context ctx) {
@@ -64,6 +105,6 @@ public final class CatalogRoutes {
 
   private Position position(BalanceRow b) {
     return new Position("position", b.symbol(), chains.name(b.chainId()), b.chainId(), b.token(), b.holder(),
-        Amounts.format(b.amount(), b.decimals()));
+        Amounts.format(b.amount(), b.decimals()), b.isFinal());
   }
 }

@@ -1,5 +1,6 @@
 package dev.lockstep.api.redeem;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lockstep.api.Amounts;
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.indexer.store.OrderEventRow;
@@ -11,7 +12,8 @@ import java.util.Optional;
 /**
  * The {@code redeem} resource: an order of the OrderBook as indexed. {@code status} is {@code
  * queued}, {@code active}, {@code settled} or {@code cancelled}; quantities have 6 decimals
- * (shares), notionals 6 decimals (USD stablecoin).
+ * (shares), notionals 6 decimals (USD stablecoin). {@code final} is true once the block of the
+ * order's latest event is finalized on its chain: until then a reorg may still change the status.
  */
 public record RedeemResource(
     String id,
@@ -30,6 +32,7 @@ public record RedeemResource(
     Optional<Instant> settledAt,
     Optional<Instant> cancelledAt,
     Optional<String> cancelledBy,
+    @JsonProperty("final") boolean isFinal,
     List<HistoryEntry> history) {
 
   /**
@@ -55,7 +58,7 @@ public record RedeemResource(
     return new RedeemResource(new RedeemId(o.chainId(), o.orderId()).toString(), "redeem", o.status(),
         chains.name(o.chainId()), o.chainId(), o.orderId(), o.symbol(), o.token(), Amounts.format(o.quantity(), 6),
         o.owner(), payout, o.createdTx(), o.createdAt(), settled ? o.closedAt() : Optional.empty(),
-        cancelled ? o.closedAt() : Optional.empty(), o.cancelledBy(),
+        cancelled ? o.closedAt() : Optional.empty(), o.cancelledBy(), o.isFinal(),
         history.stream().map(h -> new HistoryEntry(h.event(), h.status(), h.blockNumber(), h.txHash(), h.at())).toList());
   }
 }

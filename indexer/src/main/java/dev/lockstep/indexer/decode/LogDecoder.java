@@ -23,6 +23,7 @@ public final class LogDecoder {
   public static final String ORDER_PROMOTED = EventEncoder.encode(OrderBook.ORDERPROMOTED_EVENT);
   public static final String ORDER_SETTLED = EventEncoder.encode(OrderBook.ORDERSETTLED_EVENT);
   public static final String ORDER_CANCELLED = EventEncoder.encode(OrderBook.ORDERCANCELLED_EVENT);
+  public static final String PAYOUT_CURRENCY_SET = EventEncoder.encode(OrderBook.PAYOUTCURRENCYSET_EVENT);
 
   /** Topics the order book emits that the indexer projects. */
   public static final List<String> ORDER_TOPICS =
@@ -42,8 +43,14 @@ public final class LogDecoder {
     LogPosition at = position(log);
     String address = log.getAddress().toLowerCase();
     if (topic0.equals(TRANSFER) && log.getTopics().size() == 3) {
-      var e = AssetToken.getTransferEventFromLog(log);
-      return Optional.of(new IndexedEvent.Transfer(at, address, lower(e.from), lower(e.to), e.value));
+      // ERC-20 Transfer is the hot path of a backfill: decoded by hand (two indexed addresses in
+      // topics 1-2, the uint256 value as the 32-byte data word) instead of through the ABI decoder.
+      String data = log.getData();
+      if (data == null || data.length() != 66) {
+        throw new IllegalArgumentException("Transfer log without a 32-byte value at " + at);
+      }
+      return Optional.of(new IndexedEvent.Transfer(at, address, topicAddress(log.getTopics().get(1)),
+          topicAddress(log.getTopics().get(2)), new BigInteger(data.substring(2), 16)));
     }
     if (topic0.equals(TOKEN_DEPLOYED)) {
       var e = AssetTokenFactory.getTokenDeployedEventFromLog(log);
@@ -69,7 +76,16 @@ public final class LogDecoder {
       var e = OrderBook.getOrderCancelledEventFromLog(log);
       return Optional.of(new IndexedEvent.OrderCancelled(at, e.orderId.longValueExact(), lower(e.by)));
     }
+    if (topic0.equals(PAYOUT_CURRENCY_SET)) {
+      var e = OrderBook.getPayoutCurrencySetEventFromLog(log);
+      return Optional.of(new IndexedEvent.PayoutCurrencySet(at, lower(e.token), e.accepted));
+    }
     return Optional.empty();
+  }
+
+  /** The address in the low 20 bytes of a 32-byte topic, lowercase 0x-hex. */
+  private static String topicAddress(String topic) {
+    return "0x" + topic.substring(topic.length() - 40).toLowerCase();
   }
 
   private static LogPosition position(Log log) {

@@ -2,6 +2,11 @@ package dev.lockstep.indexer.store;
 
 import java.math.BigInteger;
 
-/** A holder's indexed balance of one token on one chain, in base units. */
+/**
+ * A holder's indexed balance of one token on one chain, in base units.
+ *
+ * @param isFinal whether no transfer above the chain's finalized block touches it (a reorg can no
+ *     longer change it)
+ */
 public record BalanceRow(long chainId, String token, String symbol, String kind, int decimals, String holder,
-    BigInteger amount) {}
+    BigInteger amount, boolean isFinal) {}

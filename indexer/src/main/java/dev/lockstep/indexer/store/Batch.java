@@ -10,16 +10,22 @@ import java.util.List;
  * @param chainId chain id
  * @param fromBlock first block (inclusive)
  * @param toBlock last block (inclusive); the new checkpoint
- * @param headers one header per block of the range, in order
+ * @param headers headers in ascending order: always the first and last block of the range, every
+ *     block holding an event, and every unfinalized block
  * @param events decoded events of the range, ordered by (block number, log index)
  */
 public record Batch(long chainId, long fromBlock, long toBlock, List<BlockHeader> headers, List<IndexedEvent> events) {
   public Batch {
     headers = List.copyOf(headers);
     events = List.copyOf(events);
-    if (headers.size() != toBlock - fromBlock + 1) {
-      throw new IllegalArgumentException("one header per block of " + fromBlock + ".." + toBlock);
+    if (headers.isEmpty() || headers.getFirst().number() != fromBlock || headers.getLast().number() != toBlock) {
+      throw new IllegalArgumentException("headers must start at " + fromBlock + " and end at " + toBlock);
     }
+  }
+
+  /** The header of the first block; its parent hash must be the checkpoint's hash. */
+  public BlockHeader first() {
+    return headers.getFirst();
   }
 
   /** The header of the last block: the checkpoint this batch moves to. */

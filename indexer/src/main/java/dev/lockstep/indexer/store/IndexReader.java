@@ -15,9 +15,10 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class IndexReader {
   private static final String ORDER_SELECT = """
-      SELECT o.*, t.symbol AS symbol, p.symbol AS payout_symbol
+      SELECT o.*, t.symbol AS symbol, p.symbol AS payout_symbol, o.updated_block <= c.finalized_block AS is_final
       FROM indexer.orders o
       JOIN indexer.tokens t ON t.chain_id = o.chain_id AND t.address = o.token
+      JOIN indexer.checkpoints c ON c.chain_id = o.chain_id
       LEFT JOIN indexer.tokens p ON p.chain_id = o.chain_id AND p.address = o.payout_token
       """;
 
@@ -40,12 +41,17 @@ public final class IndexReader {
   /** Non-zero balances of {@code holder}, asset tokens and stablecoins, ordered by symbol then chain. */
   public List<BalanceRow> balancesOf(String holder) {
     return jdbi.withHandle(h -> h.createQuery("""
-            SELECT b.chain_id, b.token, t.symbol, t.kind, t.decimals, b.holder, b.amount
-            FROM indexer.balances b JOIN indexer.tokens t ON t.chain_id = b.chain_id AND t.address = b.token
+            SELECT b.chain_id, b.token, t.symbol, t.kind, t.decimals, b.holder, b.amount,
+              NOT EXISTS (SELECT 1 FROM indexer.transfers x
+                          WHERE x.chain_id = b.chain_id AND x.token = b.token AND x.block_number > c.finalized_block
+                            AND (x.from_address = b.holder OR x.to_address = b.holder)) AS is_final
+            FROM indexer.balances b
+            JOIN indexer.tokens t ON t.chain_id = b.chain_id AND t.address = b.token
+            JOIN indexer.checkpoints c ON c.chain_id = b.chain_id
             WHERE b.holder = :h AND b.amount > 0 ORDER BY t.symbol, b.chain_id""")
         .bind("h", holder.toLowerCase())
         .map((rs, ctx) -> new BalanceRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getInt(5), rs.getString(6), big(rs, "amount")))
+            rs.getInt(5), rs.getString(6), big(rs, "amount"), rs.getBoolean(8)))
         .list());
   }
 
@@ -92,10 +98,20 @@ public final class IndexReader {
 
   /** The chain's checkpoint, or empty before the indexer has started on it. */
   public Optional<Checkpoint> checkpoint(long chainId) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT chain_id, block_number, block_hash FROM indexer.checkpoints WHERE chain_id = :c")
+    return jdbi.withHandle(h -> BatchWriter.checkpoint(h, chainId, false));
+  }
+
+  /** Stablecoins the chain's order book currently accepts as payout, by symbol. */
+  public List<PayoutCurrencyRow> payoutCurrencies(long chainId) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT e.chain_id, e.token, coalesce(t.symbol, e.token), coalesce(t.decimals, 0)
+            FROM (SELECT DISTINCT ON (token) chain_id, token, accepted FROM indexer.payout_currency_events
+                  WHERE chain_id = :c ORDER BY token, block_number DESC, log_index DESC) e
+            LEFT JOIN indexer.tokens t ON t.chain_id = e.chain_id AND t.address = e.token
+            WHERE e.accepted ORDER BY 3""")
         .bind("c", chainId)
-        .map((rs, ctx) -> new Checkpoint(rs.getLong(1), rs.getLong(2), rs.getString(3))).findOne());
+        .map((rs, ctx) -> new PayoutCurrencyRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
+        .list());
   }
 
   private static OrderRow order(ResultSet rs) throws SQLException {
@@ -107,7 +123,8 @@ public final class IndexReader {
         Optional.ofNullable(big(rs, "payout")), Optional.ofNullable(rs.getString("cancelled_by")),
         rs.getLong("created_block"), rs.getString("created_tx"), rs.getTimestamp("created_at").toInstant(),
         Optional.ofNullable(rs.getString("closed_tx")),
-        Optional.ofNullable(rs.getTimestamp("closed_at")).map(Timestamp::toInstant));
+        Optional.ofNullable(rs.getTimestamp("closed_at")).map(Timestamp::toInstant),
+        rs.getLong("updated_block"), rs.getBoolean("is_final"));
   }
 
   private static BigInteger big(ResultSet rs, String column) throws SQLException {

@@ -11,6 +11,9 @@ import java.util.Optional;
  * @param status {@code queued}, {@code active}, {@code settled} or {@code cancelled}
  * @param symbol the asset token's symbol
  * @param payoutSymbol the payout stablecoin's symbol
+ * @param updatedBlock block of the order's latest lifecycle event
+ * @param isFinal whether that block is at or below the chain's finalized block (the order's
+ *     current state can no longer be undone by a reorg)
  */
 public record OrderRow(
     long chainId,
@@ -32,7 +35,9 @@ public record OrderRow(
     String createdTx,
     Instant createdAt,
     Optional<String> closedTx,
-    Optional<Instant> closedAt) {
+    Optional<Instant> closedAt,
+    long updatedBlock,
+    boolean isFinal) {
 
   /** Whether the order can still change (QUEUED or ACTIVE). */
   public boolean isOpen() {

@@ -3,64 +3,116 @@ package dev.lockstep.indexer.sync;
 import dev.lockstep.indexer.IndexerException;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.decode.IndexedEvent;
+import dev.lockstep.indexer.rpc.ChainRpc;
+import dev.lockstep.indexer.rpc.RpcErrorKind;
 import dev.lockstep.indexer.store.Batch;
 import dev.lockstep.indexer.store.BatchWriter;
+import dev.lockstep.indexer.store.BlockHeader;
 import dev.lockstep.indexer.store.Checkpoint;
 import dev.lockstep.indexer.store.IndexReader;
+import dev.lockstep.indexer.store.Rollback;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.web3j.protocol.Web3j;
 
 /**
- * Follows one chain on its own thread: polls the head, and while the checkpoint is behind {@code
- * head - confirmations} fetches the next range (at most {@code maxBlockRange} blocks) and commits
- * it with the checkpoint. After a restart it resumes from the committed checkpoint, so there is no
- * gap and no duplicate. A failing step is logged, counted and retried after a back-off; it never
- * stops the loop or another chain's loop.
+ * Follows one chain on its own thread, so a slow or failing chain never stalls another.
  *
- * <p>A first block whose parent hash differs from the checkpoint's hash is a fork: it is logged,
- * counted, and the chain stops advancing (never silently diverges) until reorg rollback (issue #3)
- * exists.
+ * <p><b>Backfill and live.</b> Each step reads the node's head and indexes up to {@code head -
+ * confirmations}: ranges (sized by {@link RangeSizer}) are fetched concurrently, at most {@code
+ * fetchConcurrency} ahead, and committed strictly in order, each with its checkpoint in one
+ * transaction. Caught up, the loop waits for the next poll or a {@code newHeads} notification.
+ *
+ * <p><b>Reorgs.</b> A batch whose first parent hash is not the checkpoint's hash, or a head below
+ * the checkpoint whose hash differs from the kept one, triggers a check of the checkpoint block on
+ * the node. If the node has another block there, the follower walks the kept hash chain down to the
+ * newest block the node agrees on (the common ancestor), rolls every derived row above it back in
+ * one transaction, and re-indexes from there. A fork below the finalized block halts the chain with
+ * a logged error and {@code halted} health; it never diverges silently.
+ *
+ * <p><b>Liveness.</b> Failed steps are logged, counted and retried with exponential backoff and
+ * jitter; the chain reports {@code stalled} when it is behind without progress, or its RPC keeps
+ * failing, for longer than {@code stallAfter}, and recovers by itself when the node does.
  */
 public final class ChainFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChainFollower.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+  private static final int ANCESTOR_CHUNK = 64;
 
   private final ChainConfig chain;
-  private final Web3j web3j;
+  private final ChainRpc rpc;
   private final BatchWriter writer;
   private final IndexReader reader;
   private final IndexerMetrics metrics;
   private final List<IndexListener> listeners;
+  private final Clock clock;
   private final RangeFetcher fetcher;
+  private final RangeSizer sizer;
   private final Set<String> knownTokens = ConcurrentHashMap.newKeySet();
+  private final Semaphore wake = new Semaphore(0);
+  private final HeadWatcher heads;
+  private final ExecutorService fetchers;
   private volatile boolean running;
+  private volatile Instant lastProgressAt;
+  private volatile Instant lastStepAt;
+  private volatile String lastError;
+  private volatile String haltedReason;
+  private volatile Checkpoint checkpoint;
+  private volatile Instant started;
   private Thread thread;
 
-  public ChainFollower(ChainConfig chain, Web3j web3j, BatchWriter writer, IndexReader reader,
-      IndexerMetrics metrics, List<IndexListener> listeners) {
+  /**
+   * @param registry where the chain's {@link IndexerMetrics} are registered
+   */
+  public ChainFollower(ChainConfig chain, BatchWriter writer, IndexReader reader, MeterRegistry registry,
+      List<IndexListener> listeners, Clock clock) {
     this.chain = chain;
-    this.web3j = web3j;
     this.writer = writer;
     this.reader = reader;
-    this.metrics = metrics;
     this.listeners = List.copyOf(listeners);
-    this.fetcher = new RangeFetcher(chain, web3j);
+    this.clock = clock;
+    this.heads = chain.wsUrl() == null ? null : new HeadWatcher(chain.wsUrl(), chain.chainId(), wake::release);
+    this.metrics = new IndexerMetrics(registry, chain.chainId(), clock, () -> health().unhealthy(),
+        () -> heads != null && heads.connected());
+    this.rpc = new ChainRpc(chain.rpcUrls(), chain.requestTimeout(), 3, metrics::rpcError);
+    this.sizer = new RangeSizer(chain.maxBlockRange(), chain.targetLogsPerRange());
+    this.fetcher = new RangeFetcher(chain, rpc, sizer);
+    this.fetchers = Executors.newFixedThreadPool(chain.fetchConcurrency(), r ->
+        Thread.ofPlatform().name("indexer-fetch-" + chain.chainId()).daemon().unstarted(r));
   }
 
-  /** Registers the checkpoint and starts the sync thread. */
+  /** Registers the checkpoint and starts the sync thread (and the newHeads subscription, if configured). */
   public synchronized void start() {
-    Checkpoint cp = writer.init(chain);
+    checkpoint = writer.init(chain);
+    haltedReason = checkpoint.haltedReason().orElse(null);
     reader.tokens().stream().filter(t -> t.chainId() == chain.chainId() && t.kind().equals("asset"))
         .forEach(t -> knownTokens.add(t.address()));
-    log.info("indexer chainId={} resuming after block {} hash={}", chain.chainId(), cp.blockNumber(),
-        cp.blockHash());
+    log.info("indexer chainId={} resuming after block {} hash={} finalized={}", chain.chainId(),
+        checkpoint.blockNumber(), checkpoint.blockHash(), checkpoint.finalizedBlock());
     running = true;
+    started = clock.instant();
     thread = Thread.ofPlatform().name("indexer-" + chain.chainId()).daemon().start(this::loop);
+    if (heads != null) {
+      heads.start();
+    }
   }
 
   private void loop() {
@@ -68,19 +120,30 @@ public final class ChainFollower implements AutoCloseable {
     while (running) {
       try {
         boolean progressed = step();
+        lastStepAt = clock.instant();
+        lastError = null;
         backoff = chain.pollInterval();
         if (!progressed) {
-          Thread.sleep(chain.pollInterval());
+          wake.tryAcquire(chain.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+          wake.drainPermits();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
-        metrics.rpcError();
-        log.warn("indexer chainId={} step failed (retry in {} ms): {}", chain.chainId(), backoff.toMillis(),
-            e.toString());
+        if (!running) {
+          return;
+        }
+        lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof IndexerException ie && !ie.retryable()) {
+          haltedOrFatal(ie);
+        } else {
+          metrics.rpcError(e instanceof IndexerException ? RpcErrorKind.INCONSISTENT : RpcErrorKind.of(e));
+        }
+        long jittered = (long) (backoff.toMillis() * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
+        log.warn("indexer chainId={} step failed (retry in {} ms): {}", chain.chainId(), jittered, lastError);
         try {
-          Thread.sleep(backoff);
+          Thread.sleep(jittered);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           return;
@@ -90,42 +153,185 @@ public final class ChainFollower implements AutoCloseable {
     }
   }
 
+  private void haltedOrFatal(IndexerException e) {
+    Optional<String> halted = reader.checkpoint(chain.chainId()).flatMap(Checkpoint::haltedReason);
+    if (halted.isPresent()) {
+      if (haltedReason == null) {
+        log.error("indexer chainId={} HALTED: {}. Rows above the finalized block may not match the chain; "
+            + "clear indexer.checkpoints.halted_reason after investigating to resume.", chain.chainId(), halted.get());
+      }
+      haltedReason = halted.get();
+    } else {
+      log.error("indexer chainId={} non-retryable failure: {}", chain.chainId(), e.getMessage());
+    }
+  }
+
   /**
-   * Indexes the next range if the chain is ahead of the checkpoint.
+   * Indexes what the node has beyond the checkpoint, handling a fork first if there is one.
    *
-   * @return whether a batch was committed
-   * @throws IndexerException on a fork or an inconsistent node answer
+   * @return whether anything was committed or rolled back
    */
   boolean step() throws Exception {
-    long head = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+    long head = rpc.blockNumber();
     metrics.head(head);
-    long target = head - chain.confirmations();
     Checkpoint cp = reader.checkpoint(chain.chainId()).orElseThrow();
+    checkpoint = cp;
+    if (cp.haltedReason().isPresent()) {
+      throw new IndexerException("chain " + chain.chainId() + " is halted: " + cp.haltedReason().get(), false);
+    }
+    haltedReason = null;
+    if (head < cp.blockNumber()) {
+      // The node is behind us, or on a shorter fork: only the latter needs action.
+      return !cp.blockHash().isEmpty() && resolveFork(head);
+    }
+    long target = head - chain.confirmations();
     if (cp.blockNumber() >= target) {
+      // Caught up: a reorg that replaced the tip without growing the chain shows only as another
+      // hash at the checkpoint's height.
+      boolean rolledBack = !cp.blockHash().isEmpty() && cp.blockNumber() >= 0
+          && !rpc.headers(List.of(cp.blockNumber())).getFirst().hash().equals(cp.blockHash())
+          && resolveFork(cp.blockNumber());
+      lastProgressAt = clock.instant();
+      return rolledBack;
+    }
+    return backfill(cp, target, head - chain.finalityDepth());
+  }
+
+  /** Fetches {@code cp+1..target} in concurrent ranges and commits them in order. */
+  private boolean backfill(Checkpoint cp, long target, long finalizedCandidate) throws Exception {
+    Deque<Future<Batch>> inflight = new ArrayDeque<>();
+    long next = cp.blockNumber() + 1;
+    boolean progressed = false;
+    try {
+      while (running && (next <= target || !inflight.isEmpty())) {
+        Set<String> tokens = Set.copyOf(knownTokens);
+        while (inflight.size() < chain.fetchConcurrency() && next <= target) {
+          long from = next;
+          long to = Math.min(target, from + sizer.next() - 1);
+          inflight.add(fetchers.submit(() -> fetcher.fetch(from, to, tokens, finalizedCandidate)));
+          next = to + 1;
+        }
+        Batch batch = await(inflight.poll());
+        switch (writer.write(batch, chain.orderBook(), finalizedCandidate)) {
+          case APPLIED -> {
+            progressed = true;
+            committed(batch);
+            if (newTokens(batch)) {
+              // Ranges already in flight were fetched without the new token's address.
+              cancel(inflight);
+              next = batch.toBlock() + 1;
+            }
+          }
+          case STALE -> {
+            log.info("indexer chainId={} checkpoint moved under batch {}..{}; refetching", chain.chainId(),
+                batch.fromBlock(), batch.toBlock());
+            return true;
+          }
+          case DISCONTINUOUS -> {
+            return resolveFork(batch.fromBlock() - 1) || progressed;
+          }
+        }
+      }
+      return progressed;
+    } finally {
+      cancel(inflight);
+    }
+  }
+
+  private static Batch await(Future<Batch> f) throws Exception {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+
+  private static void cancel(Deque<Future<Batch>> inflight) {
+    inflight.forEach(f -> f.cancel(true));
+    inflight.clear();
+  }
+
+  private boolean newTokens(Batch batch) {
+    boolean added = false;
+    for (IndexedEvent e : batch.events()) {
+      if (e instanceof IndexedEvent.TokenDeployed d) {
+        added |= knownTokens.add(d.token());
+      }
+    }
+    return added;
+  }
+
+  private void committed(Batch batch) {
+    Checkpoint cp = reader.checkpoint(chain.chainId()).orElseThrow();
+    checkpoint = cp;
+    lastProgressAt = clock.instant();
+    metrics.committed(batch.toBlock(), batch.last().timestamp(), cp.finalizedBlock(), batch.events().size());
+    log.debug("indexer chainId={} committed blocks {}..{} events={}", chain.chainId(), batch.fromBlock(),
+        batch.toBlock(), batch.events().size());
+    for (IndexListener l : listeners) {
+      l.onCommitted(chain.chainId(), batch.toBlock());
+    }
+  }
+
+  /**
+   * Checks the kept block {@code at} against the node; if the node has another block there, finds
+   * the common ancestor and rolls back to it.
+   *
+   * @return whether a rollback happened
+   * @throws BatchWriter.DeepReorgException if the fork reaches below the finalized block
+   */
+  private boolean resolveFork(long at) throws Exception {
+    Checkpoint cp = reader.checkpoint(chain.chainId()).orElseThrow();
+    long top = Math.min(at, cp.blockNumber());
+    Optional<String> kept = writer.storedHash(chain.chainId(), top);
+    if (kept.isEmpty()) {
+      throw new IndexerException("no kept header for block " + top + " of chain " + chain.chainId(), true);
+    }
+    String onNode = rpc.headers(List.of(top)).getFirst().hash();
+    if (onNode.equals(kept.get())) {
+      log.info("indexer chainId={} node answers moved between calls at block {}; refetching", chain.chainId(), top);
       return false;
     }
-    long from = cp.blockNumber() + 1;
-    long to = Math.min(target, cp.blockNumber() + chain.maxBlockRange());
-    Batch batch = fetcher.fetch(from, to, Set.copyOf(knownTokens));
-    String parent = batch.headers().getFirst().parentHash();
-    if (!cp.blockHash().isEmpty() && !parent.equals(cp.blockHash())) {
-      metrics.fork();
-      throw new IndexerException("fork at block " + from + ": parent " + parent + " != indexed "
-          + cp.blockHash() + " at block " + cp.blockNumber(), false);
-    }
-    if (!writer.write(batch, chain.orderBook())) {
-      log.info("indexer chainId={} checkpoint moved under batch {}..{}; refetching", chain.chainId(), from, to);
-      return true;
-    }
-    batch.events().stream().filter(e -> e instanceof IndexedEvent.TokenDeployed)
-        .forEach(e -> knownTokens.add(((IndexedEvent.TokenDeployed) e).token()));
-    metrics.committed(to, batch.events().size());
-    log.debug("indexer chainId={} committed blocks {}..{} hash={} events={}", chain.chainId(), from, to,
-        batch.last().hash(), batch.events().size());
+    BlockHeader ancestor = findAncestor(top, cp.finalizedBlock());
+    Rollback.Summary s = writer.rollback(chain.chainId(), ancestor);
+    metrics.rolledBack(ancestor.number(), s.depth());
+    // Asset tokens deployed above the ancestor are gone from the index; forget them too.
+    knownTokens.clear();
+    reader.tokens().stream().filter(t -> t.chainId() == chain.chainId() && t.kind().equals("asset"))
+        .forEach(t -> knownTokens.add(t.address()));
+    checkpoint = reader.checkpoint(chain.chainId()).orElseThrow();
+    log.warn("indexer chainId={} REORG: rolled back {} blocks ({} -> {}) removing {} transfers, {} order events; "
+            + "{} delivered events retracted; re-indexing the canonical chain", chain.chainId(), s.depth(),
+        s.fromBlock(), s.ancestor(), s.transfers(), s.orderEvents(), s.retracted());
     for (IndexListener l : listeners) {
-      l.onCommitted(chain.chainId(), to);
+      l.onRolledBack(chain.chainId(), ancestor.number());
     }
     return true;
+  }
+
+  /** Walks the kept hash chain down from {@code top} to the newest block the node agrees on. */
+  private BlockHeader findAncestor(long top, long finalized) throws Exception {
+    long hi = top;
+    while (hi >= Math.max(finalized, 0)) {
+      long lo = Math.max(Math.max(finalized, 0), hi - ANCESTOR_CHUNK + 1);
+      List<BlockHeader> kept = writer.storedHeaders(chain.chainId(), lo, hi);
+      if (kept.isEmpty()) {
+        break;
+      }
+      Map<Long, String> node = new HashMap<>();
+      rpc.headers(kept.stream().map(BlockHeader::number).toList()).forEach(h -> node.put(h.number(), h.hash()));
+      for (BlockHeader k : kept) {
+        if (k.hash().equals(node.get(k.number()))) {
+          return k;
+        }
+      }
+      hi = lo - 1;
+    }
+    String reason = "fork below the finalized block " + finalized + " of chain " + chain.chainId()
+        + " (no kept block from " + top + " down to it matches the node): deeper than finality depth "
+        + chain.finalityDepth();
+    writer.halt(chain.chainId(), reason);
+    throw new BatchWriter.DeepReorgException(reason);
   }
 
   /** The chain this follower indexes. */
@@ -133,10 +339,35 @@ public final class ChainFollower implements AutoCloseable {
     return chain;
   }
 
+  /** The chain's current sync state. */
+  public ChainHealth health() {
+    Instant now = clock.instant();
+    Checkpoint cp = checkpoint;
+    String status;
+    if (haltedReason != null) {
+      status = "halted";
+    } else if (lastStepAt == null && lastProgressAt == null) {
+      Instant since = started;
+      status = since != null && Duration.between(since, now).compareTo(chain.stallAfter()) > 0 ? "stalled" : "starting";
+    } else if (lastProgressAt == null || Duration.between(lastProgressAt, now).compareTo(chain.stallAfter()) > 0) {
+      status = "stalled";
+    } else {
+      status = "ok";
+    }
+    String ws = heads == null ? "off" : heads.connected() ? "connected" : "down";
+    return new ChainHealth(chain.chainId(), chain.name(), status, metrics.head(),
+        cp == null ? -1 : cp.blockNumber(), cp == null ? -1 : cp.finalizedBlock(),
+        Optional.ofNullable(lastProgressAt), Optional.ofNullable(haltedReason != null ? haltedReason : lastError),
+        rpc.currentUrl(), ws);
+  }
+
   /** Stops the sync thread and waits for it; a batch in flight either commits whole or not at all. */
   @Override
   public synchronized void close() {
     running = false;
+    if (heads != null) {
+      heads.close();
+    }
     if (thread != null) {
       thread.interrupt();
       try {
@@ -145,5 +376,7 @@ public final class ChainFollower implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    fetchers.shutdownNow();
+    rpc.close();
   }
 }

@@ -1,12 +1,12 @@
 package dev.lockstep.indexer.sync;
 
-/**
- * Told after each committed batch, on the chain's sync thread, so that event-driven work (the
- * keeper) can wake at once instead of waiting for its next poll. Implementations must be quick and
- * must not throw.
- */
-@FunctionalInterface
+/** Told after the indexer commits or rolls back a chain (the keeper wakes on it). Called on the chain's sync thread. */
 public interface IndexListener {
-  /** Blocks up to {@code toBlock} of chain {@code chainId} are committed. */
-  void onCommitted(long chainId, long toBlock);
+  /** Blocks up to {@code block} of {@code chainId} are committed. */
+  void onCommitted(long chainId, long block);
+
+  /** {@code chainId} was rolled back to {@code ancestor}: rows above it are gone until re-indexed. */
+  default void onRolledBack(long chainId, long ancestor) {
+    onCommitted(chainId, ancestor);
+  }
 }

@@ -4,10 +4,13 @@ import dev.lockstep.indexer.IndexerException;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.decode.IndexedEvent;
 import dev.lockstep.indexer.decode.LogDecoder;
+import dev.lockstep.indexer.rpc.ChainRpc;
+import dev.lockstep.indexer.rpc.RangeTooLargeException;
+import dev.lockstep.indexer.rpc.RpcErrorKind;
+import dev.lockstep.indexer.rpc.RpcException;
 import dev.lockstep.indexer.store.Batch;
 import dev.lockstep.indexer.store.BlockHeader;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,38 +18,52 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.BatchRequest;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.Response;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthBlock;
-import org.web3j.protocol.core.methods.response.EthLog;
+import java.util.TreeSet;
 import org.web3j.protocol.core.methods.response.Log;
 
 /**
- * Fetches one block range of a chain: the headers of every block and the logs of the factory, the
- * order book, the configured stablecoins and every known asset token, including tokens the factory
- * deploys inside the range (their TokenDeployed logs are read first). Logs are checked against the
- * headers fetched for the same range; a log whose block hash disagrees, or that is marked removed,
- * fails the fetch as retryable rather than be indexed.
+ * Fetches one block range of a chain: the logs of the factory, the order book, the configured
+ * ERC-20s (each from its own start block) and every known asset token, including tokens the
+ * factory deploys inside the range (their TokenDeployed logs are read first), and the headers the
+ * index needs.
+ *
+ * <p>Headers: every block at or above {@code fullHeadersFrom} (the unfinalized part, whose hash
+ * chain the indexer keeps for fork detection), and below it only the first and last block of the
+ * range and the blocks that hold logs (their timestamps and hashes). Every log is checked against
+ * the header of its block fetched in the same range, and consecutive headers must chain by parent
+ * hash: a node that is behind, load-balanced onto another backend, or on another fork fails the
+ * fetch (retryable) instead of making events vanish or appear. A log marked {@code removed} fails
+ * the fetch the same way. A range the provider refuses as too large is split in halves.
  */
 final class RangeFetcher {
   private final ChainConfig chain;
-  private final Web3j web3j;
+  private final ChainRpc rpc;
+  private final RangeSizer sizer;
   private final LogDecoder decoder = new LogDecoder();
 
-  RangeFetcher(ChainConfig chain, Web3j web3j) {
+  RangeFetcher(ChainConfig chain, ChainRpc rpc, RangeSizer sizer) {
     this.chain = chain;
-    this.web3j = web3j;
+    this.rpc = rpc;
+    this.sizer = sizer;
   }
 
-  /** Fetches blocks {@code from..to}; {@code knownTokens} are the asset tokens deployed before {@code from}. */
-  Batch fetch(long from, long to, Set<String> knownTokens) throws IOException {
+  /**
+   * Fetches blocks {@code from..to}.
+   *
+   * @param knownTokens asset tokens deployed before {@code from}
+   * @param fullHeadersFrom first block whose header is fetched even without logs
+   */
+  Batch fetch(long from, long to, Set<String> knownTokens, long fullHeadersFrom) throws IOException {
     Set<String> addresses = new LinkedHashSet<>(knownTokens);
     addresses.add(chain.factory());
     addresses.add(chain.orderBook());
-    chain.stablecoins().forEach(s -> addresses.add(s.address()));
+    Map<String, Long> configuredFrom = new HashMap<>();
+    for (ChainConfig.Erc20 t : chain.tokens()) {
+      if (t.startBlock() <= to) {
+        addresses.add(t.address());
+        configuredFrom.put(t.address(), t.startBlock());
+      }
+    }
     for (Log log : logs(from, to, List.of(chain.factory()), LogDecoder.TOKEN_DEPLOYED)) {
       decoder.decode(log).ifPresent(e -> {
         if (e instanceof IndexedEvent.TokenDeployed d) {
@@ -54,18 +71,37 @@ final class RangeFetcher {
         }
       });
     }
-    List<BlockHeader> headers = headers(from, to);
+    List<Log> logs = logs(from, to, List.copyOf(addresses), null);
+
+    TreeSet<Long> wanted = new TreeSet<>(List.of(from, to));
+    for (long n = Math.max(from, fullHeadersFrom); n <= to; n++) {
+      wanted.add(n);
+    }
+    for (Log log : logs) {
+      wanted.add(log.getBlockNumber().longValueExact());
+    }
+    List<BlockHeader> headers = rpc.headers(wanted);
     Map<Long, String> hashes = new HashMap<>();
-    headers.forEach(h -> hashes.put(h.number(), h.hash()));
-    List<IndexedEvent> events = new ArrayList<>();
-    for (Log log : logs(from, to, List.copyOf(addresses), null)) {
-      if (log.isRemoved()) {
-        throw new IndexerException("node returned a removed log in " + from + ".." + to, true);
+    for (int i = 0; i < headers.size(); i++) {
+      BlockHeader h = headers.get(i);
+      hashes.put(h.number(), h.hash());
+      if (i > 0 && headers.get(i - 1).number() == h.number() - 1 && !h.parentHash().equals(headers.get(i - 1).hash())) {
+        throw inconsistent("headers of " + from + ".." + to + " do not chain at block " + h.number());
       }
+    }
+    List<IndexedEvent> events = new ArrayList<>();
+    for (Log log : logs) {
       long n = log.getBlockNumber().longValueExact();
+      if (log.isRemoved()) {
+        throw inconsistent("node returned a removed log at block " + n + " in " + from + ".." + to);
+      }
       if (!log.getBlockHash().equalsIgnoreCase(hashes.get(n))) {
-        throw new IndexerException("log block hash " + log.getBlockHash() + " at block " + n
-            + " disagrees with header " + hashes.get(n) + " (node moved between calls)", true);
+        throw inconsistent("log block hash " + log.getBlockHash() + " at block " + n + " disagrees with header "
+            + hashes.get(n) + " (node moved between calls, or answers from another fork)");
+      }
+      Long startBlock = configuredFrom.get(log.getAddress().toLowerCase());
+      if (startBlock != null && n < startBlock) {
+        continue;
       }
       decoder.decode(log).ifPresent(events::add);
     }
@@ -74,43 +110,27 @@ final class RangeFetcher {
     return new Batch(chain.chainId(), from, to, headers, events);
   }
 
-  private List<Log> logs(long from, long to, List<String> addresses, String topic0) throws IOException {
-    EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(java.math.BigInteger.valueOf(from)),
-        DefaultBlockParameter.valueOf(java.math.BigInteger.valueOf(to)), addresses);
-    if (topic0 != null) {
-      filter.addSingleTopic(topic0);
-    }
-    EthLog response = web3j.ethGetLogs(filter).send();
-    if (response.hasError()) {
-      throw new IndexerException("eth_getLogs " + from + ".." + to + ": " + response.getError().getMessage(), true);
-    }
-    List<Log> out = new ArrayList<>();
-    for (EthLog.LogResult<?> r : response.getLogs()) {
-      out.add((Log) r.get());
-    }
-    return out;
+  private static IndexerException inconsistent(String message) {
+    return new IndexerException(message, true, new RpcException(RpcErrorKind.INCONSISTENT, message));
   }
 
-  private List<BlockHeader> headers(long from, long to) throws IOException {
-    BatchRequest batch = web3j.newBatch();
-    for (long n = from; n <= to; n++) {
-      batch.add(web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(java.math.BigInteger.valueOf(n)), false));
-    }
-    List<BlockHeader> headers = new ArrayList<>();
-    for (Response<?> r : batch.send().getResponses()) {
-      EthBlock.Block b = r.hasError() || r.getResult() == null ? null : ((EthBlock) r).getBlock();
-      if (b == null) {
-        throw new IndexerException("node has no block in " + from + ".." + to + " yet", true);
+  /** eth_getLogs over {@code from..to}, split in halves (recursively) while the provider refuses the range. */
+  private List<Log> logs(long from, long to, List<String> addresses, String topic0) throws IOException {
+    try {
+      List<Log> logs = rpc.logs(from, to, addresses, topic0);
+      if (topic0 == null) {
+        sizer.succeeded((int) (to - from + 1), logs.size());
       }
-      headers.add(new BlockHeader(b.getNumber().longValueExact(), b.getHash().toLowerCase(),
-          b.getParentHash().toLowerCase(), Instant.ofEpochSecond(b.getTimestamp().longValueExact())));
-    }
-    for (int i = 1; i < headers.size(); i++) {
-      if (!headers.get(i).parentHash().equals(headers.get(i - 1).hash())) {
-        throw new IndexerException("headers of " + from + ".." + to + " do not chain at block "
-            + headers.get(i).number() + " (node moved between calls)", true);
+      return logs;
+    } catch (RangeTooLargeException e) {
+      if (from == to) {
+        throw new IndexerException("provider refuses even a single block (" + from + "): " + e.getMessage(), true, e);
       }
+      sizer.refused((int) (to - from + 1));
+      long mid = from + (to - from) / 2;
+      List<Log> out = new ArrayList<>(logs(from, mid, addresses, topic0));
+      out.addAll(logs(mid + 1, to, addresses, topic0));
+      return out;
     }
-    return headers;
   }
 }

@@ -1,0 +1,234 @@
+package dev.lockstep.indexer.store;
+
+import dev.lockstep.indexer.IndexerException;
+import dev.lockstep.indexer.decode.IndexedEvent;
+import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+
+/**
+ * Projects one batch's events into rows inside the batch's transaction. Transfers are bulk-loaded
+ * with COPY; balance and supply deltas are summed in memory and written once per (token, holder)
+ * and per token; zero balances are deleted, so the balances table holds exactly the non-zero
+ * balances whatever the batch boundaries were. Order lifecycle events update the order, append to
+ * its history and write an outbox event for webhooks.
+ */
+final class Projection {
+  static final String ZERO = "0x0000000000000000000000000000000000000000";
+
+  private final Handle h;
+  private final long chainId;
+  private final String orderBook;
+  private final Map<Long, Instant> times;
+  private final Map<BalanceKey, BigInteger> balanceDeltas = new HashMap<>();
+  private final Map<String, BigInteger> supplyDeltas = new HashMap<>();
+  private final StringBuilder copy = new StringBuilder();
+  private int copyRows;
+
+  private record BalanceKey(String token, String holder) {}
+
+  Projection(Handle h, long chainId, String orderBook, Map<Long, Instant> times) {
+    this.h = h;
+    this.chainId = chainId;
+    this.orderBook = orderBook;
+    this.times = times;
+  }
+
+  void apply(List<IndexedEvent> events) {
+    for (IndexedEvent e : events) {
+      switch (e) {
+        case IndexedEvent.Transfer t -> transfer(t);
+        case IndexedEvent.TokenDeployed d -> tokenDeployed(d);
+        case IndexedEvent.OrderCreated o -> orderCreated(o);
+        case IndexedEvent.OrderPromoted p -> orderStatus(p.position(), p.orderId(), "promoted", "active");
+        case IndexedEvent.OrderSettled s -> orderSettled(s);
+        case IndexedEvent.OrderCancelled c -> orderCancelled(c);
+        case IndexedEvent.PayoutCurrencySet p -> payoutCurrency(p);
+      }
+    }
+    flushTransfers();
+    flushBalances();
+  }
+
+  private void transfer(IndexedEvent.Transfer t) {
+    LogPosition p = t.position();
+    copy.append(chainId).append('\t').append(p.blockNumber()).append('\t').append(p.logIndex()).append('\t')
+        .append(p.blockHash()).append('\t').append(p.txHash()).append('\t').append(t.token()).append('\t')
+        .append(t.from()).append('\t').append(t.to()).append('\t').append(t.amount()).append('\n');
+    copyRows++;
+    if (!t.from().equals(ZERO)) {
+      balanceDeltas.merge(new BalanceKey(t.token(), t.from()), t.amount().negate(), BigInteger::add);
+    } else {
+      supplyDeltas.merge(t.token(), t.amount(), BigInteger::add);
+    }
+    if (!t.to().equals(ZERO)) {
+      balanceDeltas.merge(new BalanceKey(t.token(), t.to()), t.amount(), BigInteger::add);
+    } else {
+      supplyDeltas.merge(t.token(), t.amount().negate(), BigInteger::add);
+    }
+  }
+
+  private void flushTransfers() {
+    if (copyRows == 0) {
+      return;
+    }
+    try {
+      h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn("""
+              COPY indexer.transfers
+                (chain_id, block_number, log_index, block_hash, tx_hash, token, from_address, to_address, amount)
+              FROM STDIN""",
+          new ByteArrayInputStream(copy.toString().getBytes(StandardCharsets.US_ASCII)));
+    } catch (SQLException | java.io.IOException e) {
+      throw new IndexerException("COPY of " + copyRows + " transfers on chain " + chainId + " failed: " + e.getMessage(),
+          true, e);
+    }
+  }
+
+  private void tokenDeployed(IndexedEvent.TokenDeployed d) {
+    h.createUpdate("""
+            INSERT INTO indexer.tokens (chain_id, address, symbol, kind, decimals, first_block, deploy_tx)
+            VALUES (:c, :a, :s, 'asset', 6, :b, :tx) ON CONFLICT DO NOTHING""")
+        .bind("c", chainId).bind("a", d.token()).bind("s", d.symbol())
+        .bind("b", d.position().blockNumber()).bind("tx", d.position().txHash()).execute();
+    outbox(d.position(), "mint.contract_deployed", """
+        jsonb_build_object('chain_id', :c, 'token', :token, 'symbol', :symbol, 'tx_hash', :tx, 'block_number', :b)""",
+        Map.of("token", d.token(), "symbol", d.symbol()));
+  }
+
+  private void payoutCurrency(IndexedEvent.PayoutCurrencySet p) {
+    LogPosition at = p.position();
+    h.createUpdate("""
+            INSERT INTO indexer.payout_currency_events (chain_id, block_number, log_index, order_book, token, accepted)
+            VALUES (:c, :b, :i, :book, :t, :a)""")
+        .bind("c", chainId).bind("b", at.blockNumber()).bind("i", at.logIndex()).bind("book", orderBook)
+        .bind("t", p.token()).bind("a", p.accepted()).execute();
+  }
+
+  private void orderCreated(IndexedEvent.OrderCreated o) {
+    LogPosition p = o.position();
+    String status = o.active() ? "active" : "queued";
+    h.createUpdate("""
+            INSERT INTO indexer.orders (chain_id, order_id, order_book, side, status, owner, token, quantity,
+              payout_token, min_notional, destination, created_block, created_tx, created_at, updated_block)
+            VALUES (:c, :id, :book, 'redeem', :status, :owner, :token, :q, :pt, :min, :dest, :b, :tx, :at, :b)""")
+        .bind("c", chainId).bind("id", o.orderId()).bind("book", orderBook).bind("status", status)
+        .bind("owner", o.owner()).bind("token", o.token()).bind("q", new BigDecimal(o.quantity()))
+        .bind("pt", o.payoutToken()).bind("min", new BigDecimal(o.minNotional()))
+        .bind("dest", o.destination()).bind("b", p.blockNumber()).bind("tx", p.txHash())
+        .bind("at", Timestamp.from(time(p))).execute();
+    history(p, o.orderId(), "created", status);
+    if (!o.active()) {
+      orderOutbox(p, o.orderId(), "redeem.queued", status);
+    }
+  }
+
+  private void orderSettled(IndexedEvent.OrderSettled s) {
+    h.createUpdate("UPDATE indexer.orders SET gross_notional = :g, payout = :p WHERE chain_id = :c AND order_id = :id")
+        .bind("g", new BigDecimal(s.grossNotional())).bind("p", new BigDecimal(s.payout()))
+        .bind("c", chainId).bind("id", s.orderId()).execute();
+    orderStatus(s.position(), s.orderId(), "settled", "settled");
+  }
+
+  private void orderCancelled(IndexedEvent.OrderCancelled c) {
+    h.createUpdate("UPDATE indexer.orders SET cancelled_by = :by WHERE chain_id = :c AND order_id = :id")
+        .bind("by", c.by()).bind("c", chainId).bind("id", c.orderId()).execute();
+    orderStatus(c.position(), c.orderId(), "cancelled", "cancelled");
+  }
+
+  private void orderStatus(LogPosition p, long orderId, String event, String status) {
+    boolean closes = status.equals("settled") || status.equals("cancelled");
+    int updated = h.createUpdate("""
+            UPDATE indexer.orders SET status = :s, updated_block = :b,
+              closed_block = CASE WHEN :closes THEN :b ELSE closed_block END,
+              closed_tx = CASE WHEN :closes THEN :tx ELSE closed_tx END,
+              closed_at = CASE WHEN :closes THEN :at ELSE closed_at END
+            WHERE chain_id = :c AND order_id = :id""")
+        .bind("s", status).bind("b", p.blockNumber()).bind("closes", closes).bind("tx", p.txHash())
+        .bind("at", Timestamp.from(time(p))).bind("c", chainId).bind("id", orderId).execute();
+    if (updated != 1) {
+      throw new IndexerException("order " + orderId + " on chain " + chainId + " " + event + " at block "
+          + p.blockNumber() + " but was never created in the index", false);
+    }
+    history(p, orderId, event, status);
+    orderOutbox(p, orderId, "redeem." + status, status);
+  }
+
+  private void history(LogPosition p, long orderId, String event, String status) {
+    h.createUpdate("""
+            INSERT INTO indexer.order_events (chain_id, block_number, log_index, order_id, event, status, tx_hash, at)
+            VALUES (:c, :b, :i, :id, :e, :s, :tx, :at)""")
+        .bind("c", chainId).bind("b", p.blockNumber()).bind("i", p.logIndex()).bind("id", orderId)
+        .bind("e", event).bind("s", status).bind("tx", p.txHash()).bind("at", Timestamp.from(time(p)))
+        .execute();
+    if (event.equals("created")) {
+      orderOutbox(p, orderId, "redeem.created", status);
+    }
+  }
+
+  private void orderOutbox(LogPosition p, long orderId, String type, String status) {
+    outbox(p, type, """
+        jsonb_build_object('chain_id', :c, 'order_id', :order_id, 'status', :status, 'tx_hash', :tx,
+          'block_number', :b)""", Map.of("order_id", orderId, "status", status));
+  }
+
+  /** Appends an outbox event; its id is derived from (chain, block hash, log index, type), so a re-applied log on another fork gets a new id. */
+  private void outbox(LogPosition p, String type, String payloadSql, Map<String, Object> binds) {
+    var u = h.createUpdate("""
+            INSERT INTO indexer.outbox_events (event_id, chain_id, block_number, log_index, type, payload)
+            VALUES (:event_id, :c, :b, :i, :type, """ + payloadSql + ")")
+        .bind("event_id", eventId(p, type)).bind("c", chainId).bind("b", p.blockNumber()).bind("i", p.logIndex())
+        .bind("type", type).bind("tx", p.txHash());
+    binds.forEach(u::bind);
+    u.execute();
+  }
+
+  private String eventId(LogPosition p, String type) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(
+          (chainId + ":" + p.blockHash() + ":" + p.logIndex() + ":" + type).getBytes(StandardCharsets.UTF_8));
+      return "evt_" + HexFormat.of().formatHex(d, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Instant time(LogPosition p) {
+    return times.get(p.blockNumber());
+  }
+
+  /**
+   * Adds the batch's summed deltas to the balances in one statement, deletes the rows that reach
+   * zero, and checks the rows it touched: a negative result means the logs were incomplete, so the
+   * whole batch rolls back.
+   */
+  private void flushBalances() {
+    List<String> tokens = new ArrayList<>();
+    List<String> holders = new ArrayList<>();
+    List<BigDecimal> deltas = new ArrayList<>();
+    balanceDeltas.forEach((k, v) -> {
+      if (v.signum() != 0) {
+        tokens.add(k.token());
+        holders.add(k.holder());
+        deltas.add(new BigDecimal(v));
+      }
+    });
+    Balances.add(h, chainId, tokens, holders, deltas);
+    supplyDeltas.forEach((token, delta) -> h.createUpdate(
+            "UPDATE indexer.tokens SET total_supply = total_supply + :d WHERE chain_id = :c AND address = :a")
+        .bind("d", new BigDecimal(delta)).bind("c", chainId).bind("a", token).execute());
+  }
+}
