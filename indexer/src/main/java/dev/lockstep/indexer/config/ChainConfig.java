@@ -146,6 +146,8 @@ public record ChainConfig(
     }
 
     public Builder name(String v) { name = v; return this; }
+    /** Replaces the RPC URLs (primary first). */
+    public Builder rpcUrls(String... v) { rpcUrls.clear(); rpcUrls.addAll(List.of(v)); return this; }
     public Builder fallbackRpcUrl(String v) { rpcUrls.add(v); return this; }
     public Builder wsUrl(String v) { wsUrl = v; return this; }
     public Builder confirmations(int v) { confirmations = v; return this; }

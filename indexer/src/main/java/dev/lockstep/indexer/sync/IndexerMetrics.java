@@ -61,10 +61,11 @@ public final class IndexerMetrics {
     Gauge.builder("indexer.events.rate", this, IndexerMetrics::eventsPerSecond).tag("chain_id", chain)
         .description("events committed per second over the last 10 s window").register(registry);
     Gauge.builder("indexer.stalled", stalled, s -> s.getAsBoolean() ? 1 : 0).tag("chain_id", chain)
-        .description("1 while the chain is stalled (no progress while behind, or RPC failing) or halted")
+        .description("1 while the chain is stalled (no progress while behind, or RPC failing) or halted").strongReference(true)
         .register(registry);
     Gauge.builder("indexer.websocket.connected", websocketConnected, s -> s.getAsBoolean() ? 1 : 0)
-        .tag("chain_id", chain).description("1 while the newHeads subscription is up").register(registry);
+        .tag("chain_id", chain).description("1 while the newHeads subscription is up").strongReference(true)
+        .register(registry);
     events = Counter.builder("indexer.events").tag("chain_id", chain)
         .description("decoded events committed").register(registry);
     reorgs = Counter.builder("indexer.reorgs").tag("chain_id", chain)

@@ -1,0 +1,143 @@
+package dev.lockstep.devnet;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * An HTTP JSON-RPC proxy in front of a real node that misbehaves on demand, the way hosted
+ * providers do: it refuses {@code eth_getLogs} ranges wider than a limit (with the provider's
+ * "query returned more than 10000 results" error), answers HTTP 503 while failing, delays answers
+ * (timeouts), and can corrupt the block hash of returned logs (a node on another fork). For fault
+ * drills and tests; every request otherwise passes through unchanged.
+ */
+public final class RpcFaultProxy implements AutoCloseable {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final HttpServer server;
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final URI upstream;
+  private final AtomicLong maxLogRange = new AtomicLong(Long.MAX_VALUE);
+  private volatile boolean failing;
+  private volatile Duration delay = Duration.ZERO;
+  private final AtomicInteger corruptLogs = new AtomicInteger();
+  private final AtomicInteger refusedRanges = new AtomicInteger();
+
+  private RpcFaultProxy(String upstream) throws IOException {
+    this.upstream = URI.create(upstream);
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /** Starts a proxy for {@code upstreamUrl} on a free loopback port. */
+  public static RpcFaultProxy start(String upstreamUrl) {
+    try {
+      return new RpcFaultProxy(upstreamUrl);
+    } catch (IOException e) {
+      throw new DevnetException("cannot start RPC proxy: " + e.getMessage(), e);
+    }
+  }
+
+  /** The proxy's URL. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Refuse {@code eth_getLogs} over more than {@code blocks} blocks (Long.MAX_VALUE: no limit). */
+  public RpcFaultProxy maxLogRange(long blocks) {
+    maxLogRange.set(blocks);
+    return this;
+  }
+
+  /** While true, every request gets HTTP 503. */
+  public RpcFaultProxy failing(boolean on) {
+    failing = on;
+    return this;
+  }
+
+  /** Delay every answer by {@code d}. */
+  public RpcFaultProxy delay(Duration d) {
+    delay = d;
+    return this;
+  }
+
+  /** The next {@code n} non-empty eth_getLogs answers get a wrong block hash on their first log. */
+  public RpcFaultProxy corruptNextLogs(int n) {
+    corruptLogs.set(n);
+    return this;
+  }
+
+  /** How many eth_getLogs calls were refused as too wide. */
+  public int refusedRanges() {
+    return refusedRanges.get();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      byte[] body = ex.getRequestBody().readAllBytes();
+      if (!delay.isZero()) {
+        Thread.sleep(delay);
+      }
+      if (failing) {
+        reply(ex, 503, "{\"error\":\"upstream unavailable\"}".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      JsonNode request = JSON.readTree(body);
+      if (request.isObject() && "eth_getLogs".equals(request.path("method").asString(""))) {
+        JsonNode filter = request.path("params").path(0);
+        long from = Long.decode(filter.path("fromBlock").asString("0x0"));
+        long to = Long.decode(filter.path("toBlock").asString("0x0"));
+        if (to - from + 1 > maxLogRange.get()) {
+          refusedRanges.incrementAndGet();
+          reply(ex, 200, ("{\"jsonrpc\":\"2.0\",\"id\":" + request.path("id") + ",\"error\":{\"code\":-32005,"
+              + "\"message\":\"query returned more than 10000 results\"}}").getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+      }
+      HttpResponse<byte[]> up = client.send(HttpRequest.newBuilder(upstream)
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      byte[] answer = up.body();
+      if (request.isObject() && "eth_getLogs".equals(request.path("method").asString("")) && corruptLogs.get() > 0) {
+        JsonNode parsed = JSON.readTree(answer);
+        if (parsed.path("result") instanceof ArrayNode logs && !logs.isEmpty() && corruptLogs.getAndDecrement() > 0) {
+          ((ObjectNode) logs.get(0)).put("blockHash", "0x" + "ee".repeat(32));
+          answer = JSON.writeValueAsBytes(parsed);
+        }
+      }
+      reply(ex, up.statusCode(), answer);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void reply(HttpExchange ex, int status, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
