@@ -159,6 +159,38 @@ class SandboxIT {
     assertThat(m.body()).contains("indexer_indexed_block{chain_id=\"8453\"}");
   }
 
+  @Test
+  void chainsCatalogListsTheThreeSandboxChainsWithTheirPayoutCurrenciesAndSyncState() throws Exception {
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        sandbox.daemon().chainHealth().stream().allMatch(h -> h.status().equals("ok") && h.websocket().equals("connected")));
+    HttpResponse<String> r = call("GET", "/v1/chains", sandbox.apiKey());
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode data = body(r).get("data");
+    assertThat(data.size()).isEqualTo(3);
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (JsonNode chain : data) {
+      ids.add(chain.get("id").asString() + ":" + chain.get("chain_id").asLong());
+      assertThat(chain.get("pay_out_currencies").toString()).isEqualTo("[\"USDC\",\"USDT\"]");
+      assertThat(chain.get("status").asString()).isEqualTo("ok");
+      assertThat(chain.get("indexed_block").asLong()).isPositive();
+      ChainDeployment d = sandbox.deployments().get(chain.get("chain_id").asLong());
+      assertThat(chain.get("stablecoins").get(0).get("token_address").asString()).isEqualTo(d.usdc().toLowerCase());
+    }
+    assertThat(ids).containsExactly("ethereum:1", "base:8453", "arbitrum:42161");
+
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(sandbox.apiUrl() + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(body(health).get("status").asString()).isEqualTo("ok");
+    assertThat(body(health).get("chains").size()).isEqualTo(3);
+    HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(sandbox.apiUrl() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    for (String meter : java.util.List.of("indexer_lag_seconds", "indexer_reorgs_total", "indexer_rpc_errors_total",
+        "indexer_events_rate", "indexer_stalled", "indexer_finalized_block")) {
+      assertThat(metrics.body()).contains(meter + "{chain_id=\"42161\"");
+    }
+  }
+
   private static void assertProblem(HttpResponse<String> r, int status, String code) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
     assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
