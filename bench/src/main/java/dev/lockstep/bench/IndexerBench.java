@@ -1,0 +1,393 @@
+package dev.lockstep.bench;
+
+import dev.lockstep.contracts.generated.AssetTokenFactory;
+import dev.lockstep.contracts.generated.BenchToken;
+import dev.lockstep.daemon.Daemon;
+import dev.lockstep.daemon.DaemonConfig;
+import dev.lockstep.devnet.AnvilNode;
+import dev.lockstep.devnet.ChainDeployment;
+import dev.lockstep.devnet.ContractDeployer;
+import dev.lockstep.devnet.DevAccounts;
+import dev.lockstep.devnet.EmbeddedDatabase;
+import dev.lockstep.indexer.config.ChainConfig;
+import dev.lockstep.indexer.rpc.ChainRpc;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.PGConnection;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.methods.response.VoidResponse;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.FastRawTransactionManager;
+import org.web3j.tx.gas.StaticEIP1559GasProvider;
+import org.web3j.tx.response.NoOpProcessor;
+import org.web3j.utils.Numeric;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The indexer benchmark ({@code scripts/bench/indexer}). On a local anvil chain it generates at
+ * least 1,000,000 real ERC-20 Transfer events (BenchToken.spray, spread over one block per
+ * transaction and several tokens), then measures in one run:
+ *
+ * <ol>
+ *   <li>backfill: the daemon indexes the chain into a fresh database (events per second, peak heap
+ *       sampled every 10 ms);
+ *   <li>the raw {@code eth_getLogs} limit: the same logs fetched with eth_getLogs alone, with the
+ *       indexer's range size and concurrency;
+ *   <li>the raw COPY limit: the same rows bulk-loaded with COPY alone into an identical table, in
+ *       the indexer's batch size;
+ *   <li>live mode: one-second blocks (mined on each whole second), one asset-token mint per block
+ *       to a fresh wallet; the delay from the block's timestamp to the position being visible
+ *       through {@code GET /v1/positions}, p50 and p99, at zero confirmations.
+ * </ol>
+ *
+ * The last line printed is one JSON object with every figure.
+ */
+public final class IndexerBench {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int BATCH_ROWS = 10_000;
+
+  private final long events;
+  private final int perTx;
+  private final int tokens;
+  private final int liveBlocks;
+  private final Path workDir;
+
+  private IndexerBench(long events, int perTx, int tokens, int liveBlocks, Path workDir) {
+    this.events = events;
+    this.perTx = perTx;
+    this.tokens = tokens;
+    this.liveBlocks = liveBlocks;
+    this.workDir = workDir;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    new IndexerBench(Long.parseLong(opts.getOrDefault("events", "1000000")),
+        Integer.parseInt(opts.getOrDefault("per-tx", "500")), Integer.parseInt(opts.getOrDefault("tokens", "4")),
+        Integer.parseInt(opts.getOrDefault("live-blocks", "60")), Path.of(opts.getOrDefault("work-dir", "target/bench")))
+        .run();
+    System.exit(0);
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.printf("bench: " + format + "%n", args);
+    System.out.flush();
+  }
+
+  private void run() throws Exception {
+    Files.createDirectories(workDir);
+    Map<String, Object> out = new LinkedHashMap<>();
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(workDir.resolve("pg"));
+        AnvilNode anvil = AnvilNode.start(31337, Optional.empty())) {
+      ChainDeployment d = ContractDeployer.deploy(anvil.rpcUrl(), 31337, Duration.ofHours(1));
+      Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+
+      long g0 = System.nanoTime();
+      List<String> benchTokens = generate(web3j);
+      long head = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+      double genSeconds = (System.nanoTime() - g0) / 1e9;
+      say("generated %,d transfers in %d tokens over blocks %d..%d in %.1f s", events, tokens, d.deployBlock(), head,
+          genSeconds);
+
+      ChainConfig.Builder chain = ChainConfig.builder(31337, anvil.rpcUrl(), d.factory(), d.orderBook())
+          .wsUrl(anvil.wsUrl()).startBlock(d.deployBlock()).confirmations(0).finalityDepth(64)
+          .pollInterval(Duration.ofMillis(200))
+          .token(ChainConfig.Erc20.stablecoin("USDC", d.usdc(), 6)).token(ChainConfig.Erc20.stablecoin("USDT", d.usdt(), 6));
+      for (int i = 0; i < benchTokens.size(); i++) {
+        chain.token(new ChainConfig.Erc20("BT" + i, benchTokens.get(i), 6, "erc20", null));
+      }
+      ChainConfig config = chain.build();
+
+      // 1. Backfill through the daemon into a fresh database.
+      String url = db.createDatabase("bench");
+      HeapSampler heap = new HeapSampler();
+      long b0 = System.nanoTime();
+      Daemon daemon = Daemon.start(new DaemonConfig(url, List.of(config),
+          Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
+          "127.0.0.1", 0, "test", Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(5)), Clock.systemUTC());
+      long indexed;
+      try (Connection c = DriverManager.getConnection(url)) {
+        while (checkpoint(c) < head) {
+          Thread.sleep(20);
+        }
+        double seconds = (System.nanoTime() - b0) / 1e9;
+        long peak = heap.stop();
+        indexed = count(c, "SELECT count(*) FROM indexer.transfers");
+        long rate = Math.round(indexed / seconds);
+        say("backfill: %,d transfers in %.2f s = %,d events/s; peak heap %d MB", indexed, seconds, rate, peak >> 20);
+        out.put("events", indexed);
+        out.put("blocks", head - d.deployBlock() + 1);
+        out.put("backfill_seconds", round(seconds));
+        out.put("backfill_events_per_second", rate);
+        out.put("peak_heap_mb", peak >> 20);
+      }
+
+      // 2. Raw eth_getLogs limit, same ranges and concurrency.
+      long logsRate = rawGetLogs(config, d, benchTokens, head);
+      out.put("raw_eth_getlogs_events_per_second", logsRate);
+
+      // 3. Raw COPY limit, same rows and batch size.
+      long copyRate = rawCopy(db, url);
+      out.put("raw_copy_events_per_second", copyRate);
+      long lower = Math.min(logsRate, copyRate);
+      out.put("lower_raw_limit_events_per_second", lower);
+      out.put("backfill_fraction_of_lower_limit", round((double) (long) out.get("backfill_events_per_second") / lower));
+
+      // 4. Live mode with one-second blocks.
+      String key = daemon.apiKeys().create("ten_bench", "test", "read");
+      List<Long> delays = live(anvil, web3j, d, daemon.apiPort(), key);
+      out.put("live_blocks", delays.size());
+      out.put("live_delay_p50_ms", percentile(delays, 50));
+      out.put("live_delay_p99_ms", percentile(delays, 99));
+      out.put("live_delay_max_ms", percentile(delays, 100));
+      out.put("targets", Map.of("backfill_fraction_min", 0.6, "live_p99_ms_max", 250, "heap_mb_max", 512));
+      daemon.close();
+      web3j.shutdown();
+    }
+    System.out.println(JSON.writeValueAsString(out));
+  }
+
+  /** Deploys the bench tokens and sprays {@code events} transfers, one transaction per block (automine). */
+  private List<String> generate(Web3j web3j) throws Exception {
+    Credentials admin = DevAccounts.admin();
+    var gas = new StaticEIP1559GasProvider(31337, BigInteger.valueOf(50_000_000_000L), BigInteger.ONE,
+        BigInteger.valueOf(8_000_000L));
+    List<BenchToken> deployed = new ArrayList<>();
+    for (int i = 0; i < tokens; i++) {
+      deployed.add(BenchToken.deploy(web3j, ContractDeployer.transactionManager(web3j, admin, 31337), gas, "BT" + i,
+          BigInteger.TEN.pow(30)).send());
+    }
+    var fast = new FastRawTransactionManager(web3j, admin, 31337, new NoOpProcessor(web3j));
+    List<BenchToken> sending = deployed.stream().map(t -> BenchToken.load(t.getContractAddress(), web3j, fast, gas)).toList();
+    long txs = (events + perTx - 1) / perTx;
+    String last = null;
+    for (long k = 0; k < txs; k++) {
+      BenchToken t = sending.get((int) (k % tokens));
+      last = t.spray(BigInteger.valueOf((k * 50) % 1000), BigInteger.valueOf(50), BigInteger.valueOf(perTx),
+          BigInteger.ONE).send().getTransactionHash();
+      if (k % 200 == 199) {
+        say("generating: %,d / %,d transactions sent", k + 1, txs);
+      }
+    }
+    var receipt = web3j.ethGetTransactionReceipt(last).send().getTransactionReceipt();
+    while (receipt.isEmpty()) {
+      Thread.sleep(50);
+      receipt = web3j.ethGetTransactionReceipt(last).send().getTransactionReceipt();
+    }
+    if (!receipt.get().isStatusOK()) {
+      throw new IllegalStateException("bench spray reverted: " + last);
+    }
+    return deployed.stream().map(t -> t.getContractAddress().toLowerCase()).toList();
+  }
+
+  private long rawGetLogs(ChainConfig config, ChainDeployment d, List<String> benchTokens, long head) throws Exception {
+    List<String> addresses = new ArrayList<>(benchTokens);
+    addresses.addAll(List.of(d.usdc().toLowerCase(), d.usdt().toLowerCase(), d.factory().toLowerCase(),
+        d.orderBook().toLowerCase()));
+    long range = Math.max(1, config.targetLogsPerRange() / perTx);
+    AtomicLong logs = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(config.fetchConcurrency());
+    try (ChainRpc rpc = new ChainRpc(config.rpcUrls(), config.requestTimeout(), 3, k -> {})) {
+      long t0 = System.nanoTime();
+      List<Future<?>> futures = new ArrayList<>();
+      for (long from = d.deployBlock(); from <= head; from += range) {
+        long f = from;
+        long to = Math.min(head, from + range - 1);
+        futures.add(pool.submit(() -> {
+          logs.addAndGet(rpc.logs(f, to, addresses, null).size());
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long rate = Math.round(logs.get() / seconds);
+      say("raw eth_getLogs: %,d logs in %.2f s = %,d events/s (ranges of %d blocks, %d concurrent)", logs.get(), seconds,
+          rate, range, config.fetchConcurrency());
+      return rate;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private long rawCopy(EmbeddedDatabase db, String indexedUrl) throws Exception {
+    Path rows = workDir.resolve("transfers.copy");
+    try (Connection c = DriverManager.getConnection(indexedUrl); BufferedWriter w = Files.newBufferedWriter(rows)) {
+      c.unwrap(PGConnection.class).getCopyAPI().copyOut("""
+          COPY (SELECT chain_id, block_number, log_index, block_hash, tx_hash, token, from_address, to_address, amount
+                FROM indexer.transfers ORDER BY block_number, log_index) TO STDOUT""", w);
+    }
+    String url = db.createDatabase("rawcopy");
+    try (Connection c = DriverManager.getConnection(url); BufferedReader r = Files.newBufferedReader(rows)) {
+      c.createStatement().execute("""
+          CREATE TABLE transfers (chain_id bigint NOT NULL, block_number bigint NOT NULL, log_index int NOT NULL,
+            block_hash text NOT NULL, tx_hash text NOT NULL, token text NOT NULL, from_address text NOT NULL,
+            to_address text NOT NULL, amount numeric(78,0) NOT NULL, PRIMARY KEY (chain_id, block_number, log_index));
+          CREATE INDEX transfers_token ON transfers (chain_id, token, block_number)""");
+      c.setAutoCommit(false);
+      var copy = c.unwrap(PGConnection.class).getCopyAPI();
+      List<String> chunk = new ArrayList<>(BATCH_ROWS);
+      long total = 0;
+      long elapsed = 0;
+      String line;
+      while ((line = r.readLine()) != null) {
+        chunk.add(line);
+        if (chunk.size() == BATCH_ROWS) {
+          elapsed += copyChunk(c, copy, chunk);
+          total += chunk.size();
+          chunk.clear();
+        }
+      }
+      if (!chunk.isEmpty()) {
+        elapsed += copyChunk(c, copy, chunk);
+        total += chunk.size();
+      }
+      double seconds = elapsed / 1e9;
+      long rate = Math.round(total / seconds);
+      say("raw COPY: %,d rows in %.2f s = %,d events/s (%,d rows per transaction, same table shape)", total, seconds,
+          rate, BATCH_ROWS);
+      return rate;
+    } finally {
+      Files.deleteIfExists(rows);
+    }
+  }
+
+  private static long copyChunk(Connection c, org.postgresql.copy.CopyManager copy, List<String> chunk) throws Exception {
+    byte[] bytes = (String.join("\n", chunk) + "\n").getBytes(StandardCharsets.US_ASCII);
+    long t0 = System.nanoTime();
+    copy.copyIn("COPY transfers FROM STDIN", new ByteArrayInputStream(bytes));
+    c.commit();
+    return System.nanoTime() - t0;
+  }
+
+  /** One-second blocks mined on each whole second; returns per-block delays from block timestamp to API visibility. */
+  private List<Long> live(AnvilNode anvil, Web3j web3j, ChainDeployment d, int apiPort, String key) throws Exception {
+    rpc(anvil, "evm_setAutomine", List.of(false));
+    var gas = ContractDeployer.devnetGas(31337);
+    var keeper = new FastRawTransactionManager(web3j, DevAccounts.keeper(), 31337, new NoOpProcessor(web3j));
+    AssetTokenFactory factory = AssetTokenFactory.load(d.factory(), web3j, keeper, gas);
+    HttpClient http = HttpClient.newHttpClient();
+    List<Long> delays = new ArrayList<>();
+    for (int k = 0; k < liveBlocks + 3; k++) {
+      String wallet = Keys.toChecksumAddress(Keys.getAddress(Keys.createEcKeyPair())).toLowerCase();
+      String tx = factory.mint("AAPL", wallet, BigInteger.valueOf(1_000_000)).send().getTransactionHash();
+      long now = System.currentTimeMillis();
+      Thread.sleep(1000 - now % 1000 + 1);
+      rpc(anvil, "evm_mine", List.of());
+      var receipt = web3j.ethGetTransactionReceipt(tx).send().getTransactionReceipt().orElseThrow();
+      long blockTime = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(receipt.getBlockNumber()), false).send()
+          .getBlock().getTimestamp().longValueExact() * 1000;
+      HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/v1/positions?wallet=" + wallet))
+          .header("Authorization", "Bearer " + key).build();
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (true) {
+        HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+        JsonNode data = JSON.readTree(r.body()).path("data");
+        if (data.isArray() && !data.isEmpty()) {
+          if (k >= 3) { // the first blocks warm up the JIT and the connection
+            delays.add(System.currentTimeMillis() - blockTime);
+          }
+          break;
+        }
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("block " + receipt.getBlockNumber() + " not visible through the API in 10 s");
+        }
+        Thread.sleep(2);
+      }
+    }
+    say("live: %d one-second blocks, delay block timestamp -> visible in API p50 %d ms, p99 %d ms", delays.size(),
+        percentile(delays, 50), percentile(delays, 99));
+    return delays;
+  }
+
+  private static void rpc(AnvilNode anvil, String method, List<?> params) throws IOException {
+    var r = new Request<>(method, params, new HttpService(anvil.rpcUrl()), VoidResponse.class).send();
+    if (r.hasError()) {
+      throw new IOException(method + ": " + r.getError().getMessage());
+    }
+  }
+
+  private static long checkpoint(Connection c) throws Exception {
+    return count(c, "SELECT coalesce(max(block_number), -1) FROM indexer.checkpoints");
+  }
+
+  private static long count(Connection c, String sql) throws Exception {
+    try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long percentile(List<Long> values, int p) {
+    List<Long> sorted = values.stream().sorted().toList();
+    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  /** Samples used heap every 10 ms on a daemon thread; {@link #stop} returns the peak in bytes. */
+  private static final class HeapSampler {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong peak = new AtomicLong();
+    private final Thread thread;
+
+    HeapSampler() {
+      System.gc();
+      var memory = ManagementFactory.getMemoryMXBean();
+      thread = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
+        while (running.get()) {
+          peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+          try {
+            Thread.sleep(10);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    long stop() throws InterruptedException {
+      running.set(false);
+      thread.join();
+      return peak.get();
+    }
+  }
+}
