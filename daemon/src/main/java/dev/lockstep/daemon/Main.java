@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code lockstep}: with no command runs the sandbox; {@code demo} runs the end-to-end scenario; {@code run} follows real chains. */
 @Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep 0.1.0",
     description = "On-chain back office: indexes, keeps and serves Lockstep's contracts.",
-    subcommands = {Main.Demo.class, Main.Run.class})
+    subcommands = {Main.Demo.class, Main.Run.class, Main.Index.class})
 public final class Main implements Callable<Integer> {
   @Option(names = "--api-port", description = "API port (default: a free port)")
   int apiPort;
@@ -52,6 +52,34 @@ public final class Main implements Callable<Integer> {
         System.out.println(ok ? "demo passed" : "demo FAILED");
         return ok ? 0 : 1;
       }
+    }
+  }
+
+  @Command(name = "index", description = "Run only the indexer against the chains and database of a JSON config file "
+      + "(the same format as run; only database_url and chains are used).")
+  static final class Index implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "JSON config file (see README, Configuration)")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      JsonMapper json = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+      DaemonConfig cfg = json.readValue(config.toFile(), DaemonConfig.class);
+      com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
+      ds.setJdbcUrl(cfg.databaseUrl());
+      ds.setMaximumPoolSize(4);
+      dev.lockstep.indexer.Indexer indexer = new dev.lockstep.indexer.Indexer(ds, cfg.chains(),
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.util.List.of(), Clock.systemUTC()).start();
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        indexer.close();
+        ds.close();
+        stopped.countDown();
+      }));
+      System.out.println("lockstep indexer running on " + cfg.chains().size() + " chain(s)");
+      System.out.flush();
+      stopped.await();
+      return 0;
     }
   }
 
