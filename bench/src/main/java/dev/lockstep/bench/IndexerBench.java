@@ -146,6 +146,7 @@ public final class IndexerBench {
         }
         double seconds = (System.nanoTime() - b0) / 1e9;
         long peak = heap.stop();
+        out.put("peak_heap_after_gc_mb", heap.peakAfterGc() >> 20);
         indexed = count(c, "SELECT count(*) FROM indexer.transfers");
         long rate = Math.round(indexed / seconds);
         say("backfill: %,d transfers in %.2f s = %,d events/s; peak heap %d MB", indexed, seconds, rate, peak >> 20);
@@ -154,6 +155,7 @@ public final class IndexerBench {
         out.put("backfill_seconds", round(seconds));
         out.put("backfill_events_per_second", rate);
         out.put("peak_heap_mb", peak >> 20);
+        out.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
       }
 
       // 2. Raw eth_getLogs limit, same ranges and concurrency.
@@ -363,10 +365,15 @@ public final class IndexerBench {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  /** Samples used heap every 10 ms on a daemon thread; {@link #stop} returns the peak in bytes. */
+  /**
+   * Samples used heap every 10 ms on a daemon thread; {@link #stop} returns the peak in bytes
+   * (garbage included, so it approaches -Xmx under G1), {@link #peakAfterGc} the peak of what the
+   * heap pools held right after a collection (the live set).
+   */
   private static final class HeapSampler {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong peakAfterGc = new AtomicLong();
     private final Thread thread;
 
     HeapSampler() {
@@ -375,6 +382,13 @@ public final class IndexerBench {
       thread = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
         while (running.get()) {
           peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+          long afterGc = 0;
+          for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+              afterGc += pool.getCollectionUsage().getUsed();
+            }
+          }
+          peakAfterGc.accumulateAndGet(afterGc, Math::max);
           try {
             Thread.sleep(10);
           } catch (InterruptedException e) {
@@ -382,6 +396,10 @@ public final class IndexerBench {
           }
         }
       });
+    }
+
+    long peakAfterGc() {
+      return peakAfterGc.get();
     }
 
     long stop() throws InterruptedException {
