@@ -1,7 +1,11 @@
 package dev.lockstep.daemon;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lockstep.indexer.Indexer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -29,15 +33,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Sandbox sandbox = Sandbox.start(apiPort, workDir);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      sandbox.close();
-      stopped.countDown();
-    }));
-    System.out.println("sandbox ready " + sandbox.readyJson());
-    System.out.flush();
-    stopped.await();
-    return 0;
+    return runUntilStopped(sandbox, "sandbox ready " + sandbox.readyJson());
   }
 
   @Command(name = "demo", description = "Start a sandbox, drive a settled and a cancelled redeem, check every step; exit 0 if all hold.")
@@ -55,6 +51,29 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** Reads the JSON config file (snake_case keys). */
+  static DaemonConfig readConfig(Path file) {
+    JsonMapper json = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+    return json.readValue(file.toFile(), DaemonConfig.class);
+  }
+
+  /** Prints {@code banner}, then blocks until the process is asked to stop, and closes {@code running}. */
+  static int runUntilStopped(AutoCloseable running, String banner) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        running.close();
+      } catch (Exception e) {
+        System.err.println("lockstep: error while stopping: " + e);
+      }
+      stopped.countDown();
+    }));
+    System.out.println(banner);
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
   @Command(name = "index", description = "Run only the indexer against the chains and database of a JSON config file "
       + "(the same format as run; only database_url and chains are used).")
   static final class Index implements Callable<Integer> {
@@ -63,23 +82,15 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-      JsonMapper json = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
-      DaemonConfig cfg = json.readValue(config.toFile(), DaemonConfig.class);
-      com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
+      DaemonConfig cfg = readConfig(config);
+      HikariDataSource ds = new HikariDataSource();
       ds.setJdbcUrl(cfg.databaseUrl());
       ds.setMaximumPoolSize(4);
-      dev.lockstep.indexer.Indexer indexer = new dev.lockstep.indexer.Indexer(ds, cfg.chains(),
-          new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.util.List.of(), Clock.systemUTC()).start();
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Indexer indexer = new Indexer(ds, cfg.chains(), new SimpleMeterRegistry(), List.of(), Clock.systemUTC()).start();
+      return runUntilStopped(() -> {
         indexer.close();
         ds.close();
-        stopped.countDown();
-      }));
-      System.out.println("lockstep indexer running on " + cfg.chains().size() + " chain(s)");
-      System.out.flush();
-      stopped.await();
-      return 0;
+      }, "lockstep indexer running on " + cfg.chains().size() + " chain(s)");
     }
   }
 
@@ -90,17 +101,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-      JsonMapper json = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
-      DaemonConfig cfg = json.readValue(config.toFile(), DaemonConfig.class);
-      Daemon daemon = Daemon.start(cfg, Clock.systemUTC());
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        daemon.close();
-        stopped.countDown();
-      }));
-      System.out.println("lockstep running, API on port " + daemon.apiPort());
-      stopped.await();
-      return 0;
+      Daemon daemon = Daemon.start(readConfig(config), Clock.systemUTC());
+      return runUntilStopped(daemon, "lockstep running, API on port " + daemon.apiPort());
     }
   }
 }

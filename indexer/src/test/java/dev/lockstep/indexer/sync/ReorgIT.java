@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lockstep.devnet.DevAccounts;
-import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.indexer.support.Canonical;
+import dev.lockstep.indexer.support.SharedDatabase;
 import dev.lockstep.indexer.support.TestChain;
 import dev.lockstep.indexer.support.TestIndex;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -23,19 +20,7 @@ import org.junit.jupiter.api.Test;
  * index rolls back to the common ancestor and re-applies the canonical blocks, so it matches the
  * chain afterwards.
  */
-class ReorgIT {
-  private static EmbeddedDatabase db;
-
-  @BeforeAll
-  static void database() {
-    db = EmbeddedDatabase.start(Path.of("target", "pg-it"));
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
-
+class ReorgIT extends SharedDatabase {
   @ParameterizedTest(name = "depth {0}")
   @ValueSource(ints = {1, 2, 10})
   void rollsBackAndReappliesTheCanonicalChain(int depth) throws Exception {

@@ -5,32 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lockstep.devnet.DevAccounts;
-import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.devnet.RpcFaultProxy;
 import dev.lockstep.indexer.support.Canonical;
+import dev.lockstep.indexer.support.SharedDatabase;
 import dev.lockstep.indexer.support.TestChain;
 import dev.lockstep.indexer.support.TestIndex;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The indexer against misbehaving RPC endpoints (a fault proxy in front of real anvil). */
-class RpcResilienceIT {
-  private static EmbeddedDatabase db;
-
-  @BeforeAll
-  static void database() {
-    db = EmbeddedDatabase.start(Path.of("target", "pg-it"));
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
-
+class RpcResilienceIT extends SharedDatabase {
   private static void traffic(TestChain c, int mints) throws Exception {
     var factory = c.factory();
     for (int i = 0; i < mints; i++) {
