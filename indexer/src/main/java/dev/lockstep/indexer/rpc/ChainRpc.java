@@ -3,7 +3,6 @@ package dev.lockstep.indexer.rpc;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import dev.lockstep.indexer.IndexerException;
 import dev.lockstep.indexer.store.BlockHeader;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -93,15 +91,13 @@ public final class ChainRpc implements AutoCloseable {
    * @throws IOException if a call fails after retries, or the node lacks one of the blocks
    */
   public List<BlockHeader> headers(Collection<Long> numbers) throws IOException {
-    List<Long> sorted = new ArrayList<>(new java.util.TreeSet<>(numbers));
-    TreeMap<Long, BlockHeader> out = new TreeMap<>();
+    List<Long> sorted = numbers.stream().distinct().sorted().toList();
+    List<BlockHeader> out = new ArrayList<>(sorted.size());
     for (int i = 0; i < sorted.size(); i += HEADER_CHUNK) {
       List<Long> chunk = sorted.subList(i, Math.min(sorted.size(), i + HEADER_CHUNK));
-      for (BlockHeader h : call(w -> headerBatch(w, chunk))) {
-        out.put(h.number(), h);
-      }
+      out.addAll(call(w -> headerBatch(w, chunk)));
     }
-    return List.copyOf(out.values());
+    return out;
   }
 
   private static List<BlockHeader> headerBatch(Web3j w, List<Long> numbers) throws IOException {
@@ -175,7 +171,7 @@ public final class ChainRpc implements AutoCloseable {
           return result;
         } catch (IOException | RuntimeException e) {
           onError.accept(RpcErrorKind.of(e));
-          throw e instanceof IndexerException ie ? new RpcException(RpcErrorKind.INCONSISTENT, ie.getMessage()) : e;
+          throw e;
         }
       });
     } catch (FailsafeException e) {

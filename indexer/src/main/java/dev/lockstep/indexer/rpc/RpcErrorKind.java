@@ -1,6 +1,5 @@
 package dev.lockstep.indexer.rpc;
 
-import dev.lockstep.indexer.IndexerException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -42,7 +41,6 @@ public enum RpcErrorKind {
         String m = String.valueOf(c.getMessage());
         return m.contains(" 429") ? RATE_LIMITED : HTTP;
       }
-      if (c instanceof IndexerException) return INCONSISTENT;
     }
     return t instanceof java.io.IOException ? CONNECTION : OTHER;
   }

@@ -26,6 +26,14 @@ public final class BatchWriter {
     this.jdbi = jdbi;
   }
 
+  /**
+   * What {@link #write} did, and the checkpoint after it.
+   *
+   * @param outcome applied, stale or discontinuous
+   * @param checkpoint the chain's checkpoint once the transaction ended
+   */
+  public record Written(Outcome outcome, Checkpoint checkpoint) {}
+
   /** What {@link #write} did. */
   public enum Outcome {
     /** The batch and the new checkpoint are committed. */
@@ -66,17 +74,17 @@ public final class BatchWriter {
    * @throws IndexerException (not retryable) if the chain is halted or the batch would corrupt the
    *     index (a negative balance)
    */
-  public Outcome write(Batch batch, String orderBook, long finalizedCandidate) {
+  public Written write(Batch batch, String orderBook, long finalizedCandidate) {
     return jdbi.inTransaction(h -> {
       Checkpoint cp = checkpoint(h, batch.chainId(), true).orElseThrow();
       cp.haltedReason().ifPresent(r -> {
         throw new IndexerException("chain " + batch.chainId() + " is halted: " + r, false);
       });
       if (cp.blockNumber() != batch.fromBlock() - 1) {
-        return Outcome.STALE;
+        return new Written(Outcome.STALE, cp);
       }
       if (!cp.blockHash().isEmpty() && !batch.first().parentHash().equals(cp.blockHash())) {
-        return Outcome.DISCONTINUOUS;
+        return new Written(Outcome.DISCONTINUOUS, cp);
       }
       long finalized = Math.max(cp.finalizedBlock(), Math.min(finalizedCandidate, batch.toBlock()));
       insertHeaders(h, batch, finalized);
@@ -92,7 +100,8 @@ public final class BatchWriter {
         h.createUpdate("DELETE FROM indexer.blocks WHERE chain_id = :c AND number < :f")
             .bind("c", batch.chainId()).bind("f", finalized).execute();
       }
-      return Outcome.APPLIED;
+      return new Written(Outcome.APPLIED, new Checkpoint(cp.chainId(), batch.toBlock(), batch.last().hash(), finalized,
+          cp.haltedReason()));
     });
   }
 

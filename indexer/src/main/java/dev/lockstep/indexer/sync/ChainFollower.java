@@ -103,8 +103,7 @@ public final class ChainFollower implements AutoCloseable {
   public synchronized void start() {
     checkpoint = writer.init(chain);
     haltedReason = checkpoint.haltedReason().orElse(null);
-    reader.tokens().stream().filter(t -> t.chainId() == chain.chainId() && t.kind().equals("asset"))
-        .forEach(t -> knownTokens.add(t.address()));
+    loadKnownTokens();
     log.info("indexer chainId={} resuming after block {} hash={} finalized={}", chain.chainId(),
         checkpoint.blockNumber(), checkpoint.blockHash(), checkpoint.finalizedBlock());
     running = true;
@@ -137,8 +136,10 @@ public final class ChainFollower implements AutoCloseable {
         lastError = e.getMessage() == null ? e.toString() : e.getMessage();
         if (e instanceof IndexerException ie && !ie.retryable()) {
           haltedOrFatal(ie);
-        } else {
-          metrics.rpcError(e instanceof IndexerException ? RpcErrorKind.INCONSISTENT : RpcErrorKind.of(e));
+        } else if (!(e instanceof java.io.IOException) && RpcErrorKind.of(e) == RpcErrorKind.INCONSISTENT) {
+          // Answers that disagree (logs vs headers) are found after the calls; failed calls
+          // themselves were counted per attempt by ChainRpc.
+          metrics.rpcError(RpcErrorKind.INCONSISTENT);
         }
         long jittered = (long) (backoff.toMillis() * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
         log.warn("indexer chainId={} step failed (retry in {} ms): {}", chain.chainId(), jittered, lastError);
@@ -212,10 +213,11 @@ public final class ChainFollower implements AutoCloseable {
           next = to + 1;
         }
         Batch batch = await(inflight.poll());
-        switch (writer.write(batch, chain.orderBook(), finalizedCandidate)) {
+        BatchWriter.Written written = writer.write(batch, chain.orderBook(), finalizedCandidate);
+        switch (written.outcome()) {
           case APPLIED -> {
             progressed = true;
-            committed(batch);
+            committed(batch, written.checkpoint());
             if (newTokens(batch)) {
               // Ranges already in flight were fetched without the new token's address.
               cancel(inflight);
@@ -261,8 +263,7 @@ public final class ChainFollower implements AutoCloseable {
     return added;
   }
 
-  private void committed(Batch batch) {
-    Checkpoint cp = reader.checkpoint(chain.chainId()).orElseThrow();
+  private void committed(Batch batch, Checkpoint cp) {
     checkpoint = cp;
     lastProgressAt = clock.instant();
     metrics.committed(batch.toBlock(), batch.last().timestamp(), cp.finalizedBlock(), batch.events().size());
@@ -297,8 +298,7 @@ public final class ChainFollower implements AutoCloseable {
     metrics.rolledBack(ancestor.number(), s.depth());
     // Asset tokens deployed above the ancestor are gone from the index; forget them too.
     knownTokens.clear();
-    reader.tokens().stream().filter(t -> t.chainId() == chain.chainId() && t.kind().equals("asset"))
-        .forEach(t -> knownTokens.add(t.address()));
+    loadKnownTokens();
     checkpoint = reader.checkpoint(chain.chainId()).orElseThrow();
     log.warn("indexer chainId={} REORG: rolled back {} blocks ({} -> {}) removing {} transfers, {} order events; "
             + "{} delivered events retracted; re-indexing the canonical chain", chain.chainId(), s.depth(),
@@ -332,6 +332,12 @@ public final class ChainFollower implements AutoCloseable {
         + chain.finalityDepth();
     writer.halt(chain.chainId(), reason);
     throw new BatchWriter.DeepReorgException(reason);
+  }
+
+  /** Loads the asset tokens the index knows on this chain: their logs are fetched with every range. */
+  private void loadKnownTokens() {
+    reader.tokens().stream().filter(t -> t.chainId() == chain.chainId() && t.kind().equals("asset"))
+        .forEach(t -> knownTokens.add(t.address()));
   }
 
   /** The chain this follower indexes. */

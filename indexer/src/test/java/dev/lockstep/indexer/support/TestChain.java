@@ -3,7 +3,6 @@ package dev.lockstep.indexer.support;
 import dev.lockstep.contracts.generated.AssetToken;
 import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.OrderBook;
-import dev.lockstep.contracts.generated.TestStablecoin;
 import dev.lockstep.devnet.AnvilNode;
 import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
@@ -59,10 +58,6 @@ public final class TestChain implements AutoCloseable {
 
   public AssetToken token(String address, Credentials as) {
     return AssetToken.load(address, web3j, ContractDeployer.transactionManager(web3j, as, chainId), gas);
-  }
-
-  public TestStablecoin usdc() {
-    return TestStablecoin.load(d.usdc(), web3j, ContractDeployer.transactionManager(web3j, DevAccounts.admin(), chainId), gas);
   }
 
   public String tokenOf(String symbol) throws Exception {

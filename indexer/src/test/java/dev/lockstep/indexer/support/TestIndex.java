@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.LongSupplier;
 import org.jdbi.v3.core.Jdbi;
 
 /** A fresh database with the indexer schema and a follower for one chain, for indexer tests. */
@@ -61,19 +60,9 @@ public final class TestIndex implements AutoCloseable {
   }
 
   /** Waits until the checkpoint is at {@code head} and its hash is the node's hash there. */
-  public void awaitAt(TestChain c) throws Exception {
-    awaitAt(c, () -> {
-      try {
-        return c.head();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-  }
-
-  private void awaitAt(TestChain c, LongSupplier head) {
+  public void awaitAt(TestChain c) {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      long h = head.getAsLong();
+      long h = c.head();
       var cp = reader.checkpoint(chain.chainId()).orElseThrow();
       if (cp.blockNumber() != h) return false;
       var b = c.web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(
