@@ -75,15 +75,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class IndexerBench {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final int BATCH_ROWS = 10_000;
-
   private final long events;
   private final int perTx;
   private final int tokens;
   private final int liveBlocks;
   private final Path workDir;
+  /** The indexer's target_logs_per_range; also the rows per transaction of the raw COPY limit. */
+  private final int batchRows;
 
-  private IndexerBench(long events, int perTx, int tokens, int liveBlocks, Path workDir) {
+  private IndexerBench(long events, int perTx, int tokens, int liveBlocks, Path workDir, int batchRows) {
+    this.batchRows = batchRows;
     this.events = events;
     this.perTx = perTx;
     this.tokens = tokens;
@@ -98,7 +99,8 @@ public final class IndexerBench {
     }
     new IndexerBench(Long.parseLong(opts.getOrDefault("events", "1000000")),
         Integer.parseInt(opts.getOrDefault("per-tx", "500")), Integer.parseInt(opts.getOrDefault("tokens", "4")),
-        Integer.parseInt(opts.getOrDefault("live-blocks", "60")), Path.of(opts.getOrDefault("work-dir", "target/bench")))
+        Integer.parseInt(opts.getOrDefault("live-blocks", "60")), Path.of(opts.getOrDefault("work-dir", "target/bench")),
+        Integer.parseInt(opts.getOrDefault("target-logs", "10000")))
         .run();
     System.exit(0);
   }
@@ -125,7 +127,7 @@ public final class IndexerBench {
 
       ChainConfig.Builder chain = ChainConfig.builder(31337, anvil.rpcUrl(), d.factory(), d.orderBook())
           .wsUrl(anvil.wsUrl()).startBlock(d.deployBlock()).confirmations(0).finalityDepth(64)
-          .pollInterval(Duration.ofMillis(200))
+          .pollInterval(Duration.ofMillis(200)).targetLogsPerRange(batchRows)
           .token(ChainConfig.Erc20.stablecoin("USDC", d.usdc(), 6)).token(ChainConfig.Erc20.stablecoin("USDT", d.usdt(), 6));
       for (int i = 0; i < benchTokens.size(); i++) {
         chain.token(new ChainConfig.Erc20("BT" + i, benchTokens.get(i), 6, "erc20", null));
@@ -254,6 +256,12 @@ public final class IndexerBench {
           COPY (SELECT chain_id, block_number, log_index, block_hash, tx_hash, token, from_address, to_address, amount
                 FROM indexer.transfers ORDER BY block_number, log_index) TO STDOUT""", w);
     }
+    // Measure the limit on a quiet server: the backfill just wrote a million rows, and autovacuum
+    // or a checkpoint running during the COPY would understate the limit.
+    try (Connection c = DriverManager.getConnection(indexedUrl); var st = c.createStatement()) {
+      st.execute("VACUUM ANALYZE");
+      st.execute("CHECKPOINT");
+    }
     String url = db.createDatabase("rawcopy");
     try (Connection c = DriverManager.getConnection(url); BufferedReader r = Files.newBufferedReader(rows)) {
       c.createStatement().execute("""
@@ -263,13 +271,13 @@ public final class IndexerBench {
           CREATE INDEX transfers_token ON transfers (chain_id, token, block_number)""");
       c.setAutoCommit(false);
       var copy = c.unwrap(PGConnection.class).getCopyAPI();
-      List<String> chunk = new ArrayList<>(BATCH_ROWS);
+      List<String> chunk = new ArrayList<>(batchRows);
       long total = 0;
       long elapsed = 0;
       String line;
       while ((line = r.readLine()) != null) {
         chunk.add(line);
-        if (chunk.size() == BATCH_ROWS) {
+        if (chunk.size() == batchRows) {
           elapsed += copyChunk(c, copy, chunk);
           total += chunk.size();
           chunk.clear();
@@ -282,7 +290,7 @@ public final class IndexerBench {
       double seconds = elapsed / 1e9;
       long rate = Math.round(total / seconds);
       say("raw COPY: %,d rows in %.2f s = %,d events/s (%,d rows per transaction, same table shape)", total, seconds,
-          rate, BATCH_ROWS);
+          rate, batchRows);
       return rate;
     } finally {
       Files.deleteIfExists(rows);

@@ -4,6 +4,7 @@ import dev.lockstep.contracts.generated.AssetToken;
 import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
+import dev.lockstep.indexer.rpc.RawLog;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
@@ -35,23 +36,24 @@ public final class LogDecoder {
    * Decodes {@code log}, or returns empty for a topic the indexer does not project (role grants,
    * approvals, ...). A log that claims a known topic but does not decode throws.
    */
-  public Optional<IndexedEvent> decode(Log log) {
-    if (log.getTopics() == null || log.getTopics().isEmpty()) {
+  public Optional<IndexedEvent> decode(RawLog raw) {
+    String topic0 = raw.topic(0);
+    if (topic0 == null) {
       return Optional.empty();
     }
-    String topic0 = log.getTopics().get(0);
-    LogPosition at = position(log);
-    String address = log.getAddress().toLowerCase();
-    if (topic0.equals(TRANSFER) && log.getTopics().size() == 3) {
+    LogPosition at = position(raw);
+    if (topic0.equals(TRANSFER) && raw.topics().size() == 3) {
       // ERC-20 Transfer is the hot path of a backfill: decoded by hand (two indexed addresses in
       // topics 1-2, the uint256 value as the 32-byte data word) instead of through the ABI decoder.
-      String data = log.getData();
-      if (data == null || data.length() != 66) {
+      String data = raw.data();
+      if (data.length() != 66) {
         throw new IllegalArgumentException("Transfer log without a 32-byte value at " + at);
       }
-      return Optional.of(new IndexedEvent.Transfer(at, address, topicAddress(log.getTopics().get(1)),
-          topicAddress(log.getTopics().get(2)), new BigInteger(data.substring(2), 16)));
+      return Optional.of(new IndexedEvent.Transfer(at, raw.address(), topicAddress(raw.topic(1)),
+          topicAddress(raw.topic(2)), new BigInteger(data.substring(2), 16)));
     }
+    // The rest are rare: decoded with the generated wrappers' ABI definitions.
+    Log log = raw.toWeb3j();
     if (topic0.equals(TOKEN_DEPLOYED)) {
       var e = AssetTokenFactory.getTokenDeployedEventFromLog(log);
       return Optional.of(new IndexedEvent.TokenDeployed(at, lower(e.token), e.symbol));
@@ -85,15 +87,11 @@ public final class LogDecoder {
 
   /** The address in the low 20 bytes of a 32-byte topic, lowercase 0x-hex. */
   private static String topicAddress(String topic) {
-    return "0x" + topic.substring(topic.length() - 40).toLowerCase();
+    return "0x" + topic.substring(topic.length() - 40);
   }
 
-  private static LogPosition position(Log log) {
-    return new LogPosition(
-        log.getBlockNumber().longValueExact(),
-        log.getBlockHash().toLowerCase(),
-        log.getTransactionHash().toLowerCase(),
-        log.getLogIndex().intValueExact());
+  private static LogPosition position(RawLog log) {
+    return new LogPosition(log.blockNumber(), log.blockHash(), log.transactionHash(), log.logIndex());
   }
 
   private static String lower(String address) {

@@ -11,20 +11,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.BatchRequest;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.Response;
-import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthBlockNumber;
-import org.web3j.protocol.core.methods.response.EthLog;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.http.HttpService;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * The JSON-RPC calls the indexer makes on one chain, over one or more HTTP endpoints (primary
@@ -44,7 +51,12 @@ public final class ChainRpc implements AutoCloseable {
   private static final int HEADER_CHUNK = 250;
 
   private final List<String> urls;
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final MediaType JSON_MEDIA = MediaType.get("application/json");
+
   private final List<Web3j> clients = new ArrayList<>();
+  private final OkHttpClient http;
+  private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger preferred = new AtomicInteger();
   private final RetryPolicy<Object> retry;
   private final Consumer<RpcErrorKind> onError;
@@ -58,7 +70,7 @@ public final class ChainRpc implements AutoCloseable {
   public ChainRpc(List<String> urls, Duration timeout, int maxRetries, Consumer<RpcErrorKind> onError) {
     this.urls = List.copyOf(urls);
     this.onError = onError;
-    OkHttpClient http = new OkHttpClient.Builder().connectTimeout(timeout).readTimeout(timeout)
+    this.http = new OkHttpClient.Builder().connectTimeout(timeout).readTimeout(timeout)
         .callTimeout(timeout).build();
     for (String url : urls) {
       clients.add(Web3j.build(new HttpService(url, http)));
@@ -114,45 +126,154 @@ public final class ChainRpc implements AutoCloseable {
       if (b == null) {
         throw new RpcException(RpcErrorKind.INCONSISTENT, "node has no block " + numbers.get(i) + " (behind or reorged)");
       }
-      headers.add(new BlockHeader(b.getNumber().longValueExact(), b.getHash().toLowerCase(),
-          b.getParentHash().toLowerCase(), Instant.ofEpochSecond(b.getTimestamp().longValueExact())));
+      headers.add(new BlockHeader(Quantity.parse(b.getNumberRaw()), b.getHash().toLowerCase(),
+          b.getParentHash().toLowerCase(), Instant.ofEpochSecond(Quantity.parse(b.getTimestampRaw()))));
     }
     return headers;
   }
 
   /**
    * {@code eth_getLogs} over blocks {@code from..to} for {@code addresses}, optionally only topic0
-   * {@code topic0}.
+   * {@code topic0}. The answer is read with a streaming JSON parser straight into {@link RawLog}s:
+   * a backfill spends most of its client time here, and web3j's response objects decode every
+   * quantity through an exception and a regex.
    *
    * @throws RangeTooLargeException if the provider refuses the range; split it and ask again
    */
-  public List<Log> logs(long from, long to, List<String> addresses, String topic0) throws IOException {
-    return call(w -> {
-      EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
-          DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), addresses);
-      if (topic0 != null) {
-        filter.addSingleTopic(topic0);
+  public List<RawLog> logs(long from, long to, List<String> addresses, String topic0) throws IOException {
+    StringBuilder params = new StringBuilder("[{\"fromBlock\":\"0x").append(Long.toHexString(from))
+        .append("\",\"toBlock\":\"0x").append(Long.toHexString(to)).append("\",\"address\":[");
+    for (int i = 0; i < addresses.size(); i++) {
+      params.append(i == 0 ? "\"" : ",\"").append(addresses.get(i)).append('"');
+    }
+    params.append(']');
+    if (topic0 != null) {
+      params.append(",\"topics\":[\"").append(topic0).append("\"]");
+    }
+    String what = "eth_getLogs " + from + ".." + to;
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":" + ids.incrementAndGet() + ",\"method\":\"eth_getLogs\",\"params\":"
+        + params.append("}]") + "}";
+    return callEndpoint(i -> {
+      Request request = new Request.Builder().url(urls.get(i)).post(RequestBody.create(body, JSON_MEDIA)).build();
+      try (okhttp3.Response response = http.newCall(request).execute()) {
+        if (!response.isSuccessful()) {
+          throw new RpcException(response.code() == 429 ? RpcErrorKind.RATE_LIMITED : RpcErrorKind.HTTP,
+              what + ": HTTP " + response.code());
+        }
+        try (JsonParser parser = JSON.createParser(response.body().byteStream())) {
+          return LogsAnswer.read(parser, what);
+        } catch (JacksonIOException e) {
+          throw e.getCause();
+        } catch (JacksonException e) {
+          throw new RpcException(RpcErrorKind.RPC, what + ": malformed answer: " + e.getOriginalMessage());
+        }
       }
-      EthLog r = w.ethGetLogs(filter).send();
-      if (r.hasError() && RANGE_ERROR.matcher(String.valueOf(r.getError().getMessage())).find()) {
-        throw new RangeTooLargeException("eth_getLogs " + from + ".." + to + ": " + r.getError().getMessage());
-      }
-      check(r, "eth_getLogs " + from + ".." + to);
-      List<Log> out = new ArrayList<>(r.getLogs().size());
-      for (EthLog.LogResult<?> l : r.getLogs()) {
-        out.add((Log) l.get());
-      }
-      return out;
     });
+  }
+
+  /** Reads a JSON-RPC answer to eth_getLogs: the result array, or the error object. */
+  private static final class LogsAnswer {
+    static List<RawLog> read(JsonParser p, String what) throws IOException {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new RpcException(RpcErrorKind.RPC, what + ": answer is not a JSON object");
+      }
+      List<RawLog> logs = null;
+      for (String name = p.nextName(); name != null; name = p.nextName()) {
+        JsonToken t = p.nextToken();
+        if (name.equals("result") && t == JsonToken.START_ARRAY) {
+          logs = new ArrayList<>();
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            logs.add(log(p, what));
+          }
+        } else if (name.equals("error") && t == JsonToken.START_OBJECT) {
+          error(p, what);
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (logs == null) {
+        throw new RpcException(RpcErrorKind.RPC, what + ": answer has neither result nor error");
+      }
+      return logs;
+    }
+
+    private static RawLog log(JsonParser p, String what) throws IOException {
+      String address = null;
+      String data = null;
+      String blockNumber = null;
+      String blockHash = null;
+      String txHash = null;
+      String logIndex = null;
+      boolean removed = false;
+      List<String> topics = List.of();
+      for (String name = p.nextName(); name != null; name = p.nextName()) {
+        JsonToken t = p.nextToken();
+        switch (name) {
+          case "address" -> address = lower(p.getString());
+          case "data" -> data = p.getString();
+          case "blockNumber" -> blockNumber = p.getString();
+          case "blockHash" -> blockHash = lower(p.getString());
+          case "transactionHash" -> txHash = lower(p.getString());
+          case "logIndex" -> logIndex = p.getString();
+          case "removed" -> removed = t == JsonToken.VALUE_TRUE;
+          case "topics" -> {
+            if (t == JsonToken.START_ARRAY) {
+              List<String> list = new ArrayList<>(4);
+              while (p.nextToken() == JsonToken.VALUE_STRING) {
+                list.add(lower(p.getString()));
+              }
+              topics = list;
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (address == null || blockNumber == null || blockHash == null || txHash == null || logIndex == null) {
+        throw new RpcException(RpcErrorKind.INCONSISTENT, what + ": log without address, block, transaction or index"
+            + " (pending or malformed)");
+      }
+      try {
+        return new RawLog(address, topics, data == null ? "0x" : data, Quantity.parse(blockNumber), blockHash, txHash,
+            Math.toIntExact(Quantity.parse(logIndex)), removed);
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        throw new RpcException(RpcErrorKind.RPC, what + ": " + e.getMessage());
+      }
+    }
+
+    private static void error(JsonParser p, String what) throws IOException {
+      long code = 0;
+      String message = "";
+      for (String name = p.nextName(); name != null; name = p.nextName()) {
+        JsonToken t = p.nextToken();
+        if (name.equals("code") && t == JsonToken.VALUE_NUMBER_INT) {
+          code = p.getLongValue();
+        } else if (name.equals("message") && t == JsonToken.VALUE_STRING) {
+          message = p.getString();
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (RANGE_ERROR.matcher(message).find()) {
+        throw new RangeTooLargeException(what + ": " + message);
+      }
+      throw new RpcException(rpcErrorKind(code, message), what + ": " + code + " " + message);
+    }
+
+    private static String lower(String hex) {
+      return hex == null ? null : hex.toLowerCase(Locale.ROOT);
+    }
   }
 
   private static void check(Response<?> r, String what) throws RpcException {
     if (r.hasError()) {
-      String m = r.getError().getMessage();
-      RpcErrorKind kind = r.getError().getCode() == 429 || String.valueOf(m).toLowerCase().contains("rate limit")
-          ? RpcErrorKind.RATE_LIMITED : RpcErrorKind.RPC;
-      throw new RpcException(kind, what + ": " + r.getError().getCode() + " " + m);
+      String m = String.valueOf(r.getError().getMessage());
+      throw new RpcException(rpcErrorKind(r.getError().getCode(), m), what + ": " + r.getError().getCode() + " " + m);
     }
+  }
+
+  private static RpcErrorKind rpcErrorKind(long code, String message) {
+    return code == 429 || message.toLowerCase(Locale.ROOT).contains("rate limit")
+        ? RpcErrorKind.RATE_LIMITED : RpcErrorKind.RPC;
   }
 
   @FunctionalInterface
@@ -160,13 +281,23 @@ public final class ChainRpc implements AutoCloseable {
     T apply(Web3j w) throws IOException;
   }
 
+  @FunctionalInterface
+  private interface EndpointCall<T> {
+    /** Calls endpoint {@code i} (index into the URLs and clients). */
+    T apply(int i) throws IOException;
+  }
+
   private <T> T call(Call<T> fn) throws IOException {
+    return callEndpoint(i -> fn.apply(clients.get(i)));
+  }
+
+  private <T> T callEndpoint(EndpointCall<T> fn) throws IOException {
     int start = preferred.get();
     try {
       return Failsafe.with(retry).get(ctx -> {
         int i = (start + ctx.getAttemptCount()) % clients.size();
         try {
-          T result = fn.apply(clients.get(i));
+          T result = fn.apply(i);
           preferred.set(i);
           return result;
         } catch (IOException | RuntimeException e) {

@@ -23,11 +23,14 @@ final class Balances {
     List<String> negative = new ArrayList<>();
     List<String> zeroTokens = new ArrayList<>();
     List<String> zeroHolders = new ArrayList<>();
+    // Only the rows that reached zero or below come back: a batch touches thousands of holders.
     h.createQuery("""
-            INSERT INTO indexer.balances (chain_id, token, holder, amount)
-            SELECT :c, t, hd, a FROM unnest(:tokens, :holders, :amounts) AS d(t, hd, a)
-            ON CONFLICT (chain_id, token, holder) DO UPDATE SET amount = indexer.balances.amount + excluded.amount
-            RETURNING token, holder, amount""")
+            WITH applied AS (
+              INSERT INTO indexer.balances (chain_id, token, holder, amount)
+              SELECT :c, t, hd, a FROM unnest(:tokens, :holders, :amounts) AS d(t, hd, a)
+              ON CONFLICT (chain_id, token, holder) DO UPDATE SET amount = indexer.balances.amount + excluded.amount
+              RETURNING token, holder, amount)
+            SELECT token, holder, amount FROM applied WHERE amount <= 0""")
         .registerArrayType(BigDecimal.class, "numeric")
         .bind("c", chainId).bindArray("tokens", String.class, tokens).bindArray("holders", String.class, holders)
         .bindArray("amounts", BigDecimal.class, deltas)

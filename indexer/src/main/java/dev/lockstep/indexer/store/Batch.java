@@ -12,15 +12,23 @@ import java.util.List;
  * @param toBlock last block (inclusive); the new checkpoint
  * @param headers headers in ascending order: always the first and last block of the range, every
  *     block holding an event, and every unfinalized block
- * @param events decoded events of the range, ordered by (block number, log index)
+ * @param events decoded events of the range other than ERC-20 Transfers (token deployments, order
+ *     lifecycle, payout currencies), ordered by (block number, log index)
+ * @param transfers the range's ERC-20 Transfers, already prepared for COPY and summed per holder
  */
-public record Batch(long chainId, long fromBlock, long toBlock, List<BlockHeader> headers, List<IndexedEvent> events) {
+public record Batch(long chainId, long fromBlock, long toBlock, List<BlockHeader> headers, List<IndexedEvent> events,
+    TransferBulk transfers) {
   public Batch {
     headers = List.copyOf(headers);
     events = List.copyOf(events);
     if (headers.isEmpty() || headers.getFirst().number() != fromBlock || headers.getLast().number() != toBlock) {
       throw new IllegalArgumentException("headers must start at " + fromBlock + " and end at " + toBlock);
     }
+  }
+
+  /** Events in the batch, Transfers included. */
+  public int eventCount() {
+    return events.size() + transfers.rows();
   }
 
   /** The header of the first block; its parent hash must be the checkpoint's hash. */

@@ -21,25 +21,17 @@ import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 
 /**
- * Projects one batch's events into rows inside the batch's transaction. Transfers are bulk-loaded
- * with COPY; balance and supply deltas are summed in memory and written once per (token, holder)
- * and per token; zero balances are deleted, so the balances table holds exactly the non-zero
+ * Projects one batch's events into rows inside the batch's transaction. Transfers arrive prepared
+ * ({@link TransferBulk}): their COPY text is streamed in, and their balance and supply deltas,
+ * summed by the fetching thread, are written once per (token, holder) and per token; zero balances are deleted, so the balances table holds exactly the non-zero
  * balances whatever the batch boundaries were. Order lifecycle events update the order, append to
  * its history and write an outbox event for webhooks.
  */
 final class Projection {
-  static final String ZERO = "0x0000000000000000000000000000000000000000";
-
   private final Handle h;
   private final long chainId;
   private final String orderBook;
   private final Map<Long, Instant> times;
-  private final Map<BalanceKey, BigInteger> balanceDeltas = new HashMap<>();
-  private final Map<String, BigInteger> supplyDeltas = new HashMap<>();
-  private final StringBuilder copy = new StringBuilder();
-  private int copyRows;
-
-  private record BalanceKey(String token, String holder) {}
 
   Projection(Handle h, long chainId, String orderBook, Map<Long, Instant> times) {
     this.h = h;
@@ -48,10 +40,12 @@ final class Projection {
     this.times = times;
   }
 
-  void apply(List<IndexedEvent> events) {
+  void apply(List<IndexedEvent> events, TransferBulk transfers) {
+    copyTransfers(transfers);
+    flushBalances(transfers);
     for (IndexedEvent e : events) {
       switch (e) {
-        case IndexedEvent.Transfer t -> transfer(t);
+        case IndexedEvent.Transfer t -> throw new IllegalArgumentException("Transfers belong in the TransferBulk: " + t);
         case IndexedEvent.TokenDeployed d -> tokenDeployed(d);
         case IndexedEvent.OrderCreated o -> orderCreated(o);
         case IndexedEvent.OrderPromoted p -> orderStatus(p.position(), p.orderId(), "promoted", "active");
@@ -60,30 +54,10 @@ final class Projection {
         case IndexedEvent.PayoutCurrencySet p -> payoutCurrency(p);
       }
     }
-    flushTransfers();
-    flushBalances();
   }
 
-  private void transfer(IndexedEvent.Transfer t) {
-    LogPosition p = t.position();
-    copy.append(chainId).append('\t').append(p.blockNumber()).append('\t').append(p.logIndex()).append('\t')
-        .append(p.blockHash()).append('\t').append(p.txHash()).append('\t').append(t.token()).append('\t')
-        .append(t.from()).append('\t').append(t.to()).append('\t').append(t.amount()).append('\n');
-    copyRows++;
-    if (!t.from().equals(ZERO)) {
-      balanceDeltas.merge(new BalanceKey(t.token(), t.from()), t.amount().negate(), BigInteger::add);
-    } else {
-      supplyDeltas.merge(t.token(), t.amount(), BigInteger::add);
-    }
-    if (!t.to().equals(ZERO)) {
-      balanceDeltas.merge(new BalanceKey(t.token(), t.to()), t.amount(), BigInteger::add);
-    } else {
-      supplyDeltas.merge(t.token(), t.amount().negate(), BigInteger::add);
-    }
-  }
-
-  private void flushTransfers() {
-    if (copyRows == 0) {
+  private void copyTransfers(TransferBulk transfers) {
+    if (transfers.rows() == 0) {
       return;
     }
     try {
@@ -91,10 +65,10 @@ final class Projection {
               COPY indexer.transfers
                 (chain_id, block_number, log_index, block_hash, tx_hash, token, from_address, to_address, amount)
               FROM STDIN""",
-          new ByteArrayInputStream(copy.toString().getBytes(StandardCharsets.US_ASCII)));
+          new ByteArrayInputStream(transfers.copyText()));
     } catch (SQLException | java.io.IOException e) {
-      throw new IndexerException("COPY of " + copyRows + " transfers on chain " + chainId + " failed: " + e.getMessage(),
-          true, e);
+      throw new IndexerException("COPY of " + transfers.rows() + " transfers on chain " + chainId + " failed: "
+          + e.getMessage(), true, e);
     }
   }
 
@@ -215,11 +189,11 @@ final class Projection {
    * zero, and checks the rows it touched: a negative result means the logs were incomplete, so the
    * whole batch rolls back.
    */
-  private void flushBalances() {
+  private void flushBalances(TransferBulk transfers) {
     List<String> tokens = new ArrayList<>();
     List<String> holders = new ArrayList<>();
     List<BigDecimal> deltas = new ArrayList<>();
-    balanceDeltas.forEach((k, v) -> {
+    transfers.balanceDeltas().forEach((k, v) -> {
       if (v.signum() != 0) {
         tokens.add(k.token());
         holders.add(k.holder());
@@ -227,7 +201,7 @@ final class Projection {
       }
     });
     Balances.add(h, chainId, tokens, holders, deltas);
-    supplyDeltas.forEach((token, delta) -> h.createUpdate(
+    transfers.supplyDeltas().forEach((token, delta) -> h.createUpdate(
             "UPDATE indexer.tokens SET total_supply = total_supply + :d WHERE chain_id = :c AND address = :a")
         .bind("d", new BigDecimal(delta)).bind("c", chainId).bind("a", token).execute());
   }

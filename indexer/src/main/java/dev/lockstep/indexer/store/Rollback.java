@@ -48,7 +48,7 @@ public final class Rollback {
                               - sum(CASE WHEN to_address = :zero THEN amount ELSE 0 END) AS delta
                   FROM indexer.transfers WHERE chain_id = :c AND block_number > :a GROUP BY token) s
             WHERE t.chain_id = :c AND t.address = s.token""")
-        .bind("zero", Projection.ZERO).bind("c", chainId).bind("a", a).execute();
+        .bind("zero", TransferBulk.ZERO).bind("c", chainId).bind("a", a).execute();
     int transfers = delete("transfers", "block_number", a);
 
     h.createUpdate("DELETE FROM indexer.orders WHERE chain_id = :c AND created_block > :a")
@@ -104,7 +104,7 @@ public final class Rollback {
               SELECT token, to_address, amount FROM indexer.transfers
               WHERE chain_id = :c AND block_number > :a AND to_address <> :zero) d
             GROUP BY token, holder HAVING sum(delta) <> 0""")
-        .bind("c", chainId).bind("a", a).bind("zero", Projection.ZERO)
+        .bind("c", chainId).bind("a", a).bind("zero", TransferBulk.ZERO)
         .map((rs, ctx) -> {
           tokens.add(rs.getString(1));
           holders.add(rs.getString(2));

@@ -212,8 +212,15 @@ public final class ChainFollower implements AutoCloseable {
           inflight.add(fetchers.submit(() -> fetcher.fetch(from, to, tokens, finalizedCandidate)));
           next = to + 1;
         }
+        long waitStart = System.nanoTime();
         Batch batch = await(inflight.poll());
+        long writeStart = System.nanoTime();
         BatchWriter.Written written = writer.write(batch, chain.orderBook(), finalizedCandidate);
+        if (log.isDebugEnabled()) {
+          log.debug("indexer chainId={} blocks {}..{}: waited {} ms for the fetch, wrote in {} ms", chain.chainId(),
+              batch.fromBlock(), batch.toBlock(), (writeStart - waitStart) / 1_000_000,
+              (System.nanoTime() - writeStart) / 1_000_000);
+        }
         switch (written.outcome()) {
           case APPLIED -> {
             progressed = true;
@@ -266,9 +273,9 @@ public final class ChainFollower implements AutoCloseable {
   private void committed(Batch batch, Checkpoint cp) {
     checkpoint = cp;
     lastProgressAt = clock.instant();
-    metrics.committed(batch.toBlock(), batch.last().timestamp(), cp.finalizedBlock(), batch.events().size());
+    metrics.committed(batch.toBlock(), batch.last().timestamp(), cp.finalizedBlock(), batch.eventCount());
     log.debug("indexer chainId={} committed blocks {}..{} events={}", chain.chainId(), batch.fromBlock(),
-        batch.toBlock(), batch.events().size());
+        batch.toBlock(), batch.eventCount());
     for (IndexListener l : listeners) {
       l.onCommitted(chain.chainId(), batch.toBlock());
     }

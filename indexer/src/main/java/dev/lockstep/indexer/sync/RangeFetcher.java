@@ -6,26 +6,29 @@ import dev.lockstep.indexer.decode.IndexedEvent;
 import dev.lockstep.indexer.decode.LogDecoder;
 import dev.lockstep.indexer.rpc.ChainRpc;
 import dev.lockstep.indexer.rpc.RangeTooLargeException;
+import dev.lockstep.indexer.rpc.RawLog;
 import dev.lockstep.indexer.rpc.RpcErrorKind;
 import dev.lockstep.indexer.rpc.RpcException;
 import dev.lockstep.indexer.store.Batch;
 import dev.lockstep.indexer.store.BlockHeader;
+import dev.lockstep.indexer.store.TransferBulk;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * Fetches one block range of a chain: the logs of the factory, the order book, the configured
- * ERC-20s (each from its own start block) and every known asset token, including tokens the
- * factory deploys inside the range (their TokenDeployed logs are read first), and the headers the
- * index needs.
+ * ERC-20s (each from its own start block) and every known asset token in one {@code eth_getLogs};
+ * if the factory deployed tokens inside the range (its TokenDeployed logs are in that answer), a
+ * second call fetches their logs from their deployment block. Then the headers the index needs.
+ * Transfers are prepared for COPY here ({@link TransferBulk}), on the fetching thread.
  *
  * <p>Headers: every block at or above {@code fullHeadersFrom} (the unfinalized part, whose hash
  * chain the indexer keeps for fork detection), and below it only the first and last block of the
@@ -64,21 +67,27 @@ final class RangeFetcher {
         configuredFrom.put(t.address(), t.startBlock());
       }
     }
-    for (Log log : logs(from, to, List.of(chain.factory()), LogDecoder.TOKEN_DEPLOYED)) {
-      decoder.decode(log).ifPresent(e -> {
-        if (e instanceof IndexedEvent.TokenDeployed d) {
-          addresses.add(d.token());
-        }
-      });
+    List<RawLog> logs = new ArrayList<>(logs(from, to, List.copyOf(addresses), true));
+    // Tokens the factory deployed inside the range: their logs from their deployment block on.
+    Map<String, Long> deployedHere = new LinkedHashMap<>();
+    for (RawLog log : logs) {
+      if (chain.factory().equals(log.address()) && LogDecoder.TOKEN_DEPLOYED.equals(log.topic(0))
+          && decoder.decode(log).orElse(null) instanceof IndexedEvent.TokenDeployed d
+          && !addresses.contains(d.token())) {
+        deployedHere.putIfAbsent(d.token(), log.blockNumber());
+      }
     }
-    List<Log> logs = logs(from, to, List.copyOf(addresses), null);
+    if (!deployedHere.isEmpty()) {
+      long first = deployedHere.values().stream().min(Long::compare).orElseThrow();
+      logs.addAll(logs(first, to, List.copyOf(deployedHere.keySet()), false));
+    }
 
     TreeSet<Long> wanted = new TreeSet<>(List.of(from, to));
     for (long n = Math.max(from, fullHeadersFrom); n <= to; n++) {
       wanted.add(n);
     }
-    for (Log log : logs) {
-      wanted.add(log.getBlockNumber().longValueExact());
+    for (RawLog log : logs) {
+      wanted.add(log.blockNumber());
     }
     List<BlockHeader> headers = rpc.headers(wanted);
     Map<Long, String> hashes = new HashMap<>();
@@ -90,35 +99,45 @@ final class RangeFetcher {
       }
     }
     List<IndexedEvent> events = new ArrayList<>();
-    for (Log log : logs) {
-      long n = log.getBlockNumber().longValueExact();
-      if (log.isRemoved()) {
+    TransferBulk transfers = new TransferBulk(chain.chainId());
+    for (RawLog log : logs) {
+      long n = log.blockNumber();
+      if (log.removed()) {
         throw inconsistent("node returned a removed log at block " + n + " in " + from + ".." + to);
       }
-      if (!log.getBlockHash().equalsIgnoreCase(hashes.get(n))) {
-        throw inconsistent("log block hash " + log.getBlockHash() + " at block " + n + " disagrees with header "
+      if (!log.blockHash().equals(hashes.get(n))) {
+        throw inconsistent("log block hash " + log.blockHash() + " at block " + n + " disagrees with header "
             + hashes.get(n) + " (node moved between calls, or answers from another fork)");
       }
-      Long startBlock = configuredFrom.get(log.getAddress().toLowerCase());
+      Long startBlock = configuredFrom.get(log.address());
       if (startBlock != null && n < startBlock) {
         continue;
       }
-      decoder.decode(log).ifPresent(events::add);
+      switch (decoder.decode(log).orElse(null)) {
+        case null -> {}
+        case IndexedEvent.Transfer t -> transfers.add(t);
+        case IndexedEvent e -> events.add(e);
+      }
     }
     events.sort(Comparator.comparingLong((IndexedEvent e) -> e.position().blockNumber())
         .thenComparingInt(e -> e.position().logIndex()));
-    return new Batch(chain.chainId(), from, to, headers, events);
+    return new Batch(chain.chainId(), from, to, headers, events, transfers);
   }
 
   private static IndexerException inconsistent(String message) {
     return new IndexerException(message, true, new RpcException(RpcErrorKind.INCONSISTENT, message));
   }
 
-  /** eth_getLogs over {@code from..to}, split in halves (recursively) while the provider refuses the range. */
-  private List<Log> logs(long from, long to, List<String> addresses, String topic0) throws IOException {
+  /**
+   * eth_getLogs over {@code from..to}, split in halves (recursively) while the provider refuses the
+   * range.
+   *
+   * @param sizing whether the answer steers the {@link RangeSizer} (the range's main query)
+   */
+  private List<RawLog> logs(long from, long to, List<String> addresses, boolean sizing) throws IOException {
     try {
-      List<Log> logs = rpc.logs(from, to, addresses, topic0);
-      if (topic0 == null) {
+      List<RawLog> logs = rpc.logs(from, to, addresses, null);
+      if (sizing) {
         sizer.succeeded((int) (to - from + 1), logs.size());
       }
       return logs;
@@ -128,8 +147,8 @@ final class RangeFetcher {
       }
       sizer.refused((int) (to - from + 1));
       long mid = from + (to - from) / 2;
-      List<Log> out = new ArrayList<>(logs(from, mid, addresses, topic0));
-      out.addAll(logs(mid + 1, to, addresses, topic0));
+      List<RawLog> out = new ArrayList<>(logs(from, mid, addresses, sizing));
+      out.addAll(logs(mid + 1, to, addresses, sizing));
       return out;
     }
   }
