@@ -4,6 +4,9 @@ import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.BenchToken;
 import dev.lockstep.daemon.Daemon;
 import dev.lockstep.daemon.DaemonConfig;
+import dev.lockstep.indexer.Indexer;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.lockstep.devnet.AnvilNode;
 import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
@@ -60,14 +63,16 @@ import tools.jackson.databind.json.JsonMapper;
  * transaction and several tokens), then measures in one run:
  *
  * <ol>
- *   <li>backfill: the daemon indexes the chain into a fresh database (events per second, peak heap
- *       sampled every 10 ms);
+ *   <li>backfill: the indexer alone (as {@code lockstep index} runs it, in this JVM) indexes the
+ *       chain into a fresh database, timed from its construction (migrations included) until the
+ *       checkpoint reaches the head (events per second; peak heap sampled every 20 ms, and the
+ *       largest heap left after a collection);
  *   <li>the raw {@code eth_getLogs} limit: the same logs fetched with eth_getLogs alone, with the
  *       indexer's range size and concurrency;
  *   <li>the raw COPY limit: the same rows bulk-loaded with COPY alone into an identical table, in
- *       the indexer's batch size;
- *   <li>live mode: one-second blocks (mined on each whole second), one asset-token mint per block
- *       to a fresh wallet; the delay from the block's timestamp to the position being visible
+ *       the indexer's batch size, after a VACUUM and CHECKPOINT (a quiet server);
+ *   <li>live mode, through the whole daemon resuming from that checkpoint: one-second blocks
+ *       (mined on each whole second), one asset-token mint per block to a fresh wallet; the delay from the block's timestamp to the position being visible
  *       through {@code GET /v1/positions}, p50 and p99, at zero confirmations.
  * </ol>
  *
@@ -134,17 +139,22 @@ public final class IndexerBench {
       }
       ChainConfig config = chain.build();
 
-      // 1. Backfill through the daemon into a fresh database.
+      // 1. Backfill with the indexer alone (as `lockstep index` runs it) into a fresh database:
+      //    the clock starts when the indexer is constructed (its migrations included) and stops when
+      //    the checkpoint reaches the head.
       String url = db.createDatabase("bench");
       HeapSampler heap = new HeapSampler();
-      long b0 = System.nanoTime();
-      Daemon daemon = Daemon.start(new DaemonConfig(url, List.of(config),
-          Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-          "127.0.0.1", 0, "test", Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(5)), Clock.systemUTC());
       long indexed;
-      try (Connection c = DriverManager.getConnection(url)) {
-        while (checkpoint(c) < head) {
-          Thread.sleep(20);
+      try (HikariDataSource ds = pool(url); Connection c = DriverManager.getConnection(url)) {
+        long b0 = System.nanoTime();
+        Indexer indexer = new Indexer(ds, List.of(config), new SimpleMeterRegistry(), List.of(), Clock.systemUTC())
+            .start();
+        try {
+          while (checkpoint(c) < head) {
+            Thread.sleep(20);
+          }
+        } finally {
+          indexer.close();
         }
         double seconds = (System.nanoTime() - b0) / 1e9;
         long peak = heap.stop();
@@ -171,7 +181,10 @@ public final class IndexerBench {
       out.put("lower_raw_limit_events_per_second", lower);
       out.put("backfill_fraction_of_lower_limit", round((double) (long) out.get("backfill_events_per_second") / lower));
 
-      // 4. Live mode with one-second blocks.
+      // 4. Live mode with one-second blocks, through the whole daemon (it resumes from the checkpoint).
+      Daemon daemon = Daemon.start(new DaemonConfig(url, List.of(config),
+          Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
+          "127.0.0.1", 0, "test", Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(5)), Clock.systemUTC());
       String key = daemon.apiKeys().create("ten_bench", "test", "read");
       List<Long> delays = live(anvil, web3j, d, daemon.apiPort(), key);
       out.put("live_blocks", delays.size());
@@ -183,6 +196,13 @@ public final class IndexerBench {
       web3j.shutdown();
     }
     System.out.println(JSON.writeValueAsString(out));
+  }
+
+  private static HikariDataSource pool(String url) {
+    HikariDataSource ds = new HikariDataSource();
+    ds.setJdbcUrl(url);
+    ds.setMaximumPoolSize(4);
+    return ds;
   }
 
   /** Deploys the bench tokens and sprays {@code events} transfers, one transaction per block (automine). */
@@ -387,18 +407,19 @@ public final class IndexerBench {
     HeapSampler() {
       System.gc();
       var memory = ManagementFactory.getMemoryMXBean();
+      var heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP && p.getCollectionUsage() != null)
+          .toList();
       thread = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
         while (running.get()) {
           peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
           long afterGc = 0;
-          for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
-              afterGc += pool.getCollectionUsage().getUsed();
-            }
+          for (var pool : heapPools) {
+            afterGc += pool.getCollectionUsage().getUsed();
           }
           peakAfterGc.accumulateAndGet(afterGc, Math::max);
           try {
-            Thread.sleep(10);
+            Thread.sleep(20);
           } catch (InterruptedException e) {
             return;
           }

@@ -171,9 +171,31 @@ public final class ChainRpc implements AutoCloseable {
     });
   }
 
-  /** Reads a JSON-RPC answer to eth_getLogs: the result array, or the error object. */
+  /**
+   * Reads a JSON-RPC answer to eth_getLogs: the result array, or the error object. Consecutive logs
+   * mostly share their block hash, transaction hash, address and topics; a value equal to the
+   * previous log's is compared in the parser's buffer and the earlier String reused, so a large
+   * answer costs little more than its distinct values. One instance per answer.
+   */
   private static final class LogsAnswer {
+    private final JsonParser p;
+    private final String what;
+    private String address = "";
+    private String blockHash = "";
+    private String txHash = "";
+    private String data = "";
+    private final String[] topics = {"", "", "", ""};
+
+    private LogsAnswer(JsonParser p, String what) {
+      this.p = p;
+      this.what = what;
+    }
+
     static List<RawLog> read(JsonParser p, String what) throws IOException {
+      return new LogsAnswer(p, what).read();
+    }
+
+    private List<RawLog> read() throws IOException {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new RpcException(RpcErrorKind.RPC, what + ": answer is not a JSON object");
       }
@@ -183,10 +205,10 @@ public final class ChainRpc implements AutoCloseable {
         if (name.equals("result") && t == JsonToken.START_ARRAY) {
           logs = new ArrayList<>();
           while (p.nextToken() == JsonToken.START_OBJECT) {
-            logs.add(log(p, what));
+            logs.add(log());
           }
         } else if (name.equals("error") && t == JsonToken.START_OBJECT) {
-          error(p, what);
+          error();
         } else {
           p.skipChildren();
         }
@@ -197,50 +219,103 @@ public final class ChainRpc implements AutoCloseable {
       return logs;
     }
 
-    private static RawLog log(JsonParser p, String what) throws IOException {
-      String address = null;
-      String data = null;
-      String blockNumber = null;
-      String blockHash = null;
-      String txHash = null;
-      String logIndex = null;
+    private RawLog log() throws IOException {
+      boolean hasAddress = false;
+      boolean hasBlockHash = false;
+      boolean hasTx = false;
+      long blockNumber = -1;
+      long logIndex = -1;
       boolean removed = false;
-      List<String> topics = List.of();
+      List<String> logTopics = List.of();
+      data = "0x";
       for (String name = p.nextName(); name != null; name = p.nextName()) {
         JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_NULL) {
+          continue;
+        }
         switch (name) {
-          case "address" -> address = lower(p.getString());
-          case "data" -> data = p.getString();
-          case "blockNumber" -> blockNumber = p.getString();
-          case "blockHash" -> blockHash = lower(p.getString());
-          case "transactionHash" -> txHash = lower(p.getString());
-          case "logIndex" -> logIndex = p.getString();
+          case "address" -> {
+            address = reuse(address);
+            hasAddress = true;
+          }
+          case "data" -> data = reuse(data);
+          case "blockNumber" -> blockNumber = quantity();
+          case "blockHash" -> {
+            blockHash = reuse(blockHash);
+            hasBlockHash = true;
+          }
+          case "transactionHash" -> {
+            txHash = reuse(txHash);
+            hasTx = true;
+          }
+          case "logIndex" -> logIndex = quantity();
           case "removed" -> removed = t == JsonToken.VALUE_TRUE;
           case "topics" -> {
             if (t == JsonToken.START_ARRAY) {
-              List<String> list = new ArrayList<>(4);
+              String[] read = new String[4];
+              int n = 0;
               while (p.nextToken() == JsonToken.VALUE_STRING) {
-                list.add(lower(p.getString()));
+                if (n == read.length) {
+                  read = java.util.Arrays.copyOf(read, n * 2);
+                }
+                read[n] = n < topics.length ? (topics[n] = reuse(topics[n])) : lower(p.getString());
+                n++;
               }
-              topics = list;
+              logTopics = List.of(java.util.Arrays.copyOf(read, n));
+            } else {
+              p.skipChildren();
             }
           }
           default -> p.skipChildren();
         }
       }
-      if (address == null || blockNumber == null || blockHash == null || txHash == null || logIndex == null) {
+      if (!hasAddress || blockNumber < 0 || !hasBlockHash || !hasTx || logIndex < 0) {
         throw new RpcException(RpcErrorKind.INCONSISTENT, what + ": log without address, block, transaction or index"
             + " (pending or malformed)");
       }
-      try {
-        return new RawLog(address, topics, data == null ? "0x" : data, Quantity.parse(blockNumber), blockHash, txHash,
-            Math.toIntExact(Quantity.parse(logIndex)), removed);
-      } catch (IllegalArgumentException | ArithmeticException e) {
-        throw new RpcException(RpcErrorKind.RPC, what + ": " + e.getMessage());
+      if (logIndex > Integer.MAX_VALUE) {
+        throw new RpcException(RpcErrorKind.RPC, what + ": log index " + logIndex + " out of range");
       }
+      return new RawLog(address, logTopics, data, blockNumber, blockHash, txHash, (int) logIndex, removed);
     }
 
-    private static void error(JsonParser p, String what) throws IOException {
+    /** The current string token lowercased; {@code previous} itself if equal to it. */
+    private String reuse(String previous) {
+      char[] chars = p.getStringCharacters();
+      int off = p.getStringOffset();
+      int len = p.getStringLength();
+      if (len == previous.length()) {
+        int i = 0;
+        while (i < len && Character.toLowerCase(chars[off + i]) == previous.charAt(i)) {
+          i++;
+        }
+        if (i == len) {
+          return previous;
+        }
+      }
+      return new String(chars, off, len).toLowerCase(Locale.ROOT);
+    }
+
+    /** The current string token as a JSON-RPC quantity, parsed in the parser's buffer. */
+    private long quantity() throws RpcException {
+      char[] chars = p.getStringCharacters();
+      int off = p.getStringOffset();
+      int len = p.getStringLength();
+      if (len < 3 || len > 17 || chars[off] != '0' || (chars[off + 1] != 'x' && chars[off + 1] != 'X')) {
+        throw new RpcException(RpcErrorKind.RPC, what + ": not a quantity: " + new String(chars, off, len));
+      }
+      long v = 0;
+      for (int i = off + 2; i < off + len; i++) {
+        int d = Character.digit(chars[i], 16);
+        if (d < 0) {
+          throw new RpcException(RpcErrorKind.RPC, what + ": not a quantity: " + new String(chars, off, len));
+        }
+        v = (v << 4) | d;
+      }
+      return v;
+    }
+
+    private void error() throws IOException {
       long code = 0;
       String message = "";
       for (String name = p.nextName(); name != null; name = p.nextName()) {
@@ -260,7 +335,7 @@ public final class ChainRpc implements AutoCloseable {
     }
 
     private static String lower(String hex) {
-      return hex == null ? null : hex.toLowerCase(Locale.ROOT);
+      return hex.toLowerCase(Locale.ROOT);
     }
   }
 

@@ -3,9 +3,7 @@ package dev.lockstep.indexer.store;
 import dev.lockstep.indexer.IndexerException;
 import dev.lockstep.indexer.decode.IndexedEvent;
 import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
-import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,12 +11,12 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Projects one batch's events into rows inside the batch's transaction. Transfers arrive prepared
@@ -41,8 +39,7 @@ final class Projection {
   }
 
   void apply(List<IndexedEvent> events, TransferBulk transfers) {
-    copyTransfers(transfers);
-    flushBalances(transfers);
+    // Events first: a token deployed in this batch must be registered before its supply changes.
     for (IndexedEvent e : events) {
       switch (e) {
         case IndexedEvent.Transfer t -> throw new IllegalArgumentException("Transfers belong in the TransferBulk: " + t);
@@ -54,6 +51,8 @@ final class Projection {
         case IndexedEvent.PayoutCurrencySet p -> payoutCurrency(p);
       }
     }
+    copyTransfers(transfers);
+    flushBalances(transfers);
   }
 
   private void copyTransfers(TransferBulk transfers) {
@@ -61,12 +60,19 @@ final class Projection {
       return;
     }
     try {
-      h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn("""
-              COPY indexer.transfers
-                (chain_id, block_number, log_index, block_hash, tx_hash, token, from_address, to_address, amount)
-              FROM STDIN""",
-          new ByteArrayInputStream(transfers.copyText()));
-    } catch (SQLException | java.io.IOException e) {
+      CopyIn copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn("""
+          COPY indexer.transfers
+            (chain_id, block_number, log_index, block_hash, tx_hash, token, from_address, to_address, amount)
+          FROM STDIN""");
+      try {
+        transfers.writeTo(copy);
+        copy.endCopy();
+      } finally {
+        if (copy.isActive()) {
+          copy.cancelCopy();
+        }
+      }
+    } catch (SQLException e) {
       throw new IndexerException("COPY of " + transfers.rows() + " transfers on chain " + chainId + " failed: "
           + e.getMessage(), true, e);
     }
@@ -201,8 +207,14 @@ final class Projection {
       }
     });
     Balances.add(h, chainId, tokens, holders, deltas);
-    transfers.supplyDeltas().forEach((token, delta) -> h.createUpdate(
-            "UPDATE indexer.tokens SET total_supply = total_supply + :d WHERE chain_id = :c AND address = :a")
-        .bind("d", new BigDecimal(delta)).bind("c", chainId).bind("a", token).execute());
+    transfers.supplyDeltas().forEach((token, delta) -> {
+      int updated = h.createUpdate(
+              "UPDATE indexer.tokens SET total_supply = total_supply + :d WHERE chain_id = :c AND address = :a")
+          .bind("d", new BigDecimal(delta)).bind("c", chainId).bind("a", token).execute();
+      if (updated != 1) {
+        throw new IndexerException("supply of token " + token + " on chain " + chainId + " changed but the token is "
+            + "not registered in the index", false);
+      }
+    });
   }
 }

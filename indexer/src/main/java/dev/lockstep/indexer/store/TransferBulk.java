@@ -3,9 +3,12 @@ package dev.lockstep.indexer.store;
 import dev.lockstep.indexer.decode.IndexedEvent;
 import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
+import org.postgresql.copy.CopyIn;
 
 /**
  * The ERC-20 Transfers of one range, prepared for the database by the thread that fetched them:
@@ -18,7 +21,15 @@ public final class TransferBulk {
   static final String ZERO = "0x0000000000000000000000000000000000000000";
 
   private final long chainId;
-  private final StringBuilder copy = new StringBuilder();
+  /**
+   * COPY text in fixed chunks: never one large array, which G1 would allocate as a humongous
+   * object straight into the old generation (a 10,000-row range is about 3 MB of text).
+   */
+  private static final int CHUNK = 64 * 1024;
+
+  private final List<byte[]> chunks = new ArrayList<>();
+  private byte[] chunk = new byte[CHUNK];
+  private int chunkLength;
   private final Map<BalanceKey, BigInteger> balanceDeltas = new HashMap<>();
   private final Map<String, BigInteger> supplyDeltas = new HashMap<>();
   private int rows;
@@ -32,9 +43,15 @@ public final class TransferBulk {
   /** Adds one Transfer: a COPY row and its balance and supply deltas. */
   public void add(IndexedEvent.Transfer t) {
     LogPosition p = t.position();
-    copy.append(chainId).append('\t').append(p.blockNumber()).append('\t').append(p.logIndex()).append('\t')
-        .append(p.blockHash()).append('\t').append(p.txHash()).append('\t').append(t.token()).append('\t')
-        .append(t.from()).append('\t').append(t.to()).append('\t').append(t.amount()).append('\n');
+    append(Long.toString(chainId), '\t');
+    append(Long.toString(p.blockNumber()), '\t');
+    append(Integer.toString(p.logIndex()), '\t');
+    append(p.blockHash(), '\t');
+    append(p.txHash(), '\t');
+    append(t.token(), '\t');
+    append(t.from(), '\t');
+    append(t.to(), '\t');
+    append(t.amount().toString(), '\n');
     rows++;
     if (t.from().equals(ZERO)) {
       supplyDeltas.merge(t.token(), t.amount(), BigInteger::add);
@@ -48,14 +65,30 @@ public final class TransferBulk {
     }
   }
 
+  /** Appends {@code value} (ASCII: numbers and hex) and a separator to the COPY text. */
+  private void append(String value, char separator) {
+    int n = value.length();
+    for (int i = 0; i <= n; i++) {
+      if (chunkLength == CHUNK) {
+        chunks.add(chunk);
+        chunk = new byte[CHUNK];
+        chunkLength = 0;
+      }
+      chunk[chunkLength++] = (byte) (i < n ? value.charAt(i) : separator);
+    }
+  }
+
   /** Number of Transfers added. */
   public int rows() {
     return rows;
   }
 
-  /** The rows in COPY text format, columns as in {@code indexer.transfers}. */
-  byte[] copyText() {
-    return copy.toString().getBytes(StandardCharsets.US_ASCII);
+  /** Streams the rows in COPY text format (columns as in {@code indexer.transfers}) to {@code copy}. */
+  void writeTo(CopyIn copy) throws SQLException {
+    for (byte[] full : chunks) {
+      copy.writeToCopy(full, 0, full.length);
+    }
+    copy.writeToCopy(chunk, 0, chunkLength);
   }
 
   /** Net change per (token, holder); entries may be zero. */
