@@ -36,6 +36,7 @@ public final class RpcFaultProxy implements AutoCloseable {
   private volatile boolean failing;
   private volatile Duration delay = Duration.ZERO;
   private final AtomicInteger corruptLogs = new AtomicInteger();
+  private final AtomicInteger lagLogs = new AtomicInteger();
   private final AtomicInteger refusedRanges = new AtomicInteger();
 
   private RpcFaultProxy(String upstream) throws IOException {
@@ -85,6 +86,15 @@ public final class RpcFaultProxy implements AutoCloseable {
   }
 
   /** How many eth_getLogs calls were refused as too wide. */
+  /**
+   * The next {@code n} eth_getLogs answers that hold logs lose the logs of their highest block, as
+   * from a backend one block behind.
+   */
+  public RpcFaultProxy lagNextLogs(int n) {
+    lagLogs.set(n);
+    return this;
+  }
+
   public int refusedRanges() {
     return refusedRanges.get();
   }
@@ -119,6 +129,17 @@ public final class RpcFaultProxy implements AutoCloseable {
         JsonNode parsed = JSON.readTree(answer);
         if (parsed.path("result") instanceof ArrayNode logs && !logs.isEmpty() && corruptLogs.getAndDecrement() > 0) {
           ((ObjectNode) logs.get(0)).put("blockHash", "0x" + "ee".repeat(32));
+          answer = JSON.writeValueAsBytes(parsed);
+        }
+      }
+      if (request.isObject() && "eth_getLogs".equals(request.path("method").asString("")) && lagLogs.get() > 0
+          && request.path("params").path(0).has("fromBlock")) {
+        JsonNode parsed = JSON.readTree(answer);
+        if (parsed.path("result") instanceof ArrayNode logs && !logs.isEmpty() && lagLogs.getAndDecrement() > 0) {
+          long highest = Long.decode(logs.get(logs.size() - 1).path("blockNumber").asString());
+          for (int i = logs.size() - 1; i >= 0 && Long.decode(logs.get(i).path("blockNumber").asString()) == highest; i--) {
+            logs.remove(i);
+          }
           answer = JSON.writeValueAsBytes(parsed);
         }
       }

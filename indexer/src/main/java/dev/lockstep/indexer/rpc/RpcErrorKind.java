@@ -4,7 +4,6 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
-import org.web3j.protocol.exceptions.ClientConnectionException;
 
 /** Kinds of RPC failure, the {@code kind} tag of {@code indexer.rpc.errors}. */
 public enum RpcErrorKind {
@@ -37,10 +36,6 @@ public enum RpcErrorKind {
       if (c instanceof RpcException r) return r.kind();
       if (c instanceof SocketTimeoutException || c instanceof InterruptedIOException) return TIMEOUT;
       if (c instanceof ConnectException) return CONNECTION;
-      if (c instanceof ClientConnectionException) {
-        String m = String.valueOf(c.getMessage());
-        return m.contains(" 429") ? RATE_LIMITED : HTTP;
-      }
     }
     return t instanceof java.io.IOException ? CONNECTION : OTHER;
   }

@@ -7,6 +7,7 @@ import dev.lockstep.indexer.decode.LogDecoder;
 import dev.lockstep.indexer.rpc.ChainRpc;
 import dev.lockstep.indexer.rpc.RangeTooLargeException;
 import dev.lockstep.indexer.rpc.RawLog;
+import dev.lockstep.indexer.rpc.RpcBlock;
 import dev.lockstep.indexer.rpc.RpcErrorKind;
 import dev.lockstep.indexer.rpc.RpcException;
 import dev.lockstep.indexer.store.Batch;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,7 +29,11 @@ import java.util.TreeSet;
  * Fetches one block range of a chain: the logs of the factory, the order book, the configured
  * ERC-20s (each from its own start block) and every known asset token in one {@code eth_getLogs};
  * if the factory deployed tokens inside the range (its TokenDeployed logs are in that answer), a
- * second call fetches their logs from their deployment block. Then the headers the index needs.
+ * second call fetches their logs from their deployment block. Then the headers the index needs. The
+ * last block's header is read before the logs too and must not change: a node that lacks the end
+ * of the range (behind, mid-reorg) would otherwise answer with fewer logs and no error; in the
+ * unfinalized part, every block without logs whose bloom admits one of the contracts is asked again
+ * by hash ({@link #checkBlooms}).
  * Transfers are prepared for COPY here ({@link TransferBulk}), on the fetching thread.
  *
  * <p>Headers: every block at or above {@code fullHeadersFrom} (the unfinalized part, whose hash
@@ -67,6 +73,10 @@ final class RangeFetcher {
         configuredFrom.put(t.address(), t.startBlock());
       }
     }
+    // The node must hold block `to` before it answers eth_getLogs, and still the same block after:
+    // a node that is behind (or mid-reorg) answers for the blocks it has and silently leaves the
+    // rest out, which no per-log check can see.
+    String toHashBefore = rpc.headers(List.of(to)).getFirst().hash();
     List<RawLog> logs = new ArrayList<>(logs(from, to, List.copyOf(addresses), true));
     // Tokens the factory deployed inside the range: their logs from their deployment block on.
     Map<String, Long> deployedHere = new LinkedHashMap<>();
@@ -89,7 +99,8 @@ final class RangeFetcher {
     for (RawLog log : logs) {
       wanted.add(log.blockNumber());
     }
-    List<BlockHeader> headers = rpc.headers(wanted);
+    List<RpcBlock> blocks = rpc.blocks(wanted);
+    List<BlockHeader> headers = blocks.stream().map(RpcBlock::header).toList();
     Map<Long, String> hashes = new HashMap<>();
     for (int i = 0; i < headers.size(); i++) {
       BlockHeader h = headers.get(i);
@@ -98,6 +109,13 @@ final class RangeFetcher {
         throw inconsistent("headers of " + from + ".." + to + " do not chain at block " + h.number());
       }
     }
+    if (!toHashBefore.equals(hashes.get(to))) {
+      throw inconsistent("block " + to + " changed from " + toHashBefore + " to " + hashes.get(to)
+          + " while its range was fetched (reorg, or answers from different backends)");
+    }
+    List<String> queried = new ArrayList<>(addresses);
+    queried.addAll(deployedHere.keySet());
+    checkBlooms(blocks, fullHeadersFrom, logs, queried);
     List<IndexedEvent> events = new ArrayList<>();
     TransferBulk transfers = new TransferBulk(chain.chainId());
     for (RawLog log : logs) {
@@ -122,6 +140,37 @@ final class RangeFetcher {
     events.sort(Comparator.comparingLong((IndexedEvent e) -> e.position().blockNumber())
         .thenComparingInt(e -> e.position().logIndex()));
     return new Batch(chain.chainId(), from, to, headers, events, transfers);
+  }
+
+  /**
+   * In unfinalized blocks (those at or above {@code fullHeadersFrom}, where a lagging or
+   * load-balanced node is likeliest), a contract whose address the block's logs bloom admits but
+   * which has no log there in the answers is checked: the block's logs are asked again by block
+   * hash (EIP-234). A log missing from the range answers means it was incomplete: the fetch fails
+   * and is retried. Nothing new means a bloom false positive.
+   */
+  private void checkBlooms(List<RpcBlock> blocks, long fullHeadersFrom, List<RawLog> logs, List<String> addresses)
+      throws IOException {
+    Map<Long, Set<String>> emitters = new HashMap<>();
+    Map<Long, Set<Integer>> indexes = new HashMap<>();
+    for (RawLog l : logs) {
+      emitters.computeIfAbsent(l.blockNumber(), k -> new HashSet<>()).add(l.address());
+      indexes.computeIfAbsent(l.blockNumber(), k -> new HashSet<>()).add(l.logIndex());
+    }
+    for (RpcBlock b : blocks) {
+      long n = b.header().number();
+      Set<String> seen = emitters.getOrDefault(n, Set.of());
+      if (n < fullHeadersFrom || addresses.stream().noneMatch(a -> !seen.contains(a) && b.mayHoldLogsOf(a))) {
+        continue;
+      }
+      Set<Integer> have = indexes.getOrDefault(n, Set.of());
+      long missed = rpc.logsOfBlock(b.header().hash(), addresses).stream()
+          .filter(l -> !have.contains(l.logIndex())).count();
+      if (missed > 0) {
+        throw inconsistent("eth_getLogs left out " + missed + " logs of block " + n
+            + " that its bloom and a by-hash query show (node behind, or a lagging backend)");
+      }
+    }
   }
 
   private static IndexerException inconsistent(String message) {

@@ -72,6 +72,19 @@ class RpcResilienceIT extends SharedDatabase {
   }
 
   @Test
+  void logsLeftOutByABackendBehindAreCaughtByTheBloomsAndRefetched() throws Exception {
+    // Every block unfinalized (finality depth 1,000): every header is fetched and bloom-checked.
+    try (TestChain c = new TestChain(31337); RpcFaultProxy proxy = RpcFaultProxy.start(c.anvil.rpcUrl()).lagNextLogs(2);
+        TestIndex idx = new TestIndex(db, "lagging", c.config().rpcUrls(proxy.url()).finalityDepth(1000).build())) {
+      traffic(c, 6);
+      idx.start();
+      idx.awaitAt(c);
+      Canonical.assertMatches(c, idx);
+      assertThat(errors(idx, "inconsistent")).isPositive();
+    }
+  }
+
+  @Test
   void aFailingRpcShowsAsStalledAndTheLoopRecoversByItself() throws Exception {
     try (TestChain c = new TestChain(31337); RpcFaultProxy proxy = RpcFaultProxy.start(c.anvil.rpcUrl());
         TestIndex idx = new TestIndex(db, "stall", c.config().rpcUrls(proxy.url())

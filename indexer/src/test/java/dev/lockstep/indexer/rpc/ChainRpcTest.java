@@ -16,11 +16,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The streaming eth_getLogs reader against fixed JSON-RPC answers (the shapes real providers send
+ * The streaming JSON-RPC reader against fixed answers (the shapes real providers send
  * that a local anvil never does: upper-case hex, error objects, HTTP 429, pending logs). The
  * indexer's ITs cover the same path against real anvil nodes.
  */
-class ChainRpcLogsTest {
+class ChainRpcTest {
   private static final String HASH_A = "0x" + "ab".repeat(32);
   private static final String TX = "0x" + "cd".repeat(32);
   private static final String TOPIC = "0x" + "ef".repeat(32);
@@ -126,5 +126,44 @@ class ChainRpcLogsTest {
     body.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[" + log(HASH_A, "0xZZ", "") + "]}");
     assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null)).isInstanceOf(RpcException.class)
         .hasMessageContaining("not a quantity");
+  }
+
+  private static String block(int id, long number, String hash) {
+    return """
+        {"jsonrpc":"2.0","id":%d,"result":{"number":"0x%x","hash":"%s","parentHash":"0x%s","timestamp":"0x64",
+         "transactions":["0x01"],"uncles":[],"baseFeePerGas":"0x7"}}""".formatted(id, number, hash, "00".repeat(32));
+  }
+
+  @Test
+  void headersComeBackInAskedOrderWhateverTheBatchAnswerOrder() throws IOException {
+    body.set("[" + block(1, 9, HASH_A) + "," + block(0, 7, TX.toUpperCase().replace("0X", "0x")) + "]");
+
+    var headers = rpc.headers(List.of(9L, 7L, 9L));
+
+    assertThat(headers).extracting(h -> h.number()).containsExactly(7L, 9L);
+    assertThat(headers.getFirst().hash()).isEqualTo(TX);
+    assertThat(headers.getFirst().timestamp().getEpochSecond()).isEqualTo(100);
+    assertThat(request.get()).contains("\"method\":\"eth_getBlockByNumber\",\"params\":[\"0x7\",false]");
+  }
+
+  @Test
+  void aMissingOrWrongBlockIsInconsistent() {
+    body.set("[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":null}]");
+    assertThatThrownBy(() -> rpc.headers(List.of(5L))).isInstanceOfSatisfying(RpcException.class,
+        e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.INCONSISTENT));
+
+    body.set("[" + block(0, 6, HASH_A) + "]");
+    assertThatThrownBy(() -> rpc.headers(List.of(5L))).isInstanceOfSatisfying(RpcException.class,
+        e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.INCONSISTENT));
+  }
+
+  @Test
+  void blockNumberAndARangeLikeMessageOutsideGetLogs() throws IOException {
+    body.set("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"0x10d4f\"}");
+    assertThat(rpc.blockNumber()).isEqualTo(68943);
+
+    body.set("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32000,\"message\":\"block range unavailable\"}}");
+    assertThatThrownBy(() -> rpc.blockNumber()).isInstanceOfSatisfying(RpcException.class,
+        e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.RPC));
   }
 }
