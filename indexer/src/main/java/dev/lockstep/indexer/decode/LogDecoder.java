@@ -50,7 +50,7 @@ public final class LogDecoder {
         throw new IllegalArgumentException("Transfer log without a 32-byte value at " + at);
       }
       return Optional.of(new IndexedEvent.Transfer(at, raw.address(), topicAddress(raw.topic(1)),
-          topicAddress(raw.topic(2)), new BigInteger(data.substring(2), 16)));
+          topicAddress(raw.topic(2)), uint256(data)));
     }
     // The rest are rare: decoded with the generated wrappers' ABI definitions.
     Log log = raw.toWeb3j();
@@ -83,6 +83,16 @@ public final class LogDecoder {
       return Optional.of(new IndexedEvent.PayoutCurrencySet(at, lower(e.token), e.accepted));
     }
     return Optional.empty();
+  }
+
+  /** A 0x-prefixed 32-byte hex word as an unsigned integer; words below 2^63 skip BigInteger's parser. */
+  private static BigInteger uint256(String word) {
+    for (int i = 2; i < 51; i++) {
+      if (word.charAt(i) != '0') {
+        return new BigInteger(word.substring(2), 16);
+      }
+    }
+    return BigInteger.valueOf(Long.parseLong(word, 51, 66, 16));
   }
 
   /** The address in the low 20 bytes of a 32-byte topic, lowercase 0x-hex. */

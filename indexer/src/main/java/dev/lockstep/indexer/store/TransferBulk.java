@@ -20,7 +20,9 @@ import org.postgresql.copy.CopyIn;
 public final class TransferBulk {
   static final String ZERO = "0x0000000000000000000000000000000000000000";
 
-  private final long chainId;
+  private final String chainIdText;
+  private long lastBlock = -1;
+  private String lastBlockText = "";
   /**
    * COPY text in fixed chunks: never one large array, which G1 would allocate as a humongous
    * object straight into the old generation (a 10,000-row range is about 3 MB of text).
@@ -37,21 +39,25 @@ public final class TransferBulk {
   record BalanceKey(String token, String holder) {}
 
   public TransferBulk(long chainId) {
-    this.chainId = chainId;
+    this.chainIdText = Long.toString(chainId);
   }
 
   /** Adds one Transfer: a COPY row and its balance and supply deltas. */
   public void add(IndexedEvent.Transfer t) {
     LogPosition p = t.position();
-    append(Long.toString(chainId), '\t');
-    append(Long.toString(p.blockNumber()), '\t');
+    if (p.blockNumber() != lastBlock) {
+      lastBlock = p.blockNumber();
+      lastBlockText = Long.toString(lastBlock);
+    }
+    append(chainIdText, '\t');
+    append(lastBlockText, '\t');
     append(Integer.toString(p.logIndex()), '\t');
     append(p.blockHash(), '\t');
     append(p.txHash(), '\t');
     append(t.token(), '\t');
     append(t.from(), '\t');
     append(t.to(), '\t');
-    append(t.amount().toString(), '\n');
+    append(t.amount().bitLength() < 64 ? Long.toString(t.amount().longValue()) : t.amount().toString(), '\n');
     rows++;
     if (t.from().equals(ZERO)) {
       supplyDeltas.merge(t.token(), t.amount(), BigInteger::add);
