@@ -184,7 +184,7 @@ public final class IndexerBench {
       // 4. Live mode with one-second blocks, through the whole daemon (it resumes from the checkpoint).
       Daemon daemon = Daemon.start(new DaemonConfig(url, List.of(config),
           Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-          "127.0.0.1", 0, "test", Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(5)), Clock.systemUTC());
+          "127.0.0.1", 0, "test", Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(5), null), Clock.systemUTC());
       String key = daemon.apiKeys().create("ten_bench", "test", "read");
       List<Long> delays = live(anvil, web3j, d, daemon.apiPort(), key);
       out.put("live_blocks", delays.size());

@@ -20,9 +20,12 @@ import dev.lockstep.keeper.job.KeeperScheduler;
 import dev.lockstep.keeper.redeem.RedeemCancellation;
 import dev.lockstep.keeper.redeem.RedeemDuty;
 import dev.lockstep.keeper.redeem.VenueCalendar;
-import dev.lockstep.keeper.tx.ActionLog;
-import dev.lockstep.keeper.tx.FeePolicy;
-import dev.lockstep.keeper.tx.OrderBookClient;
+import dev.lockstep.keeper.tx.LocalKeySigner;
+import dev.lockstep.keeper.tx.OrderBookCalls;
+import dev.lockstep.keeper.tx.SignerPolicy;
+import dev.lockstep.keeper.tx.TxEngine;
+import dev.lockstep.keeper.tx.TxEngineConfig;
+import dev.lockstep.keeper.tx.TxStore;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,7 +35,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
-import org.web3j.crypto.Credentials;
+import java.math.BigInteger;
+import java.util.UUID;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
@@ -50,6 +54,11 @@ public final class Daemon implements AutoCloseable {
   private final ApiKeys apiKeys;
   private final SimulatedBroker broker;
   private final int apiPort;
+  private final String instanceId = UUID.randomUUID().toString();
+  private final Map<Long, RedeemDuty> duties;
+
+  /** Signer balance under which the keeper raises its low-balance alert: 0.1 ETH. */
+  private static final BigInteger LOW_BALANCE_WEI = BigInteger.TEN.pow(17);
 
   private Daemon(DaemonConfig cfg, Clock clock) {
     dataSource = dataSource(cfg.databaseUrl());
@@ -60,25 +69,29 @@ public final class Daemon implements AutoCloseable {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
 
-    // Each committed batch or rollback wakes the keeper of that chain (followers start after the scheduler exists).
-    IndexListener wakeKeeper = this::wakeKeeper;
+    // Order events the indexer commits (and rollbacks) wake that chain's keeper round.
+    IndexListener wakeKeeper = this::indexed;
     indexer = new Indexer(dataSource, cfg.chains(), metrics, List.of(wakeKeeper), clock);
     IndexReader index = indexer.reader();
     broker = new SimulatedBroker(jdbi, cfg.markPricesUsd(), cfg.brokerFillDelay());
     KeeperMetrics keeperMetrics = new KeeperMetrics(metrics);
-    ActionLog actions = new ActionLog(jdbi, Duration.ofSeconds(60));
-    Credentials keeperKey = Credentials.create(cfg.keeperPrivateKey());
+    TxStore intents = new TxStore(jdbi);
+    LocalKeySigner keeperKey = LocalKeySigner.of(cfg.keeperPrivateKey());
     Map<Long, RedeemDuty> duties = new HashMap<>();
     Map<Long, String> names = new HashMap<>();
     for (ChainConfig chain : cfg.chains()) {
       Web3j web3j = Web3j.build(new HttpService(chain.rpcUrl()));
       clients.put(chain.chainId(), web3j);
       names.put(chain.chainId(), chain.name());
-      OrderBookClient book = new OrderBookClient(web3j, chain.chainId(), chain.orderBook(), keeperKey, FeePolicy.devnet());
-      duties.put(chain.chainId(), new RedeemDuty(chain.chainId(), index, broker, book, actions,
-          VenueCalendar.alwaysOpen(), keeperMetrics, clock));
+      SignerPolicy policy = new SignerPolicy(Map.of(chain.orderBook(), OrderBookCalls.selectors()), LOW_BALANCE_WEI);
+      TxEngine engine = new TxEngine(chain.chainId(), web3j, keeperKey, policy, intents,
+          cfg.keeperTx().withConfirmations(Math.max(1, chain.confirmations())), keeperMetrics, OrderBookCalls.REVERTS,
+          OrderBookCalls::alreadyDone, instanceId, clock);
+      duties.put(chain.chainId(), new RedeemDuty(chain.chainId(), chain.orderBook(), index, broker, engine, intents,
+          VenueCalendar.alwaysOpen(), keeperMetrics, Duration.ofSeconds(30), this::brokerAnswerDue, clock));
     }
-    scheduler = new KeeperScheduler(duties, cfg.keeperInterval());
+    this.duties = Map.copyOf(duties);
+    scheduler = new KeeperScheduler(dataSource, instanceId, duties, cfg.keeperInterval());
     apiKeys = new ApiKeys(jdbi, clock);
     ChainNames chainNames = new ChainNames(names);
     RedeemCancellation cancellation = new RedeemCancellation(broker, scheduler::wakeAll, clock);
@@ -89,8 +102,15 @@ public final class Daemon implements AutoCloseable {
     apiPort = api.start(cfg.apiHost(), cfg.apiPort());
   }
 
-  private void wakeKeeper(long chainId, long block) {
-    scheduler.wake(chainId);
+  /** Order events committed by the indexer wake that chain's keeper round at once (followers start after the scheduler exists). */
+  private void indexed(long chainId, long block, boolean orderEvents) {
+    if (orderEvents) {
+      scheduler.wake(chainId);
+    }
+  }
+
+  private void brokerAnswerDue(long chainId, long orderId, java.time.Instant when) {
+    scheduler.wakeAt(chainId, orderId, when);
   }
 
   /** Starts every part of the daemon. */
@@ -130,6 +150,7 @@ public final class Daemon implements AutoCloseable {
   public void close() {
     api.close();
     scheduler.close();
+    duties.values().forEach(d -> d.engine().release());
     indexer.close();
     clients.values().forEach(Web3j::shutdown);
     dataSource.close();

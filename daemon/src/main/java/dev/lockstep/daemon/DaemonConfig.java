@@ -1,6 +1,7 @@
 package dev.lockstep.daemon;
 
 import dev.lockstep.indexer.config.ChainConfig;
+import dev.lockstep.keeper.tx.TxEngineConfig;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,9 @@ import java.util.Map;
  * @param markPricesUsd simulated broker: USD price of one share per asset symbol
  * @param brokerFillDelay simulated broker: time from offset request to fill
  * @param keeperInterval delay between scheduled keeper runs
+ * @param keeperTx the keeper's transaction engine settings ({@code keeper_tx}; every field of
+ *     {@link TxEngineConfig} when given); null for {@link TxEngineConfig#defaults()}. The
+ *     confirmation depth of each chain is its {@code confirmations} (at least 1)
  */
 public record DaemonConfig(
     String databaseUrl,
@@ -29,9 +33,11 @@ public record DaemonConfig(
     String mode,
     Map<String, BigDecimal> markPricesUsd,
     Duration brokerFillDelay,
-    Duration keeperInterval) {
+    Duration keeperInterval,
+    TxEngineConfig keeperTx) {
 
   public DaemonConfig {
+    keeperTx = keeperTx == null ? TxEngineConfig.defaults() : keeperTx;
     chains = List.copyOf(chains);
     markPricesUsd = Map.copyOf(markPricesUsd);
     if (!mode.equals("test") && !mode.equals("live")) {

@@ -84,7 +84,7 @@ public final class Sandbox implements AutoCloseable {
       String url = db.createDatabase("lockstep");
       DaemonConfig cfg = new DaemonConfig(url, chains,
           Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-          "127.0.0.1", apiPort, "test", MARKS, Duration.ofSeconds(2), Duration.ofMillis(500));
+          "127.0.0.1", apiPort, "test", MARKS, Duration.ofSeconds(2), Duration.ofMillis(500), null);
       Daemon daemon = Daemon.start(cfg, Clock.systemUTC());
       String key = daemon.apiKeys().create("ten_sandbox", "test", "full");
       return new Sandbox(db, List.copyOf(anvils), deployments, daemon, key, url);

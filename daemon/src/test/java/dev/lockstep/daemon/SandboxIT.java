@@ -68,7 +68,7 @@ class SandboxIT {
       assertThat(closings.getInt(3)).isEqualTo(1);
       assertThat(closings.next()).isFalse();
       ResultSet actions = c.createStatement().executeQuery("""
-          SELECT a.action, a.status FROM keeper.actions a JOIN indexer.orders o
+          SELECT a.action, a.status FROM keeper.tx_intents a JOIN indexer.orders o
             ON o.chain_id = a.chain_id AND o.order_id = a.order_id
           WHERE o.owner = '%s' AND a.action IN ('settle', 'cancel') ORDER BY a.order_id""".formatted(holder));
       assertThat(actions.next()).isTrue();

@@ -276,8 +276,11 @@ public final class ChainFollower implements AutoCloseable {
     metrics.committed(batch.toBlock(), batch.last().timestamp(), cp.finalizedBlock(), batch.eventCount());
     log.debug("indexer chainId={} committed blocks {}..{} events={}", chain.chainId(), batch.fromBlock(),
         batch.toBlock(), batch.eventCount());
+    boolean orderEvents = batch.events().stream().anyMatch(e -> e instanceof IndexedEvent.OrderCreated
+        || e instanceof IndexedEvent.OrderPromoted || e instanceof IndexedEvent.OrderSettled
+        || e instanceof IndexedEvent.OrderCancelled);
     for (IndexListener l : listeners) {
-      l.onCommitted(chain.chainId(), batch.toBlock());
+      l.onCommitted(chain.chainId(), batch.toBlock(), orderEvents);
     }
   }
 

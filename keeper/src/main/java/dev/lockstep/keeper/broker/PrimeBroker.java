@@ -16,6 +16,14 @@ public interface PrimeBroker {
   /** Reveals every leg whose fill or failure has arrived by {@code now}. */
   void poll(Instant now);
 
+  /**
+   * When the broker's answer (fill or failure) on a pending leg is due, if it says: the keeper wakes
+   * then instead of waiting for its next scheduled round.
+   */
+  default Optional<Instant> answerDue(long chainId, long orderId) {
+    return Optional.empty();
+  }
+
   /** The leg of an order, if requested. */
   Optional<BrokerLeg> leg(long chainId, long orderId);
 

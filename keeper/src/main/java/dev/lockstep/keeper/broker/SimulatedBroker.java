@@ -73,6 +73,14 @@ public final class SimulatedBroker implements PrimeBroker {
   }
 
   @Override
+  public Optional<Instant> answerDue(long chainId, long orderId) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT resolves_at FROM keeper.broker_legs WHERE chain_id = :c AND order_id = :o AND status = 'pending'""")
+        .bind("c", chainId).bind("o", orderId).mapTo(java.sql.Timestamp.class).findOne()
+        .map(java.sql.Timestamp::toInstant));
+  }
+
+  @Override
   public Optional<BrokerLeg> leg(long chainId, long orderId) {
     return jdbi.withHandle(h -> leg(h, chainId, orderId));
   }

@@ -5,20 +5,19 @@ import dev.lockstep.indexer.store.OrderRow;
 import dev.lockstep.keeper.KeeperMetrics;
 import dev.lockstep.keeper.broker.BrokerLeg;
 import dev.lockstep.keeper.broker.PrimeBroker;
-import dev.lockstep.keeper.tx.ActionLog;
-import dev.lockstep.keeper.tx.OrderBookClient;
-import dev.lockstep.keeper.tx.OrderStatus;
-import dev.lockstep.keeper.tx.TxOutcome;
-import java.io.IOException;
+import dev.lockstep.keeper.tx.OrderBookCalls;
+import dev.lockstep.keeper.tx.TxEngine;
+import dev.lockstep.keeper.tx.TxStore;
+import dev.lockstep.keeper.tx.TxStore.Intent;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keeper's redeem duties on one chain, run by a scheduled job and woken by the indexer:
+ * The keeper's redeem duties on one chain, run by the keeper job and woken by the indexer:
  *
  * <ol>
  *   <li>promote QUEUED orders whose venue is open;
@@ -28,33 +27,52 @@ import org.slf4j.LoggerFactory;
  *       orders whose settle reverted below their minimum notional.
  * </ol>
  *
- * Order state comes from the index and is re-checked on chain right before each transaction; an
- * order already moved by someone else is recorded {@code done_by_other} and never retried. Each
- * (order, action) is claimed in {@link ActionLog} first, so concurrent runs do not send it twice.
+ * Each decision becomes an intent of the {@link TxEngine} with the idempotency key {@code
+ * <action>:<chain>:<order>:<generation>}; deciding the same thing again finds the intent and does
+ * nothing. Only an intent that {@code failed} (voided by a no-op, nonce lost) is followed by a new
+ * generation, after {@code retryAfter}. The engine simulates each call first, so an order already
+ * moved by someone else ends {@code done_by_other} without a transaction.
  */
 public final class RedeemDuty {
   private static final Logger log = LoggerFactory.getLogger(RedeemDuty.class);
-  private static final int BATCH = 200;
+  private static final int BATCH = 5_000;
 
   private final long chainId;
+  private final String orderBook;
   private final IndexReader index;
   private final PrimeBroker broker;
-  private final OrderBookClient chain;
-  private final ActionLog actions;
+  private final TxEngine engine;
+  private final TxStore intents;
   private final VenueCalendar calendar;
   private final KeeperMetrics metrics;
+  private final Duration retryAfter;
   private final Clock clock;
+  private final WakeAt wakeAt;
 
-  public RedeemDuty(long chainId, IndexReader index, PrimeBroker broker, OrderBookClient chain, ActionLog actions,
-      VenueCalendar calendar, KeeperMetrics metrics, Clock clock) {
+  /** Asks for a keeper round of a chain at a given time (the broker's answer is due then). */
+  @FunctionalInterface
+  public interface WakeAt {
+    void at(long chainId, long orderId, Instant when);
+  }
+
+  public RedeemDuty(long chainId, String orderBook, IndexReader index, PrimeBroker broker, TxEngine engine,
+      TxStore intents, VenueCalendar calendar, KeeperMetrics metrics, Duration retryAfter, WakeAt wakeAt, Clock clock) {
+    this.wakeAt = wakeAt;
     this.chainId = chainId;
+    this.orderBook = orderBook;
     this.index = index;
     this.broker = broker;
-    this.chain = chain;
-    this.actions = actions;
+    this.engine = engine;
+    this.intents = intents;
     this.calendar = calendar;
     this.metrics = metrics;
+    this.retryAfter = retryAfter;
     this.clock = clock;
+  }
+
+  /** The engine that sends this duty's transactions. */
+  public TxEngine engine() {
+    return engine;
   }
 
   /** One pass over the chain's open orders. Safe to run concurrently with itself and on several daemons. */
@@ -66,7 +84,7 @@ public final class RedeemDuty {
       if (leg.isPresent() && leg.get().status().equals("cancelled")) {
         cancel(o, "cancel requested");
       } else if (calendar.isOpen(o.symbol(), now)) {
-        act(o, "promote", s -> s == OrderStatus.QUEUED, () -> chain.promote(o.orderId()));
+        intend(o, "promote", OrderBookCalls.promote(o.orderId()));
       }
     }
     for (OrderRow o : index.ordersByStatus(chainId, "active", BATCH)) {
@@ -74,6 +92,7 @@ public final class RedeemDuty {
       if (leg.isEmpty()) {
         broker.requestOffset(chainId, o.orderId(), o.symbol(), o.quantity(), now);
         metrics.offsetRequested();
+        broker.answerDue(chainId, o.orderId()).ifPresent(due -> wakeAt.at(chainId, o.orderId(), due));
         continue;
       }
       switch (leg.get().status()) {
@@ -86,56 +105,33 @@ public final class RedeemDuty {
   }
 
   private void settle(OrderRow o, BrokerLeg leg) {
-    Optional<TxOutcome> out =
-        act(o, "settle", s -> s == OrderStatus.ACTIVE, () -> chain.settle(o.orderId(), leg.grossNotional().orElseThrow()));
-    if (out.isPresent() && out.get() instanceof TxOutcome.Reverted r && r.error().startsWith("OrderBookPayoutBelowMinimum")) {
-      cancel(o, "settle reverted: " + r.error());
+    Optional<Intent> settled = intents.latest(chainId, o.orderId(), "settle");
+    if (settled.isPresent() && settled.get().status().equals("reverted")
+        && settled.get().outcome().orElse("").startsWith("OrderBookPayoutBelowMinimum")) {
+      cancel(o, "settle reverted: " + settled.get().outcome().get());
+      return;
     }
+    intend(o, "settle", OrderBookCalls.settle(o.orderId(), leg.grossNotional().orElseThrow()));
   }
 
   private void cancel(OrderRow o, String why) {
-    log.info("keeper chainId={} cancelling order {}: {}", chainId, o.orderId(), why);
-    act(o, "cancel", OrderStatus::isOpen, () -> chain.cancel(o.orderId()));
-  }
-
-  private Optional<TxOutcome> act(OrderRow o, String action, Predicate<OrderStatus> expected, Send send) {
-    Instant now = clock.instant();
-    long id = o.orderId();
-    if (!actions.claim(chainId, id, action, now)) {
-      return Optional.empty();
-    }
-    try {
-      OrderStatus onChain = chain.status(id);
-      if (!expected.test(onChain)) {
-        actions.record(chainId, id, action, "done_by_other", Optional.empty(), "on-chain status " + onChain, now);
-        metrics.tx("done_by_other", action);
-        return Optional.empty();
-      }
-      metrics.tx("submitted", action);
-      TxOutcome out = send.send();
-      switch (out) {
-        case TxOutcome.Confirmed c -> {
-          actions.record(chainId, id, action, "confirmed", Optional.of(c.txHash()), "block " + c.blockNumber(), clock.instant());
-          metrics.tx("confirmed", action);
-          log.info("keeper chainId={} {} order {} confirmed in block {} tx={}", chainId, action, id, c.blockNumber(), c.txHash());
-        }
-        case TxOutcome.Reverted r -> {
-          actions.record(chainId, id, action, "reverted", Optional.ofNullable(r.txHash()), r.error(), clock.instant());
-          metrics.tx("reverted", action);
-          log.warn("keeper chainId={} {} order {} reverts: {}", chainId, action, id, r.error());
-        }
-      }
-      return Optional.of(out);
-    } catch (IOException | RuntimeException e) {
-      actions.record(chainId, id, action, "failed", Optional.empty(), e.toString(), clock.instant());
-      metrics.tx("failed", action);
-      log.warn("keeper chainId={} {} order {} failed (will retry): {}", chainId, action, id, e.toString());
-      return Optional.empty();
+    if (intend(o, "cancel", OrderBookCalls.cancel(o.orderId()))) {
+      log.info("keeper chainId={} cancelling order {}: {}", chainId, o.orderId(), why);
     }
   }
 
-  @FunctionalInterface
-  private interface Send {
-    TxOutcome send() throws IOException;
+  /** Enqueues (order, action) unless an intent for it exists; true if a new intent was enqueued. */
+  private boolean intend(OrderRow o, String action, String callData) {
+    Optional<Intent> latest = intents.latest(chainId, o.orderId(), action);
+    int generation = 1;
+    if (latest.isPresent()) {
+      Intent i = latest.get();
+      if (!i.status().equals("failed") || i.createdAt().plus(retryAfter).isAfter(clock.instant())) {
+        return false;
+      }
+      generation = Integer.parseInt(i.idempotencyKey().substring(i.idempotencyKey().lastIndexOf(':') + 1)) + 1;
+    }
+    engine.submit(action + ":" + chainId + ":" + o.orderId() + ":" + generation, orderBook, callData, action, o.orderId());
+    return true;
   }
 }

@@ -42,6 +42,24 @@ public final class RevertDecoder {
    * as {@code Name(arg, ...)}; empty if the selector is unknown or the data is empty.
    */
   public Optional<String> decode(String revertData) {
+    return decodeError(revertData).map(DecodedError::toString);
+  }
+
+  /**
+   * A decoded custom error.
+   *
+   * @param name the error's Solidity name
+   * @param args its arguments' values (web3j's: BigInteger for integers and enums, String for addresses)
+   */
+  public record DecodedError(String name, List<Object> args) {
+    @Override
+    public String toString() {
+      return name + "(" + args.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+    }
+  }
+
+  /** The custom error in {@code revertData}, structured; empty if unknown or empty. */
+  public Optional<DecodedError> decodeError(String revertData) {
     if (revertData == null || revertData.length() < 10) {
       return Optional.empty();
     }
@@ -52,7 +70,6 @@ public final class RevertDecoder {
     @SuppressWarnings({"unchecked", "rawtypes"})
     List<Type> args = FunctionReturnDecoder.decode(
         Numeric.prependHexPrefix(revertData.substring(10)), (List) e.getParameters());
-    return Optional.of(e.getName() + "(" + args.stream().map(a -> String.valueOf(a.getValue()))
-        .collect(Collectors.joining(", ")) + ")");
+    return Optional.of(new DecodedError(e.getName(), args.stream().map(a -> (Object) a.getValue()).toList()));
   }
 }

@@ -1,0 +1,37 @@
+package dev.lockstep.keeper.job;
+
+import dev.lockstep.keeper.redeem.RedeemDuty;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One keeper round of a chain: its {@link RedeemDuty} decides, then its transaction engine pumps.
+ * Never two at once for the same chain, across every daemon of the cluster.
+ */
+@DisallowConcurrentExecution
+public final class KeeperJob implements Job {
+  private static final Logger log = LoggerFactory.getLogger(KeeperJob.class);
+  private final RedeemDuty duty;
+
+  KeeperJob(RedeemDuty duty) {
+    this.duty = duty;
+  }
+
+  @Override
+  public void execute(JobExecutionContext context) throws JobExecutionException {
+    try {
+      duty.run();
+    } catch (RuntimeException e) {
+      log.warn("keeper chainId={} duty round failed: {}", duty.engine().chainId(), e.toString());
+    }
+    try {
+      duty.engine().pump();
+    } catch (Exception e) {
+      log.warn("keeper chainId={} engine round failed (next round retries): {}", duty.engine().chainId(), e.toString());
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.lockstep.keeper.tx;
+
+import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.keeper.tx.RevertDecoder.DecodedError;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Set;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.generated.Uint256;
+
+/** The OrderBook calls the keeper makes, their selectors (the signer's allowlist) and what their reverts mean. */
+public final class OrderBookCalls {
+  /** Custom errors of the OrderBook (and of what it calls). */
+  public static final RevertDecoder REVERTS = new RevertDecoder(OrderBook.class);
+
+  private OrderBookCalls() {}
+
+  /** {@code promote(orderId)}. */
+  public static String promote(long orderId) {
+    return FunctionEncoder.encode(new Function("promote", List.of(new Uint256(orderId)), List.of()));
+  }
+
+  /** {@code settle(orderId, grossNotional)}; {@code grossNotional} in payout-token base units. */
+  public static String settle(long orderId, BigInteger grossNotional) {
+    return FunctionEncoder.encode(new Function("settle", List.of(new Uint256(orderId), new Uint256(grossNotional)),
+        List.of()));
+  }
+
+  /** {@code cancel(orderId)}. */
+  public static String cancel(long orderId) {
+    return FunctionEncoder.encode(new Function("cancel", List.of(new Uint256(orderId)), List.of()));
+  }
+
+  /** Selectors of promote, settle and cancel: all the keeper may call on an order book. */
+  public static Set<String> selectors() {
+    return Set.of(promote(0).substring(0, 10), settle(0, BigInteger.ZERO).substring(0, 10), cancel(0).substring(0, 10));
+  }
+
+  /**
+   * Whether {@code e} means the call's purpose is already achieved or moot: the order is no longer
+   * where the call expects it because someone (another keeper, the owner, an earlier transaction of
+   * ours) already moved it to a later state. Such calls are {@code done_by_other}, never retried.
+   */
+  public static boolean alreadyDone(DecodedError e) {
+    if (e.args().size() < 2 || !(e.args().getLast() instanceof BigInteger status)) {
+      return false;
+    }
+    OrderStatus s = OrderStatus.values()[status.intValueExact()];
+    return switch (e.name()) {
+      case "OrderBookOrderNotQueued" -> s != OrderStatus.NONE; // promote: already active or closed
+      case "OrderBookOrderNotActive", "OrderBookOrderNotOpen" -> s == OrderStatus.SETTLED || s == OrderStatus.CANCELLED;
+      default -> false;
+    };
+  }
+}

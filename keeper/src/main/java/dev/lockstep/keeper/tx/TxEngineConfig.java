@@ -1,0 +1,61 @@
+package dev.lockstep.keeper.tx;
+
+import java.math.BigInteger;
+import java.time.Duration;
+
+/**
+ * How the {@link TxEngine} of one chain sends.
+ *
+ * @param confirmations blocks on top of the including block before an intent is {@code confirmed}
+ *     (1 = the including block itself)
+ * @param maxFeePerGasCapWei cap on {@code maxFeePerGas}, in wei; fees never exceed it, even to replace
+ * @param minPriorityFeeWei floor of the priority fee (tip), in wei
+ * @param replaceAfter how long a transaction may stay unmined before it is replaced with higher fees
+ * @param maxReplacements fee bumps before the last deadline; past it the nonce gets a no-op
+ * @param bumpPercent fee increase of each replacement, in percent of the previous fees (geth and
+ *     anvil accept a replacement only if both fees rise by at least 10%)
+ * @param maxInFlight most transactions of the signer broadcast and not yet mined at once
+ * @param gasHeadroomPercent added to {@code eth_estimateGas}, in percent
+ * @param rebroadcastAfter an unmined transaction is broadcast again (same bytes) after this long,
+ *     in case the node dropped it
+ * @param leaseTtl how long a nonce lease lasts without renewal (a daemon that dies loses it then)
+ */
+public record TxEngineConfig(
+    int confirmations,
+    BigInteger maxFeePerGasCapWei,
+    BigInteger minPriorityFeeWei,
+    Duration replaceAfter,
+    int maxReplacements,
+    int bumpPercent,
+    int maxInFlight,
+    int gasHeadroomPercent,
+    Duration rebroadcastAfter,
+    Duration leaseTtl) {
+  public TxEngineConfig {
+    if (confirmations < 1) throw new IllegalArgumentException("confirmations must be >= 1");
+    if (bumpPercent < 10) throw new IllegalArgumentException("bump_percent must be >= 10 (nodes refuse less)");
+    if (maxInFlight < 1) throw new IllegalArgumentException("max_in_flight must be >= 1");
+    if (maxReplacements < 0) throw new IllegalArgumentException("max_replacements must be >= 0");
+  }
+
+  /** Defaults for a local devnet: 1 confirmation, 500 gwei cap, 1 gwei tip, replace after 15 s, 3 bumps of 25%. */
+  public static TxEngineConfig defaults() {
+    return new TxEngineConfig(1, BigInteger.valueOf(500_000_000_000L), BigInteger.valueOf(1_000_000_000L),
+        Duration.ofSeconds(15), 3, 25, 500, 20, Duration.ofSeconds(10), Duration.ofSeconds(15));
+  }
+
+  public TxEngineConfig withConfirmations(int n) {
+    return new TxEngineConfig(n, maxFeePerGasCapWei, minPriorityFeeWei, replaceAfter, maxReplacements, bumpPercent,
+        maxInFlight, gasHeadroomPercent, rebroadcastAfter, leaseTtl);
+  }
+
+  public TxEngineConfig withReplaceAfter(Duration d, int replacements) {
+    return new TxEngineConfig(confirmations, maxFeePerGasCapWei, minPriorityFeeWei, d, replacements, bumpPercent,
+        maxInFlight, gasHeadroomPercent, rebroadcastAfter, leaseTtl);
+  }
+
+  public TxEngineConfig withFeeCap(BigInteger capWei) {
+    return new TxEngineConfig(confirmations, capWei, minPriorityFeeWei, replaceAfter, maxReplacements, bumpPercent,
+        maxInFlight, gasHeadroomPercent, rebroadcastAfter, leaseTtl);
+  }
+}
