@@ -67,6 +67,13 @@ class SandboxIT {
       assertThat(closings.getString(2)).isEqualTo("cancelled");
       assertThat(closings.getInt(3)).isEqualTo(1);
       assertThat(closings.next()).isFalse();
+      // The demo ends when the index shows both orders closed; the keeper confirms its intents on its next round.
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        ResultSet open = c.createStatement().executeQuery(
+            "SELECT count(*) FROM keeper.tx_intents WHERE status IN ('queued', 'submitted', 'mined')");
+        open.next();
+        return open.getInt(1) == 0;
+      });
       ResultSet actions = c.createStatement().executeQuery("""
           SELECT a.action, a.status FROM keeper.tx_intents a JOIN indexer.orders o
             ON o.chain_id = a.chain_id AND o.order_id = a.order_id

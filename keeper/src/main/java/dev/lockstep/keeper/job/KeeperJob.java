@@ -26,7 +26,7 @@ public final class KeeperJob implements Job {
     try {
       duty.run();
     } catch (RuntimeException e) {
-      log.warn("keeper chainId={} duty round failed: {}", duty.engine().chainId(), e.toString());
+      log.warn("keeper chainId={} duty round failed", duty.engine().chainId(), e);
     }
     try {
       duty.engine().pump();

@@ -63,7 +63,7 @@ public final class KeeperScheduler implements AutoCloseable {
       p.setProperty("org.quartz.scheduler.instanceName", "lockstep-keeper");
       p.setProperty("org.quartz.scheduler.instanceId", instanceId);
       p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-      p.setProperty("org.quartz.scheduler.idleWaitTime", "500");
+      p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
       p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, duties.size() + 1)));
       p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
       p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");

@@ -137,8 +137,8 @@ public final class TxEngine {
     }
     long head = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
     balance();
-    confirmMined(head);
     trackSubmitted(mined);
+    confirmMined(head);
     fillGaps(mined, lease.getAsLong());
     sendQueued();
   }

@@ -106,14 +106,14 @@ public final class TxStore {
 
   /** The newest intent for (order, action) on a chain. */
   public Optional<Intent> latest(long chainId, long orderId, String action) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT " + INTENT_COLUMNS + """
+    return jdbi.withHandle(h -> h.createQuery("SELECT " + INTENT_COLUMNS + " " + """
              FROM keeper.tx_intents WHERE chain_id = :c AND order_id = :o AND action = :a ORDER BY id DESC LIMIT 1""")
         .bind("c", chainId).bind("o", orderId).bind("a", action).map((rs, ctx) -> intent(rs)).findOne());
   }
 
   /** Intents of a signer in {@code status}, oldest first (by nonce once assigned). */
   public List<Intent> inStatus(long chainId, String signer, String status, int limit) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT " + INTENT_COLUMNS + """
+    return jdbi.withHandle(h -> h.createQuery("SELECT " + INTENT_COLUMNS + " " + """
              FROM keeper.tx_intents WHERE chain_id = :c AND signer = :s AND status = :st
             ORDER BY nonce NULLS LAST, id LIMIT :l""")
         .bind("c", chainId).bind("s", signer).bind("st", status).bind("l", limit).map((rs, ctx) -> intent(rs)).list());
