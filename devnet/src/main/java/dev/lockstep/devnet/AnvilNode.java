@@ -112,6 +112,59 @@ public final class AnvilNode implements AutoCloseable {
     return chainId;
   }
 
+  /** {@code evm_snapshot}: an id to {@link #revert} to. */
+  public String snapshot() {
+    return control("evm_snapshot", "[]").replace("\"", "");
+  }
+
+  /** {@code evm_revert}: the chain goes back to the snapshot's block; later blocks (and the pool) are gone. */
+  public void revert(String snapshotId) {
+    control("evm_revert", "[\"" + snapshotId + "\"]");
+  }
+
+  /** Mines {@code n} blocks at once ({@code anvil_mine}), including pending transactions that pay enough. */
+  public void mine(int n) {
+    control("anvil_mine", "[\"0x" + Integer.toHexString(n) + "\"]");
+  }
+
+  /** Turns mining one block per transaction on or off ({@code evm_setAutomine}). */
+  public void automine(boolean on) {
+    control("evm_setAutomine", "[" + on + "]");
+  }
+
+  /** Sets the base fee of the next block, in wei ({@code anvil_setNextBlockBaseFeePerGas}). */
+  public void nextBlockBaseFee(java.math.BigInteger wei) {
+    control("anvil_setNextBlockBaseFeePerGas", "[\"0x" + wei.toString(16) + "\"]");
+  }
+
+  /**
+   * Calls an anvil control method and returns its raw JSON result.
+   *
+   * @throws DevnetException if the node answers with an error
+   */
+  public String control(String method, String paramsJson) {
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + paramsJson + "}";
+    try {
+      var response = CONTROL.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(rpcUrl()))
+              .header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      tools.jackson.databind.JsonNode answer = JSON.readTree(response.body());
+      if (answer.has("error")) {
+        throw new DevnetException(method + " failed: " + answer.get("error"));
+      }
+      return answer.path("result").toString();
+    } catch (IOException e) {
+      throw new DevnetException(method + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DevnetException(method + " interrupted");
+    }
+  }
+
+  private static final java.net.http.HttpClient CONTROL = java.net.http.HttpClient.newHttpClient();
+  private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
   /** Whether the process is still running. */
   public boolean isAlive() {
     return process.isAlive();

@@ -11,12 +11,9 @@ import dev.lockstep.indexer.config.ChainConfig;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.Request;
-import org.web3j.protocol.core.methods.response.VoidResponse;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.gas.ContractGasProvider;
 
@@ -69,29 +66,19 @@ public final class TestChain implements AutoCloseable {
   }
 
   /** {@code evm_snapshot}: the id to revert to. */
-  public String snapshot() throws IOException {
-    return call("evm_snapshot", List.of(), SnapshotId.class).getResult();
+  public String snapshot() {
+    return anvil.snapshot();
   }
 
   /** {@code evm_revert}: the chain goes back to the snapshot's block; later blocks are gone. */
-  public void revert(String snapshotId) throws IOException {
-    var r = call("evm_revert", List.of(snapshotId), VoidResponse.class);
-    if (r.hasError()) throw new IOException(r.getError().getMessage());
+  public void revert(String snapshotId) {
+    anvil.revert(snapshotId);
   }
 
   /** Mines {@code n} empty blocks ({@code anvil_mine}). */
-  public void mine(int n) throws IOException {
-    var r = call("anvil_mine", List.of("0x" + Integer.toHexString(n)), VoidResponse.class);
-    if (r.hasError()) throw new IOException(r.getError().getMessage());
+  public void mine(int n) {
+    anvil.mine(n);
   }
-
-  private <T extends org.web3j.protocol.core.Response<?>> T call(String method, List<?> params, Class<T> type)
-      throws IOException {
-    return new Request<>(method, params, new HttpService(anvil.rpcUrl()), type).send();
-  }
-
-  /** JSON-RPC response holding a snapshot id. */
-  public static final class SnapshotId extends org.web3j.protocol.core.Response<String> {}
 
   /** 1 share of an asset token (6 decimals). */
   public static BigInteger shares(long n) {

@@ -43,10 +43,13 @@ public final class OrderBookCalls {
    * ours) already moved it to a later state. Such calls are {@code done_by_other}, never retried.
    */
   public static boolean alreadyDone(DecodedError e) {
-    if (e.args().size() < 2 || !(e.args().getLast() instanceof BigInteger status)) {
+    boolean statusError = e.name().equals("OrderBookOrderNotQueued") || e.name().equals("OrderBookOrderNotActive")
+        || e.name().equals("OrderBookOrderNotOpen");
+    if (!statusError || e.args().size() != 2 || !(e.args().get(1) instanceof BigInteger status)
+        || status.signum() < 0 || status.intValue() >= OrderStatus.values().length) {
       return false;
     }
-    OrderStatus s = OrderStatus.values()[status.intValueExact()];
+    OrderStatus s = OrderStatus.values()[status.intValue()];
     return switch (e.name()) {
       case "OrderBookOrderNotQueued" -> s != OrderStatus.NONE; // promote: already active or closed
       case "OrderBookOrderNotActive", "OrderBookOrderNotOpen" -> s == OrderStatus.SETTLED || s == OrderStatus.CANCELLED;

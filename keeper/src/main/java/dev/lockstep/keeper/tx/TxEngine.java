@@ -301,37 +301,67 @@ public final class TxEngine {
     if (room <= 0) {
       return;
     }
-    Fees f = null;
+    Fees offer = null;
     for (Intent i : store.inStatus(chainId, from, "queued", Math.min(room, BATCH))) {
-      Instant now = clock.instant();
       if (i.action().equals("noop")) {
         continue; // gap fills are signed by fillGaps with their own nonce
       }
-      Optional<DecodedError> simulated = simulate(i);
-      if (simulated.isPresent()) {
-        closeReverted(i, simulated, "simulated with eth_call, not broadcast", now);
-        continue;
+      if (offer == null) {
+        offer = fees.current();
       }
-      BigInteger gas;
+      Optional<Attempt> a;
       try {
-        gas = estimateGas(i);
-      } catch (RevertedException e) {
-        closeReverted(i, e.error, "gas estimate reverted, not broadcast", now);
-        continue;
+        a = prepare(i, offer);
+      } catch (LeaseLostException e) {
+        return; // the new holder carries on
       }
-      if (f == null) {
-        f = fees.current();
+      if (a.isPresent()) {
+        broadcast(store.get(i.id()), a.get());
       }
-      Fees offer = f;
-      policy.check(from, i.target(), BigInteger.ZERO, i.callData());
-      Optional<Attempt> a = store.assignNonce(i, holder, gas.longValueExact(), now.plus(config.replaceAfter()),
-          nonce -> sign(i.id(), "original", nonce, gas, i.target(), i.callData(), offer, now));
-      if (a.isEmpty()) {
-        return; // lease lost mid-round: the new holder carries on
-      }
-      metrics.tx("submitted", i.action());
-      broadcast(store.get(i.id()), a.get());
     }
+  }
+
+  /** The nonce lease was lost while this round was using it. */
+  static final class LeaseLostException extends IOException {
+    LeaseLostException() {
+      super("nonce lease lost");
+    }
+  }
+
+  /**
+   * The first half of sending a queued intent: simulate it (closing it if it would revert), then
+   * assign its nonce and record its signed transaction, committed; broadcasting is the second half.
+   * A crash between the two leaves a recorded, unbroadcast transaction that the next round (of any
+   * daemon) broadcasts byte for byte.
+   *
+   * @return the recorded attempt, or empty if the intent closed without a transaction
+   * @throws LeaseLostException if the lease is no longer this daemon's
+   */
+  Optional<Attempt> prepare(Intent i, Fees offer) throws IOException {
+    Instant now = clock.instant();
+    Optional<DecodedError> simulated = simulate(i);
+    if (simulated.isPresent()) {
+      closeReverted(i, simulated, "simulated with eth_call, not broadcast", now);
+      return Optional.empty();
+    }
+    BigInteger gas;
+    try {
+      gas = estimateGas(i);
+    } catch (RevertedException e) {
+      closeReverted(i, e.error, "gas estimate reverted, not broadcast", now);
+      return Optional.empty();
+    }
+    policy.check(from, i.target(), BigInteger.ZERO, i.callData());
+    Optional<Attempt> a = store.assignNonce(i, holder, gas.longValueExact(), now.plus(config.replaceAfter()),
+        nonce -> sign(i.id(), "original", nonce, gas, i.target(), i.callData(), offer, now));
+    if (a.isEmpty()) {
+      if (store.get(i.id()).status().equals("queued")) {
+        throw new LeaseLostException();
+      }
+      return Optional.empty(); // another round already took it
+    }
+    metrics.tx("submitted", i.action());
+    return a;
   }
 
   /** Null if the call succeeds at the latest block, else the decoded revert (empty if unknown). */

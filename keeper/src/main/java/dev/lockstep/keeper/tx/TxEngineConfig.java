@@ -54,6 +54,11 @@ public record TxEngineConfig(
         maxInFlight, gasHeadroomPercent, rebroadcastAfter, leaseTtl);
   }
 
+  public TxEngineConfig withLeaseTtl(Duration ttl) {
+    return new TxEngineConfig(confirmations, maxFeePerGasCapWei, minPriorityFeeWei, replaceAfter, maxReplacements,
+        bumpPercent, maxInFlight, gasHeadroomPercent, rebroadcastAfter, ttl);
+  }
+
   public TxEngineConfig withFeeCap(BigInteger capWei) {
     return new TxEngineConfig(confirmations, capWei, minPriorityFeeWei, replaceAfter, maxReplacements, bumpPercent,
         maxInFlight, gasHeadroomPercent, rebroadcastAfter, leaseTtl);

@@ -1,0 +1,133 @@
+package dev.lockstep.keeper.tx;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lockstep.contracts.generated.AssetToken;
+import dev.lockstep.contracts.generated.AssetTokenFactory;
+import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.devnet.AnvilNode;
+import dev.lockstep.devnet.ChainDeployment;
+import dev.lockstep.devnet.ContractDeployer;
+import dev.lockstep.devnet.DevAccounts;
+import dev.lockstep.devnet.EmbeddedDatabase;
+import dev.lockstep.indexer.store.SchemaMigrations;
+import dev.lockstep.keeper.KeeperMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.gas.ContractGasProvider;
+
+/**
+ * One anvil chain with the contracts deployed, a fresh database with the keeper schema, and
+ * engines for the keeper key. Orders are created by wallet 0 with the session open (ACTIVE).
+ */
+final class EngineFixture implements AutoCloseable {
+  static final long CHAIN = 31337;
+
+  final AnvilNode anvil;
+  final ChainDeployment d;
+  final Web3j web3j;
+  final HikariDataSource ds;
+  final TxStore store;
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final KeeperMetrics metrics = new KeeperMetrics(registry);
+  private final ContractGasProvider gas = ContractDeployer.devnetGas(CHAIN);
+
+  EngineFixture(EmbeddedDatabase db, String name) {
+    anvil = AnvilNode.start(CHAIN, Optional.empty());
+    d = ContractDeployer.deploy(anvil.rpcUrl(), CHAIN, Duration.ofHours(1));
+    web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+    ds = new HikariDataSource();
+    ds.setJdbcUrl(db.createDatabase(name));
+    ds.setMaximumPoolSize(6);
+    SchemaMigrations.migrate(ds, "keeper");
+    store = new TxStore(Jdbi.create(ds));
+  }
+
+  /** An engine for the keeper key, holder {@code holder}. */
+  TxEngine engine(TxEngineConfig config, String holder) {
+    SignerPolicy policy = new SignerPolicy(Map.of(d.orderBook().toLowerCase(), OrderBookCalls.selectors()),
+        BigInteger.TEN.pow(17));
+    return new TxEngine(CHAIN, web3j, new LocalKeySigner(DevAccounts.keeper()), policy, store, config, metrics,
+        OrderBookCalls.REVERTS, OrderBookCalls::alreadyDone, holder, Clock.systemUTC());
+  }
+
+  TxEngine engine(TxEngineConfig config) {
+    return engine(config, UUID.randomUUID().toString());
+  }
+
+  OrderBook book(Credentials as) {
+    return OrderBook.load(d.orderBook(), web3j, ContractDeployer.transactionManager(web3j, as, CHAIN), gas);
+  }
+
+  /**
+   * Creates an ACTIVE redeem order of {@code shares} AAPL from wallet 0 paying USDC.
+   *
+   * @return its order id
+   */
+  long activeOrder(long shares, long minNotional) throws Exception {
+    Credentials owner = DevAccounts.wallet(0);
+    AssetTokenFactory factory = AssetTokenFactory.load(d.factory(), web3j,
+        ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), CHAIN), gas);
+    BigInteger qty = BigInteger.valueOf(shares).multiply(BigInteger.TEN.pow(6));
+    factory.mint("AAPL", owner.getAddress(), qty).send();
+    String aapl = factory.tokenOf("AAPL").send();
+    AssetToken.load(aapl, web3j, ContractDeployer.transactionManager(web3j, owner, CHAIN), gas)
+        .approve(d.orderBook(), qty).send();
+    OrderBook asOwner = book(owner);
+    long id = asOwner.nextOrderId().send().longValueExact();
+    asOwner.createRedeem(aapl, qty, d.usdc(), BigInteger.valueOf(minNotional), owner.getAddress()).send();
+    return id;
+  }
+
+  /** The order's status on chain. */
+  OrderStatus status(long orderId) throws Exception {
+    return OrderStatus.values()[book(DevAccounts.keeper()).statusOf(BigInteger.valueOf(orderId)).send().intValueExact()];
+  }
+
+  /** Settle intent of an order (generation 1). */
+  TxStore.Intent settle(TxEngine engine, long orderId, long grossNotional) {
+    return engine.submit("settle:" + CHAIN + ":" + orderId + ":1", d.orderBook(),
+        OrderBookCalls.settle(orderId, BigInteger.valueOf(grossNotional)), "settle", orderId);
+  }
+
+  /** Pumps {@code engines} in turn until the intent closes (or 30 s pass). */
+  TxStore.Intent pumpUntilClosed(long intentId, TxEngine... engines) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (TxEngine e : engines) {
+        e.pump();
+      }
+      TxStore.Intent i = store.get(intentId);
+      if (i.closed()) {
+        return i;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("intent " + intentId + " still " + store.get(intentId).status());
+  }
+
+  double counter(String name, String action) {
+    var c = registry.find(name).tag("action", action).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  List<TxStore.Attempt> attempts(long intentId) {
+    return store.attempts(intentId);
+  }
+
+  @Override
+  public void close() {
+    ds.close();
+    web3j.shutdown();
+    anvil.close();
+  }
+}

@@ -1,0 +1,275 @@
+package dev.lockstep.keeper.tx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockstep.devnet.DevAccounts;
+import dev.lockstep.devnet.EmbeddedDatabase;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The transaction engine against a real anvil and a real PostgreSQL. */
+class TxEngineIT {
+  private static EmbeddedDatabase db;
+  private static final TxEngineConfig FAST = TxEngineConfig.defaults().withReplaceAfter(Duration.ofSeconds(30), 3);
+
+  @BeforeAll
+  static void startDatabase() {
+    db = EmbeddedDatabase.start(Path.of("target", "pg-it"));
+  }
+
+  @AfterAll
+  static void stopDatabase() {
+    db.close();
+  }
+
+  @Test
+  void aSettleIsMinedOnceAndResubmittingItIsANoOp() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "once")) {
+      long order = f.activeOrder(2, 1_000_000);
+      TxEngine engine = f.engine(FAST);
+      TxStore.Intent first = f.settle(engine, order, 300_000_000);
+      TxStore.Intent again = f.settle(engine, order, 300_000_000);
+      assertThat(again.id()).isEqualTo(first.id());
+
+      TxStore.Intent done = f.pumpUntilClosed(first.id(), engine);
+
+      assertThat(done.status()).isEqualTo("confirmed");
+      assertThat(f.status(order)).isEqualTo(OrderStatus.SETTLED);
+      assertThat(f.attempts(first.id())).hasSize(1);
+      assertThat(f.settle(engine, order, 300_000_000).status()).isEqualTo("confirmed");
+      engine.pump();
+      assertThat(f.attempts(first.id())).hasSize(1);
+      assertThat(f.counter("keeper.tx.confirmed", "settle")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aStuckTransactionIsReplacedWithTheSameNonceAndHigherFees() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "stuck")) {
+      long order = f.activeOrder(2, 1_000_000);
+      TxEngine engine = f.engine(TxEngineConfig.defaults().withReplaceAfter(Duration.ofMillis(300), 3));
+      f.anvil.automine(false);
+      TxStore.Intent intent = f.settle(engine, order, 300_000_000);
+      engine.pump();
+      TxStore.Attempt original = f.attempts(intent.id()).getFirst();
+      // The base fee jumps above what the original offers: it cannot be mined any more.
+      f.anvil.nextBlockBaseFee(original.fees().maxFeePerGas().multiply(BigInteger.TWO));
+      f.anvil.mine(1);
+      Thread.sleep(400);
+      engine.pump();
+
+      List<TxStore.Attempt> attempts = f.attempts(intent.id());
+      assertThat(attempts).hasSize(2);
+      TxStore.Attempt replacement = attempts.get(1);
+      assertThat(replacement.kind()).isEqualTo("replacement");
+      assertThat(replacement.fees().maxFeePerGas())
+          .isGreaterThanOrEqualTo(original.fees().maxFeePerGas().multiply(BigInteger.valueOf(110)).divide(BigInteger.valueOf(100)));
+      assertThat(replacement.fees().maxPriorityFeePerGas())
+          .isGreaterThanOrEqualTo(original.fees().maxPriorityFeePerGas().multiply(BigInteger.valueOf(110)).divide(BigInteger.valueOf(100)));
+
+      f.anvil.mine(1);
+      TxStore.Intent done = f.pumpUntilClosed(intent.id(), engine);
+      assertThat(done.status()).isEqualTo("confirmed");
+      assertThat(done.minedTxHash()).contains(replacement.txHash());
+      assertThat(f.status(order)).isEqualTo(OrderStatus.SETTLED);
+      assertThat(f.counter("keeper.tx.replaced", "settle")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void pastTheLastDeadlineTheNonceIsVoidedByANoOp() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "noop")) {
+      long order = f.activeOrder(2, 1_000_000);
+      TxEngine engine = f.engine(TxEngineConfig.defaults().withReplaceAfter(Duration.ofMillis(200), 0));
+      f.anvil.automine(false);
+      TxStore.Intent intent = f.settle(engine, order, 300_000_000);
+      engine.pump();
+      Thread.sleep(300);
+      engine.pump();
+      assertThat(f.attempts(intent.id())).extracting(TxStore.Attempt::kind).containsExactly("original", "noop");
+
+      f.anvil.mine(1);
+      TxStore.Intent done = f.pumpUntilClosed(intent.id(), engine);
+
+      assertThat(done.status()).isEqualTo("failed");
+      assertThat(done.outcome().orElseThrow()).contains("voided by a no-op");
+      assertThat(f.status(order)).isEqualTo(OrderStatus.ACTIVE);
+      var tx = f.web3j.ethGetTransactionByHash(done.minedTxHash().orElseThrow()).send().getTransaction().orElseThrow();
+      assertThat(tx.getTo()).isEqualToIgnoringCase(DevAccounts.keeper().getAddress());
+      assertThat(tx.getValue()).isZero();
+    }
+  }
+
+  @Test
+  void aSettleReorgedOutIsBroadcastAgainAndConfirmedOnce() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "reorg")) {
+      long order = f.activeOrder(2, 1_000_000);
+      TxEngine engine = f.engine(FAST.withConfirmations(3));
+      String beforeSettle = f.anvil.snapshot();
+      TxStore.Intent intent = f.settle(engine, order, 300_000_000);
+      engine.pump(); // broadcast; automine mines it at once
+      engine.pump(); // sees the receipt: mined, 1 of 3 confirmations
+      assertThat(f.store.get(intent.id()).status()).isEqualTo("mined");
+      String minedHash = f.store.get(intent.id()).minedTxHash().orElseThrow();
+
+      f.anvil.revert(beforeSettle); // the block with the settle is gone, and the transaction with it
+      assertThat(f.status(order)).isEqualTo(OrderStatus.ACTIVE);
+      f.anvil.mine(2);
+      engine.pump(); // receipt gone: back to submitted, same bytes broadcast again (automine mines them)
+
+      f.anvil.mine(3);
+      TxStore.Intent done = f.pumpUntilClosed(intent.id(), engine);
+      assertThat(done.status()).isEqualTo("confirmed");
+      assertThat(done.minedTxHash()).contains(minedHash);
+      assertThat(f.attempts(intent.id())).hasSize(1);
+      assertThat(f.status(order)).isEqualTo(OrderStatus.SETTLED);
+      assertThat(f.counter("keeper.tx.reorged", "settle")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRestartWithTransactionsInFlightSignsNothingNew() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "restart")) {
+      long a = f.activeOrder(1, 100_000);
+      long b = f.activeOrder(1, 100_000);
+      long c = f.activeOrder(1, 100_000);
+      TxEngineConfig config = FAST.withLeaseTtl(Duration.ofMillis(500));
+      TxEngine before = f.engine(config, "daemon-before");
+      f.anvil.automine(false);
+      TxStore.Intent ia = f.settle(before, a, 100_000_000);
+      TxStore.Intent ib = f.settle(before, b, 100_000_000);
+      before.pump(); // both signed, recorded and broadcast; none mined
+      // A crash right after recording c's transaction, before broadcasting it.
+      TxStore.Intent ic = f.settle(before, c, 100_000_000);
+      before.prepare(ic, new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L)));
+      assertThat(f.attempts(ic.id()).getFirst().broadcastAt()).isEmpty();
+
+      // The daemon is gone (lease not released); another takes over once the lease expires.
+      TxEngine after = f.engine(config, "daemon-after");
+      Thread.sleep(600);
+      f.anvil.automine(true);
+      after.pump();
+      f.anvil.mine(1);
+      for (TxStore.Intent i : List.of(ia, ib, ic)) {
+        assertThat(f.pumpUntilClosed(i.id(), after).status()).isEqualTo("confirmed");
+        assertThat(f.attempts(i.id())).hasSize(1);
+      }
+      assertThat(List.of(f.status(a), f.status(b), f.status(c))).containsOnly(OrderStatus.SETTLED);
+      Set<Long> nonces = new HashSet<>();
+      for (TxStore.Intent i : List.of(ia, ib, ic)) {
+        nonces.add(f.store.get(i.id()).nonce().orElseThrow());
+      }
+      assertThat(nonces).hasSize(3);
+    }
+  }
+
+  @Test
+  void twoEnginesRacingOnOneSignerSettleEveryOrderOnce() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "race")) {
+      List<Long> orders = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        orders.add(f.activeOrder(1, 100_000));
+      }
+      TxEngine one = f.engine(FAST, "daemon-1");
+      TxEngine two = f.engine(FAST, "daemon-2");
+      List<Long> intents = new ArrayList<>();
+      for (long o : orders) {
+        intents.add(f.settle(o % 2 == 0 ? one : two, o, 100_000_000).id());
+        f.settle(o % 2 == 0 ? two : one, o, 100_000_000); // both daemons decide the same thing
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        List<Future<?>> running = new ArrayList<>();
+        for (TxEngine e : List.of(one, two)) {
+          running.add(pool.submit(() -> {
+            for (int round = 0; round < 60; round++) {
+              e.pump();
+              Thread.sleep(50);
+            }
+            return null;
+          }));
+        }
+        for (Future<?> r : running) {
+          r.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      for (long id : intents) {
+        assertThat(f.store.get(id).status()).isEqualTo("confirmed");
+        assertThat(f.attempts(id)).hasSize(1);
+      }
+      for (long o : orders) {
+        assertThat(f.status(o)).isEqualTo(OrderStatus.SETTLED);
+      }
+      assertThat(f.counter("keeper.tx.submitted", "settle")).isEqualTo(orders.size());
+    }
+  }
+
+  @Test
+  void revertsAreDecodedAndAnOrderAlreadyDoneIsDoneByOther() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "reverts")) {
+      TxEngine engine = f.engine(FAST);
+      // Below the order's minimum: simulated, decoded, never broadcast.
+      long cheap = f.activeOrder(1, 500_000_000);
+      TxStore.Intent low = f.pumpUntilClosed(f.settle(engine, cheap, 1_000).id(), engine);
+      assertThat(low.status()).isEqualTo("reverted");
+      assertThat(low.outcome().orElseThrow()).startsWith("OrderBookPayoutBelowMinimum(" + cheap + ",");
+      assertThat(f.attempts(low.id())).isEmpty();
+
+      // Someone else settles first: the keeper's settle is done_by_other without a transaction.
+      long taken = f.activeOrder(1, 100_000);
+      f.book(DevAccounts.keeper()).settle(BigInteger.valueOf(taken), BigInteger.valueOf(100_000_000)).send();
+      TxStore.Intent other = f.pumpUntilClosed(f.settle(engine, taken, 100_000_000).id(), engine);
+      assertThat(other.status()).isEqualTo("done_by_other");
+      assertThat(other.outcome().orElseThrow()).startsWith("OrderBookOrderNotActive(" + taken + ", 3)");
+      assertThat(f.attempts(other.id())).isEmpty();
+
+      // Two settles of one order (two keys: as from two systems) simulated and signed before either
+      // is broadcast, then mined in one block: the second reverts on chain and is decoded there.
+      long raced = f.activeOrder(1, 100_000);
+      f.anvil.automine(false);
+      engine.pump(); // holds the lease; nothing queued
+      TxStore.Intent x = engine.submit("settle:raced:a", f.d.orderBook(), OrderBookCalls.settle(raced,
+          BigInteger.valueOf(100_000_000)), "settle", raced);
+      TxStore.Intent y = engine.submit("settle:raced:b", f.d.orderBook(), OrderBookCalls.settle(raced,
+          BigInteger.valueOf(100_000_000)), "settle", raced);
+      Fees offer = new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L));
+      assertThat(engine.prepare(f.store.get(x.id()), offer)).isPresent();
+      assertThat(engine.prepare(f.store.get(y.id()), offer)).isPresent();
+      engine.pump(); // broadcasts both recorded transactions
+      f.anvil.mine(1);
+      f.anvil.automine(true);
+      TxStore.Intent first = f.pumpUntilClosed(x.id(), engine);
+      TxStore.Intent second = f.pumpUntilClosed(y.id(), engine);
+      assertThat(first.status()).isEqualTo("confirmed");
+      assertThat(second.status()).isEqualTo("done_by_other");
+      assertThat(second.outcome().orElseThrow()).contains("OrderBookOrderNotActive(" + raced + ", 3)")
+          .contains("mined reverted");
+    }
+  }
+
+  @Test
+  void theSignerPolicyRefusesAnythingElse() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "policy")) {
+      TxEngine engine = f.engine(FAST);
+      assertThatThrownBy(() -> engine.submit("x", f.d.usdc(), "0xa9059cbb" + "00".repeat(64), "settle", 1L))
+          .isInstanceOf(SignerPolicy.DisallowedException.class).hasMessageContaining("not allowlisted");
+      assertThatThrownBy(() -> engine.submit("y", f.d.orderBook(), "0x2f2ff15d" + "00".repeat(64), "settle", 1L))
+          .isInstanceOf(SignerPolicy.DisallowedException.class).hasMessageContaining("selector 0x2f2ff15d");
+      assertThat(f.store.byKey("x")).isEmpty();
+    }
+  }
+}
