@@ -28,7 +28,7 @@ public enum NodeAnswer {
       return ALREADY_KNOWN;
     }
     if (m.contains("nonce too low") || m.contains("noncetoolow") || m.contains("nonce is too low")
-        || m.contains("old nonce") || m.contains("invalid nonce")) {
+        || m.contains("old nonce") || m.contains("oldnonce") || m.contains("invalid nonce")) {
       return NONCE_USED;
     }
     if (m.contains("underpriced") || m.contains("replacement fee too low") || m.contains("fee too low to replace")) {

@@ -262,6 +262,33 @@ class TxEngineIT {
   }
 
   @Test
+  void aNonceGapIsFoundAndFilledWithANoOpSoLaterTransactionsMine() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "gap")) {
+      long order = f.activeOrder(1, 100_000);
+      TxEngine engine = f.engine(FAST);
+      engine.pump(); // takes the lease
+      // A nonce handed out and lost (for example a database restored from a backup): nobody holds it.
+      long lost;
+      try (var c = f.ds.getConnection(); var st = c.createStatement()) {
+        var rs = st.executeQuery("UPDATE keeper.nonce_leases SET next_nonce = next_nonce + 1 RETURNING next_nonce - 1");
+        rs.next();
+        lost = rs.getLong(1);
+      }
+      TxStore.Intent settle = f.settle(engine, order, 100_000_000);
+
+      TxStore.Intent done = f.pumpUntilClosed(settle.id(), engine);
+
+      assertThat(done.status()).isEqualTo("confirmed");
+      assertThat(done.nonce().orElseThrow()).isEqualTo(lost + 1);
+      TxStore.Intent gap = f.store.byKey("gap:" + EngineFixture.CHAIN + ":" + engine.signer() + ":" + lost).orElseThrow();
+      assertThat(gap.action()).isEqualTo("noop");
+      assertThat(gap.nonce()).hasValue(lost);
+      assertThat(f.registry.find("keeper.nonce.gaps").counter().count()).isEqualTo(1);
+      assertThat(f.status(order)).isEqualTo(OrderStatus.SETTLED);
+    }
+  }
+
+  @Test
   void theSignerPolicyRefusesAnythingElse() throws Exception {
     try (EngineFixture f = new EngineFixture(db, "policy")) {
       TxEngine engine = f.engine(FAST);
