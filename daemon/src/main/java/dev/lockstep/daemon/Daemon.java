@@ -54,7 +54,8 @@ public final class Daemon implements AutoCloseable {
   private final ApiKeys apiKeys;
   private final SimulatedBroker broker;
   private final int apiPort;
-  private final String instanceId = UUID.randomUUID().toString();
+  /** This daemon in nonce leases and the Quartz cluster: {@code pid-<pid>-<random>}, so an operator can tell which process holds what. */
+  private final String instanceId = "pid-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
   private final Map<Long, RedeemDuty> duties;
 
   /** Signer balance under which the keeper raises its low-balance alert: 0.1 ETH. */

@@ -25,6 +25,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--work-dir", description = "where the sandbox keeps PostgreSQL files (default: .lockstep/)")
   Path workDir = Path.of(".lockstep");
 
+  @Option(names = "--daemons", description = "sandbox daemons sharing the one database and the keeper's work (default: 1)")
+  int daemons = 1;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -32,7 +35,7 @@ public final class Main implements Callable<Integer> {
   /** Runs the sandbox until the process is stopped. */
   @Override
   public Integer call() throws InterruptedException {
-    Sandbox sandbox = Sandbox.start(apiPort, workDir);
+    Sandbox sandbox = Sandbox.start(apiPort, workDir, daemons);
     return runUntilStopped(sandbox, "sandbox ready " + sandbox.readyJson());
   }
 
@@ -42,7 +45,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      try (Sandbox sandbox = Sandbox.start(parent.apiPort, parent.workDir)) {
+      try (Sandbox sandbox = Sandbox.start(parent.apiPort, parent.workDir, parent.daemons)) {
         System.out.println("sandbox ready " + sandbox.readyJson());
         boolean ok = new RedeemDemo(sandbox, System.out).run();
         System.out.println(ok ? "demo passed" : "demo FAILED");

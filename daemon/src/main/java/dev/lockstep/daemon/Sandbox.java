@@ -41,11 +41,13 @@ public final class Sandbox implements AutoCloseable {
   private final List<AnvilNode> anvils;
   private final Map<Long, ChainDeployment> deployments;
   private final Daemon daemon;
+  private final List<Daemon> others;
   private final String apiKey;
   private final String databaseUrl;
 
   private Sandbox(EmbeddedDatabase database, List<AnvilNode> anvils, Map<Long, ChainDeployment> deployments,
-      Daemon daemon, String apiKey, String databaseUrl) {
+      Daemon daemon, List<Daemon> others, String apiKey, String databaseUrl) {
+    this.others = List.copyOf(others);
     this.database = database;
     this.anvils = anvils;
     this.deployments = deployments;
@@ -61,6 +63,18 @@ public final class Sandbox implements AutoCloseable {
    * @param workDir where PostgreSQL keeps its files
    */
   public static Sandbox start(int apiPort, Path workDir) {
+    return start(apiPort, workDir, 1);
+  }
+
+  /**
+   * Starts the sandbox with {@code daemons} daemons against the one database: the first serves
+   * the API on {@code apiPort}, the others on free ports; they share the keeper's work through
+   * Quartz's clustered job store and the nonce lease.
+   */
+  public static Sandbox start(int apiPort, Path workDir, int daemons) {
+    if (daemons < 1) {
+      throw new IllegalArgumentException("daemons must be >= 1");
+    }
     EmbeddedDatabase db = EmbeddedDatabase.start(workDir);
     List<AnvilNode> anvils = new ArrayList<>();
     try {
@@ -86,8 +100,13 @@ public final class Sandbox implements AutoCloseable {
           Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
           "127.0.0.1", apiPort, "test", MARKS, Duration.ofSeconds(2), Duration.ofMillis(500), null);
       Daemon daemon = Daemon.start(cfg, Clock.systemUTC());
+      List<Daemon> others = new ArrayList<>();
+      for (int i = 1; i < daemons; i++) {
+        others.add(Daemon.start(new DaemonConfig(url, chains, cfg.keeperPrivateKey(), cfg.apiHost(), 0, cfg.mode(),
+            MARKS, cfg.brokerFillDelay(), cfg.keeperInterval(), null), Clock.systemUTC()));
+      }
       String key = daemon.apiKeys().create("ten_sandbox", "test", "full");
-      return new Sandbox(db, List.copyOf(anvils), deployments, daemon, key, url);
+      return new Sandbox(db, List.copyOf(anvils), deployments, daemon, others, key, url);
     } catch (RuntimeException e) {
       anvils.forEach(AnvilNode::close);
       db.close();
@@ -137,6 +156,9 @@ public final class Sandbox implements AutoCloseable {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("api_url", apiUrl());
+    if (!others.isEmpty()) {
+      out.put("more_api_urls", others.stream().map(o -> "http://127.0.0.1:" + o.apiPort()).toList());
+    }
     out.put("api_key", apiKey);
     out.put("database_url", databaseUrl);
     out.put("chains", chains);
@@ -145,6 +167,7 @@ public final class Sandbox implements AutoCloseable {
 
   @Override
   public void close() {
+    others.forEach(Daemon::close);
     daemon.close();
     anvils.forEach(AnvilNode::close);
     database.close();
