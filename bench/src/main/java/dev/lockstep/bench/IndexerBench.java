@@ -1,5 +1,10 @@
 package dev.lockstep.bench;
 
+import static dev.lockstep.bench.BenchSupport.count;
+import static dev.lockstep.bench.BenchSupport.percentile;
+import static dev.lockstep.bench.BenchSupport.round;
+import static dev.lockstep.bench.BenchSupport.say;
+
 import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.BenchToken;
 import dev.lockstep.daemon.Daemon;
@@ -110,10 +115,7 @@ public final class IndexerBench {
     System.exit(0);
   }
 
-  private static void say(String format, Object... args) {
-    System.out.printf("bench: " + format + "%n", args);
-    System.out.flush();
-  }
+
 
   private void run() throws Exception {
     Files.createDirectories(workDir);
@@ -374,23 +376,6 @@ public final class IndexerBench {
 
   private static long checkpoint(Connection c) throws Exception {
     return count(c, "SELECT coalesce(max(block_number), -1) FROM indexer.checkpoints");
-  }
-
-  private static long count(Connection c, String sql) throws Exception {
-    try (ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static long percentile(List<Long> values, int p) {
-    List<Long> sorted = values.stream().sorted().toList();
-    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
   }
 
   /**

@@ -110,8 +110,8 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  private void brokerAnswerDue(long chainId, long orderId, java.time.Instant when) {
-    scheduler.wakeAt(chainId, orderId, when);
+  private void brokerAnswerDue(long chainId, java.time.Instant when) {
+    scheduler.wakeAt(chainId, when);
   }
 
   /** Starts every part of the daemon. */

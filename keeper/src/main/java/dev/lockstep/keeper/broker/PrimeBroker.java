@@ -17,15 +17,24 @@ public interface PrimeBroker {
   void poll(Instant now);
 
   /**
-   * When the broker's answer (fill or failure) on a pending leg is due, if it says: the keeper wakes
-   * then instead of waiting for its next scheduled round.
+   * When the next of the chain's pending legs is due an answer (fill or failure), if the broker
+   * says: the keeper wakes then instead of waiting for its next scheduled round.
    */
-  default Optional<Instant> answerDue(long chainId, long orderId) {
+  default Optional<Instant> nextAnswerDue(long chainId) {
     return Optional.empty();
   }
 
   /** The leg of an order, if requested. */
   Optional<BrokerLeg> leg(long chainId, long orderId);
+
+  /** The legs of {@code orderIds} that exist, by order id. */
+  default java.util.Map<Long, BrokerLeg> legsOf(long chainId, java.util.Collection<Long> orderIds) {
+    java.util.Map<Long, BrokerLeg> out = new java.util.HashMap<>();
+    for (long id : orderIds) {
+      leg(chainId, id).ifPresent(l -> out.put(id, l));
+    }
+    return out;
+  }
 
   /** Legs in {@code status}, oldest first, at most {@code limit}. */
   List<BrokerLeg> legs(long chainId, String status, int limit);

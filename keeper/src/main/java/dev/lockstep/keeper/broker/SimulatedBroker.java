@@ -73,16 +73,27 @@ public final class SimulatedBroker implements PrimeBroker {
   }
 
   @Override
-  public Optional<Instant> answerDue(long chainId, long orderId) {
+  public Optional<Instant> nextAnswerDue(long chainId) {
     return jdbi.withHandle(h -> h.createQuery("""
-            SELECT resolves_at FROM keeper.broker_legs WHERE chain_id = :c AND order_id = :o AND status = 'pending'""")
-        .bind("c", chainId).bind("o", orderId).mapTo(java.sql.Timestamp.class).findOne()
-        .map(java.sql.Timestamp::toInstant));
+            SELECT min(resolves_at) FROM keeper.broker_legs WHERE chain_id = :c AND status = 'pending'""")
+        .bind("c", chainId).mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant));
   }
 
   @Override
   public Optional<BrokerLeg> leg(long chainId, long orderId) {
     return jdbi.withHandle(h -> leg(h, chainId, orderId));
+  }
+
+  @Override
+  public java.util.Map<Long, BrokerLeg> legsOf(long chainId, java.util.Collection<Long> orderIds) {
+    java.util.Map<Long, BrokerLeg> out = new java.util.HashMap<>();
+    if (orderIds.isEmpty()) {
+      return out;
+    }
+    jdbi.useHandle(h -> h.createQuery("SELECT * FROM keeper.broker_legs WHERE chain_id = :c AND order_id = ANY(:ids)")
+        .bind("c", chainId).bindArray("ids", Long.class, List.copyOf(orderIds))
+        .map((rs, ctx) -> map(rs)).forEach(l -> out.put(l.orderId(), l)));
+    return out;
   }
 
   @Override

@@ -118,22 +118,26 @@ public final class KeeperScheduler implements AutoCloseable {
   }
 
   /**
-   * Runs the round of {@code chainId} at {@code when} (a broker fill is due then), once per order
-   * across the cluster.
+   * Runs the round of {@code chainId} at {@code when} (a broker answer is due then): one such
+   * wake-up per chain across the cluster, moved earlier if asked for an earlier time.
    */
-  public void wakeAt(long chainId, long orderId, java.time.Instant when) {
+  public void wakeAt(long chainId, java.time.Instant when) {
     JobKey key = jobs.get(chainId);
     if (key == null) {
       return;
     }
+    TriggerKey t = TriggerKey.triggerKey("due-" + chainId, GROUP);
+    java.util.Date at = java.util.Date.from(when);
     try {
-      TriggerKey t = TriggerKey.triggerKey("fill-" + chainId + "-" + orderId, GROUP);
-      if (!scheduler.checkExists(t)) {
-        scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(t).forJob(key)
-            .startAt(java.util.Date.from(when)).build());
+      Trigger existing = scheduler.getTrigger(t);
+      Trigger wake = TriggerBuilder.newTrigger().withIdentity(t).forJob(key).startAt(at).build();
+      if (existing == null) {
+        scheduler.scheduleJob(wake);
+      } else if (existing.getNextFireTime() == null || existing.getNextFireTime().after(at)) {
+        scheduler.rescheduleJob(t, wake);
       }
     } catch (SchedulerException e) {
-      // Another daemon scheduled the same wake-up first, or the store is busy: the interval covers it.
+      // Another daemon scheduled it at the same moment: its wake-up serves both.
       log.debug("keeper chainId={} wake-up at {} not scheduled: {}", chainId, when, e.toString());
     }
   }

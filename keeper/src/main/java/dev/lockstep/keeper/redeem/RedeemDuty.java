@@ -12,6 +12,10 @@ import dev.lockstep.keeper.tx.TxStore.Intent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +53,10 @@ public final class RedeemDuty {
   private final Clock clock;
   private final WakeAt wakeAt;
 
-  /** Asks for a keeper round of a chain at a given time (the broker's answer is due then). */
+  /** Asks for a keeper round of a chain at a given time (a broker answer is due then). */
   @FunctionalInterface
   public interface WakeAt {
-    void at(long chainId, long orderId, Instant when);
+    void at(long chainId, Instant when);
   }
 
   public RedeemDuty(long chainId, String orderBook, IndexReader index, PrimeBroker broker, TxEngine engine,
@@ -79,50 +83,73 @@ public final class RedeemDuty {
   public void run() {
     Instant now = clock.instant();
     broker.poll(now);
-    for (OrderRow o : index.ordersByStatus(chainId, "queued", BATCH)) {
-      Optional<BrokerLeg> leg = broker.leg(chainId, o.orderId());
+    List<OrderRow> queued = index.ordersByStatus(chainId, "queued", BATCH);
+    List<OrderRow> active = index.ordersByStatus(chainId, "active", BATCH);
+    List<Long> ids = new ArrayList<>();
+    queued.forEach(o -> ids.add(o.orderId()));
+    active.forEach(o -> ids.add(o.orderId()));
+    Map<Long, BrokerLeg> legs = broker.legsOf(chainId, ids);
+    Round round = new Round(ids);
+    for (OrderRow o : queued) {
+      Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
       if (leg.isPresent() && leg.get().status().equals("cancelled")) {
-        cancel(o, "cancel requested");
+        cancel(round, o, "cancel requested");
       } else if (calendar.isOpen(o.symbol(), now)) {
-        intend(o, "promote", OrderBookCalls.promote(o.orderId()));
+        intend(round, o, "promote", OrderBookCalls.promote(o.orderId()));
       }
     }
-    for (OrderRow o : index.ordersByStatus(chainId, "active", BATCH)) {
-      Optional<BrokerLeg> leg = broker.leg(chainId, o.orderId());
+    for (OrderRow o : active) {
+      Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
       if (leg.isEmpty()) {
         broker.requestOffset(chainId, o.orderId(), o.symbol(), o.quantity(), now);
         metrics.offsetRequested();
-        broker.answerDue(chainId, o.orderId()).ifPresent(due -> wakeAt.at(chainId, o.orderId(), due));
         continue;
       }
       switch (leg.get().status()) {
-        case "filled" -> settle(o, leg.get());
-        case "failed" -> cancel(o, "broker leg failed: " + leg.get().failureReason().orElse("unknown"));
-        case "cancelled" -> cancel(o, "cancel requested");
+        case "filled" -> settle(round, o, leg.get());
+        case "failed" -> cancel(round, o, "broker leg failed: " + leg.get().failureReason().orElse("unknown"));
+        case "cancelled" -> cancel(round, o, "cancel requested");
         default -> { } // pending: the fill has not arrived yet
       }
     }
+    engine.submitAll(round.decided);
+    broker.nextAnswerDue(chainId).ifPresent(due -> wakeAt.at(chainId, due));
   }
 
-  private void settle(OrderRow o, BrokerLeg leg) {
-    Optional<Intent> settled = intents.latest(chainId, o.orderId(), "settle");
+  /** The newest intents of this round's orders, read once per action. */
+  private final class Round {
+    private final List<Long> orderIds;
+    private final Map<String, Map<Long, Intent>> byAction = new HashMap<>();
+    private final List<TxStore.NewIntent> decided = new ArrayList<>();
+
+    Round(List<Long> orderIds) {
+      this.orderIds = orderIds;
+    }
+
+    Optional<Intent> latest(long orderId, String action) {
+      return Optional.ofNullable(byAction.computeIfAbsent(action, a -> intents.latest(chainId, a, orderIds)).get(orderId));
+    }
+  }
+
+  private void settle(Round round, OrderRow o, BrokerLeg leg) {
+    Optional<Intent> settled = round.latest(o.orderId(), "settle");
     if (settled.isPresent() && settled.get().status().equals("reverted")
         && settled.get().outcome().orElse("").startsWith("OrderBookPayoutBelowMinimum")) {
-      cancel(o, "settle reverted: " + settled.get().outcome().get());
+      cancel(round, o, "settle reverted: " + settled.get().outcome().get());
       return;
     }
-    intend(o, "settle", OrderBookCalls.settle(o.orderId(), leg.grossNotional().orElseThrow()));
+    intend(round, o, "settle", OrderBookCalls.settle(o.orderId(), leg.grossNotional().orElseThrow()));
   }
 
-  private void cancel(OrderRow o, String why) {
-    if (intend(o, "cancel", OrderBookCalls.cancel(o.orderId()))) {
+  private void cancel(Round round, OrderRow o, String why) {
+    if (intend(round, o, "cancel", OrderBookCalls.cancel(o.orderId()))) {
       log.info("keeper chainId={} cancelling order {}: {}", chainId, o.orderId(), why);
     }
   }
 
   /** Enqueues (order, action) unless an intent for it exists; true if a new intent was enqueued. */
-  private boolean intend(OrderRow o, String action, String callData) {
-    Optional<Intent> latest = intents.latest(chainId, o.orderId(), action);
+  private boolean intend(Round round, OrderRow o, String action, String callData) {
+    Optional<Intent> latest = round.latest(o.orderId(), action);
     int generation = 1;
     if (latest.isPresent()) {
       Intent i = latest.get();
@@ -131,7 +158,8 @@ public final class RedeemDuty {
       }
       generation = Integer.parseInt(i.idempotencyKey().substring(i.idempotencyKey().lastIndexOf(':') + 1)) + 1;
     }
-    engine.submit(action + ":" + chainId + ":" + o.orderId() + ":" + generation, orderBook, callData, action, o.orderId());
+    round.decided.add(new TxStore.NewIntent(action + ":" + chainId + ":" + o.orderId() + ":" + generation, orderBook,
+        callData, action, o.orderId()));
     return true;
   }
 }

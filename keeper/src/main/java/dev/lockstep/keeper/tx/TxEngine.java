@@ -127,6 +127,16 @@ public final class TxEngine {
     return store.enqueue(key, chainId, from, target, callData, action, orderId, clock.instant());
   }
 
+  /**
+   * Enqueues many calls at once (each as {@link #submit}, keys already present untouched).
+   *
+   * @throws SignerPolicy.DisallowedException if the policy forbids any of them (nothing is enqueued)
+   */
+  public void submitAll(List<TxStore.NewIntent> all) {
+    all.forEach(i -> policy.check(from, i.target(), BigInteger.ZERO, i.callData()));
+    store.enqueueAll(chainId, from, all, clock.instant());
+  }
+
   /** One round: lease, receipts and confirmations, replacements, gap fills, new transactions. */
   public void pump() throws IOException {
     long mined = nonce(DefaultBlockParameterName.LATEST);
@@ -316,7 +326,7 @@ public final class TxEngine {
         return; // the new holder carries on
       }
       if (a.isPresent()) {
-        broadcast(store.get(i.id()), a.get());
+        broadcast(i, a.get());
       }
     }
   }
@@ -447,14 +457,15 @@ public final class TxEngine {
       }
       case UNDERPRICED -> store.replaceAt(i.id(), now); // replace at the next round, with a further bump
       case GIVE_UP -> {
+        Intent current = i.nonce().isPresent() ? i : store.get(i.id());
         log.error("keeper chainId={} {} tx {} can never be accepted ({}); voiding nonce {} with a no-op", chainId,
-            i.idempotencyKey(), a.txHash(), text, i.nonce().orElse(-1));
+            i.idempotencyKey(), a.txHash(), text, current.nonce().orElse(-1));
         if (!a.kind().equals("noop")) {
           Fees bumped = a.fees().bumped(config.bumpPercent(), fees.current());
-          Attempt noop = sign(i.id(), "noop", i.nonce().getAsLong(), NOOP_GAS, from, TxStore.NOOP_DATA,
+          Attempt noop = sign(i.id(), "noop", current.nonce().getAsLong(), NOOP_GAS, from, TxStore.NOOP_DATA,
               fees.capped(bumped), now);
           store.addAttempt(noop, now.plus(config.replaceAfter()));
-          broadcast(i, noop);
+          broadcast(current, noop);
         }
       }
     }

@@ -98,6 +98,28 @@ public final class TxStore {
     });
   }
 
+  /** One intent to enqueue. */
+  public record NewIntent(String key, String target, String callData, String action, Long orderId) {}
+
+  /** Enqueues many intents in one statement batch; keys already present are left untouched. */
+  public void enqueueAll(long chainId, String signer, List<NewIntent> all, Instant now) {
+    if (all.isEmpty()) {
+      return;
+    }
+    jdbi.useTransaction(h -> {
+      var batch = h.prepareBatch("""
+          INSERT INTO keeper.tx_intents (idempotency_key, chain_id, signer, target, call_data, action, order_id,
+            status, created_at, updated_at)
+          VALUES (:k, :c, :s, :t, :d, :a, :o, 'queued', :now, :now)
+          ON CONFLICT (idempotency_key) DO NOTHING""");
+      for (NewIntent i : all) {
+        batch.bind("k", i.key()).bind("c", chainId).bind("s", signer).bind("t", i.target().toLowerCase())
+            .bind("d", i.callData()).bind("a", i.action()).bind("o", i.orderId()).bind("now", Timestamp.from(now)).add();
+      }
+      batch.execute();
+    });
+  }
+
   /** The intent with {@code key}. */
   public Optional<Intent> byKey(String key) {
     return jdbi.withHandle(h -> h.createQuery("SELECT " + INTENT_COLUMNS + " FROM keeper.tx_intents WHERE idempotency_key = :k")
@@ -109,6 +131,20 @@ public final class TxStore {
     return jdbi.withHandle(h -> h.createQuery("SELECT " + INTENT_COLUMNS + " " + """
              FROM keeper.tx_intents WHERE chain_id = :c AND order_id = :o AND action = :a ORDER BY id DESC LIMIT 1""")
         .bind("c", chainId).bind("o", orderId).bind("a", action).map((rs, ctx) -> intent(rs)).findOne());
+  }
+
+  /** The newest intent for {@code action} of each of {@code orderIds} that has one, by order id. */
+  public java.util.Map<Long, Intent> latest(long chainId, String action, java.util.Collection<Long> orderIds) {
+    java.util.Map<Long, Intent> out = new java.util.HashMap<>();
+    if (orderIds.isEmpty()) {
+      return out;
+    }
+    jdbi.useHandle(h -> h.createQuery("SELECT DISTINCT ON (order_id) " + INTENT_COLUMNS + " " + """
+             FROM keeper.tx_intents WHERE chain_id = :c AND action = :a AND order_id = ANY(:ids)
+            ORDER BY order_id, id DESC""")
+        .bind("c", chainId).bind("a", action).bindArray("ids", Long.class, List.copyOf(orderIds))
+        .map((rs, ctx) -> intent(rs)).forEach(i -> out.put(i.orderId(), i)));
+    return out;
   }
 
   /** Intents of a signer in {@code status}, oldest first (by nonce once assigned). */

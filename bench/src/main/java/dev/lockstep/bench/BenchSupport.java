@@ -1,0 +1,36 @@
+package dev.lockstep.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.List;
+
+/** Small helpers the benchmark programs share. */
+final class BenchSupport {
+  private BenchSupport() {}
+
+  /** Prints one progress line, prefixed {@code bench:}. */
+  static void say(String format, Object... args) {
+    System.out.printf("bench: " + format + "%n", args);
+    System.out.flush();
+  }
+
+  /** The first column of the first row of {@code sql}, as a long. */
+  static long count(Connection c, String sql) throws Exception {
+    try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** The {@code p}th percentile (nearest rank) of {@code values}. */
+  static long percentile(List<Long> values, int p) {
+    List<Long> sorted = values.stream().sorted().toList();
+    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  /** {@code v} rounded to three decimals, for printing. */
+  static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
