@@ -9,8 +9,12 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -20,12 +24,14 @@ import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.BatchRequest;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
+import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -162,11 +168,22 @@ public final class TxEngine {
 
   private void trackSubmitted(long minedNonce) throws IOException {
     Instant now = clock.instant();
-    for (Intent i : store.inStatus(chainId, from, "submitted", BATCH)) {
-      List<Attempt> attempts = store.attempts(i.id());
+    List<Intent> submitted = store.inStatus(chainId, from, "submitted", BATCH);
+    Map<Long, List<Attempt>> attempts = store.attemptsOf(submitted.stream().map(Intent::id).toList());
+    // Receipts of every attempt of the intents whose nonce the chain has used, in one batch.
+    List<String> hashes = new ArrayList<>();
+    for (Intent i : submitted) {
+      if (i.nonce().orElseThrow() < minedNonce) {
+        attempts.get(i.id()).forEach(a -> hashes.add(a.txHash()));
+      }
+    }
+    Map<String, TransactionReceipt> receipts = receipts(hashes);
+    for (Intent i : submitted) {
       long nonce = i.nonce().orElseThrow();
+      List<Attempt> mine = attempts.get(i.id());
       if (nonce < minedNonce) {
-        Optional<TransactionReceipt> r = receiptOfAny(attempts);
+        Optional<TransactionReceipt> r = mine.stream().map(a -> receipts.get(a.txHash())).filter(x -> x != null)
+            .findFirst();
         if (r.isPresent()) {
           store.mined(i.id(), r.get().getTransactionHash(), r.get().getBlockNumber().longValueExact(),
               r.get().getBlockHash(), now);
@@ -179,7 +196,7 @@ public final class TxEngine {
         }
         continue;
       }
-      Attempt last = attempts.getLast();
+      Attempt last = mine.getLast();
       if (i.replaceAfter().isPresent() && now.isAfter(i.replaceAfter().get()) && !last.kind().equals("noop")) {
         replace(i, last, now);
       } else if (last.broadcastAt().isEmpty()
@@ -189,14 +206,28 @@ public final class TxEngine {
     }
   }
 
-  private Optional<TransactionReceipt> receiptOfAny(List<Attempt> attempts) throws IOException {
-    for (Attempt a : attempts) {
-      Optional<TransactionReceipt> r = receipt(a.txHash());
-      if (r.isPresent()) {
-        return r;
+  /** Receipts of {@code hashes} that exist, fetched in JSON-RPC batches. */
+  private Map<String, TransactionReceipt> receipts(List<String> hashes) throws IOException {
+    Map<String, TransactionReceipt> out = new HashMap<>();
+    for (List<String> chunk : chunks(hashes)) {
+      BatchRequest batch = web3j.newBatch();
+      chunk.forEach(h -> batch.add(web3j.ethGetTransactionReceipt(h)));
+      for (Response<?> r : batch.send().getResponses()) {
+        check(r, "eth_getTransactionReceipt");
+        ((EthGetTransactionReceipt) r).getTransactionReceipt().ifPresent(t -> out.put(t.getTransactionHash(), t));
       }
     }
-    return Optional.empty();
+    return out;
+  }
+
+  private static final int RPC_BATCH = 200;
+
+  private static <T> List<List<T>> chunks(List<T> all) {
+    List<List<T>> out = new ArrayList<>();
+    for (int k = 0; k < all.size(); k += RPC_BATCH) {
+      out.add(all.subList(k, Math.min(all.size(), k + RPC_BATCH)));
+    }
+    return out;
   }
 
   /** Same nonce, fees up by bumpPercent; after the last allowed bump, a zero-value self-transfer. */
@@ -226,16 +257,20 @@ public final class TxEngine {
 
   private void confirmMined(long head) throws IOException {
     Instant now = clock.instant();
-    for (Intent i : store.inStatus(chainId, from, "mined", BATCH)) {
+    List<Intent> minedIntents = store.inStatus(chainId, from, "mined", BATCH);
+    Map<String, TransactionReceipt> receipts = receipts(minedIntents.stream().map(i -> i.minedTxHash().orElseThrow())
+        .toList());
+    Map<Long, List<Attempt>> attempts = store.attemptsOf(minedIntents.stream().map(Intent::id).toList());
+    for (Intent i : minedIntents) {
       String hash = i.minedTxHash().orElseThrow();
-      Optional<TransactionReceipt> r = receipt(hash);
+      Optional<TransactionReceipt> r = Optional.ofNullable(receipts.get(hash));
       if (r.isEmpty() || !r.get().getBlockHash().equalsIgnoreCase(i.minedBlockHash().orElse(""))) {
         // Reorged out: the same signed transaction goes back to the node.
         store.unmined(i.id(), now.plus(config.replaceAfter()), now);
         metrics.tx("reorged", i.action());
         log.warn("keeper chainId={} intent {} tx {} left block {} (reorg); broadcasting it again", chainId,
             i.idempotencyKey(), hash, i.minedBlock().getAsLong());
-        Attempt minedAttempt = store.attempts(i.id()).stream().filter(a -> a.txHash().equals(hash)).findFirst()
+        Attempt minedAttempt = attempts.get(i.id()).stream().filter(a -> a.txHash().equals(hash)).findFirst()
             .orElseThrow();
         broadcast(store.get(i.id()), minedAttempt);
         continue;
@@ -244,7 +279,7 @@ public final class TxEngine {
       if (head - block + 1 < config.confirmations()) {
         continue;
       }
-      boolean voided = store.attempts(i.id()).stream().anyMatch(a -> a.txHash().equals(hash) && a.kind().equals("noop"));
+      boolean voided = attempts.get(i.id()).stream().anyMatch(a -> a.txHash().equals(hash) && a.kind().equals("noop"));
       if (voided && !i.action().equals("noop")) {
         store.close(i.id(), "failed", "voided by a no-op after " + i.replacements() + " replacements", now);
         metrics.tx("failed", i.action());
@@ -311,78 +346,132 @@ public final class TxEngine {
     if (room <= 0) {
       return;
     }
-    Fees offer = null;
-    for (Intent i : store.inStatus(chainId, from, "queued", Math.min(room, BATCH))) {
-      if (i.action().equals("noop")) {
-        continue; // gap fills are signed by fillGaps with their own nonce
-      }
-      if (offer == null) {
-        offer = fees.current();
-      }
-      Optional<Attempt> a;
-      try {
-        a = prepare(i, offer);
-      } catch (LeaseLostException e) {
-        return; // the new holder carries on
-      }
-      if (a.isPresent()) {
-        broadcast(i, a.get());
-      }
+    // Gap fills are signed by fillGaps with their own nonce.
+    List<Intent> queued = store.inStatus(chainId, from, "queued", Math.min(room, BATCH)).stream()
+        .filter(i -> !i.action().equals("noop")).toList();
+    if (queued.isEmpty()) {
+      return;
     }
-  }
-
-  /** The nonce lease was lost while this round was using it. */
-  static final class LeaseLostException extends IOException {
-    LeaseLostException() {
-      super("nonce lease lost");
-    }
+    List<Attempt> recorded = prepare(queued, fees.current());
+    broadcastAll(queued, recorded);
   }
 
   /**
-   * The first half of sending a queued intent: simulate it (closing it if it would revert), then
-   * assign its nonce and record its signed transaction, committed; broadcasting is the second half.
-   * A crash between the two leaves a recorded, unbroadcast transaction that the next round (of any
+   * The first half of sending queued intents: simulate them with {@code eth_call} and estimate
+   * their gas (JSON-RPC batches), closing the ones that would revert; then assign their nonces and
+   * record their signed transactions in one database transaction. Broadcasting is the second half;
+   * a crash between the two leaves recorded, unbroadcast transactions that the next round (of any
    * daemon) broadcasts byte for byte.
    *
-   * @return the recorded attempt, or empty if the intent closed without a transaction
-   * @throws LeaseLostException if the lease is no longer this daemon's
+   * @return the recorded attempts (fewer than the intents if some closed, or the lease was lost)
    */
-  Optional<Attempt> prepare(Intent i, Fees offer) throws IOException {
+  List<Attempt> prepare(List<Intent> intents, Fees offer) throws IOException {
     Instant now = clock.instant();
-    Optional<DecodedError> simulated = simulate(i);
-    if (simulated.isPresent()) {
-      closeReverted(i, simulated, "simulated with eth_call, not broadcast", now);
-      return Optional.empty();
-    }
-    BigInteger gas;
-    try {
-      gas = estimateGas(i);
-    } catch (RevertedException e) {
-      closeReverted(i, e.error, "gas estimate reverted, not broadcast", now);
-      return Optional.empty();
-    }
-    policy.check(from, i.target(), BigInteger.ZERO, i.callData());
-    Optional<Attempt> a = store.assignNonce(i, holder, gas.longValueExact(), now.plus(config.replaceAfter()),
-        nonce -> sign(i.id(), "original", nonce, gas, i.target(), i.callData(), offer, now));
-    if (a.isEmpty()) {
-      if (store.get(i.id()).status().equals("queued")) {
-        throw new LeaseLostException();
+    List<Optional<DecodedError>> simulated = simulateAll(intents);
+    List<Intent> sendable = new ArrayList<>();
+    for (int k = 0; k < intents.size(); k++) {
+      if (simulated.get(k).isPresent()) {
+        closeReverted(intents.get(k), simulated.get(k), "simulated with eth_call, not broadcast", now);
+      } else {
+        sendable.add(intents.get(k));
       }
-      return Optional.empty(); // another round already took it
     }
-    metrics.tx("submitted", i.action());
-    return a;
+    List<Object> estimates = estimateAll(sendable);
+    List<Intent> signing = new ArrayList<>();
+    List<Long> gasLimits = new ArrayList<>();
+    for (int k = 0; k < sendable.size(); k++) {
+      if (estimates.get(k) instanceof RevertedException e) {
+        closeReverted(sendable.get(k), e.error, "gas estimate reverted, not broadcast", now);
+      } else if (estimates.get(k) instanceof IOException e) {
+        throw e;
+      } else {
+        policy.check(from, sendable.get(k).target(), BigInteger.ZERO, sendable.get(k).callData());
+        signing.add(sendable.get(k));
+        gasLimits.add(((BigInteger) estimates.get(k)).longValueExact());
+      }
+    }
+    List<Attempt> recorded = store.assignNonces(signing, gasLimits, holder, now.plus(config.replaceAfter()),
+        (intent, nonce) -> sign(intent.id(), "original", nonce, BigInteger.valueOf(gasLimits.get(signing.indexOf(intent))),
+            intent.target(), intent.callData(), offer, now));
+    recorded.forEach(a -> metrics.tx("submitted", actionOf(signing, a)));
+    return recorded;
   }
 
-  /** Null if the call succeeds at the latest block, else the decoded revert (empty if unknown). */
-  private Optional<DecodedError> simulate(Intent i) throws IOException {
-    EthCall r = web3j.ethCall(Transaction.createEthCallTransaction(from, i.target(), i.callData()),
-        DefaultBlockParameterName.LATEST).send();
-    if (!r.hasError() && !r.isReverted()) {
-      return Optional.empty();
+  private static String actionOf(List<Intent> intents, Attempt a) {
+    return intents.stream().filter(i -> i.id() == a.intentId()).findFirst().map(Intent::action).orElse("unknown");
+  }
+
+  /** {@code eth_call} of each intent at the latest block, in JSON-RPC batches: empty if it succeeds, else the revert. */
+  private List<Optional<DecodedError>> simulateAll(List<Intent> intents) throws IOException {
+    List<Optional<DecodedError>> out = new ArrayList<>();
+    for (List<Intent> chunk : chunks(intents)) {
+      BatchRequest batch = web3j.newBatch();
+      chunk.forEach(i -> batch.add(web3j.ethCall(Transaction.createEthCallTransaction(from, i.target(), i.callData()),
+          DefaultBlockParameterName.LATEST)));
+      for (Response<?> resp : batch.send().getResponses()) {
+        EthCall r = (EthCall) resp;
+        if (!r.hasError() && !r.isReverted()) {
+          out.add(Optional.empty());
+        } else {
+          out.add(Optional.of(reverts.decodeError(revertData(r)).orElse(new DecodedError("UnknownRevert",
+              List.of(r.hasError() ? String.valueOf(r.getError().getMessage()) : r.getRevertReason())))));
+        }
+      }
     }
-    return Optional.of(reverts.decodeError(revertData(r)).orElse(new DecodedError(
-        "UnknownRevert", List.of(r.hasError() ? String.valueOf(r.getError().getMessage()) : r.getRevertReason()))));
+    return out;
+  }
+
+  /** {@code eth_estimateGas} of each intent plus headroom, in JSON-RPC batches: a BigInteger, a RevertedException or an IOException. */
+  private List<Object> estimateAll(List<Intent> intents) throws IOException {
+    List<Object> out = new ArrayList<>();
+    for (List<Intent> chunk : chunks(intents)) {
+      BatchRequest batch = web3j.newBatch();
+      chunk.forEach(i -> batch.add(web3j.ethEstimateGas(Transaction.createEthCallTransaction(from, i.target(),
+          i.callData()))));
+      for (Response<?> resp : batch.send().getResponses()) {
+        EthEstimateGas r = (EthEstimateGas) resp;
+        if (r.hasError()) {
+          Optional<DecodedError> e = r.getError().getData() == null ? Optional.empty()
+              : reverts.decodeError(String.valueOf(r.getError().getData()).replace("\"", ""));
+          out.add(e.isPresent() || String.valueOf(r.getError().getMessage()).toLowerCase().contains("revert")
+              ? new RevertedException(e) : new IOException("eth_estimateGas: " + r.getError().getMessage()));
+        } else {
+          out.add(r.getAmountUsed().multiply(BigInteger.valueOf(100L + config.gasHeadroomPercent()))
+              .divide(BigInteger.valueOf(100)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Broadcasts recorded first attempts in JSON-RPC batches and acts on each answer. */
+  private void broadcastAll(List<Intent> intents, List<Attempt> attempts) throws IOException {
+    Map<Long, Intent> byId = new HashMap<>();
+    intents.forEach(i -> byId.put(i.id(), i));
+    for (List<Attempt> chunk : chunks(attempts)) {
+      BatchRequest batch = web3j.newBatch();
+      chunk.forEach(a -> batch.add(web3j.ethSendRawTransaction(a.rawTx())));
+      List<? extends Response<?>> answers = batch.send().getResponses();
+      Map<String, String> texts = new LinkedHashMap<>();
+      List<Runnable> followUps = new ArrayList<>();
+      for (int k = 0; k < chunk.size(); k++) {
+        Attempt a = chunk.get(k);
+        EthSendTransaction r = (EthSendTransaction) answers.get(k);
+        NodeAnswer answer = r.hasError() ? NodeAnswer.classify(r.getError().getMessage()) : NodeAnswer.ACCEPTED;
+        texts.put(a.txHash(), r.hasError() ? answer + ": " + r.getError().getMessage() : "accepted");
+        if (answer == NodeAnswer.UNDERPRICED || answer == NodeAnswer.GIVE_UP) {
+          followUps.add(() -> {
+            try {
+              react(byId.get(a.intentId()), a, answer, texts.get(a.txHash()));
+            } catch (IOException e) {
+              log.warn("keeper chainId={} follow-up of {} failed: {}", chainId, a.txHash(), e.toString());
+            }
+          });
+        }
+      }
+      store.broadcastAll(texts, clock.instant());
+      followUps.forEach(Runnable::run);
+    }
   }
 
   private Optional<DecodedError> revertAt(Intent i, DefaultBlockParameter block) throws IOException {
@@ -410,20 +499,6 @@ public final class TxEngine {
     }
   }
 
-  private BigInteger estimateGas(Intent i) throws IOException {
-    EthEstimateGas r = web3j.ethEstimateGas(Transaction.createEthCallTransaction(from, i.target(), i.callData())).send();
-    if (r.hasError()) {
-      Optional<DecodedError> e = r.getError().getData() == null ? Optional.empty()
-          : reverts.decodeError(String.valueOf(r.getError().getData()).replace("\"", ""));
-      if (e.isPresent() || String.valueOf(r.getError().getMessage()).toLowerCase().contains("revert")) {
-        throw new RevertedException(e);
-      }
-      throw new IOException("eth_estimateGas: " + r.getError().getMessage());
-    }
-    BigInteger estimate = r.getAmountUsed();
-    return estimate.multiply(BigInteger.valueOf(100L + config.gasHeadroomPercent())).divide(BigInteger.valueOf(100));
-  }
-
   private Attempt sign(long intentId, String kind, long nonce, BigInteger gasLimit, String to, String data, Fees f,
       Instant now) {
     policy.check(from, to, BigInteger.ZERO, data);
@@ -448,6 +523,12 @@ public final class TxEngine {
     NodeAnswer answer = r.hasError() ? NodeAnswer.classify(r.getError().getMessage()) : NodeAnswer.ACCEPTED;
     String text = r.hasError() ? answer + ": " + r.getError().getMessage() : "accepted";
     store.broadcast(a.txHash(), text, now);
+    react(i, a, answer, text);
+  }
+
+  /** Acts on the node's answer to one broadcast. */
+  private void react(Intent i, Attempt a, NodeAnswer answer, String text) throws IOException {
+    Instant now = clock.instant();
     switch (answer) {
       case ACCEPTED, ALREADY_KNOWN, NONCE_USED, RETRY -> {
         // NONCE_USED: the receipt check of the next round tells whether ours or a foreign one was mined.
@@ -469,12 +550,6 @@ public final class TxEngine {
         }
       }
     }
-  }
-
-  private Optional<TransactionReceipt> receipt(String hash) throws IOException {
-    var r = web3j.ethGetTransactionReceipt(hash).send();
-    check(r, "eth_getTransactionReceipt");
-    return r.getTransactionReceipt();
   }
 
   private long nonce(DefaultBlockParameterName at) throws IOException {

@@ -214,41 +214,77 @@ public final class TxStore {
 
   /** Signs an intent's first transaction once its nonce is known. */
   @FunctionalInterface
-  public interface FirstSigner {
-    Attempt sign(long nonce);
+  public interface IntentSigner {
+    Attempt sign(Intent intent, long nonce);
   }
 
   /**
-   * Assigns the next nonce of the lease to a queued intent and records its first signed
-   * transaction, in one transaction: the nonce is taken only if {@code holder} still holds an
-   * unexpired lease, and the attempt exists before anything is broadcast.
+   * Assigns the lease's next nonces to queued intents, in order, and records each one's first
+   * signed transaction, all in one database transaction: a nonce is taken only while {@code holder}
+   * still holds an unexpired lease, and every attempt exists before anything is broadcast.
    *
-   * @return the recorded attempt, or empty if the lease is lost or the intent is no longer queued
+   * @param gasLimits gas limit of each intent, in the same order
+   * @return the recorded attempts, in order; fewer than asked if the lease was lost (then none of
+   *     the rest is taken) or an intent is no longer queued
    */
-  public Optional<Attempt> assignNonce(Intent intent, String holder, long gasLimit, Instant replaceAfter,
-      FirstSigner signer) {
+  public List<Attempt> assignNonces(List<Intent> intents, List<Long> gasLimits, String holder, Instant replaceAfter,
+      IntentSigner signer) {
     return jdbi.inTransaction(h -> {
-      Optional<Long> nonce = h.createQuery("""
-              UPDATE keeper.nonce_leases SET next_nonce = next_nonce + 1
-              WHERE chain_id = :c AND signer = :s AND holder = :h AND expires_at > now()
-              RETURNING next_nonce - 1""")
-          .bind("c", intent.chainId()).bind("s", intent.signer()).bind("h", holder).mapTo(Long.class).findOne();
-      if (nonce.isEmpty()) {
-        return Optional.<Attempt>empty();
+      List<Attempt> out = new java.util.ArrayList<>();
+      for (int k = 0; k < intents.size(); k++) {
+        Intent intent = intents.get(k);
+        Optional<Long> nonce = h.createQuery("""
+                UPDATE keeper.nonce_leases SET next_nonce = next_nonce + 1
+                WHERE chain_id = :c AND signer = :s AND holder = :h AND expires_at > now()
+                RETURNING next_nonce - 1""")
+            .bind("c", intent.chainId()).bind("s", intent.signer()).bind("h", holder).mapTo(Long.class).findOne();
+        if (nonce.isEmpty()) {
+          break;
+        }
+        Attempt a = signer.sign(intent, nonce.get());
+        int updated = h.createUpdate("""
+                UPDATE keeper.tx_intents SET status = 'submitted', nonce = :n, gas_limit = :g, submitted_at = :at,
+                  replace_after = :ra, updated_at = :at
+                WHERE id = :id AND status = 'queued'""")
+            .bind("n", nonce.get()).bind("g", gasLimits.get(k)).bind("at", Timestamp.from(a.createdAt()))
+            .bind("ra", Timestamp.from(replaceAfter)).bind("id", intent.id()).execute();
+        if (updated != 1) {
+          // Someone else took it since it was read: give the nonce back (still inside this transaction).
+          h.createUpdate("UPDATE keeper.nonce_leases SET next_nonce = next_nonce - 1 WHERE chain_id = :c AND signer = :s")
+              .bind("c", intent.chainId()).bind("s", intent.signer()).execute();
+          continue;
+        }
+        insertAttempt(h, a);
+        out.add(a);
       }
-      Attempt a = signer.sign(nonce.get());
-      int updated = h.createUpdate("""
-              UPDATE keeper.tx_intents SET status = 'submitted', nonce = :n, gas_limit = :g, submitted_at = :at,
-                replace_after = :ra, updated_at = :at
-              WHERE id = :id AND status = 'queued'""")
-          .bind("n", nonce.get()).bind("g", gasLimit).bind("at", Timestamp.from(a.createdAt()))
-          .bind("ra", Timestamp.from(replaceAfter)).bind("id", intent.id()).execute();
-      if (updated != 1) {
-        h.rollback();
-        return Optional.<Attempt>empty();
-      }
-      insertAttempt(h, a);
-      return Optional.of(a);
+      return out;
+    });
+  }
+
+  /** Every attempt of each of {@code intentIds}, oldest first, by intent id. */
+  public java.util.Map<Long, List<Attempt>> attemptsOf(java.util.Collection<Long> intentIds) {
+    java.util.Map<Long, List<Attempt>> out = new java.util.HashMap<>();
+    if (intentIds.isEmpty()) {
+      return out;
+    }
+    jdbi.useHandle(h -> h.createQuery("""
+            SELECT tx_hash, intent_id, kind, raw_tx, max_fee_per_gas, max_priority_fee_per_gas, created_at, broadcast_at
+            FROM keeper.tx_attempts WHERE intent_id = ANY(:ids) ORDER BY intent_id, created_at, tx_hash""")
+        .bindArray("ids", Long.class, List.copyOf(intentIds))
+        .map((rs, ctx) -> attempt(rs))
+        .forEach(a -> out.computeIfAbsent(a.intentId(), k -> new java.util.ArrayList<>()).add(a)));
+    return out;
+  }
+
+  /** Notes many broadcasts and the node's answers ({@code hash -> answer}). */
+  public void broadcastAll(java.util.Map<String, String> answers, Instant at) {
+    if (answers.isEmpty()) {
+      return;
+    }
+    jdbi.useHandle(h -> {
+      var batch = h.prepareBatch("UPDATE keeper.tx_attempts SET broadcast_at = :at, node_answer = :a WHERE tx_hash = :hash");
+      answers.forEach((hash, answer) -> batch.bind("at", Timestamp.from(at)).bind("a", answer).bind("hash", hash).add());
+      batch.execute();
     });
   }
 
@@ -331,10 +367,14 @@ public final class TxStore {
             SELECT tx_hash, intent_id, kind, raw_tx, max_fee_per_gas, max_priority_fee_per_gas, created_at, broadcast_at
             FROM keeper.tx_attempts WHERE intent_id = :id ORDER BY created_at, tx_hash""")
         .bind("id", intentId)
-        .map((rs, ctx) -> new Attempt(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-            new Fees(rs.getBigDecimal(5).toBigIntegerExact(), rs.getBigDecimal(6).toBigIntegerExact()),
-            rs.getTimestamp(7).toInstant(), instant(rs, "broadcast_at")))
+        .map((rs, ctx) -> attempt(rs))
         .list());
+  }
+
+  private static Attempt attempt(ResultSet rs) throws SQLException {
+    return new Attempt(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+        new Fees(rs.getBigDecimal(5).toBigIntegerExact(), rs.getBigDecimal(6).toBigIntegerExact()),
+        rs.getTimestamp(7).toInstant(), instant(rs, "broadcast_at"));
   }
 
   /** One of the intent's transactions is in block {@code block}. */

@@ -153,7 +153,7 @@ class TxEngineIT {
       before.pump(); // both signed, recorded and broadcast; none mined
       // A crash right after recording c's transaction, before broadcasting it.
       TxStore.Intent ic = f.settle(before, c, 100_000_000);
-      before.prepare(ic, new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L)));
+      before.prepare(List.of(ic), new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L)));
       assertThat(f.attempts(ic.id()).getFirst().broadcastAt()).isEmpty();
 
       // The daemon is gone (lease not released); another takes over once the lease expires.
@@ -247,8 +247,8 @@ class TxEngineIT {
       TxStore.Intent y = engine.submit("settle:raced:b", f.d.orderBook(), OrderBookCalls.settle(raced,
           BigInteger.valueOf(100_000_000)), "settle", raced);
       Fees offer = new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L));
-      assertThat(engine.prepare(f.store.get(x.id()), offer)).isPresent();
-      assertThat(engine.prepare(f.store.get(y.id()), offer)).isPresent();
+      assertThat(engine.prepare(List.of(f.store.get(x.id())), offer)).hasSize(1);
+      assertThat(engine.prepare(List.of(f.store.get(y.id())), offer)).hasSize(1);
       engine.pump(); // broadcasts both recorded transactions
       f.anvil.mine(1);
       f.anvil.automine(true);
