@@ -102,7 +102,7 @@ public final class KeeperBench {
       ChainDeployment d = ContractDeployer.deploy(anvil.rpcUrl(), chainId, Duration.ofDays(30));
       Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
       long t0 = System.nanoTime();
-      createOrders(web3j, d, chainId);
+      createOrders(web3j, anvil, d, chainId);
       say("created %,d ACTIVE orders in %.1f s", orders, (System.nanoTime() - t0) / 1e9);
 
       anvil.automine(false);
@@ -233,8 +233,11 @@ public final class KeeperBench {
     out.put("duplicates", duplicates);
   }
 
-  /** ACTIVE orders of one share each from wallet 0, fired without waiting for receipts (automine). */
-  private void createOrders(Web3j web3j, ChainDeployment d, long chainId) throws Exception {
+  /**
+   * ACTIVE orders of one share each from wallet 0: sent to the pool with automine off, then mined
+   * in full blocks (one block per order would make anvil keep thousands of block states in memory).
+   */
+  private void createOrders(Web3j web3j, AnvilNode anvil, ChainDeployment d, long chainId) throws Exception {
     var gas = ContractDeployer.devnetGas(chainId);
     Credentials owner = DevAccounts.wallet(0);
     BigInteger one = BigInteger.TEN.pow(6);
@@ -249,6 +252,7 @@ public final class KeeperBench {
     var fixed = new StaticEIP1559GasProvider(chainId, BigInteger.valueOf(50_000_000_000L), BigInteger.ONE,
         BigInteger.valueOf(400_000));
     OrderBook book = OrderBook.load(d.orderBook(), web3j, fast, fixed);
+    anvil.automine(false);
     String last = null;
     for (int i = 0; i < orders; i++) {
       last = book.createRedeem(aapl, one, d.usdc(), BigInteger.valueOf(1_000_000), owner.getAddress()).send()
@@ -256,7 +260,7 @@ public final class KeeperBench {
     }
     var receipt = web3j.ethGetTransactionReceipt(last).send().getTransactionReceipt();
     while (receipt.isEmpty()) {
-      Thread.sleep(50);
+      anvil.mine(1);
       receipt = web3j.ethGetTransactionReceipt(last).send().getTransactionReceipt();
     }
     if (!receipt.get().isStatusOK()) {

@@ -72,7 +72,6 @@ import org.web3j.utils.Numeric;
 public final class TxEngine {
   private static final Logger log = LoggerFactory.getLogger(TxEngine.class);
   private static final BigInteger NOOP_GAS = BigInteger.valueOf(21_000);
-  private static final int BATCH = 500;
 
   private final long chainId;
   private final Web3j web3j;
@@ -168,7 +167,7 @@ public final class TxEngine {
 
   private void trackSubmitted(long minedNonce) throws IOException {
     Instant now = clock.instant();
-    List<Intent> submitted = store.inStatus(chainId, from, "submitted", BATCH);
+    List<Intent> submitted = store.inStatus(chainId, from, "submitted", config.maxInFlight());
     Map<Long, List<Attempt>> attempts = store.attemptsOf(submitted.stream().map(Intent::id).toList());
     // Receipts of every attempt of the intents whose nonce the chain has used, in one batch.
     List<String> hashes = new ArrayList<>();
@@ -257,7 +256,7 @@ public final class TxEngine {
 
   private void confirmMined(long head) throws IOException {
     Instant now = clock.instant();
-    List<Intent> minedIntents = store.inStatus(chainId, from, "mined", BATCH);
+    List<Intent> minedIntents = store.inStatus(chainId, from, "mined", config.maxInFlight());
     Map<String, TransactionReceipt> receipts = receipts(minedIntents.stream().map(i -> i.minedTxHash().orElseThrow())
         .toList());
     Map<Long, List<Attempt>> attempts = store.attemptsOf(minedIntents.stream().map(Intent::id).toList());
@@ -347,7 +346,7 @@ public final class TxEngine {
       return;
     }
     // Gap fills are signed by fillGaps with their own nonce.
-    List<Intent> queued = store.inStatus(chainId, from, "queued", Math.min(room, BATCH)).stream()
+    List<Intent> queued = store.inStatus(chainId, from, "queued", room).stream()
         .filter(i -> !i.action().equals("noop")).toList();
     if (queued.isEmpty()) {
       return;

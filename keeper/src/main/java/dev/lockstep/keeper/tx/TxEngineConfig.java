@@ -38,10 +38,13 @@ public record TxEngineConfig(
     if (maxReplacements < 0) throw new IllegalArgumentException("max_replacements must be >= 0");
   }
 
-  /** Defaults for a local devnet: 1 confirmation, 500 gwei cap, 1 gwei tip, replace after 15 s, 3 bumps of 25%. */
+  /**
+   * Defaults: 1 confirmation, 500 gwei cap, 1 gwei tip, replace after 15 s, 3 bumps of 25%, up to
+   * 1,000 transactions in flight (several full blocks of settles queued in the node's pool).
+   */
   public static TxEngineConfig defaults() {
     return new TxEngineConfig(1, BigInteger.valueOf(500_000_000_000L), BigInteger.valueOf(1_000_000_000L),
-        Duration.ofSeconds(15), 3, 25, 500, 20, Duration.ofSeconds(10), Duration.ofSeconds(15));
+        Duration.ofSeconds(15), 3, 25, 1000, 20, Duration.ofSeconds(10), Duration.ofSeconds(15));
   }
 
   public TxEngineConfig withConfirmations(int n) {

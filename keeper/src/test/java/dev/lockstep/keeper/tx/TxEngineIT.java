@@ -52,6 +52,9 @@ class TxEngineIT {
       engine.pump();
       assertThat(f.attempts(first.id())).hasSize(1);
       assertThat(f.counter("keeper.tx.confirmed", "settle")).isEqualTo(1);
+      assertThat(f.registry.find("keeper.signer.balance_wei").gauge().value()).isGreaterThan(1e18);
+      assertThat(f.registry.find("keeper.signer.low_balance").gauge().value()).isZero();
+      assertThat(f.registry.find("keeper.tx.time_to_confirm").timer().count()).isEqualTo(1);
     }
   }
 
