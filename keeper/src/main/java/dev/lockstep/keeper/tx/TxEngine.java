@@ -378,26 +378,29 @@ public final class TxEngine {
     List<Object> estimates = estimateAll(sendable);
     List<Intent> signing = new ArrayList<>();
     List<Long> gasLimits = new ArrayList<>();
+    Map<Long, Intent> byId = new HashMap<>();
     for (int k = 0; k < sendable.size(); k++) {
+      Intent i = sendable.get(k);
       if (estimates.get(k) instanceof RevertedException e) {
-        closeReverted(sendable.get(k), e.error, "gas estimate reverted, not broadcast", now);
+        closeReverted(i, e.error, "gas estimate reverted, not broadcast", now);
       } else if (estimates.get(k) instanceof IOException e) {
         throw e;
       } else {
-        policy.check(from, sendable.get(k).target(), BigInteger.ZERO, sendable.get(k).callData());
-        signing.add(sendable.get(k));
+        policy.check(from, i.target(), BigInteger.ZERO, i.callData());
+        signing.add(i);
         gasLimits.add(((BigInteger) estimates.get(k)).longValueExact());
+        byId.put(i.id(), i);
       }
     }
+    Map<Long, Long> gasById = new HashMap<>();
+    for (int k = 0; k < signing.size(); k++) {
+      gasById.put(signing.get(k).id(), gasLimits.get(k));
+    }
     List<Attempt> recorded = store.assignNonces(signing, gasLimits, holder, now.plus(config.replaceAfter()),
-        (intent, nonce) -> sign(intent.id(), "original", nonce, BigInteger.valueOf(gasLimits.get(signing.indexOf(intent))),
+        (intent, nonce) -> sign(intent.id(), "original", nonce, BigInteger.valueOf(gasById.get(intent.id())),
             intent.target(), intent.callData(), offer, now));
-    recorded.forEach(a -> metrics.tx("submitted", actionOf(signing, a)));
+    recorded.forEach(a -> metrics.tx("submitted", byId.get(a.intentId()).action()));
     return recorded;
-  }
-
-  private static String actionOf(List<Intent> intents, Attempt a) {
-    return intents.stream().filter(i -> i.id() == a.intentId()).findFirst().map(Intent::action).orElse("unknown");
   }
 
   /** {@code eth_call} of each intent at the latest block, in JSON-RPC batches: empty if it succeeds, else the revert. */
