@@ -86,6 +86,8 @@ public final class TxEngine {
   private final Predicate<DecodedError> alreadyDone;
   private final String holder;
   private final Clock clock;
+  /** Intents whose nonce the chain has used while none of their transactions had a receipt yet, since when. */
+  private final Map<Long, Instant> usedWithoutReceipt = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param alreadyDone whether a custom error means the call's purpose is already achieved by
@@ -184,10 +186,14 @@ public final class TxEngine {
         Optional<TransactionReceipt> r = mine.stream().map(a -> receipts.get(a.txHash())).filter(x -> x != null)
             .findFirst();
         if (r.isPresent()) {
+          usedWithoutReceipt.remove(i.id());
           store.mined(i.id(), r.get().getTransactionHash(), r.get().getBlockNumber().longValueExact(),
               r.get().getBlockHash(), now);
-        } else {
-          // The nonce is used but by none of our transactions: someone signed outside the engine.
+        } else if (Duration.between(usedWithoutReceipt.computeIfAbsent(i.id(), k -> now), now)
+            .compareTo(config.rebroadcastAfter()) > 0) {
+          // The nonce is used but, for a while now, by none of our transactions (not a receipt that
+          // a load-balanced node has not indexed yet): someone signed outside the engine.
+          usedWithoutReceipt.remove(i.id());
           store.close(i.id(), "failed", "nonce " + nonce + " consumed by a transaction outside the engine", now);
           metrics.tx("failed", i.action());
           log.error("keeper chainId={} signer={} nonce {} of intent {} consumed by a foreign transaction", chainId,
