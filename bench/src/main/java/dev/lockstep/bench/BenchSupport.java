@@ -8,6 +8,15 @@ import java.util.List;
 final class BenchSupport {
   private BenchSupport() {}
 
+  /** {@code --name value} pairs of the command line, by name without the dashes. */
+  static java.util.Map<String, String> options(String[] args) {
+    java.util.Map<String, String> opts = new java.util.LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    return opts;
+  }
+
   /** Prints one progress line, prefixed {@code bench:}. */
   static void say(String format, Object... args) {
     System.out.printf("bench: " + format + "%n", args);

@@ -103,10 +103,7 @@ public final class IndexerBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> opts = BenchSupport.options(args);
     new IndexerBench(Long.parseLong(opts.getOrDefault("events", "1000000")),
         Integer.parseInt(opts.getOrDefault("per-tx", "500")), Integer.parseInt(opts.getOrDefault("tokens", "4")),
         Integer.parseInt(opts.getOrDefault("live-blocks", "60")), Path.of(opts.getOrDefault("work-dir", "target/bench")),

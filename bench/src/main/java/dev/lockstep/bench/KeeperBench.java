@@ -5,8 +5,6 @@ import static dev.lockstep.bench.BenchSupport.percentile;
 import static dev.lockstep.bench.BenchSupport.round;
 import static dev.lockstep.bench.BenchSupport.say;
 
-import dev.lockstep.contracts.generated.AssetToken;
-import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.daemon.Daemon;
 import dev.lockstep.daemon.DaemonConfig;
@@ -82,10 +80,7 @@ public final class KeeperBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> opts = BenchSupport.options(args);
     new KeeperBench(Integer.parseInt(opts.getOrDefault("orders", "5000")),
         Integer.parseInt(opts.getOrDefault("block-time", "2")),
         Duration.parse(opts.getOrDefault("fill-delay", "PT1S")),
@@ -238,16 +233,9 @@ public final class KeeperBench {
    * in full blocks (one block per order would make anvil keep thousands of block states in memory).
    */
   private void createOrders(Web3j web3j, AnvilNode anvil, ChainDeployment d, long chainId) throws Exception {
-    var gas = ContractDeployer.devnetGas(chainId);
     Credentials owner = DevAccounts.wallet(0);
     BigInteger one = BigInteger.TEN.pow(6);
-    BigInteger total = one.multiply(BigInteger.valueOf(orders));
-    AssetTokenFactory factory = AssetTokenFactory.load(d.factory(), web3j,
-        ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), chainId), gas);
-    factory.mint("AAPL", owner.getAddress(), total).send();
-    String aapl = factory.tokenOf("AAPL").send();
-    AssetToken.load(aapl, web3j, ContractDeployer.transactionManager(web3j, owner, chainId), gas)
-        .approve(d.orderBook(), total).send();
+    String aapl = ContractDeployer.fundRedeemer(web3j, d, owner, "AAPL", one.multiply(BigInteger.valueOf(orders)));
     var fast = new FastRawTransactionManager(web3j, owner, chainId, new NoOpProcessor(web3j));
     var fixed = new StaticEIP1559GasProvider(chainId, BigInteger.valueOf(50_000_000_000L), BigInteger.ONE,
         BigInteger.valueOf(400_000));

@@ -108,10 +108,7 @@ class KillRestartIT {
   }
 
   private static Process indexer(Path config) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target", "lockstep.jar").toString(),
-        "index", "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(Path.of("target", "kill-indexer.log").toFile()).start();
+    return LockstepProcess.start("index", config, Path.of("target", "kill-indexer.log"));
   }
 
   private static void waitFor(Connection c, long block, Process p) throws Exception {

@@ -2,8 +2,6 @@ package dev.lockstep.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lockstep.contracts.generated.AssetToken;
-import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.devnet.AnvilNode;
 import dev.lockstep.devnet.ChainDeployment;
@@ -114,15 +112,10 @@ class TwoDaemonsKillIT {
   private static List<Long> createOrders(Web3j web3j, ChainDeployment d, int n) throws Exception {
     var gas = ContractDeployer.devnetGas(31337);
     Credentials owner = DevAccounts.wallet(0);
-    AssetTokenFactory factory = AssetTokenFactory.load(d.factory(), web3j,
-        // The keeper key is the minter: sent while no engine holds its nonces (before any order, or
-        // right after the kill, within the dead holder's lease).
-        ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), 31337), gas);
     BigInteger one = BigInteger.TEN.pow(6);
-    factory.mint("AAPL", owner.getAddress(), one.multiply(BigInteger.valueOf(n))).send();
-    String aapl = factory.tokenOf("AAPL").send();
-    AssetToken.load(aapl, web3j, ContractDeployer.transactionManager(web3j, owner, 31337), gas)
-        .approve(d.orderBook(), one.multiply(BigInteger.valueOf(n))).send();
+    // The keeper key mints: sent while no engine holds its nonces (before any order, or right
+    // after the kill, within the dead holder's lease).
+    String aapl = ContractDeployer.fundRedeemer(web3j, d, owner, "AAPL", one.multiply(BigInteger.valueOf(n)));
     OrderBook book = OrderBook.load(d.orderBook(), web3j, ContractDeployer.transactionManager(web3j, owner, 31337), gas);
     List<Long> ids = new java.util.ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -165,9 +158,6 @@ class TwoDaemonsKillIT {
   }
 
   private static Process daemon(Path config, String name) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target", "lockstep.jar").toString(),
-        "run", "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(Path.of("target", "two-daemon-" + name + ".log").toFile()).start();
+    return LockstepProcess.start("run", config, Path.of("target", "two-daemon-" + name + ".log"));
   }
 }

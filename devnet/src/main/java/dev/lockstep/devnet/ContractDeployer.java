@@ -1,5 +1,6 @@
 package dev.lockstep.devnet;
 
+import dev.lockstep.contracts.generated.AssetToken;
 import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.contracts.generated.TestStablecoin;
@@ -90,6 +91,25 @@ public final class ContractDeployer {
   }
 
   /** Static EIP-1559 fees that any local anvil accepts: 50 gwei cap, 1 gwei tip, 12M gas. */
+  /**
+   * Gives {@code owner} {@code quantity} base units of asset {@code symbol} (minted by the keeper,
+   * the factory's minter; deployed on first mint) and approves the order book for them, ready for
+   * {@code createRedeem}. Uses the keeper key: call it while no keeper engine is sending.
+   *
+   * @return the asset token's address
+   */
+  public static String fundRedeemer(Web3j web3j, ChainDeployment d, Credentials owner, String symbol,
+      BigInteger quantity) throws Exception {
+    ContractGasProvider gas = devnetGas(d.chainId());
+    AssetTokenFactory factory = AssetTokenFactory.load(d.factory(), web3j,
+        transactionManager(web3j, DevAccounts.keeper(), d.chainId()), gas);
+    check(factory.mint(symbol, owner.getAddress(), quantity).send());
+    String token = factory.tokenOf(symbol).send();
+    check(AssetToken.load(token, web3j, transactionManager(web3j, owner, d.chainId()), gas)
+        .approve(d.orderBook(), quantity).send());
+    return token;
+  }
+
   public static ContractGasProvider devnetGas(long chainId) {
     return new StaticEIP1559GasProvider(
         chainId, BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L),

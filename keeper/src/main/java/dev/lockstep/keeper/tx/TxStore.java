@@ -242,19 +242,12 @@ public final class TxStore {
           break;
         }
         Attempt a = signer.sign(intent, nonce.get());
-        int updated = h.createUpdate("""
-                UPDATE keeper.tx_intents SET status = 'submitted', nonce = :n, gas_limit = :g, submitted_at = :at,
-                  replace_after = :ra, updated_at = :at
-                WHERE id = :id AND status = 'queued'""")
-            .bind("n", nonce.get()).bind("g", gasLimits.get(k)).bind("at", Timestamp.from(a.createdAt()))
-            .bind("ra", Timestamp.from(replaceAfter)).bind("id", intent.id()).execute();
-        if (updated != 1) {
+        if (!submitted(h, intent, nonce.get(), gasLimits.get(k), replaceAfter, a)) {
           // Someone else took it since it was read: give the nonce back (still inside this transaction).
           h.createUpdate("UPDATE keeper.nonce_leases SET next_nonce = next_nonce - 1 WHERE chain_id = :c AND signer = :s")
               .bind("c", intent.chainId()).bind("s", intent.signer()).execute();
           continue;
         }
-        insertAttempt(h, a);
         out.add(a);
       }
       return out;
@@ -327,14 +320,7 @@ public final class TxStore {
         return Optional.<Attempt>empty();
       }
       Attempt a = signer.sign();
-      h.createUpdate("""
-              UPDATE keeper.tx_intents SET status = 'submitted', nonce = :n, gas_limit = :g, submitted_at = :at,
-                replace_after = :ra, updated_at = :at
-              WHERE id = :id AND status = 'queued'""")
-          .bind("n", nonce).bind("g", gasLimit).bind("at", Timestamp.from(a.createdAt()))
-          .bind("ra", Timestamp.from(replaceAfter)).bind("id", intent.id()).execute();
-      insertAttempt(h, a);
-      return Optional.of(a);
+      return submitted(h, intent, nonce, gasLimit, replaceAfter, a) ? Optional.of(a) : Optional.<Attempt>empty();
     });
   }
 
@@ -342,6 +328,20 @@ public final class TxStore {
   @FunctionalInterface
   public interface GapSigner {
     Attempt sign();
+  }
+
+  /** A queued intent gets its nonce and first attempt; false (nothing written) if it is no longer queued. */
+  private static boolean submitted(Handle h, Intent intent, long nonce, long gasLimit, Instant replaceAfter, Attempt a) {
+    int updated = h.createUpdate("""
+            UPDATE keeper.tx_intents SET status = 'submitted', nonce = :n, gas_limit = :g, submitted_at = :at,
+              replace_after = :ra, updated_at = :at
+            WHERE id = :id AND status = 'queued'""")
+        .bind("n", nonce).bind("g", gasLimit).bind("at", Timestamp.from(a.createdAt()))
+        .bind("ra", Timestamp.from(replaceAfter)).bind("id", intent.id()).execute();
+    if (updated == 1) {
+      insertAttempt(h, a);
+    }
+    return updated == 1;
   }
 
   private static void insertAttempt(Handle h, Attempt a) {

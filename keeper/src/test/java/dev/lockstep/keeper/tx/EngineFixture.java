@@ -1,8 +1,6 @@
 package dev.lockstep.keeper.tx;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.lockstep.contracts.generated.AssetToken;
-import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.devnet.AnvilNode;
 import dev.lockstep.devnet.ChainDeployment;
@@ -75,13 +73,8 @@ final class EngineFixture implements AutoCloseable {
    */
   long activeOrder(long shares, long minNotional) throws Exception {
     Credentials owner = DevAccounts.wallet(0);
-    AssetTokenFactory factory = AssetTokenFactory.load(d.factory(), web3j,
-        ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), CHAIN), gas);
     BigInteger qty = BigInteger.valueOf(shares).multiply(BigInteger.TEN.pow(6));
-    factory.mint("AAPL", owner.getAddress(), qty).send();
-    String aapl = factory.tokenOf("AAPL").send();
-    AssetToken.load(aapl, web3j, ContractDeployer.transactionManager(web3j, owner, CHAIN), gas)
-        .approve(d.orderBook(), qty).send();
+    String aapl = ContractDeployer.fundRedeemer(web3j, d, owner, "AAPL", qty);
     OrderBook asOwner = book(owner);
     long id = asOwner.nextOrderId().send().longValueExact();
     asOwner.createRedeem(aapl, qty, d.usdc(), BigInteger.valueOf(minNotional), owner.getAddress()).send();
