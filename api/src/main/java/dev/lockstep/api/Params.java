@@ -2,24 +2,74 @@ package dev.lockstep.api;
 
 import dev.lockstep.api.error.ApiException;
 import io.javalin.http.Context;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Query-parameter parsing that answers 400 {@code invalid_request} naming the parameter. */
 public final class Params {
   private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
+  private static final Pattern DECIMAL = Pattern.compile("\\d{1,30}(\\.\\d{1,18})?");
 
   private Params() {}
 
-  /** Required EVM address parameter, lowercased. */
+  /** Required EVM address query parameter, lowercased. */
   public static String address(Context ctx, String name) {
-    String v = ctx.queryParam(name);
-    if (v == null || v.isBlank()) {
-      throw ApiException.invalidParam(name, "Query parameter '" + name + "' is required");
+    return address(name, ctx.queryParam(name));
+  }
+
+  /** Required EVM address {@code value} of parameter {@code name}, lowercased. */
+  public static String address(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw ApiException.invalidParam(name, "'" + name + "' is required");
     }
-    if (!ADDRESS.matcher(v).matches()) {
+    if (!ADDRESS.matcher(value).matches()) {
       throw ApiException.invalidParam(name, "'" + name + "' must be a 0x-prefixed 20-byte hex address");
     }
-    return v.toLowerCase();
+    return value.toLowerCase();
+  }
+
+  /** Optional EVM address query parameter, lowercased. */
+  public static Optional<String> optionalAddress(Context ctx, String name) {
+    return Optional.ofNullable(ctx.queryParam(name)).map(v -> address(name, v));
+  }
+
+  /** Optional ISO-8601 instant query parameter ({@code 2026-01-01T00:00:00Z}; a bare date means its start, UTC). */
+  public static Optional<Instant> optionalInstant(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v));
+    } catch (RuntimeException e) {
+      throw ApiException.invalidParam(name, "'" + name + "' must be an ISO-8601 date or UTC timestamp");
+    }
+  }
+
+  /** Optional non-negative decimal query parameter ({@code "250000"}, {@code "0.5"}); never a float. */
+  public static Optional<BigDecimal> optionalDecimal(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (!DECIMAL.matcher(v).matches()) {
+      throw ApiException.invalidParam(name, "'" + name + "' must be a non-negative decimal string, such as 250000.00");
+    }
+    return Optional.of(new BigDecimal(v));
+  }
+
+  /** Optional query parameter that must be one of {@code allowed}. */
+  public static Optional<String> optionalOneOf(Context ctx, String name, Set<String> allowed) {
+    String v = ctx.queryParam(name);
+    if (v != null && !allowed.contains(v)) {
+      throw ApiException.invalidParam(name, "'" + name + "' must be one of " + allowed.stream().sorted().toList());
+    }
+    return Optional.ofNullable(v);
   }
 
   /** {@code limit}: 1-100, default 25. */

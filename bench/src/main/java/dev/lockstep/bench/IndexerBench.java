@@ -7,6 +7,7 @@ import static dev.lockstep.bench.BenchSupport.say;
 
 import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.BenchToken;
+import dev.lockstep.api.customer.CustomerRequest;
 import dev.lockstep.daemon.Daemon;
 import dev.lockstep.daemon.DaemonConfig;
 import dev.lockstep.indexer.Indexer;
@@ -183,9 +184,10 @@ public final class IndexerBench {
       // 4. Live mode with one-second blocks, through the whole daemon (it resumes from the checkpoint).
       Daemon daemon = Daemon.start(new DaemonConfig(url, List.of(config),
           Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-          "127.0.0.1", 0, "test", Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(5), null), Clock.systemUTC());
+          "127.0.0.1", 0, "test", Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(5), null, null), Clock.systemUTC());
       String key = daemon.apiKeys().create("ten_bench", "test", "read");
-      List<Long> delays = live(anvil, web3j, d, daemon.apiPort(), key);
+      List<Long> delays = live(anvil, web3j, d, daemon.apiPort(), key, wallet -> daemon.customers().upsert("ten_bench",
+          new CustomerRequest("bench-" + wallet, wallet, null)));
       out.put("live_blocks", delays.size());
       out.put("live_delay_p50_ms", percentile(delays, 50));
       out.put("live_delay_p99_ms", percentile(delays, 99));
@@ -325,7 +327,8 @@ public final class IndexerBench {
   }
 
   /** One-second blocks mined on each whole second; returns per-block delays from block timestamp to API visibility. */
-  private List<Long> live(AnvilNode anvil, Web3j web3j, ChainDeployment d, int apiPort, String key) throws Exception {
+  private List<Long> live(AnvilNode anvil, Web3j web3j, ChainDeployment d, int apiPort, String key,
+      java.util.function.Consumer<String> registerCustomer) throws Exception {
     rpc(anvil, "evm_setAutomine", List.of(false));
     var gas = ContractDeployer.devnetGas(31337);
     var keeper = new FastRawTransactionManager(web3j, DevAccounts.keeper(), 31337, new NoOpProcessor(web3j));
@@ -334,6 +337,8 @@ public final class IndexerBench {
     List<Long> delays = new ArrayList<>();
     for (int k = 0; k < liveBlocks + 3; k++) {
       String wallet = Keys.toChecksumAddress(Keys.getAddress(Keys.createEcKeyPair())).toLowerCase();
+      // A tenant sees the positions of its customers' wallets only.
+      registerCustomer.accept(wallet);
       String tx = factory.mint("AAPL", wallet, BigInteger.valueOf(1_000_000)).send().getTransactionHash();
       long now = System.currentTimeMillis();
       Thread.sleep(1000 - now % 1000 + 1);

@@ -110,7 +110,7 @@ public final class KeeperBench {
       long started = System.nanoTime();
       Daemon daemon = Daemon.start(new DaemonConfig(url, List.of(chain),
           Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-          "127.0.0.1", 0, "test", Map.of("AAPL", new BigDecimal("150")), fillDelay, Duration.ofMillis(500), tx),
+          "127.0.0.1", 0, "test", Map.of("AAPL", new BigDecimal("150")), fillDelay, Duration.ofMillis(500), tx, null),
           Clock.systemUTC());
       try (Connection c = DriverManager.getConnection(url)) {
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();

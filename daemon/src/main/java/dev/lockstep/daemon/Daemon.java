@@ -7,7 +7,20 @@ import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.auth.ApiKeys;
 import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.catalog.CatalogRoutes;
+import dev.lockstep.api.auth.KeyRoutes;
+import dev.lockstep.api.customer.CustomerRoutes;
+import dev.lockstep.api.customer.CustomerStore;
+import dev.lockstep.api.event.EventPublisher;
+import dev.lockstep.api.event.EventRoutes;
+import dev.lockstep.api.idempotency.Idempotency;
+import dev.lockstep.api.ratelimit.RateLimits;
 import dev.lockstep.api.redeem.RedeemRoutes;
+import dev.lockstep.api.webhook.RetrySchedule;
+import dev.lockstep.api.webhook.WebhookDispatcher;
+import dev.lockstep.api.webhook.WebhookRoutes;
+import dev.lockstep.api.webhook.WebhookSender;
+import dev.lockstep.api.webhook.WebhookStore;
+import dev.lockstep.keeper.price.SimulatedPriceFeed;
 import dev.lockstep.indexer.Indexer;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.store.IndexReader;
@@ -58,6 +71,15 @@ public final class Daemon implements AutoCloseable {
   private final String instanceId = "pid-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
   private final Map<Long, RedeemDuty> duties;
 
+  /** How often the webhook loop publishes new events and sends due deliveries. */
+  private static final Duration WEBHOOK_INTERVAL = Duration.ofMillis(250);
+  /** The simulated price feed ticks this often. */
+  private static final Duration PRICE_TICK = Duration.ofSeconds(5);
+
+  private final CustomerStore customers;
+  private final SimulatedPriceFeed prices;
+  private final WebhookDispatcher webhooks;
+
   /** Signer balance under which the keeper raises its low-balance alert: 0.1 ETH. */
   private static final BigInteger LOW_BALANCE_WEI = BigInteger.TEN.pow(17);
 
@@ -96,10 +118,21 @@ public final class Daemon implements AutoCloseable {
     apiKeys = new ApiKeys(jdbi, clock);
     ChainNames chainNames = new ChainNames(names);
     RedeemCancellation cancellation = new RedeemCancellation(broker, scheduler::wakeAll, clock);
-    api = new ApiServer(new Authenticator(apiKeys, cfg.mode()), new CatalogRoutes(index, chainNames, indexer::health),
-        new RedeemRoutes(index, cancellation, chainNames), metrics, () -> !dataSource.isClosed(), indexer::health);
+    customers = new CustomerStore(jdbi, clock);
+    prices = new SimulatedPriceFeed(cfg.markPricesUsd(), PRICE_TICK, clock);
+    Idempotency idempotency = new Idempotency(jdbi, clock);
+    webhooks = new WebhookDispatcher(jdbi, new EventPublisher(jdbi, chainNames, cfg.mode(), ApiServer.jsonMapper(), clock),
+        new WebhookSender(clock), RetrySchedule.withRandomJitter(), idempotency, clock);
+    ApiServer.Parts parts = new ApiServer.Parts(new Authenticator(apiKeys, cfg.mode()),
+        new RateLimits(cfg.rateLimits()), idempotency,
+        new CatalogRoutes(index, chainNames, indexer::health, customers, prices, clock),
+        new RedeemRoutes(index, cancellation, chainNames, customers), new CustomerRoutes(customers),
+        new EventRoutes(jdbi, ApiServer.jsonMapper()), new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),
+        new KeyRoutes(apiKeys));
+    api = new ApiServer(parts, metrics, () -> !dataSource.isClosed(), indexer::health);
     indexer.start();
     scheduler.start();
+    webhooks.start(WEBHOOK_INTERVAL);
     apiPort = api.start(cfg.apiHost(), cfg.apiPort());
   }
 
@@ -134,6 +167,16 @@ public final class Daemon implements AutoCloseable {
     return indexer.health();
   }
 
+  /** The tenants' customers (the sandbox registers its test wallets). */
+  public CustomerStore customers() {
+    return customers;
+  }
+
+  /** The simulated price feed (freeze a symbol to see its NAV go stale). */
+  public SimulatedPriceFeed prices() {
+    return prices;
+  }
+
   /** The simulated prime broker (for failure injection in the sandbox). */
   public SimulatedBroker broker() {
     return broker;
@@ -150,6 +193,7 @@ public final class Daemon implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    webhooks.close();
     scheduler.close();
     duties.values().forEach(d -> d.engine().release());
     indexer.close();

@@ -23,6 +23,9 @@ import java.util.Map;
  * @param keeperTx the keeper's transaction engine settings ({@code keeper_tx}; every field of
  *     {@link TxEngineConfig} when given); null for {@link TxEngineConfig#defaults()}. The
  *     confirmation depth of each chain is its {@code confirmations} (at least 1)
+ * @param rateLimits requests per second replacing the reference's defaults for some tiers
+ *     ({@code startup}, {@code growth}, {@code scale}, {@code enterprise}, {@code sandbox}); null
+ *     or empty for the defaults
  */
 public record DaemonConfig(
     String databaseUrl,
@@ -34,9 +37,11 @@ public record DaemonConfig(
     Map<String, BigDecimal> markPricesUsd,
     Duration brokerFillDelay,
     Duration keeperInterval,
-    TxEngineConfig keeperTx) {
+    TxEngineConfig keeperTx,
+    Map<String, Long> rateLimits) {
 
   public DaemonConfig {
+    rateLimits = rateLimits == null ? Map.of() : Map.copyOf(rateLimits);
     keeperTx = keeperTx == null ? TxEngineConfig.defaults() : keeperTx;
     chains = List.copyOf(chains);
     markPricesUsd = Map.copyOf(markPricesUsd);

@@ -1,5 +1,6 @@
 package dev.lockstep.daemon;
 
+import dev.lockstep.api.customer.CustomerRequest;
 import dev.lockstep.devnet.AnvilNode;
 import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
@@ -31,6 +32,10 @@ public final class Sandbox implements AutoCloseable {
   public static final List<Long> CHAIN_IDS = List.of(1L, 8453L, 42161L);
   /** The chain the demo and the sandbox's default wallet flows use (Base). */
   public static final long CHAIN_ID = 8453;
+  /** The sandbox tenant: its key is printed at start. */
+  public static final String TENANT = "ten_sandbox";
+  /** Test wallets 0-6 ({@link DevAccounts#wallet}) are the sandbox tenant's customers {@code sandbox-wallet-<n>}. */
+  public static final int SANDBOX_WALLETS = 7;
   /** Blocks after which sandbox rows are final (anvil mines one block per transaction). */
   public static final int FINALITY_DEPTH = 16;
   /** Sandbox mark prices (USD per share) of the simulated broker. */
@@ -72,6 +77,14 @@ public final class Sandbox implements AutoCloseable {
    * Quartz's clustered job store and the nonce lease.
    */
   public static Sandbox start(int apiPort, Path workDir, int daemons) {
+    return start(apiPort, workDir, daemons, Clock.systemUTC(), Map.of());
+  }
+
+  /**
+   * Starts the sandbox on {@code clock} (tests move it to prove time-driven behaviour such as the
+   * webhook retry schedule) with {@code rateLimits} replacing some tiers' requests per second.
+   */
+  public static Sandbox start(int apiPort, Path workDir, int daemons, Clock clock, Map<String, Long> rateLimits) {
     if (daemons < 1) {
       throw new IllegalArgumentException("daemons must be >= 1");
     }
@@ -98,14 +111,19 @@ public final class Sandbox implements AutoCloseable {
       String url = db.createDatabase("lockstep");
       DaemonConfig cfg = new DaemonConfig(url, chains,
           Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-          "127.0.0.1", apiPort, "test", MARKS, Duration.ofSeconds(2), Duration.ofMillis(500), null);
-      Daemon daemon = Daemon.start(cfg, Clock.systemUTC());
+          "127.0.0.1", apiPort, "test", MARKS, Duration.ofSeconds(2), Duration.ofMillis(500), null, rateLimits);
+      Daemon daemon = Daemon.start(cfg, clock);
       List<Daemon> others = new ArrayList<>();
       for (int i = 1; i < daemons; i++) {
         others.add(Daemon.start(new DaemonConfig(url, chains, cfg.keeperPrivateKey(), cfg.apiHost(), 0, cfg.mode(),
-            MARKS, cfg.brokerFillDelay(), cfg.keeperInterval(), null), Clock.systemUTC()));
+            MARKS, cfg.brokerFillDelay(), cfg.keeperInterval(), null, rateLimits), clock));
       }
-      String key = daemon.apiKeys().create("ten_sandbox", "test", "full");
+      String key = daemon.apiKeys().create(TENANT, "test", "full");
+      // The sandbox tenant's customers are the funded test wallets, so its key sees their state.
+      for (int i = 0; i < SANDBOX_WALLETS; i++) {
+        daemon.customers().upsert(TENANT, new CustomerRequest("sandbox-wallet-" + i,
+            DevAccounts.wallet(i).getAddress(), null));
+      }
       return new Sandbox(db, List.copyOf(anvils), deployments, daemon, others, key, url);
     } catch (RuntimeException e) {
       anvils.forEach(AnvilNode::close);

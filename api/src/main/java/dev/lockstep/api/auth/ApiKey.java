@@ -7,5 +7,7 @@ package dev.lockstep.api.auth;
  * @param tenantId the tenant every row the key reads or writes belongs to
  * @param mode {@code test} ({@code sk_test_}) or {@code live} ({@code sk_live_})
  * @param scope {@code full} (every call) or {@code read} (GET only)
+ * @param tier the tenant's rate-limit tier: {@code startup}, {@code growth}, {@code scale} or
+ *     {@code enterprise}
  */
-public record ApiKey(String id, String tenantId, String mode, String scope) {}
+public record ApiKey(String id, String tenantId, String mode, String scope, String tier) {}

@@ -3,7 +3,14 @@ package dev.lockstep.api.catalog;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lockstep.api.Amounts;
 import dev.lockstep.api.ChainNames;
-import dev.lockstep.api.ListPage;
+import dev.lockstep.api.Pagination;
+import dev.lockstep.api.auth.Authenticator;
+import dev.lockstep.api.customer.CustomerStore;
+import dev.lockstep.keeper.price.PriceFeed;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
 import dev.lockstep.api.Params;
 import dev.lockstep.indexer.store.BalanceRow;
 import dev.lockstep.indexer.store.IndexReader;
@@ -18,21 +25,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** GET /v1/chains, GET /v1/tokens and GET /v1/positions, served from the index. */
+/**
+ * GET /v1/chains and GET /v1/tokens (the public catalog: the same for every tenant) and GET
+ * /v1/positions (the holdings of the caller's customers' wallets), served from the index with
+ * marks from the price feed. Lists are cursor-paginated.
+ */
 public final class CatalogRoutes {
   private static final Map<String, String> DISPLAY = Map.of("ethereum", "Ethereum", "base", "Base", "arbitrum", "Arbitrum");
 
   private final IndexReader index;
   private final ChainNames chains;
   private final Supplier<List<ChainHealth>> health;
+  private final CustomerStore customers;
+  private final PriceFeed prices;
+  private final Clock clock;
 
   /**
    * @param health every served chain's sync state, in configuration order
+   * @param customers whose wallets a tenant's positions are
    */
-  public CatalogRoutes(IndexReader index, ChainNames chains, Supplier<List<ChainHealth>> health) {
+  public CatalogRoutes(IndexReader index, ChainNames chains, Supplier<List<ChainHealth>> health,
+      CustomerStore customers, PriceFeed prices, Clock clock) {
     this.index = index;
     this.chains = chains;
     this.health = health;
+    this.customers = customers;
+    this.prices = prices;
+    this.clock = clock;
   }
 
   /**
@@ -54,15 +73,30 @@ public final class CatalogRoutes {
   /** A token's deployment on one chain. */
   public record TokenChain(String chain, long chainId, String address, String supply) {}
 
-  /** An asset token across chains; {@code supply} is the sum over chains. */
-  public record Token(String object, String ticker, int decimals, String supply, List<TokenChain> chains) {}
+  /**
+   * An asset token across chains; {@code supply} is the sum over chains; {@code nav_usdc} the
+   * latest mark (USD per share, 6 decimals) when the feed prices it.
+   *
+   * @param id the ticker (tokens are identified by ticker)
+   */
+  public record Token(String id, String object, String ticker, int decimals, String supply, Optional<String> navUsdc,
+      Nav nav, List<TokenChain> chains) {}
+
+  /**
+   * The mark behind a NAV: {@code stale} when the feed's latest tick is older than 120 s or the
+   * feed has no price (then {@code price_usdc} and {@code as_of} are absent).
+   */
+  public record Nav(Optional<String> priceUsdc, Optional<Instant> asOf, boolean stale) {}
 
   /**
    * A wallet's holding of one asset token on one chain; {@code final} is false while a transfer
-   * in an unfinalized block touches it.
+   * in an unfinalized block touches it; {@code nav_usdc} = quantity x mark, rounded down to 6
+   * decimals.
+   *
+   * @param id {@code pos_<chainId>_<token address>_<wallet>}
    */
-  public record Position(String object, String token, String chain, long chainId, String tokenAddress, String wallet,
-      String quantity, @JsonProperty("final") boolean isFinal) {}
+  public record Position(String id, String object, String token, String chain, long chainId, String tokenAddress,
+      String wallet, String quantity, Optional<String> navUsdc, Nav nav, @JsonProperty("final") boolean isFinal) {}
 
   /** GET /v1/chains: every chain served, with its payout currencies and sync state. */
   public void chains(Context ctx) {
@@ -73,7 +107,7 @@ public final class CatalogRoutes {
           stables.stream().map(Stablecoin::currency).toList(), stables, h.status(), h.headBlock(), h.indexedBlock(),
           h.finalizedBlock());
     }).toList();
-    ctx.json(ListPage.of(data, false, Optional.empty()));
+    ctx.json(Pagination.of(ctx).page(data, Chain::id));
   }
 
   /** GET /v1/tokens: every asset token the factories deployed, with supply per chain. */
@@ -88,23 +122,45 @@ public final class CatalogRoutes {
       List<TokenRow> rows = e.getValue();
       int decimals = rows.getFirst().decimals();
       BigInteger total = rows.stream().map(TokenRow::totalSupply).reduce(BigInteger.ZERO, BigInteger::add);
-      return new Token("token", e.getKey(), decimals, Amounts.format(total, decimals),
+      Optional<PriceFeed.Mark> mark = prices.mark(e.getKey());
+      return new Token(e.getKey(), "token", e.getKey(), decimals, Amounts.format(total, decimals),
+          mark.map(m -> usdc(m.priceUsd())), nav(mark),
           rows.stream().map(r -> new TokenChain(chains.name(r.chainId()), r.chainId(), r.address(),
               Amounts.format(r.totalSupply(), r.decimals()))).toList());
     }).toList();
-    ctx.json(ListPage.of(data, false, Optional.empty()));
+    ctx.json(Pagination.of(ctx).page(data, Token::id));
   }
 
-  /** GET /v1/positions?wallet=0x...: the wallet's non-zero asset-token holdings per chain. */
+  /**
+   * GET /v1/positions: the non-zero asset-token holdings of the caller's customers' wallets, or of
+   * one of them ({@code wallet=0x...}; a wallet that is not a customer's has no positions here).
+   */
   public void positions(Context ctx) {
-    String wallet = Params.address(ctx, "wallet");
-    List<Position> data = index.balancesOf(wallet).stream().filter(b -> b.kind().equals("asset"))
+    String tenant = Authenticator.keyOf(ctx).tenantId();
+    Optional<String> wallet = Params.optionalAddress(ctx, "wallet");
+    Pagination page = Pagination.of(ctx);
+    List<String> wallets = wallet.map(w -> customers.ownsWallet(tenant, w) ? List.of(w) : List.<String>of())
+        .orElseGet(() -> customers.wallets(tenant));
+    List<Position> data = index.balancesOf(wallets).stream().filter(b -> b.kind().equals("asset"))
         .map(this::position).toList();
-    ctx.json(ListPage.of(data, false, Optional.empty()));
+    ctx.json(page.page(data, Position::id));
   }
 
   private Position position(BalanceRow b) {
-    return new Position("position", b.symbol(), chains.name(b.chainId()), b.chainId(), b.token(), b.holder(),
-        Amounts.format(b.amount(), b.decimals()), b.isFinal());
+    Optional<PriceFeed.Mark> mark = prices.mark(b.symbol());
+    BigDecimal quantity = new BigDecimal(b.amount(), b.decimals());
+    return new Position("pos_" + b.chainId() + "_" + b.token() + "_" + b.holder(), "position", b.symbol(),
+        chains.name(b.chainId()), b.chainId(), b.token(), b.holder(), quantity.toPlainString(),
+        mark.map(m -> usdc(quantity.multiply(m.priceUsd()))), nav(mark), b.isFinal());
+  }
+
+  private Nav nav(Optional<PriceFeed.Mark> mark) {
+    return new Nav(mark.map(m -> usdc(m.priceUsd())), mark.map(PriceFeed.Mark::at),
+        mark.map(m -> m.staleAt(clock.instant())).orElse(true));
+  }
+
+  /** A USD amount as USDC: 6 decimals, rounded down (never promise more than the stablecoin pays). */
+  private static String usdc(BigDecimal usd) {
+    return usd.setScale(6, RoundingMode.DOWN).toPlainString();
   }
 }

@@ -2,7 +2,10 @@ package dev.lockstep.api.redeem;
 
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.ListPage;
+import dev.lockstep.api.Pagination;
 import dev.lockstep.api.Params;
+import dev.lockstep.api.auth.Authenticator;
+import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.indexer.store.IndexReader;
@@ -13,36 +16,53 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** GET /v1/redeems/{id}, GET /v1/redeems?wallet=, POST /v1/redeems/{id}/cancel. */
+/**
+ * GET /v1/redeems/{id}, GET /v1/redeems?wallet=, POST /v1/redeems/{id}/cancel. A tenant sees and
+ * cancels only the redeems of its customers' wallets; any other redeem is answered exactly like a
+ * missing one ({@code redeem_not_found}), so ids of other tenants reveal nothing.
+ */
 public final class RedeemRoutes {
   private final IndexReader index;
   private final RedeemCancellation cancellation;
   private final ChainNames chains;
+  private final CustomerStore customers;
 
-  public RedeemRoutes(IndexReader index, RedeemCancellation cancellation, ChainNames chains) {
+  public RedeemRoutes(IndexReader index, RedeemCancellation cancellation, ChainNames chains, CustomerStore customers) {
     this.index = index;
     this.cancellation = cancellation;
     this.chains = chains;
+    this.customers = customers;
   }
 
   /** GET /v1/redeems/{id}. */
   public void get(Context ctx) {
-    ctx.json(resource(find(ctx.pathParam("id"))));
+    ctx.json(resource(find(ctx, ctx.pathParam("id"))));
   }
 
   /** GET /v1/redeems?wallet=0x...: the wallet's redeems, newest first, cursor-paginated. */
   public void list(Context ctx) {
     String wallet = Params.address(ctx, "wallet");
-    int limit = Params.limit(ctx);
-    Optional<long[]> after = Optional.ofNullable(ctx.queryParam("starting_after")).map(s -> {
+    Pagination page = Pagination.of(ctx);
+    boolean newer = page.endingBefore().isPresent();
+    String param = newer ? "ending_before" : "starting_after";
+    Optional<long[]> cursor = page.startingAfter().or(page::endingBefore).map(s -> {
       RedeemId id = RedeemId.parse(s).orElseThrow(() ->
-          ApiException.invalidParam("starting_after", "'starting_after' must be a redeem id (rdm_...)"));
+          ApiException.invalidParam(param, "'" + param + "' must be a redeem id (rdm_...)"));
       return new long[] {id.chainId(), id.orderId()};
     });
-    List<OrderRow> rows = index.ordersByOwner(wallet, limit + 1, after);
-    boolean more = rows.size() > limit;
-    List<RedeemResource> data = rows.stream().limit(limit).map(this::resource).toList();
-    ctx.json(ListPage.of(data, more, more ? Optional.of(data.getLast().id()) : Optional.empty()));
+    if (!customers.ownsWallet(Authenticator.keyOf(ctx).tenantId(), wallet)) {
+      ctx.json(ListPage.of(List.of(), false, Optional.empty()));
+      return;
+    }
+    List<OrderRow> rows = new java.util.ArrayList<>(index.ordersByOwner(wallet, page.limit() + 1, cursor, newer));
+    boolean more = rows.size() > page.limit();
+    if (more) {
+      // The extra row is the one furthest from the cursor: last going older, first going newer.
+      rows.remove(newer ? 0 : rows.size() - 1);
+    }
+    List<RedeemResource> data = rows.stream().map(this::resource).toList();
+    Optional<String> next = more ? Optional.of(newer ? data.getFirst().id() : data.getLast().id()) : Optional.empty();
+    ctx.json(ListPage.of(data, more, next));
   }
 
   /**
@@ -50,7 +70,7 @@ public final class RedeemRoutes {
    * already cancelled; 409 {@code redeem_not_cancellable} once settled or once the broker leg filled.
    */
   public void cancel(Context ctx) {
-    OrderRow o = find(ctx.pathParam("id"));
+    OrderRow o = find(ctx, ctx.pathParam("id"));
     if (o.status().equals("cancelled")) {
       ctx.json(resource(o));
       return;
@@ -70,8 +90,10 @@ public final class RedeemRoutes {
         Map.of("redeem_id", new RedeemId(o.chainId(), o.orderId()).toString(), "redeem_status", o.status()));
   }
 
-  private OrderRow find(String id) {
+  private OrderRow find(Context ctx, String id) {
+    String tenant = Authenticator.keyOf(ctx).tenantId();
     return RedeemId.parse(id).flatMap(r -> index.order(r.chainId(), r.orderId()))
+        .filter(o -> customers.ownsWallet(tenant, o.owner()))
         .orElseThrow(() -> new ApiException(ErrorCode.REDEEM_NOT_FOUND, "No redeem with id '" + id + "'",
             Map.of("redeem_id", id)));
   }

@@ -40,6 +40,14 @@ public final class IndexReader {
 
   /** Non-zero balances of {@code holder}, asset tokens and stablecoins, ordered by symbol then chain. */
   public List<BalanceRow> balancesOf(String holder) {
+    return balancesOf(List.of(holder));
+  }
+
+  /** Non-zero balances of any of {@code holders}, ordered by holder, symbol and chain. */
+  public List<BalanceRow> balancesOf(List<String> holders) {
+    if (holders.isEmpty()) {
+      return List.of();
+    }
     return jdbi.withHandle(h -> h.createQuery("""
             SELECT b.chain_id, b.token, t.symbol, t.kind, t.decimals, b.holder, b.amount,
               NOT EXISTS (SELECT 1 FROM indexer.transfers x
@@ -48,8 +56,8 @@ public final class IndexReader {
             FROM indexer.balances b
             JOIN indexer.tokens t ON t.chain_id = b.chain_id AND t.address = b.token
             JOIN indexer.checkpoints c ON c.chain_id = b.chain_id
-            WHERE b.holder = :h AND b.amount > 0 ORDER BY t.symbol, b.chain_id""")
-        .bind("h", holder.toLowerCase())
+            WHERE b.holder = ANY(:h) AND b.amount > 0 ORDER BY b.holder, t.symbol, b.chain_id""")
+        .bindArray("h", String.class, holders.stream().map(String::toLowerCase).toList())
         .map((rs, ctx) -> new BalanceRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
             rs.getInt(5), rs.getString(6), big(rs, "amount"), rs.getBoolean(8)))
         .list());
@@ -78,14 +86,28 @@ public final class IndexReader {
    * {@code limit}, strictly after the cursor {@code (afterChainId, afterOrderId)} when given.
    */
   public List<OrderRow> ordersByOwner(String owner, int limit, Optional<long[]> after) {
-    String cursor = after.isPresent() ? " AND (o.chain_id, o.order_id) < (:ac, :ao)" : "";
-    return jdbi.withHandle(h -> {
-      var q = h.createQuery(ORDER_SELECT + " WHERE o.owner = :owner" + cursor
-              + " ORDER BY o.chain_id DESC, o.order_id DESC LIMIT :limit")
+    return ordersByOwner(owner, limit, after, false);
+  }
+
+  /**
+   * Orders of {@code owner} next to a cursor (chain id, order id), at most {@code limit}: with
+   * {@code newer} false the ones below it, newest first; with {@code newer} true the ones just
+   * above it, also returned newest first.
+   */
+  public List<OrderRow> ordersByOwner(String owner, int limit, Optional<long[]> cursor, boolean newer) {
+    String where = cursor.isEmpty() ? "" : newer ? " AND (o.chain_id, o.order_id) > (:ac, :ao)"
+        : " AND (o.chain_id, o.order_id) < (:ac, :ao)";
+    String order = newer ? " ORDER BY o.chain_id ASC, o.order_id ASC" : " ORDER BY o.chain_id DESC, o.order_id DESC";
+    List<OrderRow> rows = jdbi.withHandle(h -> {
+      var q = h.createQuery(ORDER_SELECT + " WHERE o.owner = :owner" + where + order + " LIMIT :limit")
           .bind("owner", owner.toLowerCase()).bind("limit", limit);
-      after.ifPresent(a -> q.bind("ac", a[0]).bind("ao", a[1]));
-      return q.map((rs, ctx) -> order(rs)).list();
+      cursor.ifPresent(a -> q.bind("ac", a[0]).bind("ao", a[1]));
+      return new java.util.ArrayList<>(q.map((rs, ctx) -> order(rs)).list());
     });
+    if (newer) {
+      java.util.Collections.reverse(rows);
+    }
+    return rows;
   }
 
   /** Orders on {@code chainId} in {@code status}, oldest first, at most {@code limit}. */

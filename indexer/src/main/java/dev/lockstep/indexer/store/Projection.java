@@ -86,7 +86,7 @@ final class Projection {
         .bind("b", d.position().blockNumber()).bind("tx", d.position().txHash()).execute();
     outbox(d.position(), "mint.contract_deployed", """
         jsonb_build_object('chain_id', :c, 'token', :token, 'symbol', :symbol, 'tx_hash', :tx, 'block_number', :b)""",
-        Map.of("token", d.token(), "symbol", d.symbol()));
+        Map.of("token", d.token(), "symbol", d.symbol()), "NULL");
   }
 
   private void payoutCurrency(IndexedEvent.PayoutCurrencySet p) {
@@ -162,14 +162,20 @@ final class Projection {
   private void orderOutbox(LogPosition p, long orderId, String type, String status) {
     outbox(p, type, """
         jsonb_build_object('chain_id', :c, 'order_id', :order_id, 'status', :status, 'tx_hash', :tx,
-          'block_number', :b)""", Map.of("order_id", orderId, "status", status));
+          'block_number', :b, 'owner', (SELECT owner FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id))""",
+        Map.of("order_id", orderId, "status", status),
+        "(SELECT owner FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id)");
   }
 
-  /** Appends an outbox event; its id is derived from (chain, block hash, log index, type), so a re-applied log on another fork gets a new id. */
-  private void outbox(LogPosition p, String type, String payloadSql, Map<String, Object> binds) {
+  /**
+   * Appends an outbox event; its id is derived from (chain, block hash, log index, type), so a
+   * re-applied log on another fork gets a new id. {@code walletSql} names the wallet the event
+   * concerns ({@code NULL} for a public catalog event).
+   */
+  private void outbox(LogPosition p, String type, String payloadSql, Map<String, Object> binds, String walletSql) {
     var u = h.createUpdate("""
-            INSERT INTO indexer.outbox_events (event_id, chain_id, block_number, log_index, type, payload)
-            VALUES (:event_id, :c, :b, :i, :type, """ + payloadSql + ")")
+            INSERT INTO indexer.outbox_events (event_id, chain_id, block_number, log_index, type, payload, wallet)
+            VALUES (:event_id, :c, :b, :i, :type, """ + payloadSql + ", " + walletSql + ")")
         .bind("event_id", eventId(p, type)).bind("c", chainId).bind("b", p.blockNumber()).bind("i", p.logIndex())
         .bind("type", type).bind("tx", p.txHash());
     binds.forEach(u::bind);

@@ -11,8 +11,10 @@ import org.jdbi.v3.core.Handle;
  * history, payout-currency history and block headers above the ancestor are deleted, orders
  * created above it are deleted and orders changed above it are restored to their last remaining
  * history row, asset tokens deployed above it are deleted, and outbox events above it are deleted
- * if not yet dispatched or answered with a {@code <type>.retracted} event if they were. The
- * checkpoint moves to the ancestor.
+ * if not yet dispatched or answered with a compensating {@code <family>.reorged} event if they
+ * were (for example {@code redeem.reorged} for an undone {@code redeem.settled}), carrying what it
+ * undid and, for an order, the status the order is back in ({@code none} if its creation was undone).
+ * The checkpoint moves to the ancestor.
  */
 public final class Rollback {
   private final Handle h;
@@ -70,11 +72,22 @@ public final class Rollback {
     h.createUpdate("DELETE FROM indexer.tokens WHERE chain_id = :c AND kind = 'asset' AND first_block > :a")
         .bind("c", chainId).bind("a", a).execute();
 
+    // Lock the outbox rows first: the API's publisher may be marking them dispatched right now, and
+    // whether an event gets a compensating event or is simply deleted must see its final state.
+    h.createQuery("SELECT id FROM indexer.outbox_events WHERE chain_id = :c AND block_number > :a FOR UPDATE")
+        .bind("c", chainId).bind("a", a).mapTo(Long.class).list();
     int retracted = h.createUpdate("""
-            INSERT INTO indexer.outbox_events (event_id, chain_id, block_number, log_index, type, payload, retracts)
-            SELECT e.event_id || '_retracted', e.chain_id, e.block_number, e.log_index, e.type || '.retracted',
-                   e.payload || jsonb_build_object('retracts', e.event_id, 'reason', 'reorg'), e.id
+            INSERT INTO indexer.outbox_events (event_id, chain_id, block_number, log_index, type, payload, retracts,
+              wallet)
+            SELECT e.event_id || '_reorged', e.chain_id, e.block_number, e.log_index,
+                   split_part(e.type, '.', 1) || '.reorged',
+                   e.payload || jsonb_build_object('reorged_event_id', e.event_id, 'reorged_type', e.type,
+                     'reason', 'reorg', 'common_ancestor_block', :a::bigint,
+                     'previous_status', e.payload -> 'status',
+                     'status', CASE WHEN e.payload ? 'order_id' THEN to_jsonb(coalesce(o.status, 'none')) END),
+                   e.id, e.wallet
             FROM indexer.outbox_events e
+            LEFT JOIN indexer.orders o ON o.chain_id = e.chain_id AND o.order_id = (e.payload ->> 'order_id')::bigint
             WHERE e.chain_id = :c AND e.block_number > :a AND e.retracts IS NULL AND e.dispatched_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM indexer.outbox_events r WHERE r.retracts = e.id)""")
         .bind("c", chainId).bind("a", a).execute();

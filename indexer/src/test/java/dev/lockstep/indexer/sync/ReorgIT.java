@@ -86,7 +86,13 @@ class ReorgIT extends SharedDatabase {
       assertThat(reopened.payout()).isEmpty();
       assertThat(reopened.closedTx()).isEmpty();
       assertThat(idx.reader.orderHistory(31337, 1)).extracting(e -> e.event()).containsExactly("created");
-      assertThat(outbox(idx, "redeem.settled.retracted")).isEqualTo(1);
+      assertThat(outbox(idx, "redeem.reorged")).isEqualTo(1);
+      String compensation = idx.jdbi.withHandle(h -> h.createQuery(
+          "SELECT payload::text || ' wallet=' || wallet FROM indexer.outbox_events WHERE type = 'redeem.reorged'")
+          .mapTo(String.class).one());
+      assertThat(compensation).contains("\"reorged_type\": \"redeem.settled\"")
+          .contains("\"previous_status\": \"settled\"").contains("\"status\": \"active\"")
+          .contains(" wallet=" + reopened.owner());
       Canonical.assertMatches(c, idx);
 
       // The keeper settles again on the canonical chain: indexed once, as a new event.

@@ -1,0 +1,124 @@
+package dev.lockstep.api;
+
+import dev.lockstep.api.error.ApiException;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/**
+ * Cursor pagination of every list (reference payments-api-conventions "Pagination"): newest first;
+ * {@code limit} 1-100 (default 25); {@code starting_after=<id>} continues with the objects older
+ * than {@code id}, {@code ending_before=<id>} returns the objects just newer than it (still newest
+ * first). {@code has_more} says whether more objects lie in the direction of travel and {@code
+ * next_cursor} is the id to pass to keep going that way (the last object's id for {@code
+ * starting_after}, the first's for {@code ending_before}).
+ *
+ * <p>Pages are keyed on a per-table {@code seq} (bigserial) behind the public id, so objects
+ * inserted while a client pages never shift, duplicate or hide the objects it has not seen yet.
+ *
+ * @param limit page size, 1-100
+ * @param startingAfter id of the object the page starts after (older side)
+ * @param endingBefore id of the object the page ends before (newer side)
+ */
+public record Pagination(int limit, Optional<String> startingAfter, Optional<String> endingBefore) {
+  private static final int MAX_CURSOR_LENGTH = 128;
+
+  /**
+   * Reads {@code limit}, {@code starting_after} and {@code ending_before}.
+   *
+   * @throws ApiException {@code invalid_request} naming the parameter: a limit outside 1-100, an
+   *     over-long cursor, or both cursors at once
+   */
+  public static Pagination of(Context ctx) {
+    int limit = Params.limit(ctx);
+    Optional<String> after = cursor(ctx, "starting_after");
+    Optional<String> before = cursor(ctx, "ending_before");
+    if (after.isPresent() && before.isPresent()) {
+      throw ApiException.invalidParam("ending_before", "Pass either 'starting_after' or 'ending_before', not both");
+    }
+    return new Pagination(limit, after, before);
+  }
+
+  private static Optional<String> cursor(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    if (v.isEmpty() || v.length() > MAX_CURSOR_LENGTH) {
+      throw ApiException.invalidParam(name, "'" + name + "' must be an object id from a previous page");
+    }
+    return Optional.of(v);
+  }
+
+  /**
+   * Runs one page of {@code baseSql} (a SELECT exposing a {@code seq} column, filtered to the
+   * caller's rows) on {@code h}.
+   *
+   * @param seqOf the {@code seq} of the cursor's object, if it is one of the caller's rows (an id of
+   *     another tenant resolves to empty, so it is answered exactly like an unknown id)
+   * @param binds the named parameters of {@code baseSql}
+   * @param idOf the public id of a row
+   * @throws ApiException {@code invalid_request} if the cursor is not one of the caller's objects
+   */
+  public <T> ListPage<T> page(Handle h, String baseSql, Map<String, ?> binds, Function<String, Optional<Long>> seqOf,
+      RowMapper<T> mapper, Function<T, String> idOf) {
+    String cursorParam = startingAfter.isPresent() ? "starting_after" : "ending_before";
+    Optional<Long> cursor = startingAfter.or(() -> endingBefore).map(id -> seqOf.apply(id).orElseThrow(() ->
+        ApiException.invalidParam(cursorParam, "No object '" + id + "' to page from")));
+    boolean backwards = endingBefore.isPresent();
+    String where = cursor.isEmpty() ? "" : backwards ? " WHERE q.seq > :cursor_seq" : " WHERE q.seq < :cursor_seq";
+    var q = h.createQuery("SELECT * FROM (" + baseSql + ") q" + where + " ORDER BY q.seq "
+        + (backwards ? "ASC" : "DESC") + " LIMIT :page_limit");
+    binds.forEach(q::bind);
+    cursor.ifPresent(s -> q.bind("cursor_seq", s));
+    List<T> rows = new ArrayList<>(q.bind("page_limit", limit + 1).map(mapper).list());
+    boolean more = rows.size() > limit;
+    if (more) {
+      rows.removeLast();
+    }
+    if (backwards) {
+      Collections.reverse(rows);
+    }
+    Optional<String> next = !more || rows.isEmpty() ? Optional.empty()
+        : Optional.of(idOf.apply(backwards ? rows.getFirst() : rows.getLast()));
+    return ListPage.of(rows, more, next);
+  }
+
+  /** One page of an in-memory list already in newest-first order, keyed by {@code idOf}. */
+  public <T> ListPage<T> page(List<T> all, Function<T, String> idOf) {
+    String cursorParam = startingAfter.isPresent() ? "starting_after" : "ending_before";
+    Optional<String> cursorId = startingAfter.or(() -> endingBefore);
+    int from = 0;
+    int to = all.size();
+    if (cursorId.isPresent()) {
+      int at = -1;
+      for (int i = 0; i < all.size(); i++) {
+        if (idOf.apply(all.get(i)).equals(cursorId.get())) {
+          at = i;
+        }
+      }
+      if (at < 0) {
+        throw ApiException.invalidParam(cursorParam, "No object '" + cursorId.get() + "' to page from");
+      }
+      if (endingBefore.isPresent()) {
+        to = at;
+      } else {
+        from = at + 1;
+      }
+    }
+    boolean backwards = endingBefore.isPresent();
+    int start = backwards ? Math.max(from, to - limit) : from;
+    int end = backwards ? to : Math.min(to, from + limit);
+    List<T> rows = List.copyOf(all.subList(start, end));
+    boolean more = backwards ? start > from : end < to;
+    Optional<String> next = !more || rows.isEmpty() ? Optional.empty()
+        : Optional.of(idOf.apply(backwards ? rows.getFirst() : rows.getLast()));
+    return ListPage.of(rows, more, next);
+  }
+}

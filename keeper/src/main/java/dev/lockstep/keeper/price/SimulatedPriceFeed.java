@@ -1,0 +1,59 @@
+package dev.lockstep.keeper.price;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sandbox's price feed: each configured symbol ticks at its configured price every {@code
+ * tick} (its mark is timestamped at the latest tick of the injected clock), until {@link #freeze}
+ * stops it, after which its mark ages and turns stale after two minutes like a venue that stopped
+ * publishing. {@link #publish} moves a price. Thread-safe.
+ */
+public final class SimulatedPriceFeed implements PriceFeed {
+  private final Map<String, BigDecimal> prices;
+  private final Map<String, Instant> frozenAt = new ConcurrentHashMap<>();
+  private final Duration tick;
+  private final Clock clock;
+
+  /** @param pricesUsd USD per share by symbol */
+  public SimulatedPriceFeed(Map<String, BigDecimal> pricesUsd, Duration tick, Clock clock) {
+    this.prices = new ConcurrentHashMap<>(pricesUsd);
+    this.tick = tick;
+    this.clock = clock;
+  }
+
+  @Override
+  public Optional<Mark> mark(String symbol) {
+    BigDecimal price = prices.get(symbol);
+    if (price == null) {
+      return Optional.empty();
+    }
+    Instant at = frozenAt.getOrDefault(symbol, lastTick(clock.instant()));
+    return Optional.of(new Mark(price, at));
+  }
+
+  /** Sets {@code symbol}'s price from the next tick on. */
+  public void publish(String symbol, BigDecimal priceUsd) {
+    prices.put(symbol, priceUsd);
+  }
+
+  /** Stops {@code symbol}'s ticks: its mark keeps the time of the last tick and goes stale. */
+  public void freeze(String symbol) {
+    frozenAt.putIfAbsent(symbol, lastTick(clock.instant()));
+  }
+
+  /** Resumes {@code symbol}'s ticks. */
+  public void resume(String symbol) {
+    frozenAt.remove(symbol);
+  }
+
+  private Instant lastTick(Instant now) {
+    long ms = tick.toMillis();
+    return Instant.ofEpochMilli(now.toEpochMilli() / ms * ms);
+  }
+}
