@@ -82,9 +82,9 @@ public final class Rollback {
             SELECT e.event_id || '_reorged', e.chain_id, e.block_number, e.log_index,
                    split_part(e.type, '.', 1) || '.reorged',
                    e.payload || jsonb_build_object('reorged_event_id', e.event_id, 'reorged_type', e.type,
-                     'reason', 'reorg', 'common_ancestor_block', :a::bigint,
+                     'reason', 'reorg', 'common_ancestor_block', CAST(:a AS bigint),
                      'previous_status', e.payload -> 'status',
-                     'status', CASE WHEN e.payload ? 'order_id' THEN to_jsonb(coalesce(o.status, 'none')) END),
+                     'status', CASE WHEN e.payload -> 'order_id' IS NOT NULL THEN to_jsonb(coalesce(o.status, 'none')) END),
                    e.id, e.wallet
             FROM indexer.outbox_events e
             LEFT JOIN indexer.orders o ON o.chain_id = e.chain_id AND o.order_id = (e.payload ->> 'order_id')::bigint
