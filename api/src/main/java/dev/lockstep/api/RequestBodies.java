@@ -8,6 +8,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.exc.ValueInstantiationException;
@@ -18,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * wrong answered as 400 {@code invalid_request} naming the parameter (its JSON path, such as
  * {@code attestation.signals[1]}): malformed JSON, trailing content, unknown fields, wrong types
  * (no coercion: {@code "10"} is not a number, {@code 10} is not a string, {@code 1.5} is not an
- * integer), missing required fields, and values a record's constructor refuses. Bodies over
+ * integer), and values a record's constructor refuses (absent fields arrive as null, and each
+ * record's constructor says which are required). Bodies over
  * {@link #MAX_BYTES} are 413. Thread-safe.
  */
 public final class RequestBodies {
@@ -28,10 +32,16 @@ public final class RequestBodies {
   private static final JsonMapper STRICT = JsonMapper.builder()
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
-          DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY,
-          DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+      .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
+      .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
       .build();
 
   private RequestBodies() {}

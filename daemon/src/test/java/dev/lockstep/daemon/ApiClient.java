@@ -39,7 +39,7 @@ final class ApiClient {
       throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
+    if (body != null && !headers.containsKey("Content-Type")) {
       b.header("Content-Type", "application/json");
     }
     if (key != null) {

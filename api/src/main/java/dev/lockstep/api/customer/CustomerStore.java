@@ -116,9 +116,8 @@ public final class CustomerStore {
       binds.put("expires_before", Timestamp.from(t));
     });
     q.minNotionalUsdc().ifPresent(n -> {
-      sql.append("""
-           AND (SELECT coalesce(sum(o.gross_notional), 0) FROM indexer.orders o
-                WHERE o.owner = c.wallet AND o.status = 'settled') >= :min_notional""");
+      sql.append(" AND (SELECT coalesce(sum(o.gross_notional), 0) FROM indexer.orders o")
+          .append(" WHERE o.owner = c.wallet AND o.status = 'settled') >= :min_notional");
       binds.put("min_notional", n.multiply(STABLE_UNIT));
     });
     q.wallet().ifPresent(w -> {

@@ -55,7 +55,7 @@ public final class EventPublisher {
    */
   public int publish(int limit) {
     return jdbi.inTransaction(h -> {
-      h.createQuery("SELECT pg_advisory_xact_lock(:k)").bind("k", LOCK).mapTo(Object.class).one();
+      h.createQuery("SELECT pg_advisory_xact_lock(:k)").bind("k", LOCK).map((rs, ctx) -> 0).one();
       List<Outboxed> batch = h.createQuery("""
               SELECT id, event_id, chain_id, block_number, type, payload::text, wallet, created_at
               FROM indexer.outbox_events WHERE dispatched_at IS NULL ORDER BY id LIMIT :n FOR UPDATE""")
