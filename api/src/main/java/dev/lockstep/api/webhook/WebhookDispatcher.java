@@ -142,8 +142,8 @@ public final class WebhookDispatcher implements AutoCloseable {
       h.createUpdate("""
               UPDATE api.webhook_deliveries SET attempts = :n, status = :s, first_attempt_at = :first,
                 next_attempt_at = :next, locked_until = NULL,
-                delivered_at = CASE WHEN :s = 'delivered' THEN :at END,
-                abandoned_at = CASE WHEN :s = 'abandoned' THEN :at END
+                delivered_at = CASE WHEN CAST(:s AS text) = 'delivered' THEN CAST(:at AS timestamptz) END,
+                abandoned_at = CASE WHEN CAST(:s AS text) = 'abandoned' THEN CAST(:at AS timestamptz) END
               WHERE id = :d""")
           .bind("n", n).bind("s", status).bind("first", Timestamp.from(first))
           .bind("next", next.map(Timestamp::from).orElse(null)).bind("at", Timestamp.from(at)).bind("d", c.id())

@@ -29,7 +29,7 @@ public final class WebhookSender {
   private final Clock clock;
 
   public WebhookSender(Clock clock) {
-    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     this.clock = clock;
   }
 
