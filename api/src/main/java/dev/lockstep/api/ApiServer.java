@@ -6,6 +6,7 @@ import dev.lockstep.api.catalog.CatalogRoutes;
 import dev.lockstep.api.customer.CustomerRoutes;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
+import dev.lockstep.api.error.JettyProblems;
 import dev.lockstep.api.error.Problems;
 import dev.lockstep.api.error.RequestIds;
 import dev.lockstep.api.event.EventRoutes;
@@ -92,8 +93,10 @@ public final class ApiServer implements AutoCloseable {
       cfg.jsonMapper(new JavalinJackson3(json, false));
       cfg.startup.showJavalinBanner = false;
       cfg.http.maxRequestSize = RequestBodies.MAX_BYTES;
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(json)));
       cfg.routes.before(RequestIds::of);
       cfg.routes.before("/v1/*", ctx -> {
+        RequestGuards.check(ctx);
         if (!ctx.path().equals("/v1/openapi.json")) {
           parts.auth().check(ctx);
           parts.rateLimits().check(ctx);
@@ -102,7 +105,11 @@ public final class ApiServer implements AutoCloseable {
       });
       cfg.routes.after("/v1/*", parts.idempotency()::after);
       for (Route r : ROUTES) {
-        cfg.routes.addHttpHandler(r.method(), r.path(), r.handler().apply(parts));
+        Handler handler = r.handler().apply(parts);
+        cfg.routes.addHttpHandler(r.method(), r.path(), ctx -> {
+          RequestGuards.checkPathParams(ctx);
+          handler.handle(ctx);
+        });
       }
       cfg.routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
       cfg.routes.get("/docs", ctx -> ctx.html(OpenApiDocument.html()));

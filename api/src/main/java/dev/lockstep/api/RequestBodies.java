@@ -5,6 +5,7 @@ import dev.lockstep.api.error.ErrorCode;
 import io.javalin.http.Context;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
@@ -34,6 +35,7 @@ public final class RequestBodies {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
           DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
           .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
@@ -58,7 +60,7 @@ public final class RequestBodies {
       throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "Request body is " + body.length + " bytes; the limit is "
           + MAX_BYTES);
     }
-    String contentType = ctx.contentType();
+    String contentType = ctx.header("Content-Type");
     if (body.length > 0 && (contentType == null || !contentType.toLowerCase().startsWith("application/json"))) {
       throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as Content-Type: application/json");
     }

@@ -4,7 +4,8 @@ package dev.lockstep.api.error;
  * Every error the API returns: stable machine code, HTTP status, title and whether the same request
  * may succeed on retry. Codes follow the catalog of reference/platform-docs.txt ("Full error
  * catalog"); {@code invalid_request}, {@code not_found}, {@code method_not_allowed}, {@code
- * idempotency_in_progress}, {@code payload_too_large}, {@code unsupported_media_type} and the
+ * idempotency_in_progress}, {@code payload_too_large}, {@code uri_too_long}, {@code
+ * request_headers_too_large}, {@code unsupported_media_type} and the
  * {@code *_not_found} / {@code *_not_cancellable} / {@code *_not_replayable} codes of Lockstep's
  * resources are Lockstep's own, for cases the catalog does not name.
  */
@@ -16,6 +17,8 @@ public enum ErrorCode {
   NOT_FOUND(404, "not_found", "No such route", false),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method not allowed on this route", false),
   PAYLOAD_TOO_LARGE(413, "payload_too_large", "Request body too large", false),
+  URI_TOO_LONG(414, "uri_too_long", "Request line too long", false),
+  HEADERS_TOO_LARGE(431, "request_headers_too_large", "Request headers too large", false),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "Request body must be application/json", false),
   REDEEM_NOT_FOUND(404, "redeem_not_found", "No such redeem", false),
   REDEEM_NOT_CANCELLABLE(409, "redeem_not_cancellable", "Redeem can no longer be cancelled", false),

@@ -11,13 +11,18 @@ public final class RequestIds {
 
   private RequestIds() {}
 
+  /** A new request id. */
+  public static String fresh() {
+    byte[] b = new byte[8];
+    RANDOM.nextBytes(b);
+    return "req_" + HexFormat.of().formatHex(b);
+  }
+
   /** The request's id, assigned on first use. */
   public static String of(Context ctx) {
     String id = ctx.attribute(ATTRIBUTE);
     if (id == null) {
-      byte[] b = new byte[8];
-      RANDOM.nextBytes(b);
-      id = "req_" + HexFormat.of().formatHex(b);
+      id = fresh();
       ctx.attribute(ATTRIBUTE, id);
       ctx.header("X-Request-Id", id);
     }

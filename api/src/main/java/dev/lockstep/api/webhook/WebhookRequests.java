@@ -87,8 +87,9 @@ public final class WebhookRequests {
   }
 
   private static String checkDescription(String d) {
-    if (d != null && d.length() > 256) {
-      throw ApiException.invalidParam("description", "'description' is at most 256 characters");
+    if (d != null && (d.length() > 256 || d.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+      throw ApiException.invalidParam("description", "'description' is at most 256 characters, without control "
+          + "characters");
     }
     return d;
   }
