@@ -140,6 +140,11 @@ public final class Sandbox implements AutoCloseable {
     return apiKey;
   }
 
+  /** The anvil node of chain {@code chainId} (tests cause reorgs with its snapshot and revert). */
+  public AnvilNode anvil(long chainId) {
+    return anvils.stream().filter(a -> a.chainId() == chainId).findFirst().orElseThrow();
+  }
+
   /** The deployment on the demo chain ({@link #CHAIN_ID}). */
   public ChainDeployment deployment() {
     return deployments.get(CHAIN_ID);

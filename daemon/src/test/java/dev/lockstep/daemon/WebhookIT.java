@@ -221,4 +221,37 @@ class WebhookIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> at("/disabled").size() == 1);
     assertThat(at("/disabled").getFirst().headers().get("x-lockstep-event")).isEqualTo("mint.contract_deployed");
   }
+
+  @Test
+  void aReorgThatUndoesADeliveredEventSendsACompensatingEvent() throws Exception {
+    String id = subscribe("/reorg", "whsec_reorg_" + "r".repeat(20)).get("id").asString();
+    HttpResponse<String> widened = api.post("/v1/webhooks/" + id, sandbox.apiKey(), "{\"events\": [\"redeem.*\"]}");
+    assertThat(body(widened).get("events").toString()).isEqualTo("[\"redeem.*\"]");
+    var anvil = sandbox.anvil(Sandbox.CHAIN_ID);
+    String snapshot = anvil.snapshot();
+    long orderId = ContractFixtures.createRedeem(sandbox, DevAccounts.wallet(3), "NVDA", 1_000_000);
+    String redeemId = "rdm_" + Sandbox.CHAIN_ID + "_" + orderId;
+    await().atMost(Duration.ofSeconds(30)).until(() -> typesAt("/reorg", redeemId).contains("redeem.created"));
+
+    anvil.revert(snapshot);
+    anvil.mine(6);
+    await().atMost(Duration.ofSeconds(30)).until(() -> typesAt("/reorg", redeemId).contains("redeem.reorged"));
+    JsonNode compensation = null;
+    for (Received r : at("/reorg")) {
+      JsonNode e = ApiClient.JSON.readTree(r.body());
+      if (e.get("type").asString().equals("redeem.reorged") && e.get("data").get("reorged_type").asString()
+          .equals("redeem.created") && redeemId.equals(e.get("data").path("redeem_id").asString())) {
+        compensation = e;
+      }
+    }
+    assertThat(compensation).as("redeem.reorged for the undone redeem.created").isNotNull();
+    assertThat(compensation.get("data").get("status").asString()).as("the order no longer exists").isEqualTo("none");
+    assertThat(compensation.get("data").get("reason").asString()).isEqualTo("reorg");
+  }
+
+  private static List<String> typesAt(String path, String redeemId) {
+    return at(path).stream().map(r -> ApiClient.JSON.readTree(r.body()))
+        .filter(e -> redeemId.equals(e.get("data").path("redeem_id").asString()))
+        .map(e -> e.get("type").asString()).toList();
+  }
 }
