@@ -183,6 +183,8 @@ public final class Sandbox implements AutoCloseable {
       out.put("more_api_urls", others.stream().map(o -> "http://127.0.0.1:" + o.apiPort()).toList());
     }
     out.put("api_key", apiKey);
+    out.put("openapi_url", apiUrl() + "/v1/openapi.json");
+    out.put("docs_url", apiUrl() + "/docs");
     out.put("database_url", databaseUrl);
     out.put("chains", chains);
     return JsonMapper.builder().build().writeValueAsString(out);
