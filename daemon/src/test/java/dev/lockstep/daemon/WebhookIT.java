@@ -103,15 +103,7 @@ class WebhookIT {
     Instant first = Instant.parse(body(api.get("/v1/webhook_deliveries/" + flakyDelivery, sandbox.apiKey()))
         .get("attempt_log").get(0).get("attempted_at").asString());
     for (int n = 2; n <= 5; n++) {
-      // Not a second early...
-      clock.advanceTo(first.plus(RetrySchedule.OFFSETS.get(n - 1)).minusSeconds(1));
-      Thread.sleep(700);
-      assertThat(at("/flaky")).as("before attempt %d is due", n).hasSize(n - 1);
-      // ...and made once due (the schedule plus at most a tenth of the gap as jitter).
-      clock.advanceTo(RetrySchedule.latest(first, n).plusMillis(10));
-      int expected = n;
-      await().atMost(Duration.ofSeconds(15)).until(() -> at("/flaky").size() >= expected);
-      assertThat(at("/flaky")).hasSize(n);
+      attemptMadeOnceDue("/flaky", first, n);
     }
     Received ok = at("/flaky").get(4);
     JsonNode event = ApiClient.JSON.readTree(ok.body());
@@ -150,12 +142,7 @@ class WebhookIT {
 
     // The endpoint that is always down: attempts 6..10, then abandoned.
     for (int n = 6; n <= RetrySchedule.MAX_ATTEMPTS; n++) {
-      clock.advanceTo(first.plus(RetrySchedule.OFFSETS.get(n - 1)).minusSeconds(1));
-      Thread.sleep(700);
-      assertThat(at("/down")).as("before attempt %d is due", n).hasSize(n - 1);
-      clock.advanceTo(RetrySchedule.latest(first, n).plusMillis(10));
-      int expected = n;
-      await().atMost(Duration.ofSeconds(15)).until(() -> at("/down").size() >= expected);
+      attemptMadeOnceDue("/down", first, n);
     }
     String downDelivery = at("/down").getFirst().headers().get("x-lockstep-delivery-id");
     await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -247,6 +234,19 @@ class WebhookIT {
     assertThat(compensation).as("redeem.reorged for the undone redeem.created").isNotNull();
     assertThat(compensation.get("data").get("status").asString()).as("the order no longer exists").isEqualTo("none");
     assertThat(compensation.get("data").get("reason").asString()).isEqualTo("reorg");
+  }
+
+  /**
+   * Moves the clock to just before attempt {@code n} is due and sees nothing sent, then to its
+   * latest due time (the schedule plus at most a tenth of the gap as jitter) and sees it arrive.
+   */
+  private static void attemptMadeOnceDue(String path, Instant first, int n) throws InterruptedException {
+    clock.advanceTo(first.plus(RetrySchedule.OFFSETS.get(n - 1)).minusSeconds(1));
+    Thread.sleep(700);
+    assertThat(at(path)).as("before attempt %d is due", n).hasSize(n - 1);
+    clock.advanceTo(RetrySchedule.latest(first, n).plusMillis(10));
+    await().atMost(Duration.ofSeconds(15)).until(() -> at(path).size() >= n);
+    assertThat(at(path)).hasSize(n);
   }
 
   private static List<String> typesAt(String path, String redeemId) {

@@ -51,9 +51,7 @@ public final class WebhookRoutes {
   public void update(Context ctx) {
     String id = ctx.pathParam("id");
     var r = RequestBodies.read(ctx, WebhookRequests.Update.class);
-    if (r.url() != null) {
-      requireHttpsInLive("url", r.url());
-    }
+    requireHttpsInLive("url", r.url());
     ctx.json(store.update(tenant(ctx), id, Optional.ofNullable(r.url()), Optional.ofNullable(r.events()),
         Optional.ofNullable(r.enabled()), Optional.ofNullable(r.description())).orElseThrow(() -> webhookNotFound(id)));
   }
@@ -76,9 +74,7 @@ public final class WebhookRoutes {
   public void replay(Context ctx) {
     String id = ctx.pathParam("id");
     var r = RequestBodies.read(ctx, WebhookRequests.Replay.class);
-    if (r.url() != null) {
-      requireHttpsInLive("url", r.url());
-    }
+    requireHttpsInLive("url", r.url());
     ctx.status(201).json(store.replay(tenant(ctx), id, Optional.ofNullable(r.url()))
         .orElseThrow(() -> deliveryNotFound(id)));
   }
@@ -87,16 +83,15 @@ public final class WebhookRoutes {
   public void replayAbandoned(Context ctx) {
     String id = ctx.pathParam("id");
     var r = RequestBodies.read(ctx, WebhookRequests.ReplayAbandoned.class);
-    if (r.url() != null) {
-      requireHttpsInLive("url", r.url());
-    }
+    requireHttpsInLive("url", r.url());
     List<String> ids = store.replayAbandoned(tenant(ctx), id, Instant.parse(r.from()), Instant.parse(r.to()),
         Optional.ofNullable(r.url())).orElseThrow(() -> webhookNotFound(id));
     ctx.status(201).json(Map.of("object", "webhook_replay", "replayed", ids.size(), "delivery_ids", ids));
   }
 
+  /** A live subscription's (or replay's) URL must be https; {@code url} may be absent (null). */
   private void requireHttpsInLive(String field, String url) {
-    if (mode.equals("live") && !url.startsWith("https:")) {
+    if (url != null && mode.equals("live") && !url.startsWith("https:")) {
       throw ApiException.invalidParam(field, "'" + field + "' must be an https URL for live webhooks");
     }
   }
