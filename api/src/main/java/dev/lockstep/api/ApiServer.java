@@ -89,6 +89,7 @@ public final class ApiServer implements AutoCloseable {
     JsonMapper json = jsonMapper();
     Problems problems = new Problems(json);
     String openApi = OpenApiDocument.render(json);
+    String docs = OpenApiDocument.html();
     this.app = Javalin.create(cfg -> {
       cfg.jsonMapper(new JavalinJackson3(json, false));
       cfg.startup.showJavalinBanner = false;
@@ -112,7 +113,7 @@ public final class ApiServer implements AutoCloseable {
         });
       }
       cfg.routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-      cfg.routes.get("/docs", ctx -> ctx.html(OpenApiDocument.html()));
+      cfg.routes.get("/docs", ctx -> ctx.html(docs));
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
       cfg.routes.get("/health", ctx -> {
