@@ -74,9 +74,10 @@ import tools.jackson.databind.json.JsonMapper;
  *       checkpoint reaches the head (events per second; peak heap sampled every 20 ms, and the
  *       largest heap left after a collection);
  *   <li>the raw {@code eth_getLogs} limit: the same logs fetched with eth_getLogs alone, with the
- *       indexer's range size and concurrency;
+ *       indexer's range size and concurrency, best of three runs;
  *   <li>the raw COPY limit: the same rows bulk-loaded with COPY alone into an identical table, in
- *       the indexer's batch size, after a VACUUM and CHECKPOINT (a quiet server);
+ *       the indexer's batch size, after a VACUUM and CHECKPOINT (a quiet server), best of three runs
+ *       (one run on a shared machine can come out far below the limit, which would flatter the fraction);
  *   <li>live mode, through the whole daemon resuming from that checkpoint: one-second blocks
  *       (mined on each whole second), one asset-token mint per block to a fresh wallet; the delay from the block's timestamp to the position being visible
  *       through {@code GET /v1/positions}, p50 and p99, at zero confirmations.
@@ -86,11 +87,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class IndexerBench {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Each raw limit is the best of this many runs. */
+  private static final int RAW_RUNS = 3;
   private final long events;
   private final int perTx;
   private final int tokens;
   private final int liveBlocks;
   private final Path workDir;
+
   /** The indexer's target_logs_per_range; also the rows per transaction of the raw COPY limit. */
   private final int batchRows;
 
@@ -170,8 +174,12 @@ public final class IndexerBench {
         out.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
       }
 
-      // 2. Raw eth_getLogs limit, same ranges and concurrency.
-      long logsRate = rawGetLogs(config, d, benchTokens, head);
+      // 2. Raw eth_getLogs limit, same ranges and concurrency: the best of RAW_RUNS runs (a limit is
+      //    what the machine can do; one run on a shared VM can come out far low, flattering the fraction).
+      long logsRate = 0;
+      for (int run = 0; run < RAW_RUNS; run++) {
+        logsRate = Math.max(logsRate, rawGetLogs(config, d, benchTokens, head));
+      }
       out.put("raw_eth_getlogs_events_per_second", logsRate);
 
       // 3. Raw COPY limit, same rows and batch size.
@@ -283,7 +291,19 @@ public final class IndexerBench {
       st.execute("VACUUM ANALYZE");
       st.execute("CHECKPOINT");
     }
-    String url = db.createDatabase("rawcopy");
+    long best = 0;
+    try {
+      for (int run = 0; run < RAW_RUNS; run++) {
+        best = Math.max(best, rawCopyOnce(db.createDatabase("rawcopy"), rows));
+      }
+    } finally {
+      Files.deleteIfExists(rows);
+    }
+    return best;
+  }
+
+  /** One bulk load of the dumped rows into a fresh table of the indexer's shape; returns events per second. */
+  private long rawCopyOnce(String url, Path rows) throws Exception {
     try (Connection c = DriverManager.getConnection(url); BufferedReader r = Files.newBufferedReader(rows)) {
       c.createStatement().execute("""
           CREATE TABLE transfers (chain_id bigint NOT NULL, block_number bigint NOT NULL, log_index int NOT NULL,
@@ -313,8 +333,6 @@ public final class IndexerBench {
       say("raw COPY: %,d rows in %.2f s = %,d events/s (%,d rows per transaction, same table shape)", total, seconds,
           rate, batchRows);
       return rate;
-    } finally {
-      Files.deleteIfExists(rows);
     }
   }
 

@@ -33,11 +33,11 @@ final class JsonRpcAnswers {
 
   private final JsonParser p;
   private final String what;
-  private String address = "";
-  private String blockHash = "";
-  private String txHash = "";
-  private String data = "";
-  private final String[] topics = {"", "", "", ""};
+  private final Last address = new Last();
+  private final Last blockHash = new Last();
+  private final Last txHash = new Last();
+  private final Last data = new Last();
+  private final Last[] topics = {new Last(), new Last(), new Last(), new Last()};
   /** Whether a range error object means {@link RangeTooLargeException} (only eth_getLogs). */
   private boolean rangeErrors;
 
@@ -203,7 +203,10 @@ final class JsonRpcAnswers {
     long logIndex = -1;
     boolean removed = false;
     List<String> logTopics = List.of();
-    data = "0x";
+    String logAddress = null;
+    String logData = "0x";
+    String logBlockHash = null;
+    String logTxHash = null;
     for (String name = p.nextName(); name != null; name = p.nextName()) {
       JsonToken t = p.nextToken();
       if (t == JsonToken.VALUE_NULL) {
@@ -211,17 +214,17 @@ final class JsonRpcAnswers {
       }
       switch (name) {
         case "address" -> {
-          address = reuse(address);
+          logAddress = address.read(p);
           hasAddress = true;
         }
-        case "data" -> data = reuse(data);
+        case "data" -> logData = data.read(p);
         case "blockNumber" -> blockNumber = quantity();
         case "blockHash" -> {
-          blockHash = reuse(blockHash);
+          logBlockHash = blockHash.read(p);
           hasBlockHash = true;
         }
         case "transactionHash" -> {
-          txHash = reuse(txHash);
+          logTxHash = txHash.read(p);
           hasTx = true;
         }
         case "logIndex" -> logIndex = quantity();
@@ -237,7 +240,7 @@ final class JsonRpcAnswers {
     if (logIndex > Integer.MAX_VALUE) {
       throw new RpcException(RpcErrorKind.RPC, what + ": log index " + logIndex + " out of range");
     }
-    return new RawLog(address, logTopics, data, blockNumber, blockHash, txHash, (int) logIndex, removed);
+    return new RawLog(logAddress, logTopics, logData, blockNumber, logBlockHash, logTxHash, (int) logIndex, removed);
   }
 
   private List<String> topics(JsonToken t) throws IOException {
@@ -251,27 +254,36 @@ final class JsonRpcAnswers {
       if (n == read.length) {
         read = Arrays.copyOf(read, n * 2);
       }
-      read[n] = n < topics.length ? (topics[n] = reuse(topics[n])) : lower(p.getString());
+      read[n] = n < topics.length ? topics[n].read(p) : lower(p.getString());
       n++;
     }
     return List.of(Arrays.copyOf(read, n));
   }
 
-  /** The current string token lowercased; {@code previous} itself if equal to it. */
-  private String reuse(String previous) throws IOException {
-    char[] chars = p.getStringCharacters();
-    int off = p.getStringOffset();
-    int len = p.getStringLength();
-    if (len == previous.length()) {
-      int i = 0;
-      while (i < len && Character.toLowerCase(chars[off + i]) == previous.charAt(i)) {
-        i++;
+  /**
+   * The last value of one log field. Consecutive logs mostly repeat their address, block hash,
+   * transaction hash, topics and often data, so the parser's characters are compared (a vectorised
+   * array compare) with the previous raw value and the previous String is reused when equal.
+   */
+  private static final class Last {
+    private String value = "";
+    private char[] raw = new char[0];
+
+    /** The current string token lowercased (hex is case-insensitive), reusing the previous String when equal. */
+    String read(JsonParser p) throws IOException {
+      char[] chars = p.getStringCharacters();
+      int off = p.getStringOffset();
+      int len = p.getStringLength();
+      if (len == raw.length && Arrays.equals(chars, off, off + len, raw, 0, len)) {
+        return value;
       }
-      if (i == len) {
-        return previous;
+      raw = Arrays.copyOfRange(chars, off, off + len);
+      String lower = new String(raw).toLowerCase(Locale.ROOT);
+      if (!lower.equals(value)) {
+        value = lower;
       }
+      return value;
     }
-    return new String(chars, off, len).toLowerCase(Locale.ROOT);
   }
 
   /** The current string token as a JSON-RPC QUANTITY (0x-hex, at most 60 bits), parsed in the parser's buffer. */

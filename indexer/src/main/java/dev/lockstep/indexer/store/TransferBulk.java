@@ -72,16 +72,29 @@ public final class TransferBulk {
   }
 
   /** Appends {@code value} (ASCII: numbers and hex) and a separator to the COPY text. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy of Latin-1 characters
   private void append(String value, char separator) {
     int n = value.length();
-    for (int i = 0; i <= n; i++) {
+    int i = 0;
+    while (i < n) {
       if (chunkLength == CHUNK) {
-        chunks.add(chunk);
-        chunk = new byte[CHUNK];
-        chunkLength = 0;
+        nextChunk();
       }
-      chunk[chunkLength++] = (byte) (i < n ? value.charAt(i) : separator);
+      int take = Math.min(n - i, CHUNK - chunkLength);
+      value.getBytes(i, i + take, chunk, chunkLength);
+      chunkLength += take;
+      i += take;
     }
+    if (chunkLength == CHUNK) {
+      nextChunk();
+    }
+    chunk[chunkLength++] = (byte) separator;
+  }
+
+  private void nextChunk() {
+    chunks.add(chunk);
+    chunk = new byte[CHUNK];
+    chunkLength = 0;
   }
 
   /** Number of Transfers added. */
