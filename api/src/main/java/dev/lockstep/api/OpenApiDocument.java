@@ -162,8 +162,8 @@ public final class OpenApiDocument {
     }
     o.put("parameters", params);
     op.body().ifPresent(b -> o.put("requestBody", Map.of("required", true, "content",
-        Map.of("application/json", Map.of("schema", schema(b, schemas))))));
-    Map<String, Object> one = schema(op.response(), schemas);
+        Map.of("application/json", Map.of("schema", schema(b, schemas, true))))));
+    Map<String, Object> one = schema(op.response(), schemas, false);
     Map<String, Object> ok = op.list() ? listSchema(one) : one;
     Map<String, Object> responses = new LinkedHashMap<>();
     responses.put(Integer.toString(op.status()), Map.of("description", "Success", "content",
@@ -202,16 +202,20 @@ public final class OpenApiDocument {
         "additionalProperties", true);
   }
 
-  /** The schema of {@code type}: records become named components. */
-  static Map<String, Object> schema(Type type, Map<String, Object> schemas) {
+  /**
+   * The schema of {@code type}: records become named components. In a {@code request} body every
+   * non-primitive field may be absent (it arrives as null; the record's constructor says which it
+   * requires); in an answer only {@code Optional} fields are.
+   */
+  static Map<String, Object> schema(Type type, Map<String, Object> schemas, boolean request) {
     if (type instanceof ParameterizedType p) {
       Type raw = p.getRawType();
       Type arg = p.getActualTypeArguments()[0];
       if (raw == Optional.class) {
-        return schema(arg, schemas);
+        return schema(arg, schemas, request);
       }
       if (raw == List.class) {
-        return Map.of("type", "array", "items", schema(arg, schemas));
+        return Map.of("type", "array", "items", schema(arg, schemas, request));
       }
       if (raw == Map.class) {
         return Map.of("type", "object");
@@ -244,8 +248,8 @@ public final class OpenApiDocument {
           renamed = rc.getAnnotation(JsonProperty.class);
         }
         String prop = renamed != null ? renamed.value() : snake(rc.getName());
-        props.put(prop, schema(rc.getGenericType(), schemas));
-        boolean optional = rc.getType() == Optional.class || !rc.getType().isPrimitive() && isRequest(c);
+        props.put(prop, schema(rc.getGenericType(), schemas, request));
+        boolean optional = rc.getType() == Optional.class || !rc.getType().isPrimitive() && request;
         if (!optional) {
           required.add(prop);
         }
@@ -268,11 +272,6 @@ public final class OpenApiDocument {
     return b.toString();
   }
 
-  /** Request records take absent fields as null; their constructors say which are required. */
-  private static boolean isRequest(Class<?> c) {
-    return c.getEnclosingClass() == WebhookRequests.class || c == CustomerRequest.class
-        || c == CustomerRequest.Attestation.class || c == KeyRoutes.CreateKey.class;
-  }
 
   /** The rendered documentation: every operation with its parameters, body, answer and errors. */
   public static String html() {
@@ -296,10 +295,10 @@ public final class OpenApiDocument {
             .append(' '));
         b.append("</p>");
       }
-      op.body().ifPresent(c -> b.append("<p>Body: <code>").append(escape(schema(c, schemas).toString()))
+      op.body().ifPresent(c -> b.append("<p>Body: <code>").append(escape(schema(c, schemas, true).toString()))
           .append("</code></p>"));
       b.append("<p>Answer ").append(op.status()).append(": ").append(op.list() ? "list of " : "")
-          .append("<code>").append(escape(schema(op.response(), schemas).toString())).append("</code>");
+          .append("<code>").append(escape(schema(op.response(), schemas, false).toString())).append("</code>");
       if (!op.errors().isEmpty()) {
         b.append("; errors: <code>").append(escape(String.join(", ", op.errors()))).append("</code>");
       }

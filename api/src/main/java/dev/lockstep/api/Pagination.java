@@ -90,6 +90,15 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
     return ListPage.of(rows, more, next);
   }
 
+  /**
+   * The usual cursor resolver: the {@code seq} of object {@code id} in {@code table} if it is a row
+   * of {@code tenantId}.
+   */
+  public static Function<String, Optional<Long>> seqIn(Handle h, String table, String tenantId) {
+    return id -> h.createQuery("SELECT seq FROM " + table + " WHERE id = :id AND tenant_id = :t")
+        .bind("id", id).bind("t", tenantId).mapTo(Long.class).findOne();
+  }
+
   /** One page of an in-memory list already in newest-first order, keyed by {@code idOf}. */
   public <T> ListPage<T> page(List<T> all, Function<T, String> idOf) {
     String cursorParam = startingAfter.isPresent() ? "starting_after" : "ending_before";
@@ -101,6 +110,7 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
       for (int i = 0; i < all.size(); i++) {
         if (idOf.apply(all.get(i)).equals(cursorId.get())) {
           at = i;
+          break;
         }
       }
       if (at < 0) {

@@ -171,11 +171,7 @@ class HostileRequestsIT {
   }
 
   private static long count(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(sandbox.databaseUrl());
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return SandboxDb.count(sandbox, sql);
   }
 
   /** Builds hostile requests; none of them is a valid request of the attacker's own. */

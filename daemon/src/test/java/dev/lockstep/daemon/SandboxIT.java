@@ -1,5 +1,7 @@
 package dev.lockstep.daemon;
 
+import static dev.lockstep.daemon.ApiClient.assertProblem;
+import static dev.lockstep.daemon.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,9 +14,6 @@ import dev.lockstep.devnet.DevAccounts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,18 +28,17 @@ import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The whole sandbox on real anvil and real PostgreSQL: the redeem scenario, cancel, auth and error paths. */
 class SandboxIT {
   private static final BigInteger SHARE = BigInteger.TEN.pow(6);
   private static Sandbox sandbox;
-  private static final HttpClient http = HttpClient.newHttpClient();
-  private static final JsonMapper json = JsonMapper.builder().build();
+  private static ApiClient api;
 
   @BeforeAll
   static void start() {
     sandbox = Sandbox.start(0, Path.of("target", "sandbox-it"));
+    api = new ApiClient(sandbox.apiUrl());
   }
 
   @AfterAll
@@ -184,40 +182,18 @@ class SandboxIT {
     }
     assertThat(ids).containsExactly("ethereum:1", "base:8453", "arbitrum:42161");
 
-    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(sandbox.apiUrl() + "/health")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> health = api.get("/health", null);
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(body(health).get("status").asString()).isEqualTo("ok");
     assertThat(body(health).get("chains").size()).isEqualTo(3);
-    HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(sandbox.apiUrl() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> metrics = api.get("/metrics", null);
     for (String meter : java.util.List.of("indexer_lag_seconds", "indexer_reorgs_total", "indexer_rpc_errors_total",
         "indexer_events_rate", "indexer_stalled", "indexer_finalized_block")) {
       assertThat(metrics.body()).contains(meter + "{chain_id=\"42161\"");
     }
   }
 
-  private static void assertProblem(HttpResponse<String> r, int status, String code) {
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-    JsonNode b = body(r);
-    assertThat(b.path("code").asString()).isEqualTo(code);
-    assertThat(b.path("status").asInt()).isEqualTo(status);
-    assertThat(b.path("request_id").asString()).startsWith("req_");
-    assertThat(b.path("type").asString()).endsWith("/" + code);
-    assertThat(b.has("retryable")).isTrue();
-  }
-
-  private static JsonNode body(HttpResponse<String> r) {
-    return json.readTree(r.body());
-  }
-
   private static HttpResponse<String> call(String method, String path, String key) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sandbox.apiUrl() + path)).timeout(Duration.ofSeconds(10))
-        .method(method, HttpRequest.BodyPublishers.noBody());
-    if (key != null) {
-      b.header("Authorization", "Bearer " + key);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return api.send(method, path, key, null, java.util.Map.of());
   }
 }

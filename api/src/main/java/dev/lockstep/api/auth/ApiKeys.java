@@ -1,5 +1,6 @@
 package dev.lockstep.api.auth;
 
+import dev.lockstep.indexer.store.Columns;
 import dev.lockstep.api.Ids;
 import dev.lockstep.api.ListPage;
 import dev.lockstep.api.Pagination;
@@ -76,11 +77,6 @@ public final class ApiKeys {
     return jdbi.inTransaction(h -> insert(h, tenantId, mode, scope));
   }
 
-  /** Sets the tenant's rate-limit tier: {@code startup}, {@code growth}, {@code scale} or {@code enterprise}. */
-  public void setTier(String tenantId, String tier) {
-    jdbi.useHandle(h -> h.createUpdate("UPDATE api.tenants SET tier = :tier WHERE id = :t")
-        .bind("tier", tier).bind("t", tenantId).execute());
-  }
 
   /**
    * Rotates key {@code id} of {@code tenantId}: a new key with the same mode and scope is created
@@ -125,8 +121,7 @@ public final class ApiKeys {
   /** The tenant's keys, newest first. */
   public ListPage<KeyInfo> list(String tenantId, Pagination page) {
     return jdbi.withHandle(h -> page.page(h, SELECT + " WHERE tenant_id = :t", Map.of("t", tenantId),
-        id -> h.createQuery("SELECT seq FROM api.api_keys WHERE id = :id AND tenant_id = :t")
-            .bind("id", id).bind("t", tenantId).mapTo(Long.class).findOne(),
+        Pagination.seqIn(h, "api.api_keys", tenantId),
         (rs, ctx) -> info(rs), KeyInfo::id));
   }
 
@@ -159,14 +154,10 @@ public final class ApiKeys {
 
   private static KeyInfo info(ResultSet rs) throws SQLException {
     return new KeyInfo(rs.getString("id"), "api_key", rs.getString("mode"), rs.getString("scope"),
-        rs.getString("key_prefix"), rs.getTimestamp("created_at").toInstant(), instant(rs, "expires_at"),
-        instant(rs, "revoked_at"), Optional.ofNullable(rs.getString("replaced_by")), Optional.empty());
+        rs.getString("key_prefix"), rs.getTimestamp("created_at").toInstant(), Columns.instant(rs, "expires_at"),
+        Columns.instant(rs, "revoked_at"), Optional.ofNullable(rs.getString("replaced_by")), Optional.empty());
   }
 
-  static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
-    Timestamp t = rs.getTimestamp(column);
-    return t == null ? Optional.empty() : Optional.of(t.toInstant());
-  }
 
   static String sha256(String s) {
     try {

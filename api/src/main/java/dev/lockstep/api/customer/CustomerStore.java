@@ -1,5 +1,6 @@
 package dev.lockstep.api.customer;
 
+import dev.lockstep.indexer.store.Columns;
 import dev.lockstep.api.Ids;
 import dev.lockstep.api.ListPage;
 import dev.lockstep.api.Pagination;
@@ -52,12 +53,7 @@ public final class CustomerStore {
    */
   public record Query(Optional<String> signal, Optional<String> provider, Optional<Instant> attestedAfter,
       Optional<Instant> expiresBefore, Optional<BigDecimal> minNotionalUsdc, Optional<String> wallet,
-      Optional<String> externalId) {
-    public static Query all() {
-      return new Query(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-          Optional.empty(), Optional.empty());
-    }
-  }
+      Optional<String> externalId) {}
 
   /** What an upsert did. */
   public record Upserted(Customer customer, boolean created) {}
@@ -129,8 +125,7 @@ public final class CustomerStore {
       binds.put("external_id", e);
     });
     return jdbi.withHandle(h -> page.page(h, sql.toString(), binds,
-        id -> h.createQuery("SELECT seq FROM api.customers WHERE id = :id AND tenant_id = :t")
-            .bind("id", id).bind("t", tenantId).mapTo(Long.class).findOne(),
+        Pagination.seqIn(h, "api.customers", tenantId),
         (rs, ctx) -> customer(rs), Customer::id));
   }
 
@@ -157,7 +152,7 @@ public final class CustomerStore {
       Array signals = rs.getArray("signals");
       a = Optional.of(new Customer.Attestation(rs.getString("a_id"), rs.getString("kind"), rs.getString("provider"),
           Optional.ofNullable(rs.getString("provider_name")), rs.getString("vendor_reference"),
-          rs.getTimestamp("attested_at").toInstant(), instant(rs, "expires_at"),
+          rs.getTimestamp("attested_at").toInstant(), Columns.instant(rs, "expires_at"),
           new ArrayList<>(List.of((String[]) signals.getArray())), rs.getString("attestation_hash"),
           rs.getString("pii"), Optional.ofNullable(rs.getString("encrypted_payload")),
           Optional.ofNullable(rs.getString("kms_key_id")), rs.getTimestamp("stored_at").toInstant()));
@@ -166,8 +161,4 @@ public final class CustomerStore {
         rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(), a);
   }
 
-  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
-    Timestamp t = rs.getTimestamp(column);
-    return t == null ? Optional.empty() : Optional.of(t.toInstant());
-  }
 }

@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,6 +71,8 @@ public final class EventPublisher {
       long seq = h.createQuery("SELECT coalesce(max(seq), 0) FROM api.events").mapTo(Long.class).one();
       Timestamp now = Timestamp.from(clock.instant());
       List<Long> ids = new ArrayList<>();
+      // Subscriptions by wallet ("" for catalog events), read once per batch.
+      Map<String, List<Subscription>> byWallet = new HashMap<>();
       for (Outboxed e : batch) {
         String body = body(e);
         h.createUpdate("""
@@ -77,7 +81,8 @@ public final class EventPublisher {
             .bind("seq", ++seq).bind("id", e.eventId()).bind("outbox", e.id()).bind("c", e.chainId())
             .bind("type", e.type()).bind("w", e.wallet()).bind("body", body).bind("at", Timestamp.from(e.createdAt()))
             .execute();
-        for (Subscription s : subscriptions(h, e.wallet())) {
+        for (Subscription s : byWallet.computeIfAbsent(e.wallet() == null ? "" : e.wallet(),
+            w -> subscriptions(h, e.wallet()))) {
           if (Webhook.matches(s.events(), e.type())) {
             h.createUpdate("""
                     INSERT INTO api.webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, url, body,

@@ -1,5 +1,6 @@
 package dev.lockstep.api.webhook;
 
+import dev.lockstep.indexer.store.Columns;
 import dev.lockstep.api.Ids;
 import dev.lockstep.api.ListPage;
 import dev.lockstep.api.Pagination;
@@ -74,7 +75,7 @@ public final class WebhookStore {
 
   public ListPage<Webhook> list(String tenantId, Pagination page) {
     return jdbi.withHandle(h -> page.page(h, SELECT_WEBHOOK + " WHERE tenant_id = :t", Map.of("t", tenantId),
-        id -> seq(h, "api.webhooks", tenantId, id), (rs, ctx) -> webhook(rs), Webhook::id));
+        Pagination.seqIn(h, "api.webhooks", tenantId), (rs, ctx) -> webhook(rs), Webhook::id));
   }
 
   /** The tenant's deliveries, newest first, optionally of one subscription and in one status. */
@@ -90,7 +91,7 @@ public final class WebhookStore {
       sql.append(" AND status = :s");
       binds.put("s", s);
     });
-    return jdbi.withHandle(h -> page.page(h, sql.toString(), binds, id -> seq(h, "api.webhook_deliveries", tenantId, id),
+    return jdbi.withHandle(h -> page.page(h, sql.toString(), binds, Pagination.seqIn(h, "api.webhook_deliveries", tenantId),
         (rs, ctx) -> delivery(rs, Optional.empty()), Delivery::id));
   }
 
@@ -166,10 +167,6 @@ public final class WebhookStore {
         .map((rs, ctx) -> delivery(rs, Optional.empty())).findOne();
   }
 
-  private static Optional<Long> seq(Handle h, String table, String tenantId, String id) {
-    return h.createQuery("SELECT seq FROM " + table + " WHERE id = :id AND tenant_id = :t")
-        .bind("id", id).bind("t", tenantId).mapTo(Long.class).findOne();
-  }
 
   private static Optional<Webhook> find(Handle h, String tenantId, String id) {
     return h.createQuery(SELECT_WEBHOOK + " WHERE id = :id AND tenant_id = :t").bind("id", id).bind("t", tenantId)
@@ -186,12 +183,9 @@ public final class WebhookStore {
   private static Delivery delivery(ResultSet rs, Optional<List<Delivery.Attempt>> attempts) throws SQLException {
     return new Delivery(rs.getString("id"), "webhook_delivery", rs.getString("webhook_id"), rs.getString("event_id"),
         rs.getString("event_type"), rs.getString("url"), rs.getString("status"), rs.getInt("attempts"),
-        instant(rs, "next_attempt_at"), Optional.ofNullable(rs.getString("replay_of")),
-        rs.getTimestamp("created_at").toInstant(), instant(rs, "delivered_at"), instant(rs, "abandoned_at"), attempts);
+        Columns.instant(rs, "next_attempt_at"), Optional.ofNullable(rs.getString("replay_of")),
+        rs.getTimestamp("created_at").toInstant(), Columns.instant(rs, "delivered_at"),
+        Columns.instant(rs, "abandoned_at"), attempts);
   }
 
-  static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
-    Timestamp t = rs.getTimestamp(column);
-    return t == null ? Optional.empty() : Optional.of(t.toInstant());
-  }
 }

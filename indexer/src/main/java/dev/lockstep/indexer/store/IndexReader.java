@@ -82,14 +82,6 @@ public final class IndexReader {
   }
 
   /**
-   * Orders owned by {@code owner}, newest first (by chain id then order id, descending), at most
-   * {@code limit}, strictly after the cursor {@code (afterChainId, afterOrderId)} when given.
-   */
-  public List<OrderRow> ordersByOwner(String owner, int limit, Optional<long[]> after) {
-    return ordersByOwner(owner, limit, after, false);
-  }
-
-  /**
    * Orders of {@code owner} next to a cursor (chain id, order id), at most {@code limit}: with
    * {@code newer} false the ones below it, newest first; with {@code newer} true the ones just
    * above it, also returned newest first.

@@ -1,5 +1,6 @@
 package dev.lockstep.keeper.tx;
 
+import dev.lockstep.indexer.store.Columns;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.ResultSet;
@@ -67,16 +68,12 @@ public final class TxStore {
     OptionalLong mined = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(minedBlock);
     return new Intent(rs.getLong("id"), rs.getString("idempotency_key"), rs.getLong("chain_id"), rs.getString("signer"),
         rs.getString("target"), rs.getString("call_data"), rs.getString("action"), order, rs.getString("status"), n,
-        gasLimit, rs.getInt("replacements"), instant(rs, "replace_after"),
+        gasLimit, rs.getInt("replacements"), Columns.instant(rs, "replace_after"),
         Optional.ofNullable(rs.getString("mined_tx_hash")), mined, Optional.ofNullable(rs.getString("mined_block_hash")),
         Optional.ofNullable(rs.getString("outcome")), rs.getTimestamp("created_at").toInstant(),
-        instant(rs, "submitted_at"));
+        Columns.instant(rs, "submitted_at"));
   }
 
-  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
-    Timestamp t = rs.getTimestamp(column);
-    return Optional.ofNullable(t).map(Timestamp::toInstant);
-  }
 
   /**
    * Enqueues an intent unless one with the same idempotency key exists.
@@ -374,7 +371,7 @@ public final class TxStore {
   private static Attempt attempt(ResultSet rs) throws SQLException {
     return new Attempt(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
         new Fees(rs.getBigDecimal(5).toBigIntegerExact(), rs.getBigDecimal(6).toBigIntegerExact()),
-        rs.getTimestamp(7).toInstant(), instant(rs, "broadcast_at"));
+        rs.getTimestamp(7).toInstant(), Columns.instant(rs, "broadcast_at"));
   }
 
   /** One of the intent's transactions is in block {@code block}. */
