@@ -24,7 +24,7 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * The JSON-RPC calls the indexer makes on one chain, over one or more HTTP endpoints (primary
- * first, then fallbacks). Requests are posted with OkHttp and answers streamed through {@link
+ * first, then fallbacks). Requests are posted with OkHttp and answers read through {@link
  * JsonRpcAnswers}. Every call has a timeout and is retried with exponential backoff and jitter
  * (Failsafe); each retry goes to the next endpoint, and the endpoint that answered last is tried
  * first next time, so a dead primary costs one failed attempt, not a stall. An {@code eth_getLogs}
@@ -34,6 +34,11 @@ import tools.jackson.core.json.JsonFactory;
  */
 public final class ChainRpc implements AutoCloseable {
   private static final int HEADER_CHUNK = 250;
+  /**
+   * Largest answer read into memory whole before parsing: a range sized to the default 10,000 logs
+   * answers about 7 MB, and at most one answer per fetching thread is held.
+   */
+  private static final long WHOLE_ANSWER_MAX = 16 << 20;
   private static final JsonFactory JSON = new JsonFactory();
   private static final MediaType JSON_MEDIA = MediaType.get("application/json");
 
@@ -179,7 +184,11 @@ public final class ChainRpc implements AutoCloseable {
         throw new RpcException(response.code() == 429 ? RpcErrorKind.RATE_LIMITED : RpcErrorKind.HTTP,
             what + ": HTTP " + response.code());
       }
-      try (JsonParser parser = JSON.createParser(response.body().byteStream())) {
+      // An answer of known length up to WHOLE_ANSWER_MAX is read whole and parsed from one array
+      // (no buffer refills: the parser's fast paths throughout); a larger or chunked one is streamed.
+      long length = response.body().contentLength();
+      try (JsonParser parser = length >= 0 && length <= WHOLE_ANSWER_MAX ? JSON.createParser(response.body().bytes())
+          : JSON.createParser(response.body().byteStream())) {
         return reader.read(new JsonRpcAnswers(parser, what));
       } catch (JacksonIOException e) {
         throw e.getCause();

@@ -79,36 +79,15 @@ final class RangeFetcher {
     String toHashBefore = rpc.headers(List.of(to)).getFirst().hash();
     List<RawLog> logs = new ArrayList<>(logs(from, to, List.copyOf(addresses), true));
     // Tokens the factory deployed inside the range: their logs from their deployment block on.
-    Map<String, Long> deployedHere = new LinkedHashMap<>();
-    for (RawLog log : logs) {
-      if (chain.factory().equals(log.address()) && LogDecoder.TOKEN_DEPLOYED.equals(log.topic(0))
-          && decoder.decode(log).orElse(null) instanceof IndexedEvent.TokenDeployed d
-          && !addresses.contains(d.token())) {
-        deployedHere.putIfAbsent(d.token(), log.blockNumber());
-      }
-    }
+    Map<String, Long> deployedHere = deployedIn(logs, addresses);
     if (!deployedHere.isEmpty()) {
       long first = deployedHere.values().stream().min(Long::compare).orElseThrow();
       logs.addAll(logs(first, to, List.copyOf(deployedHere.keySet()), false));
     }
 
-    TreeSet<Long> wanted = new TreeSet<>(List.of(from, to));
-    for (long n = Math.max(from, fullHeadersFrom); n <= to; n++) {
-      wanted.add(n);
-    }
-    for (RawLog log : logs) {
-      wanted.add(log.blockNumber());
-    }
-    List<RpcBlock> blocks = rpc.blocks(wanted);
+    List<RpcBlock> blocks = rpc.blocks(wantedHeaders(from, to, fullHeadersFrom, logs));
     List<BlockHeader> headers = blocks.stream().map(RpcBlock::header).toList();
-    Map<Long, String> hashes = new HashMap<>();
-    for (int i = 0; i < headers.size(); i++) {
-      BlockHeader h = headers.get(i);
-      hashes.put(h.number(), h.hash());
-      if (i > 0 && headers.get(i - 1).number() == h.number() - 1 && !h.parentHash().equals(headers.get(i - 1).hash())) {
-        throw inconsistent("headers of " + from + ".." + to + " do not chain at block " + h.number());
-      }
-    }
+    Map<Long, String> hashes = chainedHashes(from, to, headers);
     if (!toHashBefore.equals(hashes.get(to))) {
       throw inconsistent("block " + to + " changed from " + toHashBefore + " to " + hashes.get(to)
           + " while its range was fetched (reorg, or answers from different backends)");
@@ -118,14 +97,79 @@ final class RangeFetcher {
     checkBlooms(blocks, fullHeadersFrom, logs, queried);
     List<IndexedEvent> events = new ArrayList<>();
     TransferBulk transfers = new TransferBulk(chain.chainId());
+    project(logs, hashes, configuredFrom, from, to, events, transfers);
+    events.sort(Comparator.comparingLong((IndexedEvent e) -> e.position().blockNumber())
+        .thenComparingInt(e -> e.position().logIndex()));
+    return new Batch(chain.chainId(), from, to, headers, events, transfers);
+  }
+
+  // The per-log loops below are separate small methods, not part of fetch: the JIT then compiles
+  // each loop on its own instead of recompiling all of fetch once per hot loop (on-stack
+  // replacement), which cost seconds of compiler time at the start of every backfill.
+
+  /** Asset tokens the factory deployed in {@code logs} that are not among {@code known}, with their deployment block. */
+  private Map<String, Long> deployedIn(List<RawLog> logs, Set<String> known) {
+    Map<String, Long> deployed = new LinkedHashMap<>();
+    for (RawLog log : logs) {
+      if (chain.factory().equals(log.address()) && LogDecoder.TOKEN_DEPLOYED.equals(log.topic(0))
+          && decoder.decode(log).orElse(null) instanceof IndexedEvent.TokenDeployed d
+          && !known.contains(d.token())) {
+        deployed.putIfAbsent(d.token(), log.blockNumber());
+      }
+    }
+    return deployed;
+  }
+
+  /** The headers a range needs: its first and last block, every unfinalized block and every block holding a log. */
+  private static TreeSet<Long> wantedHeaders(long from, long to, long fullHeadersFrom, List<RawLog> logs) {
+    TreeSet<Long> wanted = new TreeSet<>(List.of(from, to));
+    for (long n = Math.max(from, fullHeadersFrom); n <= to; n++) {
+      wanted.add(n);
+    }
+    long last = -1;
+    for (RawLog log : logs) {
+      if (log.blockNumber() != last) {
+        last = log.blockNumber();
+        wanted.add(last);
+      }
+    }
+    return wanted;
+  }
+
+  /** Block hashes by number; consecutive headers must chain by parent hash. */
+  private static Map<Long, String> chainedHashes(long from, long to, List<BlockHeader> headers) {
+    Map<Long, String> hashes = new HashMap<>();
+    for (int i = 0; i < headers.size(); i++) {
+      BlockHeader h = headers.get(i);
+      hashes.put(h.number(), h.hash());
+      if (i > 0 && headers.get(i - 1).number() == h.number() - 1 && !h.parentHash().equals(headers.get(i - 1).hash())) {
+        throw inconsistent("headers of " + from + ".." + to + " do not chain at block " + h.number());
+      }
+    }
+    return hashes;
+  }
+
+  /**
+   * Checks every log against its block's header and decodes it: Transfers into {@code transfers},
+   * other projected events into {@code events}. Logs of a configured ERC-20 before its start block
+   * are skipped.
+   */
+  private void project(List<RawLog> logs, Map<Long, String> hashes, Map<String, Long> configuredFrom, long from,
+      long to, List<IndexedEvent> events, TransferBulk transfers) {
+    long block = -1;
+    String blockHash = null;
     for (RawLog log : logs) {
       long n = log.blockNumber();
       if (log.removed()) {
         throw inconsistent("node returned a removed log at block " + n + " in " + from + ".." + to);
       }
-      if (!log.blockHash().equals(hashes.get(n))) {
+      if (n != block) {
+        block = n;
+        blockHash = hashes.get(n);
+      }
+      if (!log.blockHash().equals(blockHash)) {
         throw inconsistent("log block hash " + log.blockHash() + " at block " + n + " disagrees with header "
-            + hashes.get(n) + " (node moved between calls, or answers from another fork)");
+            + blockHash + " (node moved between calls, or answers from another fork)");
       }
       Long startBlock = configuredFrom.get(log.address());
       if (startBlock != null && n < startBlock) {
@@ -137,9 +181,6 @@ final class RangeFetcher {
         case IndexedEvent e -> events.add(e);
       }
     }
-    events.sort(Comparator.comparingLong((IndexedEvent e) -> e.position().blockNumber())
-        .thenComparingInt(e -> e.position().logIndex()));
-    return new Batch(chain.chainId(), from, to, headers, events, transfers);
   }
 
   /**
@@ -151,11 +192,16 @@ final class RangeFetcher {
    */
   private void checkBlooms(List<RpcBlock> blocks, long fullHeadersFrom, List<RawLog> logs, List<String> addresses)
       throws IOException {
+    if (blocks.getLast().header().number() < fullHeadersFrom) {
+      return; // a finalized range: nothing to check
+    }
     Map<Long, Set<String>> emitters = new HashMap<>();
     Map<Long, Set<Integer>> indexes = new HashMap<>();
     for (RawLog l : logs) {
-      emitters.computeIfAbsent(l.blockNumber(), k -> new HashSet<>()).add(l.address());
-      indexes.computeIfAbsent(l.blockNumber(), k -> new HashSet<>()).add(l.logIndex());
+      if (l.blockNumber() >= fullHeadersFrom) {
+        emitters.computeIfAbsent(l.blockNumber(), k -> new HashSet<>()).add(l.address());
+        indexes.computeIfAbsent(l.blockNumber(), k -> new HashSet<>()).add(l.logIndex());
+      }
     }
     for (RpcBlock b : blocks) {
       long n = b.header().number();
