@@ -73,9 +73,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ol>
  *   <li>backfill: the indexer alone (as {@code lockstep index} runs it, in this JVM) indexes the
- *       chain into a fresh database, timed from its construction (migrations included) until the
- *       checkpoint reaches the head (events per second; peak heap sampled every 20 ms, and the
- *       largest heap left after a collection);
+ *       chain into a fresh database: the schema migration timed on its own, the backfill from the
+ *       indexer's start until it commits the head block (events per second; peak heap sampled
+ *       every 20 ms, and the largest heap left after a collection);
  *   <li>the raw {@code eth_getLogs} limit: the same logs fetched with eth_getLogs alone, with the
  *       indexer's range size and concurrency, best of three runs;
  *   <li>the raw COPY limit: the same rows bulk-loaded with COPY alone into an identical table, in
