@@ -372,10 +372,18 @@ public final class IndexerBench {
   /** One-second blocks mined on each whole second; returns per-block delays from block timestamp to API visibility. */
   private List<Long> live(AnvilNode anvil, Web3j web3j, ChainDeployment d, int apiPort, String key,
       java.util.function.Consumer<String> registerCustomer) throws Exception {
-    rpc(anvil, "evm_setAutomine", List.of(false));
     var gas = ContractDeployer.devnetGas(31337);
-    var keeper = new FastRawTransactionManager(web3j, DevAccounts.keeper(), 31337, new NoOpProcessor(web3j));
-    AssetTokenFactory factory = AssetTokenFactory.load(d.factory(), web3j, keeper, gas);
+    // Minted by a minter of its own (dev account 2), not the keeper: the daemon's keeper owns the
+    // keeper's nonces, and mints sent with them would race its transactions (nonce gap fillers).
+    Credentials minter = DevAccounts.account(2);
+    AssetTokenFactory asAdmin = AssetTokenFactory.load(d.factory(), web3j,
+        ContractDeployer.transactionManager(web3j, DevAccounts.admin(), 31337), gas);
+    if (!asAdmin.grantRole(asAdmin.MINTER_ROLE().send(), minter.getAddress()).send().isStatusOK()) {
+      throw new IllegalStateException("could not grant the bench minter MINTER_ROLE");
+    }
+    rpc(anvil, "evm_setAutomine", List.of(false));
+    AssetTokenFactory factory = AssetTokenFactory.load(d.factory(), web3j,
+        new FastRawTransactionManager(web3j, minter, 31337, new NoOpProcessor(web3j)), gas);
     HttpClient http = HttpClient.newHttpClient();
     List<Long> delays = new ArrayList<>();
     for (int k = 0; k < liveBlocks + 3; k++) {
