@@ -105,7 +105,7 @@ final class RangeFetcher {
 
   // The per-log loops below are separate small methods, not part of fetch: the JIT then compiles
   // each loop on its own instead of recompiling all of fetch once per hot loop (on-stack
-  // replacement), which cost seconds of compiler time at the start of every backfill.
+  // replacement), which cost about 1.5 s of C2 compiler CPU at the start of every backfill.
 
   /** Asset tokens the factory deployed in {@code logs} that are not among {@code known}, with their deployment block. */
   private Map<String, Long> deployedIn(List<RawLog> logs, Set<String> known) {
@@ -193,7 +193,7 @@ final class RangeFetcher {
   private void checkBlooms(List<RpcBlock> blocks, long fullHeadersFrom, List<RawLog> logs, List<String> addresses)
       throws IOException {
     if (blocks.getLast().header().number() < fullHeadersFrom) {
-      return; // a finalized range: nothing to check
+      return; // wholly below the unfinalized part: nothing to check
     }
     Map<Long, Set<String>> emitters = new HashMap<>();
     Map<Long, Set<Integer>> indexes = new HashMap<>();
