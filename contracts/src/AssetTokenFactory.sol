@@ -111,9 +111,7 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
     }
 
     function _initCode(string calldata symbol) private pure returns (bytes memory) {
-        return abi.encodePacked(
-            type(AssetToken).creationCode, abi.encode(string.concat("Lockstep ", symbol), symbol)
-        );
+        return abi.encodePacked(type(AssetToken).creationCode, abi.encode(string.concat("Lockstep ", symbol), symbol));
     }
 
     function _checkSymbol(string calldata symbol) private pure {

@@ -51,9 +51,7 @@ contract OrderBookTest is Deployment {
         vm.prank(KEEPER);
         book.promote(id);
         assertTrue(book.statusOf(id) == OrderBook.Status.ACTIVE, "active");
-        vm.expectRevert(
-            abi.encodeWithSelector(OrderBook.OrderBookOrderNotQueued.selector, id, OrderBook.Status.ACTIVE)
-        );
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookOrderNotQueued.selector, id, OrderBook.Status.ACTIVE));
         vm.prank(KEEPER);
         book.promote(id);
     }
@@ -73,9 +71,7 @@ contract OrderBookTest is Deployment {
 
     function test_settle_revertsIfNotActive() public {
         uint256 id = _redeem(HOLDER, 1e6, 0);
-        vm.expectRevert(
-            abi.encodeWithSelector(OrderBook.OrderBookOrderNotActive.selector, id, OrderBook.Status.QUEUED)
-        );
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookOrderNotActive.selector, id, OrderBook.Status.QUEUED));
         vm.prank(KEEPER);
         book.settle(id, 1);
     }
@@ -83,9 +79,7 @@ contract OrderBookTest is Deployment {
     function test_settle_revertsIfPayoutBelowMinimum() public {
         _openSession();
         uint256 id = _redeem(HOLDER, 1e6, 100e6);
-        vm.expectRevert(
-            abi.encodeWithSelector(OrderBook.OrderBookPayoutBelowMinimum.selector, id, 99e6, 100e6)
-        );
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookPayoutBelowMinimum.selector, id, 99e6, 100e6));
         vm.prank(KEEPER);
         book.settle(id, 99e6);
         assertTrue(book.statusOf(id) == OrderBook.Status.ACTIVE, "still active");
@@ -95,9 +89,7 @@ contract OrderBookTest is Deployment {
         _openSession();
         uint256 id = _redeem(HOLDER, 1e6, 0);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                OrderBook.OrderBookInsufficientLiquidity.selector, address(usdc), POOL, POOL + 1
-            )
+            abi.encodeWithSelector(OrderBook.OrderBookInsufficientLiquidity.selector, address(usdc), POOL, POOL + 1)
         );
         vm.prank(KEEPER);
         book.settle(id, POOL + 1);
@@ -107,9 +99,7 @@ contract OrderBookTest is Deployment {
         _openSession();
         uint256 id = _redeem(HOLDER, 1e6, 0);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IAccessControl.AccessControlUnauthorizedAccount.selector, HOLDER, book.KEEPER_ROLE()
-            )
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, HOLDER, book.KEEPER_ROLE())
         );
         vm.prank(HOLDER);
         book.settle(id, 1);
@@ -124,9 +114,7 @@ contract OrderBookTest is Deployment {
             abi.encodeWithSelector(OrderBook.OrderBookOrderNotActive.selector, id, OrderBook.Status.SETTLED)
         );
         book.settle(id, 1e6);
-        vm.expectRevert(
-            abi.encodeWithSelector(OrderBook.OrderBookOrderNotOpen.selector, id, OrderBook.Status.SETTLED)
-        );
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookOrderNotOpen.selector, id, OrderBook.Status.SETTLED));
         book.cancel(id);
         vm.stopPrank();
     }
@@ -194,9 +182,7 @@ contract OrderBookTest is Deployment {
         uint256 id = _redeem(HOLDER, quantity, minN);
         uint256 supply = aapl.totalSupply();
         if (gross < minN) {
-            vm.expectRevert(
-                abi.encodeWithSelector(OrderBook.OrderBookPayoutBelowMinimum.selector, id, gross, minN)
-            );
+            vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookPayoutBelowMinimum.selector, id, gross, minN));
             vm.prank(KEEPER);
             book.settle(id, gross);
             assertEq(aapl.totalSupply(), supply, "nothing burned");

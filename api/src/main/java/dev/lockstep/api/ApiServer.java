@@ -21,8 +21,8 @@ import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson3;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The HTTP server: the /v1 REST surface, {@code /metrics} in Prometheus text format and {@code
- * /health}. Every /v1 request passes, in order: a request id, Bearer authentication, the key's
- * rate limit, and for a POST the Idempotency-Key check; errors of every kind are answered as RFC
- * 9457 problem+json. JSON fields are snake_case; timestamps ISO-8601 UTC; absent optional fields
- * are omitted. The routes are one table ({@link #ROUTES}), which the OpenAPI document describes.
+ * /health}. Every /v1 request passes, in order: a request id, Bearer authentication, the key's rate
+ * limit, and for a POST the Idempotency-Key check; errors of every kind are answered as RFC 9457
+ * problem+json. JSON fields are snake_case; timestamps ISO-8601 UTC; absent optional fields are
+ * omitted. The routes are one table ({@link #ROUTES}), which the OpenAPI document describes.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -48,34 +48,45 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Every /v1 operation served, in documentation order. */
-  public static final List<Route> ROUTES = List.of(
-      new Route(HandlerType.GET, "/v1/chains", p -> p.catalog()::chains),
-      new Route(HandlerType.GET, "/v1/tokens", p -> p.catalog()::tokens),
-      new Route(HandlerType.GET, "/v1/positions", p -> p.catalog()::positions),
-      new Route(HandlerType.GET, "/v1/redeems", p -> p.redeems()::list),
-      new Route(HandlerType.GET, "/v1/redeems/{id}", p -> p.redeems()::get),
-      new Route(HandlerType.POST, "/v1/redeems/{id}/cancel", p -> p.redeems()::cancel),
-      new Route(HandlerType.GET, "/v1/customers", p -> p.customers()::list),
-      new Route(HandlerType.POST, "/v1/customers", p -> p.customers()::upsert),
-      new Route(HandlerType.GET, "/v1/customers/{id}", p -> p.customers()::get),
-      new Route(HandlerType.GET, "/v1/events", p -> p.events()::list),
-      new Route(HandlerType.GET, "/v1/events/{id}", p -> p.events()::get),
-      new Route(HandlerType.GET, "/v1/webhooks", p -> p.webhooks()::list),
-      new Route(HandlerType.POST, "/v1/webhooks", p -> p.webhooks()::create),
-      new Route(HandlerType.GET, "/v1/webhooks/{id}", p -> p.webhooks()::get),
-      new Route(HandlerType.POST, "/v1/webhooks/{id}", p -> p.webhooks()::update),
-      new Route(HandlerType.GET, "/v1/webhooks/{id}/deliveries", p -> p.webhooks()::deliveries),
-      new Route(HandlerType.POST, "/v1/webhooks/{id}/replay", p -> p.webhooks()::replayAbandoned),
-      new Route(HandlerType.GET, "/v1/webhook_deliveries/{id}", p -> p.webhooks()::delivery),
-      new Route(HandlerType.POST, "/v1/webhook_deliveries/{id}/replay", p -> p.webhooks()::replay),
-      new Route(HandlerType.GET, "/v1/api_keys", p -> p.keys()::list),
-      new Route(HandlerType.POST, "/v1/api_keys", p -> p.keys()::create),
-      new Route(HandlerType.POST, "/v1/api_keys/{id}/rotate", p -> p.keys()::rotate),
-      new Route(HandlerType.POST, "/v1/api_keys/{id}/revoke", p -> p.keys()::revoke));
+  public static final List<Route> ROUTES =
+      List.of(
+          new Route(HandlerType.GET, "/v1/chains", p -> p.catalog()::chains),
+          new Route(HandlerType.GET, "/v1/tokens", p -> p.catalog()::tokens),
+          new Route(HandlerType.GET, "/v1/positions", p -> p.catalog()::positions),
+          new Route(HandlerType.GET, "/v1/redeems", p -> p.redeems()::list),
+          new Route(HandlerType.GET, "/v1/redeems/{id}", p -> p.redeems()::get),
+          new Route(HandlerType.POST, "/v1/redeems/{id}/cancel", p -> p.redeems()::cancel),
+          new Route(HandlerType.GET, "/v1/customers", p -> p.customers()::list),
+          new Route(HandlerType.POST, "/v1/customers", p -> p.customers()::upsert),
+          new Route(HandlerType.GET, "/v1/customers/{id}", p -> p.customers()::get),
+          new Route(HandlerType.GET, "/v1/events", p -> p.events()::list),
+          new Route(HandlerType.GET, "/v1/events/{id}", p -> p.events()::get),
+          new Route(HandlerType.GET, "/v1/webhooks", p -> p.webhooks()::list),
+          new Route(HandlerType.POST, "/v1/webhooks", p -> p.webhooks()::create),
+          new Route(HandlerType.GET, "/v1/webhooks/{id}", p -> p.webhooks()::get),
+          new Route(HandlerType.POST, "/v1/webhooks/{id}", p -> p.webhooks()::update),
+          new Route(HandlerType.GET, "/v1/webhooks/{id}/deliveries", p -> p.webhooks()::deliveries),
+          new Route(
+              HandlerType.POST, "/v1/webhooks/{id}/replay", p -> p.webhooks()::replayAbandoned),
+          new Route(HandlerType.GET, "/v1/webhook_deliveries/{id}", p -> p.webhooks()::delivery),
+          new Route(
+              HandlerType.POST, "/v1/webhook_deliveries/{id}/replay", p -> p.webhooks()::replay),
+          new Route(HandlerType.GET, "/v1/api_keys", p -> p.keys()::list),
+          new Route(HandlerType.POST, "/v1/api_keys", p -> p.keys()::create),
+          new Route(HandlerType.POST, "/v1/api_keys/{id}/rotate", p -> p.keys()::rotate),
+          new Route(HandlerType.POST, "/v1/api_keys/{id}/revoke", p -> p.keys()::revoke));
 
   /** The route handlers and the request pipeline. */
-  public record Parts(Authenticator auth, RateLimits rateLimits, Idempotency idempotency, CatalogRoutes catalog,
-      RedeemRoutes redeems, CustomerRoutes customers, EventRoutes events, WebhookRoutes webhooks, KeyRoutes keys) {}
+  public record Parts(
+      Authenticator auth,
+      RateLimits rateLimits,
+      Idempotency idempotency,
+      CatalogRoutes catalog,
+      RedeemRoutes redeems,
+      CustomerRoutes customers,
+      EventRoutes events,
+      WebhookRoutes webhooks,
+      KeyRoutes keys) {}
 
   private final Javalin app;
 
@@ -84,59 +95,106 @@ public final class ApiServer implements AutoCloseable {
    * @param chains every chain's sync state, reported by /health ({@code degraded} while one is
    *     stalled or halted)
    */
-  public ApiServer(Parts parts, PrometheusMeterRegistry metrics, BooleanSupplier healthy,
+  public ApiServer(
+      Parts parts,
+      PrometheusMeterRegistry metrics,
+      BooleanSupplier healthy,
       Supplier<List<ChainHealth>> chains) {
     JsonMapper json = jsonMapper();
     Problems problems = new Problems(json);
     String openApi = OpenApiDocument.render(json);
     String docs = OpenApiDocument.html();
-    this.app = Javalin.create(cfg -> {
-      cfg.jsonMapper(new JavalinJackson3(json, false));
-      cfg.startup.showJavalinBanner = false;
-      cfg.http.maxRequestSize = RequestBodies.MAX_BYTES;
-      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(json)));
-      cfg.routes.before(RequestIds::of);
-      cfg.routes.before("/v1/*", ctx -> {
-        RequestGuards.check(ctx);
-        if (!ctx.path().equals("/v1/openapi.json")) {
-          parts.auth().check(ctx);
-          parts.rateLimits().check(ctx);
-          parts.idempotency().before(ctx);
-        }
-      });
-      cfg.routes.after("/v1/*", parts.idempotency()::after);
-      for (Route r : ROUTES) {
-        Handler handler = r.handler().apply(parts);
-        cfg.routes.addHttpHandler(r.method(), r.path(), ctx -> {
-          RequestGuards.checkPathParams(ctx);
-          handler.handle(ctx);
-        });
-      }
-      cfg.routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-      cfg.routes.get("/docs", ctx -> ctx.html(docs));
-      cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-          .result(metrics.scrape()));
-      cfg.routes.get("/health", ctx -> {
-        boolean up = healthy.getAsBoolean();
-        List<ChainHealth> states = chains.get();
-        String status = !up ? "down" : states.stream().anyMatch(ChainHealth::unhealthy) ? "degraded" : "ok";
-        ctx.status(up ? 200 : 503).json(new Health(status, states));
-      });
-      cfg.routes.exception(ApiException.class, (e, ctx) -> problems.write(ctx, e));
-      cfg.routes.exception(Exception.class, (e, ctx) -> {
-        log.error("unhandled error on {} {} request_id={}", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
-        problems.write(ctx, new ApiException(ErrorCode.INTERNAL_ERROR, "Internal error; retry with the same request"));
-      });
-      cfg.routes.error(404, ctx -> {
-        if (!"application/problem+json".equals(ctx.res().getContentType())) {
-          problems.write(ctx, new ApiException(ErrorCode.NOT_FOUND, "No route " + ctx.method() + " " + ctx.path()));
-        }
-      });
-      cfg.routes.error(405, ctx -> problems.write(ctx, new ApiException(ErrorCode.METHOD_NOT_ALLOWED,
-          "Method " + ctx.method() + " is not allowed on " + ctx.path())));
-      cfg.routes.error(413, ctx -> problems.write(ctx, new ApiException(ErrorCode.PAYLOAD_TOO_LARGE,
-          "Request body over " + RequestBodies.MAX_BYTES + " bytes")));
-    });
+    this.app =
+        Javalin.create(
+            cfg -> {
+              cfg.jsonMapper(new JavalinJackson3(json, false));
+              cfg.startup.showJavalinBanner = false;
+              cfg.http.maxRequestSize = RequestBodies.MAX_BYTES;
+              cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(json)));
+              cfg.routes.before(RequestIds::of);
+              cfg.routes.before(
+                  "/v1/*",
+                  ctx -> {
+                    RequestGuards.check(ctx);
+                    if (!ctx.path().equals("/v1/openapi.json")) {
+                      parts.auth().check(ctx);
+                      parts.rateLimits().check(ctx);
+                      parts.idempotency().before(ctx);
+                    }
+                  });
+              cfg.routes.after("/v1/*", parts.idempotency()::after);
+              for (Route r : ROUTES) {
+                Handler handler = r.handler().apply(parts);
+                cfg.routes.addHttpHandler(
+                    r.method(),
+                    r.path(),
+                    ctx -> {
+                      RequestGuards.checkPathParams(ctx);
+                      handler.handle(ctx);
+                    });
+              }
+              cfg.routes.get(
+                  "/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+              cfg.routes.get("/docs", ctx -> ctx.html(docs));
+              cfg.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(metrics.scrape()));
+              cfg.routes.get(
+                  "/health",
+                  ctx -> {
+                    boolean up = healthy.getAsBoolean();
+                    List<ChainHealth> states = chains.get();
+                    String status =
+                        !up
+                            ? "down"
+                            : states.stream().anyMatch(ChainHealth::unhealthy) ? "degraded" : "ok";
+                    ctx.status(up ? 200 : 503).json(new Health(status, states));
+                  });
+              cfg.routes.exception(ApiException.class, (e, ctx) -> problems.write(ctx, e));
+              cfg.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    log.error(
+                        "unhandled error on {} {} request_id={}",
+                        ctx.method(),
+                        ctx.path(),
+                        RequestIds.of(ctx),
+                        e);
+                    problems.write(
+                        ctx,
+                        new ApiException(
+                            ErrorCode.INTERNAL_ERROR,
+                            "Internal error; retry with the same request"));
+                  });
+              cfg.routes.error(
+                  404,
+                  ctx -> {
+                    if (!"application/problem+json".equals(ctx.res().getContentType())) {
+                      problems.write(
+                          ctx,
+                          new ApiException(
+                              ErrorCode.NOT_FOUND, "No route " + ctx.method() + " " + ctx.path()));
+                    }
+                  });
+              cfg.routes.error(
+                  405,
+                  ctx ->
+                      problems.write(
+                          ctx,
+                          new ApiException(
+                              ErrorCode.METHOD_NOT_ALLOWED,
+                              "Method " + ctx.method() + " is not allowed on " + ctx.path())));
+              cfg.routes.error(
+                  413,
+                  ctx ->
+                      problems.write(
+                          ctx,
+                          new ApiException(
+                              ErrorCode.PAYLOAD_TOO_LARGE,
+                              "Request body over " + RequestBodies.MAX_BYTES + " bytes")));
+            });
   }
 
   /**
@@ -145,12 +203,16 @@ public final class ApiServer implements AutoCloseable {
    */
   public record Health(String status, List<ChainHealth> chains) {}
 
-  /** The JSON mapper of the API: snake_case properties, ISO-8601 instants, absent Optionals omitted. */
+  /**
+   * The JSON mapper of the API: snake_case properties, ISO-8601 instants, absent Optionals omitted.
+   */
   public static JsonMapper jsonMapper() {
     return JsonMapper.builder()
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .changeDefaultPropertyInclusion(i -> i.withValueInclusion(
-            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_ABSENT))
+        .changeDefaultPropertyInclusion(
+            i ->
+                i.withValueInclusion(
+                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_ABSENT))
         .build();
   }
 

@@ -2,7 +2,10 @@ package dev.lockstep.api;
 
 import java.util.Map;
 
-/** Catalog names of the chains this daemon serves, by chain id ({@code base}, {@code arbitrum}, ...). */
+/**
+ * Catalog names of the chains this daemon serves, by chain id ({@code base}, {@code arbitrum},
+ * ...).
+ */
 public record ChainNames(Map<Long, String> byId) {
   public ChainNames {
     byId = Map.copyOf(byId);

@@ -4,11 +4,12 @@ import java.security.SecureRandom;
 
 /**
  * Public object ids: a type prefix ({@code cus_}, {@code att_}, {@code whk_}, {@code wh_}, {@code
- * key_}) and random base-62 characters from a {@link SecureRandom}, so an id reveals neither
- * counts nor creation order and cannot be guessed. Thread-safe.
+ * key_}) and random base-62 characters from a {@link SecureRandom}, so an id reveals neither counts
+ * nor creation order and cannot be guessed. Thread-safe.
  */
 public final class Ids {
-  private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Ids() {}

@@ -40,70 +40,265 @@ public final class OpenApiDocument {
    * @param query the query parameters (name and description)
    * @param errors error codes the operation can answer besides the common ones
    */
-  record Op(String summary, Optional<Class<?>> body, Class<?> response, boolean list, int status,
-      Map<String, String> query, List<String> errors) {}
+  record Op(
+      String summary,
+      Optional<Class<?>> body,
+      Class<?> response,
+      boolean list,
+      int status,
+      Map<String, String> query,
+      List<String> errors) {}
 
-  private static final Map<String, String> PAGE = Map.of(
-      "limit", "Page size, 1-100 (default 25).",
-      "starting_after", "Object id: the page starts after it (older objects).",
-      "ending_before", "Object id: the page ends before it (newer objects).");
+  private static final Map<String, String> PAGE =
+      Map.of(
+          "limit", "Page size, 1-100 (default 25).",
+          "starting_after", "Object id: the page starts after it (older objects).",
+          "ending_before", "Object id: the page ends before it (newer objects).");
 
-  private static final Map<String, Op> OPS = Map.ofEntries(
-      op("GET /v1/chains", "List the chains served, their payout currencies and sync state",
-          null, CatalogRoutes.Chain.class, true, 200, PAGE, List.of()),
-      op("GET /v1/tokens", "List asset tokens: supply per chain and NAV", null, CatalogRoutes.Token.class, true, 200,
-          PAGE, List.of()),
-      op("GET /v1/positions", "List the holdings of the tenant's customers' wallets, with NAV", null,
-          CatalogRoutes.Position.class, true, 200, with(PAGE, "wallet", "Only this customer wallet (0x address)."),
-          List.of()),
-      op("GET /v1/redeems", "List a customer wallet's redeems, newest first", null, RedeemResource.class, true, 200,
-          with(PAGE, "wallet", "Customer wallet (0x address), required."), List.of()),
-      op("GET /v1/redeems/{id}", "Retrieve a redeem", null, RedeemResource.class, false, 200, Map.of(),
-          List.of("redeem_not_found")),
-      op("POST /v1/redeems/{id}/cancel", "Cancel a redeem before the broker fills it (202 while under way)", null,
-          RedeemResource.class, false, 202, Map.of(), List.of("redeem_not_found", "redeem_not_cancellable")),
-      op("GET /v1/customers", "Query customers by their current attestation", null, Customer.class, true, 200,
-          with(with(with(with(with(with(with(PAGE, "signal", "Attestation carries this signal and has not expired."),
-              "provider", "Attestation vendor."), "attested_after", "Attested after this ISO-8601 time."),
-              "attestation.expires_before", "Attestation expires before this ISO-8601 time."),
-              "min_notional", "Settled redeem notional of the wallet, USDC, at least this decimal."),
-              "wallet", "Customer wallet."), "external_id", "The tenant's id for the customer."),
-          List.of()),
-      op("POST /v1/customers", "Create or update a customer by external_id, appending an attestation (201 created, "
-          + "200 updated)", CustomerRequest.class, Customer.class, false, 201, Map.of(), List.of()),
-      op("GET /v1/customers/{id}", "Retrieve a customer", null, Customer.class, false, 200, Map.of(),
-          List.of("customer_not_found")),
-      op("GET /v1/events", "The event stream of the tenant's wallets and the public catalog, newest first", null,
-          JsonNode.class, true, 200, with(PAGE, "type", "Event type or family (redeem.settled, redeem.*)."), List.of()),
-      op("GET /v1/events/{id}", "Retrieve an event (the exact webhook body)", null, JsonNode.class, false, 200,
-          Map.of(), List.of("event_not_found")),
-      op("GET /v1/webhooks", "List webhook subscriptions", null, Webhook.class, true, 200, PAGE, List.of()),
-      op("POST /v1/webhooks", "Subscribe an endpoint to event patterns; the answer holds the signing secret",
-          WebhookRequests.Create.class, Webhook.class, false, 201, Map.of(), List.of()),
-      op("GET /v1/webhooks/{id}", "Retrieve a subscription", null, Webhook.class, false, 200, Map.of(),
-          List.of("webhook_not_found")),
-      op("POST /v1/webhooks/{id}", "Update a subscription (url, events, enabled, description)",
-          WebhookRequests.Update.class, Webhook.class, false, 200, Map.of(), List.of("webhook_not_found")),
-      op("GET /v1/webhooks/{id}/deliveries", "List a subscription's deliveries", null, Delivery.class, true, 200,
-          with(PAGE, "status", "pending, delivered or abandoned."), List.of("webhook_not_found")),
-      op("POST /v1/webhooks/{id}/replay", "Replay every abandoned delivery created in [from, to), optionally to "
-          + "another URL", WebhookRequests.ReplayAbandoned.class, JsonNode.class, false, 201, Map.of(),
-          List.of("webhook_not_found")),
-      op("GET /v1/webhook_deliveries/{id}", "Retrieve a delivery with every attempt", null, Delivery.class, false,
-          200, Map.of(), List.of("delivery_not_found")),
-      op("POST /v1/webhook_deliveries/{id}/replay", "Replay one delivery, optionally to another URL",
-          WebhookRequests.Replay.class, Delivery.class, false, 201, Map.of(), List.of("delivery_not_found")),
-      op("GET /v1/api_keys", "List the tenant's API keys", null, ApiKeys.KeyInfo.class, true, 200, PAGE, List.of()),
-      op("POST /v1/api_keys", "Create a key of the caller's environment; the answer holds the secret",
-          KeyRoutes.CreateKey.class, ApiKeys.KeyInfo.class, false, 201, Map.of(), List.of()),
-      op("POST /v1/api_keys/{id}/rotate", "Rotate a key: the successor works at once, the old key for five minutes",
-          null, ApiKeys.KeyInfo.class, false, 201, Map.of(), List.of("api_key_not_found", "api_key_not_rotatable")),
-      op("POST /v1/api_keys/{id}/revoke", "Revoke a key at once", null, ApiKeys.KeyInfo.class, false, 200, Map.of(),
-          List.of("api_key_not_found")));
+  private static final Map<String, Op> OPS =
+      Map.ofEntries(
+          op(
+              "GET /v1/chains",
+              "List the chains served, their payout currencies and sync state",
+              null,
+              CatalogRoutes.Chain.class,
+              true,
+              200,
+              PAGE,
+              List.of()),
+          op(
+              "GET /v1/tokens",
+              "List asset tokens: supply per chain and NAV",
+              null,
+              CatalogRoutes.Token.class,
+              true,
+              200,
+              PAGE,
+              List.of()),
+          op(
+              "GET /v1/positions",
+              "List the holdings of the tenant's customers' wallets, with NAV",
+              null,
+              CatalogRoutes.Position.class,
+              true,
+              200,
+              with(PAGE, "wallet", "Only this customer wallet (0x address)."),
+              List.of()),
+          op(
+              "GET /v1/redeems",
+              "List a customer wallet's redeems, newest first",
+              null,
+              RedeemResource.class,
+              true,
+              200,
+              with(PAGE, "wallet", "Customer wallet (0x address), required."),
+              List.of()),
+          op(
+              "GET /v1/redeems/{id}",
+              "Retrieve a redeem",
+              null,
+              RedeemResource.class,
+              false,
+              200,
+              Map.of(),
+              List.of("redeem_not_found")),
+          op(
+              "POST /v1/redeems/{id}/cancel",
+              "Cancel a redeem before the broker fills it (202 while under way)",
+              null,
+              RedeemResource.class,
+              false,
+              202,
+              Map.of(),
+              List.of("redeem_not_found", "redeem_not_cancellable")),
+          op(
+              "GET /v1/customers",
+              "Query customers by their current attestation",
+              null,
+              Customer.class,
+              true,
+              200,
+              with(
+                  with(
+                      with(
+                          with(
+                              with(
+                                  with(
+                                      with(
+                                          PAGE,
+                                          "signal",
+                                          "Attestation carries this signal and has not expired."),
+                                      "provider",
+                                      "Attestation vendor."),
+                                  "attested_after",
+                                  "Attested after this ISO-8601 time."),
+                              "attestation.expires_before",
+                              "Attestation expires before this ISO-8601 time."),
+                          "min_notional",
+                          "Settled redeem notional of the wallet, USDC, at least this decimal."),
+                      "wallet",
+                      "Customer wallet."),
+                  "external_id",
+                  "The tenant's id for the customer."),
+              List.of()),
+          op(
+              "POST /v1/customers",
+              "Create or update a customer by external_id, appending an attestation (201 created, "
+                  + "200 updated)",
+              CustomerRequest.class,
+              Customer.class,
+              false,
+              201,
+              Map.of(),
+              List.of()),
+          op(
+              "GET /v1/customers/{id}",
+              "Retrieve a customer",
+              null,
+              Customer.class,
+              false,
+              200,
+              Map.of(),
+              List.of("customer_not_found")),
+          op(
+              "GET /v1/events",
+              "The event stream of the tenant's wallets and the public catalog, newest first",
+              null,
+              JsonNode.class,
+              true,
+              200,
+              with(PAGE, "type", "Event type or family (redeem.settled, redeem.*)."),
+              List.of()),
+          op(
+              "GET /v1/events/{id}",
+              "Retrieve an event (the exact webhook body)",
+              null,
+              JsonNode.class,
+              false,
+              200,
+              Map.of(),
+              List.of("event_not_found")),
+          op(
+              "GET /v1/webhooks",
+              "List webhook subscriptions",
+              null,
+              Webhook.class,
+              true,
+              200,
+              PAGE,
+              List.of()),
+          op(
+              "POST /v1/webhooks",
+              "Subscribe an endpoint to event patterns; the answer holds the signing secret",
+              WebhookRequests.Create.class,
+              Webhook.class,
+              false,
+              201,
+              Map.of(),
+              List.of()),
+          op(
+              "GET /v1/webhooks/{id}",
+              "Retrieve a subscription",
+              null,
+              Webhook.class,
+              false,
+              200,
+              Map.of(),
+              List.of("webhook_not_found")),
+          op(
+              "POST /v1/webhooks/{id}",
+              "Update a subscription (url, events, enabled, description)",
+              WebhookRequests.Update.class,
+              Webhook.class,
+              false,
+              200,
+              Map.of(),
+              List.of("webhook_not_found")),
+          op(
+              "GET /v1/webhooks/{id}/deliveries",
+              "List a subscription's deliveries",
+              null,
+              Delivery.class,
+              true,
+              200,
+              with(PAGE, "status", "pending, delivered or abandoned."),
+              List.of("webhook_not_found")),
+          op(
+              "POST /v1/webhooks/{id}/replay",
+              "Replay every abandoned delivery created in [from, to), optionally to "
+                  + "another URL",
+              WebhookRequests.ReplayAbandoned.class,
+              JsonNode.class,
+              false,
+              201,
+              Map.of(),
+              List.of("webhook_not_found")),
+          op(
+              "GET /v1/webhook_deliveries/{id}",
+              "Retrieve a delivery with every attempt",
+              null,
+              Delivery.class,
+              false,
+              200,
+              Map.of(),
+              List.of("delivery_not_found")),
+          op(
+              "POST /v1/webhook_deliveries/{id}/replay",
+              "Replay one delivery, optionally to another URL",
+              WebhookRequests.Replay.class,
+              Delivery.class,
+              false,
+              201,
+              Map.of(),
+              List.of("delivery_not_found")),
+          op(
+              "GET /v1/api_keys",
+              "List the tenant's API keys",
+              null,
+              ApiKeys.KeyInfo.class,
+              true,
+              200,
+              PAGE,
+              List.of()),
+          op(
+              "POST /v1/api_keys",
+              "Create a key of the caller's environment; the answer holds the secret",
+              KeyRoutes.CreateKey.class,
+              ApiKeys.KeyInfo.class,
+              false,
+              201,
+              Map.of(),
+              List.of()),
+          op(
+              "POST /v1/api_keys/{id}/rotate",
+              "Rotate a key: the successor works at once, the old key for five minutes",
+              null,
+              ApiKeys.KeyInfo.class,
+              false,
+              201,
+              Map.of(),
+              List.of("api_key_not_found", "api_key_not_rotatable")),
+          op(
+              "POST /v1/api_keys/{id}/revoke",
+              "Revoke a key at once",
+              null,
+              ApiKeys.KeyInfo.class,
+              false,
+              200,
+              Map.of(),
+              List.of("api_key_not_found")));
 
-  private static Map.Entry<String, Op> op(String route, String summary, Class<?> body, Class<?> response,
-      boolean list, int status, Map<String, String> query, List<String> errors) {
-    return Map.entry(route, new Op(summary, Optional.ofNullable(body), response, list, status, query, errors));
+  private static Map.Entry<String, Op> op(
+      String route,
+      String summary,
+      Class<?> body,
+      Class<?> response,
+      boolean list,
+      int status,
+      Map<String, String> query,
+      List<String> errors) {
+    return Map.entry(
+        route, new Op(summary, Optional.ofNullable(body), response, list, status, query, errors));
   }
 
   private static Map<String, String> with(Map<String, String> m, String name, String description) {
@@ -122,18 +317,39 @@ public final class OpenApiDocument {
         throw new IllegalStateException("route " + r + " has no OpenAPI operation");
       }
       @SuppressWarnings("unchecked")
-      Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(r.path(), p -> new LinkedHashMap<>());
+      Map<String, Object> item =
+          (Map<String, Object>) paths.computeIfAbsent(r.path(), p -> new LinkedHashMap<>());
       item.put(r.method().name().toLowerCase(), operation(r, op, schemas));
     }
     schemas.put("Problem", problemSchema());
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.1.0");
-    doc.put("info", Map.of("title", "Lockstep API", "version", "v1", "description",
-        "Indexed on-chain state of tokenized assets, customers and signed webhooks. Bearer keys sk_test_/sk_live_; "
-            + "Idempotency-Key on every POST; cursor pagination; RFC 9457 problem+json errors."));
+    doc.put(
+        "info",
+        Map.of(
+            "title",
+            "Lockstep API",
+            "version",
+            "v1",
+            "description",
+            "Indexed on-chain state of tokenized assets, customers and signed webhooks. Bearer keys sk_test_/sk_live_; "
+                + "Idempotency-Key on every POST; cursor pagination; RFC 9457 problem+json errors."));
     doc.put("paths", paths);
-    doc.put("components", Map.of("schemas", schemas, "securitySchemes",
-        Map.of("bearer", Map.of("type", "http", "scheme", "bearer", "description", "sk_test_... or sk_live_..."))));
+    doc.put(
+        "components",
+        Map.of(
+            "schemas",
+            schemas,
+            "securitySchemes",
+            Map.of(
+                "bearer",
+                Map.of(
+                    "type",
+                    "http",
+                    "scheme",
+                    "bearer",
+                    "description",
+                    "sk_test_... or sk_live_..."))));
     doc.put("security", List.of(Map.of("bearer", List.of())));
     return doc;
   }
@@ -145,39 +361,87 @@ public final class OpenApiDocument {
 
   private static Map<String, Object> operation(Route r, Op op, Map<String, Object> schemas) {
     Map<String, Object> o = new LinkedHashMap<>();
-    o.put("operationId", (r.method().name().toLowerCase() + r.path()).replaceAll("[^A-Za-z0-9]+", "_"));
+    o.put(
+        "operationId",
+        (r.method().name().toLowerCase() + r.path()).replaceAll("[^A-Za-z0-9]+", "_"));
     o.put("summary", op.summary());
     List<Object> params = new ArrayList<>();
     if (r.path().contains("{id}")) {
-      params.add(Map.of("name", "id", "in", "path", "required", true, "schema", Map.of("type", "string")));
+      params.add(
+          Map.of("name", "id", "in", "path", "required", true, "schema", Map.of("type", "string")));
     }
-    op.query().forEach((name, description) -> params.add(Map.of("name", name, "in", "query", "required",
-        name.equals("wallet") && r.path().equals("/v1/redeems"), "description", description,
-        "schema", name.equals("limit") ? Map.of("type", "integer", "minimum", 1, "maximum", 100)
-            : Map.of("type", "string"))));
+    op.query()
+        .forEach(
+            (name, description) ->
+                params.add(
+                    Map.of(
+                        "name",
+                        name,
+                        "in",
+                        "query",
+                        "required",
+                        name.equals("wallet") && r.path().equals("/v1/redeems"),
+                        "description",
+                        description,
+                        "schema",
+                        name.equals("limit")
+                            ? Map.of("type", "integer", "minimum", 1, "maximum", 100)
+                            : Map.of("type", "string"))));
     if (r.method().name().equals("POST")) {
-      params.add(Map.of("name", "Idempotency-Key", "in", "header", "required", false, "description",
-          "First response replayed verbatim for 24 h; same key with another body is idempotency_mismatch.",
-          "schema", Map.of("type", "string", "maxLength", 128)));
+      params.add(
+          Map.of(
+              "name",
+              "Idempotency-Key",
+              "in",
+              "header",
+              "required",
+              false,
+              "description",
+              "First response replayed verbatim for 24 h; same key with another body is idempotency_mismatch.",
+              "schema",
+              Map.of("type", "string", "maxLength", 128)));
     }
     o.put("parameters", params);
-    op.body().ifPresent(b -> o.put("requestBody", Map.of("required", true, "content",
-        Map.of("application/json", Map.of("schema", schema(b, schemas, true))))));
+    op.body()
+        .ifPresent(
+            b ->
+                o.put(
+                    "requestBody",
+                    Map.of(
+                        "required",
+                        true,
+                        "content",
+                        Map.of("application/json", Map.of("schema", schema(b, schemas, true))))));
     Map<String, Object> one = schema(op.response(), schemas, false);
     Map<String, Object> ok = op.list() ? listSchema(one) : one;
     Map<String, Object> responses = new LinkedHashMap<>();
-    responses.put(Integer.toString(op.status()), Map.of("description", "Success", "content",
-        Map.of("application/json", Map.of("schema", ok))));
-    Map<String, Object> problem = Map.of("application/problem+json",
-        Map.of("schema", Map.of("$ref", "#/components/schemas/Problem")));
-    List<String> codes = new ArrayList<>(List.of("unauthorized", "forbidden", "key_lacks_live_scope",
-        "invalid_request", "rate_limited"));
+    responses.put(
+        Integer.toString(op.status()),
+        Map.of(
+            "description", "Success", "content", Map.of("application/json", Map.of("schema", ok))));
+    Map<String, Object> problem =
+        Map.of(
+            "application/problem+json",
+            Map.of("schema", Map.of("$ref", "#/components/schemas/Problem")));
+    List<String> codes =
+        new ArrayList<>(
+            List.of(
+                "unauthorized",
+                "forbidden",
+                "key_lacks_live_scope",
+                "invalid_request",
+                "rate_limited"));
     if (r.method().name().equals("POST")) {
       codes.addAll(List.of("idempotency_mismatch", "idempotency_in_progress"));
     }
     codes.addAll(op.errors());
-    responses.put("default", Map.of("description", "Error (problem+json); codes: " + String.join(", ", codes),
-        "content", problem));
+    responses.put(
+        "default",
+        Map.of(
+            "description",
+            "Error (problem+json); codes: " + String.join(", ", codes),
+            "content",
+            problem));
     o.put("responses", responses);
     return o;
   }
@@ -188,7 +452,8 @@ public final class OpenApiDocument {
     props.put("data", Map.of("type", "array", "items", item));
     props.put("has_more", Map.of("type", "boolean"));
     props.put("next_cursor", Map.of("type", "string"));
-    return Map.of("type", "object", "required", List.of("object", "data", "has_more"), "properties", props);
+    return Map.of(
+        "type", "object", "required", List.of("object", "data", "has_more"), "properties", props);
   }
 
   private static Map<String, Object> problemSchema() {
@@ -198,8 +463,15 @@ public final class OpenApiDocument {
     }
     props.put("status", Map.of("type", "integer"));
     props.put("retryable", Map.of("type", "boolean"));
-    return Map.of("type", "object", "required", List.copyOf(props.keySet()), "properties", props,
-        "additionalProperties", true);
+    return Map.of(
+        "type",
+        "object",
+        "required",
+        List.copyOf(props.keySet()),
+        "properties",
+        props,
+        "additionalProperties",
+        true);
   }
 
   /**
@@ -272,10 +544,11 @@ public final class OpenApiDocument {
     return b.toString();
   }
 
-
   /** The rendered documentation: every operation with its parameters, body, answer and errors. */
   public static String html() {
-    StringBuilder b = new StringBuilder("""
+    StringBuilder b =
+        new StringBuilder(
+            """
         <!doctype html><html><head><meta charset="utf-8"><title>Lockstep API v1</title>
         <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}code{background:#eee;padding:0 .2em}
         h2{border-top:1px solid #ccc;padding-top:.5em}</style></head><body><h1>Lockstep API v1</h1>
@@ -287,30 +560,60 @@ public final class OpenApiDocument {
     Map<String, Object> schemas = new LinkedHashMap<>();
     for (Route r : ApiServer.ROUTES) {
       Op op = OPS.get(r.toString());
-      b.append("<h2><code>").append(r.method().name()).append(' ').append(escape(r.path())).append("</code></h2><p>")
-          .append(escape(op.summary())).append("</p>");
+      b.append("<h2><code>")
+          .append(r.method().name())
+          .append(' ')
+          .append(escape(r.path()))
+          .append("</code></h2><p>")
+          .append(escape(op.summary()))
+          .append("</p>");
       if (!op.query().isEmpty()) {
         b.append("<p>Query: ");
-        op.query().forEach((k, v) -> b.append("<code>").append(escape(k)).append("</code> ").append(escape(v))
-            .append(' '));
+        op.query()
+            .forEach(
+                (k, v) ->
+                    b.append("<code>")
+                        .append(escape(k))
+                        .append("</code> ")
+                        .append(escape(v))
+                        .append(' '));
         b.append("</p>");
       }
-      op.body().ifPresent(c -> b.append("<p>Body: <code>").append(escape(schema(c, schemas, true).toString()))
-          .append("</code></p>"));
-      b.append("<p>Answer ").append(op.status()).append(": ").append(op.list() ? "list of " : "")
-          .append("<code>").append(escape(schema(op.response(), schemas, false).toString())).append("</code>");
+      op.body()
+          .ifPresent(
+              c ->
+                  b.append("<p>Body: <code>")
+                      .append(escape(schema(c, schemas, true).toString()))
+                      .append("</code></p>"));
+      b.append("<p>Answer ")
+          .append(op.status())
+          .append(": ")
+          .append(op.list() ? "list of " : "")
+          .append("<code>")
+          .append(escape(schema(op.response(), schemas, false).toString()))
+          .append("</code>");
       if (!op.errors().isEmpty()) {
-        b.append("; errors: <code>").append(escape(String.join(", ", op.errors()))).append("</code>");
+        b.append("; errors: <code>")
+            .append(escape(String.join(", ", op.errors())))
+            .append("</code>");
       }
       b.append("</p>");
     }
     b.append("<h2>Schemas</h2>");
-    schemas.forEach((k, v) -> b.append("<h3>").append(escape(k)).append("</h3><pre>").append(escape(v.toString()))
-        .append("</pre>"));
+    schemas.forEach(
+        (k, v) ->
+            b.append("<h3>")
+                .append(escape(k))
+                .append("</h3><pre>")
+                .append(escape(v.toString()))
+                .append("</pre>"));
     return b.append("</body></html>").toString();
   }
 
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

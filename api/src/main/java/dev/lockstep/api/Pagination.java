@@ -40,7 +40,8 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
     Optional<String> after = cursor(ctx, "starting_after");
     Optional<String> before = cursor(ctx, "ending_before");
     if (after.isPresent() && before.isPresent()) {
-      throw ApiException.invalidParam("ending_before", "Pass either 'starting_after' or 'ending_before', not both");
+      throw ApiException.invalidParam(
+          "ending_before", "Pass either 'starting_after' or 'ending_before', not both");
     }
     return new Pagination(limit, after, before);
   }
@@ -51,7 +52,8 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
       return Optional.empty();
     }
     if (v.isEmpty() || v.length() > MAX_CURSOR_LENGTH) {
-      throw ApiException.invalidParam(name, "'" + name + "' must be an object id from a previous page");
+      throw ApiException.invalidParam(
+          name, "'" + name + "' must be an object id from a previous page");
     }
     return Optional.of(v);
   }
@@ -60,21 +62,45 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
    * Runs one page of {@code baseSql} (a SELECT exposing a {@code seq} column, filtered to the
    * caller's rows) on {@code h}.
    *
-   * @param seqOf the {@code seq} of the cursor's object, if it is one of the caller's rows (an id of
-   *     another tenant resolves to empty, so it is answered exactly like an unknown id)
+   * @param seqOf the {@code seq} of the cursor's object, if it is one of the caller's rows (an id
+   *     of another tenant resolves to empty, so it is answered exactly like an unknown id)
    * @param binds the named parameters of {@code baseSql}
    * @param idOf the public id of a row
    * @throws ApiException {@code invalid_request} if the cursor is not one of the caller's objects
    */
-  public <T> ListPage<T> page(Handle h, String baseSql, Map<String, ?> binds, Function<String, Optional<Long>> seqOf,
-      RowMapper<T> mapper, Function<T, String> idOf) {
+  public <T> ListPage<T> page(
+      Handle h,
+      String baseSql,
+      Map<String, ?> binds,
+      Function<String, Optional<Long>> seqOf,
+      RowMapper<T> mapper,
+      Function<T, String> idOf) {
     String cursorParam = startingAfter.isPresent() ? "starting_after" : "ending_before";
-    Optional<Long> cursor = startingAfter.or(() -> endingBefore).map(id -> seqOf.apply(id).orElseThrow(() ->
-        ApiException.invalidParam(cursorParam, "No object '" + id + "' to page from")));
+    Optional<Long> cursor =
+        startingAfter
+            .or(() -> endingBefore)
+            .map(
+                id ->
+                    seqOf
+                        .apply(id)
+                        .orElseThrow(
+                            () ->
+                                ApiException.invalidParam(
+                                    cursorParam, "No object '" + id + "' to page from")));
     boolean backwards = endingBefore.isPresent();
-    String where = cursor.isEmpty() ? "" : backwards ? " WHERE q.seq > :cursor_seq" : " WHERE q.seq < :cursor_seq";
-    var q = h.createQuery("SELECT * FROM (" + baseSql + ") q" + where + " ORDER BY q.seq "
-        + (backwards ? "ASC" : "DESC") + " LIMIT :page_limit");
+    String where =
+        cursor.isEmpty()
+            ? ""
+            : backwards ? " WHERE q.seq > :cursor_seq" : " WHERE q.seq < :cursor_seq";
+    var q =
+        h.createQuery(
+            "SELECT * FROM ("
+                + baseSql
+                + ") q"
+                + where
+                + " ORDER BY q.seq "
+                + (backwards ? "ASC" : "DESC")
+                + " LIMIT :page_limit");
     binds.forEach(q::bind);
     cursor.ifPresent(s -> q.bind("cursor_seq", s));
     List<T> rows = new ArrayList<>(q.bind("page_limit", limit + 1).map(mapper).list());
@@ -85,8 +111,10 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
     if (backwards) {
       Collections.reverse(rows);
     }
-    Optional<String> next = !more || rows.isEmpty() ? Optional.empty()
-        : Optional.of(idOf.apply(backwards ? rows.getFirst() : rows.getLast()));
+    Optional<String> next =
+        !more || rows.isEmpty()
+            ? Optional.empty()
+            : Optional.of(idOf.apply(backwards ? rows.getFirst() : rows.getLast()));
     return ListPage.of(rows, more, next);
   }
 
@@ -95,8 +123,12 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
    * of {@code tenantId}.
    */
   public static Function<String, Optional<Long>> seqIn(Handle h, String table, String tenantId) {
-    return id -> h.createQuery("SELECT seq FROM " + table + " WHERE id = :id AND tenant_id = :t")
-        .bind("id", id).bind("t", tenantId).mapTo(Long.class).findOne();
+    return id ->
+        h.createQuery("SELECT seq FROM " + table + " WHERE id = :id AND tenant_id = :t")
+            .bind("id", id)
+            .bind("t", tenantId)
+            .mapTo(Long.class)
+            .findOne();
   }
 
   /** One page of an in-memory list already in newest-first order, keyed by {@code idOf}. */
@@ -114,7 +146,8 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
         }
       }
       if (at < 0) {
-        throw ApiException.invalidParam(cursorParam, "No object '" + cursorId.get() + "' to page from");
+        throw ApiException.invalidParam(
+            cursorParam, "No object '" + cursorId.get() + "' to page from");
       }
       if (endingBefore.isPresent()) {
         to = at;
@@ -127,8 +160,10 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
     int end = backwards ? to : Math.min(to, from + limit);
     List<T> rows = List.copyOf(all.subList(start, end));
     boolean more = backwards ? start > from : end < to;
-    Optional<String> next = !more || rows.isEmpty() ? Optional.empty()
-        : Optional.of(idOf.apply(backwards ? rows.getFirst() : rows.getLast()));
+    Optional<String> next =
+        !more || rows.isEmpty()
+            ? Optional.empty()
+            : Optional.of(idOf.apply(backwards ? rows.getFirst() : rows.getLast()));
     return ListPage.of(rows, more, next);
   }
 }

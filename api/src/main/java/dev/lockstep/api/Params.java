@@ -28,7 +28,8 @@ public final class Params {
       throw ApiException.invalidParam(name, "'" + name + "' is required");
     }
     if (!ADDRESS.matcher(value).matches()) {
-      throw ApiException.invalidParam(name, "'" + name + "' must be a 0x-prefixed 20-byte hex address");
+      throw ApiException.invalidParam(
+          name, "'" + name + "' must be a 0x-prefixed 20-byte hex address");
     }
     return value.toLowerCase();
   }
@@ -38,27 +39,37 @@ public final class Params {
     return Optional.ofNullable(ctx.queryParam(name)).map(v -> address(name, v));
   }
 
-  /** Optional ISO-8601 instant query parameter ({@code 2026-01-01T00:00:00Z}; a bare date means its start, UTC). */
+  /**
+   * Optional ISO-8601 instant query parameter ({@code 2026-01-01T00:00:00Z}; a bare date means its
+   * start, UTC).
+   */
   public static Optional<Instant> optionalInstant(Context ctx, String name) {
     String v = ctx.queryParam(name);
     if (v == null) {
       return Optional.empty();
     }
     try {
-      return Optional.of(v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v));
+      return Optional.of(
+          v.length() == 10
+              ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()
+              : Instant.parse(v));
     } catch (RuntimeException e) {
-      throw ApiException.invalidParam(name, "'" + name + "' must be an ISO-8601 date or UTC timestamp");
+      throw ApiException.invalidParam(
+          name, "'" + name + "' must be an ISO-8601 date or UTC timestamp");
     }
   }
 
-  /** Optional non-negative decimal query parameter ({@code "250000"}, {@code "0.5"}); never a float. */
+  /**
+   * Optional non-negative decimal query parameter ({@code "250000"}, {@code "0.5"}); never a float.
+   */
   public static Optional<BigDecimal> optionalDecimal(Context ctx, String name) {
     String v = ctx.queryParam(name);
     if (v == null) {
       return Optional.empty();
     }
     if (!DECIMAL.matcher(v).matches()) {
-      throw ApiException.invalidParam(name, "'" + name + "' must be a non-negative decimal string, such as 250000.00");
+      throw ApiException.invalidParam(
+          name, "'" + name + "' must be a non-negative decimal string, such as 250000.00");
     }
     return Optional.of(new BigDecimal(v));
   }
@@ -67,7 +78,8 @@ public final class Params {
   public static Optional<String> optionalOneOf(Context ctx, String name, Set<String> allowed) {
     String v = ctx.queryParam(name);
     if (v != null && !allowed.contains(v)) {
-      throw ApiException.invalidParam(name, "'" + name + "' must be one of " + allowed.stream().sorted().toList());
+      throw ApiException.invalidParam(
+          name, "'" + name + "' must be one of " + allowed.stream().sorted().toList());
     }
     return Optional.ofNullable(v);
   }

@@ -8,11 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Checks every /v1 request meets before any handler or query runs: query parameters and path
- * ids are at most {@link #MAX_PARAM} characters without control characters (PostgreSQL text
- * cannot hold NUL; no id or filter needs them), and a body's declared charset, if any, is UTF-8.
- * The body is read in full here, so the connection stays usable whatever the answer.
- * Refusals are 400 {@code invalid_request} naming the parameter, or 415.
+ * Checks every /v1 request meets before any handler or query runs: query parameters and path ids
+ * are at most {@link #MAX_PARAM} characters without control characters (PostgreSQL text cannot hold
+ * NUL; no id or filter needs them), and a body's declared charset, if any, is UTF-8. The body is
+ * read in full here, so the connection stays usable whatever the answer. Refusals are 400 {@code
+ * invalid_request} naming the parameter, or 415.
  */
 public final class RequestGuards {
   /** Longest accepted query-parameter value or path id. */
@@ -20,7 +20,10 @@ public final class RequestGuards {
 
   private RequestGuards() {}
 
-  /** Query parameters and the declared charset; also reads the body, whatever the route does with it. */
+  /**
+   * Query parameters and the declared charset; also reads the body, whatever the route does with
+   * it.
+   */
   public static void check(Context ctx) {
     // Read every body up front (bounded by the server's request-size limit): a body left unread
     // makes the server close the connection after answering, and a client that already sent the
@@ -33,8 +36,9 @@ public final class RequestGuards {
       if (at >= 0) {
         String charset = lower.substring(at + 8).split(";")[0].trim().replace("\"", "");
         if (!charset.equals("utf-8") && !charset.equals("utf8")) {
-          throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Bodies are UTF-8 JSON; charset '" + charset
-              + "' is not accepted");
+          throw new ApiException(
+              ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+              "Bodies are UTF-8 JSON; charset '" + charset + "' is not accepted");
         }
       }
     }
@@ -53,12 +57,14 @@ public final class RequestGuards {
 
   private static void checkValue(String name, String value) {
     if (value.length() > MAX_PARAM) {
-      throw ApiException.invalidParam(safe(name), "'" + safe(name) + "' is longer than " + MAX_PARAM + " characters");
+      throw ApiException.invalidParam(
+          safe(name), "'" + safe(name) + "' is longer than " + MAX_PARAM + " characters");
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < 0x20 || c == 0x7f) {
-        throw ApiException.invalidParam(safe(name), "'" + safe(name) + "' contains a control character");
+        throw ApiException.invalidParam(
+            safe(name), "'" + safe(name) + "' contains a control character");
       }
     }
   }

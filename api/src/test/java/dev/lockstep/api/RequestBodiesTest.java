@@ -36,16 +36,23 @@ class RequestBodiesTest {
   void refusesEveryWrongShapeNamingTheParameter() {
     assertThat(paramOf("{\"url\": 5, \"events\": [\"*\"]}")).isEqualTo("url");
     assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": \"*\"}")).isEqualTo("events");
-    assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"*\"], \"enabled\": \"true\"}")).isEqualTo("enabled");
-    assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"*\"], \"enabled\": 1}")).isEqualTo("enabled");
-    assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"*\", 7]}")).isEqualTo("events[1]");
-    assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"*\"], \"extra\": 1}")).isEqualTo("extra");
-    assertThat(paramOf("{\"url\": \"https://h/x\", \"url\": \"https://evil/x\", \"events\": [\"*\"]}")).isEqualTo("body");
+    assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"*\"], \"enabled\": \"true\"}"))
+        .isEqualTo("enabled");
+    assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"*\"], \"enabled\": 1}"))
+        .isEqualTo("enabled");
+    assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"*\", 7]}"))
+        .isEqualTo("events[1]");
+    assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"*\"], \"extra\": 1}"))
+        .isEqualTo("extra");
+    assertThat(
+            paramOf("{\"url\": \"https://h/x\", \"url\": \"https://evil/x\", \"events\": [\"*\"]}"))
+        .isEqualTo("body");
     assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"*\"]} {}")).isEqualTo("body");
     assertThat(paramOf("{\"url\": ")).isEqualTo("body");
     assertThat(paramOf("[]")).isEqualTo("body");
     assertThat(paramOf("{\"url\": \"ftp://h/x\", \"events\": [\"*\"]}")).isEqualTo("url");
-    assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"Redeem.*\"]}")).isEqualTo("events[0]");
+    assertThat(paramOf("{\"url\": \"https://h/x\", \"events\": [\"Redeem.*\"]}"))
+        .isEqualTo("events[0]");
     assertThat(paramOf("{\"events\": [\"*\"]}")).isEqualTo("url");
   }
 
@@ -56,16 +63,22 @@ class RequestBodiesTest {
     ListPage<String> p1 = first.page(all, s -> s);
     assertThat(p1.data()).containsExactly("e", "d");
     assertThat(p1.hasMore()).isTrue();
-    ListPage<String> p2 = new Pagination(2, p1.nextCursor(), java.util.Optional.empty()).page(all, s -> s);
+    ListPage<String> p2 =
+        new Pagination(2, p1.nextCursor(), java.util.Optional.empty()).page(all, s -> s);
     assertThat(p2.data()).containsExactly("c", "b");
-    ListPage<String> p3 = new Pagination(2, p2.nextCursor(), java.util.Optional.empty()).page(all, s -> s);
+    ListPage<String> p3 =
+        new Pagination(2, p2.nextCursor(), java.util.Optional.empty()).page(all, s -> s);
     assertThat(p3.data()).containsExactly("a");
     assertThat(p3.hasMore()).isFalse();
-    ListPage<String> back = new Pagination(2, java.util.Optional.empty(), java.util.Optional.of("b")).page(all, s -> s);
+    ListPage<String> back =
+        new Pagination(2, java.util.Optional.empty(), java.util.Optional.of("b")).page(all, s -> s);
     assertThat(back.data()).containsExactly("d", "c");
     assertThat(back.hasMore()).isTrue();
     assertThat(back.nextCursor()).contains("d");
-    assertThatThrownBy(() -> new Pagination(2, java.util.Optional.of("zz"), java.util.Optional.empty()).page(all, s -> s))
+    assertThatThrownBy(
+            () ->
+                new Pagination(2, java.util.Optional.of("zz"), java.util.Optional.empty())
+                    .page(all, s -> s))
         .isInstanceOf(ApiException.class);
   }
 }

@@ -5,22 +5,22 @@ import static dev.lockstep.bench.BenchSupport.percentile;
 import static dev.lockstep.bench.BenchSupport.round;
 import static dev.lockstep.bench.BenchSupport.say;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lockstep.api.customer.CustomerRequest;
 import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.BenchToken;
-import dev.lockstep.api.customer.CustomerRequest;
 import dev.lockstep.daemon.Daemon;
 import dev.lockstep.daemon.DaemonConfig;
-import dev.lockstep.indexer.Indexer;
-import com.zaxxer.hikari.HikariDataSource;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.lockstep.devnet.AnvilNode;
 import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.devnet.EmbeddedDatabase;
+import dev.lockstep.indexer.Indexer;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.rpc.ChainRpc;
 import dev.lockstep.indexer.sync.IndexListener;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
@@ -73,24 +73,28 @@ import tools.jackson.databind.json.JsonMapper;
  * <ol>
  *   <li>backfill: the indexer alone (as {@code lockstep index} runs it, in this JVM) indexes the
  *       chain into a fresh database: the schema migration timed on its own, the backfill from the
- *       indexer's start until it commits the head block (events per second; peak heap sampled
- *       every 20 ms, and the largest heap left after a collection);
+ *       indexer's start until it commits the head block (events per second; peak heap sampled every
+ *       20 ms, and the largest heap left after a collection);
  *   <li>the raw {@code eth_getLogs} limit: the same logs fetched with eth_getLogs alone, with the
  *       indexer's range size and concurrency, best of three runs;
  *   <li>the raw COPY limit: the same rows bulk-loaded with COPY alone into an identical table, in
- *       the indexer's batch size, after a VACUUM and CHECKPOINT (a quiet server), best of three runs
- *       (one run on a shared machine can come out far below the limit, which would flatter the fraction);
- *   <li>live mode, through the whole daemon resuming from that checkpoint: one-second blocks
- *       (mined on each whole second), one asset-token mint per block to a fresh wallet; the delay from the block's timestamp to the position being visible
- *       through {@code GET /v1/positions}, p50 and p99, at zero confirmations.
+ *       the indexer's batch size, after a VACUUM and CHECKPOINT (a quiet server), best of three
+ *       runs (one run on a shared machine can come out far below the limit, which would flatter the
+ *       fraction);
+ *   <li>live mode, through the whole daemon resuming from that checkpoint: one-second blocks (mined
+ *       on each whole second), one asset-token mint per block to a fresh wallet; the delay from the
+ *       block's timestamp to the position being visible through {@code GET /v1/positions}, p50 and
+ *       p99, at zero confirmations.
  * </ol>
  *
  * The last line printed is one JSON object with every figure.
  */
 public final class IndexerBench {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
   /** Each raw limit is the best of this many runs. */
   private static final int RAW_RUNS = 3;
+
   private final long events;
   private final int perTx;
   private final int tokens;
@@ -103,7 +107,13 @@ public final class IndexerBench {
   /** The indexer's fetch_concurrency; also the raw eth_getLogs concurrency. */
   private final int fetchConcurrency;
 
-  private IndexerBench(long events, int perTx, int tokens, int liveBlocks, Path workDir, int batchRows,
+  private IndexerBench(
+      long events,
+      int perTx,
+      int tokens,
+      int liveBlocks,
+      Path workDir,
+      int batchRows,
       int fetchConcurrency) {
     this.batchRows = batchRows;
     this.fetchConcurrency = fetchConcurrency;
@@ -116,16 +126,17 @@ public final class IndexerBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = BenchSupport.options(args);
-    new IndexerBench(Long.parseLong(opts.getOrDefault("events", "1000000")),
-        Integer.parseInt(opts.getOrDefault("per-tx", "500")), Integer.parseInt(opts.getOrDefault("tokens", "4")),
-        Integer.parseInt(opts.getOrDefault("live-blocks", "60")), Path.of(opts.getOrDefault("work-dir", "target/bench")),
-        Integer.parseInt(opts.getOrDefault("target-logs", "10000")),
-        Integer.parseInt(opts.getOrDefault("fetch-concurrency", "4")))
+    new IndexerBench(
+            Long.parseLong(opts.getOrDefault("events", "1000000")),
+            Integer.parseInt(opts.getOrDefault("per-tx", "500")),
+            Integer.parseInt(opts.getOrDefault("tokens", "4")),
+            Integer.parseInt(opts.getOrDefault("live-blocks", "60")),
+            Path.of(opts.getOrDefault("work-dir", "target/bench")),
+            Integer.parseInt(opts.getOrDefault("target-logs", "10000")),
+            Integer.parseInt(opts.getOrDefault("fetch-concurrency", "4")))
         .run();
     System.exit(0);
   }
-
-
 
   private void run() throws Exception {
     Files.createDirectories(workDir);
@@ -139,45 +150,62 @@ public final class IndexerBench {
       List<String> benchTokens = generate(web3j);
       long head = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
       double genSeconds = (System.nanoTime() - g0) / 1e9;
-      say("generated %,d transfers in %d tokens over blocks %d..%d in %.1f s", events, tokens, d.deployBlock(), head,
-          genSeconds);
+      say(
+          "generated %,d transfers in %d tokens over blocks %d..%d in %.1f s",
+          events, tokens, d.deployBlock(), head, genSeconds);
 
-      ChainConfig.Builder chain = ChainConfig.builder(31337, anvil.rpcUrl(), d.factory(), d.orderBook())
-          .wsUrl(anvil.wsUrl()).startBlock(d.deployBlock()).confirmations(0).finalityDepth(64)
-          .pollInterval(Duration.ofMillis(200)).targetLogsPerRange(batchRows)
-          .fetchConcurrency(fetchConcurrency)
-          .token(ChainConfig.Erc20.stablecoin("USDC", d.usdc(), 6)).token(ChainConfig.Erc20.stablecoin("USDT", d.usdt(), 6));
+      ChainConfig.Builder chain =
+          ChainConfig.builder(31337, anvil.rpcUrl(), d.factory(), d.orderBook())
+              .wsUrl(anvil.wsUrl())
+              .startBlock(d.deployBlock())
+              .confirmations(0)
+              .finalityDepth(64)
+              .pollInterval(Duration.ofMillis(200))
+              .targetLogsPerRange(batchRows)
+              .fetchConcurrency(fetchConcurrency)
+              .token(ChainConfig.Erc20.stablecoin("USDC", d.usdc(), 6))
+              .token(ChainConfig.Erc20.stablecoin("USDT", d.usdt(), 6));
       for (int i = 0; i < benchTokens.size(); i++) {
         chain.token(new ChainConfig.Erc20("BT" + i, benchTokens.get(i), 6, "erc20", null));
       }
       ChainConfig config = chain.build();
 
       // 1. Backfill with the indexer alone (as `lockstep index` runs it) into a fresh database. The
-      //    schema migration is timed on its own (a one-time install step, not indexing); the backfill
+      //    schema migration is timed on its own (a one-time install step, not indexing); the
+      // backfill
       //    clock starts when the indexer starts and stops when it commits the head block, as its
       //    listener is told (no polling of the database, which would load the server it measures).
       String url = db.createDatabase("bench");
       HeapSampler heap = new HeapSampler();
       long indexed;
-      try (HikariDataSource ds = pool(url); Connection c = DriverManager.getConnection(url)) {
+      try (HikariDataSource ds = pool(url);
+          Connection c = DriverManager.getConnection(url)) {
         AtomicLong committed = new AtomicLong(-1);
         CountDownLatch atHead = new CountDownLatch(1);
-        IndexListener listener = (chainId, block, orderEvents) -> {
-          committed.set(block);
-          if (block >= head) {
-            atHead.countDown();
-          }
-        };
+        IndexListener listener =
+            (chainId, block, orderEvents) -> {
+              committed.set(block);
+              if (block >= head) {
+                atHead.countDown();
+              }
+            };
         long m0 = System.nanoTime();
-        Indexer indexer = new Indexer(ds, List.of(config), new SimpleMeterRegistry(), List.of(listener),
-            Clock.systemUTC());
+        Indexer indexer =
+            new Indexer(
+                ds,
+                List.of(config),
+                new SimpleMeterRegistry(),
+                List.of(listener),
+                Clock.systemUTC());
         double migrationSeconds = (System.nanoTime() - m0) / 1e9;
         long b0 = System.nanoTime();
         indexer.start();
         try {
           // One progress line a second: warm-up (JIT) against steady state.
           while (!atHead.await(1, TimeUnit.SECONDS)) {
-            say("backfill: %.1f s: block %,d of %,d", (System.nanoTime() - b0) / 1e9, committed.get(), head);
+            say(
+                "backfill: %.1f s: block %,d of %,d",
+                (System.nanoTime() - b0) / 1e9, committed.get(), head);
           }
         } finally {
           indexer.close();
@@ -187,7 +215,8 @@ public final class IndexerBench {
         out.put("peak_heap_after_gc_mb", heap.peakAfterGc() >> 20);
         indexed = count(c, "SELECT count(*) FROM indexer.transfers");
         long rate = Math.round(indexed / seconds);
-        say("schema migration %.2f s; backfill: %,d transfers in %.2f s = %,d events/s; peak heap %d MB",
+        say(
+            "schema migration %.2f s; backfill: %,d transfers in %.2f s = %,d events/s; peak heap %d MB",
             migrationSeconds, indexed, seconds, rate, peak >> 20);
         out.put("events", indexed);
         out.put("schema_migration_seconds", round(migrationSeconds));
@@ -198,8 +227,10 @@ public final class IndexerBench {
         out.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
       }
 
-      // 2. Raw eth_getLogs limit, same ranges and concurrency: the best of RAW_RUNS runs (a limit is
-      //    what the machine can do; one run on a shared VM can come out far low, flattering the fraction).
+      // 2. Raw eth_getLogs limit, same ranges and concurrency: the best of RAW_RUNS runs (a limit
+      // is
+      //    what the machine can do; one run on a shared VM can come out far low, flattering the
+      // fraction).
       long logsRate = 0;
       for (int run = 0; run < RAW_RUNS; run++) {
         logsRate = Math.max(logsRate, rawGetLogs(config, d, benchTokens, head));
@@ -211,20 +242,47 @@ public final class IndexerBench {
       out.put("raw_copy_events_per_second", copyRate);
       long lower = Math.min(logsRate, copyRate);
       out.put("lower_raw_limit_events_per_second", lower);
-      out.put("backfill_fraction_of_lower_limit", round((double) (long) out.get("backfill_events_per_second") / lower));
+      out.put(
+          "backfill_fraction_of_lower_limit",
+          round((double) (long) out.get("backfill_events_per_second") / lower));
 
-      // 4. Live mode with one-second blocks, through the whole daemon (it resumes from the checkpoint).
-      Daemon daemon = Daemon.start(new DaemonConfig(url, List.of(config),
-          Numeric.toHexStringWithPrefixZeroPadded(DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-          "127.0.0.1", 0, "test", Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(5), null, null), Clock.systemUTC());
+      // 4. Live mode with one-second blocks, through the whole daemon (it resumes from the
+      // checkpoint).
+      Daemon daemon =
+          Daemon.start(
+              new DaemonConfig(
+                  url,
+                  List.of(config),
+                  Numeric.toHexStringWithPrefixZeroPadded(
+                      DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
+                  "127.0.0.1",
+                  0,
+                  "test",
+                  Map.of(),
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(5),
+                  null,
+                  null),
+              Clock.systemUTC());
       String key = daemon.apiKeys().create("ten_bench", "test", "read");
-      List<Long> delays = live(anvil, web3j, d, daemon.apiPort(), key, wallet -> daemon.customers().upsert("ten_bench",
-          new CustomerRequest("bench-" + wallet, wallet, null)));
+      List<Long> delays =
+          live(
+              anvil,
+              web3j,
+              d,
+              daemon.apiPort(),
+              key,
+              wallet ->
+                  daemon
+                      .customers()
+                      .upsert("ten_bench", new CustomerRequest("bench-" + wallet, wallet, null)));
       out.put("live_blocks", delays.size());
       out.put("live_delay_p50_ms", percentile(delays, 50));
       out.put("live_delay_p99_ms", percentile(delays, 99));
       out.put("live_delay_max_ms", percentile(delays, 100));
-      out.put("targets", Map.of("backfill_fraction_min", 0.6, "live_p99_ms_max", 250, "heap_mb_max", 512));
+      out.put(
+          "targets",
+          Map.of("backfill_fraction_min", 0.6, "live_p99_ms_max", 250, "heap_mb_max", 512));
       daemon.close();
       web3j.shutdown();
     }
@@ -238,24 +296,46 @@ public final class IndexerBench {
     return ds;
   }
 
-  /** Deploys the bench tokens and sprays {@code events} transfers, one transaction per block (automine). */
+  /**
+   * Deploys the bench tokens and sprays {@code events} transfers, one transaction per block
+   * (automine).
+   */
   private List<String> generate(Web3j web3j) throws Exception {
     Credentials admin = DevAccounts.admin();
-    var gas = new StaticEIP1559GasProvider(31337, BigInteger.valueOf(50_000_000_000L), BigInteger.ONE,
-        BigInteger.valueOf(8_000_000L));
+    var gas =
+        new StaticEIP1559GasProvider(
+            31337,
+            BigInteger.valueOf(50_000_000_000L),
+            BigInteger.ONE,
+            BigInteger.valueOf(8_000_000L));
     List<BenchToken> deployed = new ArrayList<>();
     for (int i = 0; i < tokens; i++) {
-      deployed.add(BenchToken.deploy(web3j, ContractDeployer.transactionManager(web3j, admin, 31337), gas, "BT" + i,
-          BigInteger.TEN.pow(30)).send());
+      deployed.add(
+          BenchToken.deploy(
+                  web3j,
+                  ContractDeployer.transactionManager(web3j, admin, 31337),
+                  gas,
+                  "BT" + i,
+                  BigInteger.TEN.pow(30))
+              .send());
     }
     var fast = new FastRawTransactionManager(web3j, admin, 31337, new NoOpProcessor(web3j));
-    List<BenchToken> sending = deployed.stream().map(t -> BenchToken.load(t.getContractAddress(), web3j, fast, gas)).toList();
+    List<BenchToken> sending =
+        deployed.stream()
+            .map(t -> BenchToken.load(t.getContractAddress(), web3j, fast, gas))
+            .toList();
     long txs = (events + perTx - 1) / perTx;
     String last = null;
     for (long k = 0; k < txs; k++) {
       BenchToken t = sending.get((int) (k % tokens));
-      last = t.spray(BigInteger.valueOf((k * 50) % 1000), BigInteger.valueOf(50), BigInteger.valueOf(perTx),
-          BigInteger.ONE).send().getTransactionHash();
+      last =
+          t.spray(
+                  BigInteger.valueOf((k * 50) % 1000),
+                  BigInteger.valueOf(50),
+                  BigInteger.valueOf(perTx),
+                  BigInteger.ONE)
+              .send()
+              .getTransactionHash();
       if (k % 200 == 199) {
         say("generating: %,d / %,d transactions sent", k + 1, txs);
       }
@@ -271,10 +351,15 @@ public final class IndexerBench {
     return deployed.stream().map(t -> t.getContractAddress().toLowerCase()).toList();
   }
 
-  private long rawGetLogs(ChainConfig config, ChainDeployment d, List<String> benchTokens, long head) throws Exception {
+  private long rawGetLogs(
+      ChainConfig config, ChainDeployment d, List<String> benchTokens, long head) throws Exception {
     List<String> addresses = new ArrayList<>(benchTokens);
-    addresses.addAll(List.of(d.usdc().toLowerCase(), d.usdt().toLowerCase(), d.factory().toLowerCase(),
-        d.orderBook().toLowerCase()));
+    addresses.addAll(
+        List.of(
+            d.usdc().toLowerCase(),
+            d.usdt().toLowerCase(),
+            d.factory().toLowerCase(),
+            d.orderBook().toLowerCase()));
     long range = Math.max(1, config.targetLogsPerRange() / perTx);
     AtomicLong logs = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(config.fetchConcurrency());
@@ -284,18 +369,21 @@ public final class IndexerBench {
       for (long from = d.deployBlock(); from <= head; from += range) {
         long f = from;
         long to = Math.min(head, from + range - 1);
-        futures.add(pool.submit(() -> {
-          logs.addAndGet(rpc.logs(f, to, addresses, null).size());
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  logs.addAndGet(rpc.logs(f, to, addresses, null).size());
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get();
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       long rate = Math.round(logs.get() / seconds);
-      say("raw eth_getLogs: %,d logs in %.2f s = %,d events/s (ranges of %d blocks, %d concurrent)", logs.get(), seconds,
-          rate, range, config.fetchConcurrency());
+      say(
+          "raw eth_getLogs: %,d logs in %.2f s = %,d events/s (ranges of %d blocks, %d concurrent)",
+          logs.get(), seconds, rate, range, config.fetchConcurrency());
       return rate;
     } finally {
       pool.shutdownNow();
@@ -304,14 +392,20 @@ public final class IndexerBench {
 
   private long rawCopy(EmbeddedDatabase db, String indexedUrl) throws Exception {
     Path rows = workDir.resolve("transfers.copy");
-    try (Connection c = DriverManager.getConnection(indexedUrl); BufferedWriter w = Files.newBufferedWriter(rows)) {
-      c.unwrap(PGConnection.class).getCopyAPI().copyOut("""
+    try (Connection c = DriverManager.getConnection(indexedUrl);
+        BufferedWriter w = Files.newBufferedWriter(rows)) {
+      c.unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyOut(
+              """
           COPY (SELECT chain_id, block_number, log_index, block_hash, tx_hash, token, from_address, to_address, amount
-                FROM indexer.transfers ORDER BY block_number, log_index) TO STDOUT""", w);
+                FROM indexer.transfers ORDER BY block_number, log_index) TO STDOUT""",
+              w);
     }
     // Measure the limit on a quiet server: the backfill just wrote a million rows, and autovacuum
     // or a checkpoint running during the COPY would understate the limit.
-    try (Connection c = DriverManager.getConnection(indexedUrl); var st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(indexedUrl);
+        var st = c.createStatement()) {
       st.execute("VACUUM ANALYZE");
       st.execute("CHECKPOINT");
     }
@@ -326,10 +420,16 @@ public final class IndexerBench {
     return best;
   }
 
-  /** One bulk load of the dumped rows into a fresh table of the indexer's shape; returns events per second. */
+  /**
+   * One bulk load of the dumped rows into a fresh table of the indexer's shape; returns events per
+   * second.
+   */
   private long rawCopyOnce(String url, Path rows) throws Exception {
-    try (Connection c = DriverManager.getConnection(url); BufferedReader r = Files.newBufferedReader(rows)) {
-      c.createStatement().execute("""
+    try (Connection c = DriverManager.getConnection(url);
+        BufferedReader r = Files.newBufferedReader(rows)) {
+      c.createStatement()
+          .execute(
+              """
           CREATE TABLE transfers (chain_id bigint NOT NULL, block_number bigint NOT NULL, log_index int NOT NULL,
             block_hash text NOT NULL, tx_hash text NOT NULL, token text NOT NULL, from_address text NOT NULL,
             to_address text NOT NULL, amount numeric(78,0) NOT NULL, PRIMARY KEY (chain_id, block_number, log_index));
@@ -354,13 +454,15 @@ public final class IndexerBench {
       }
       double seconds = elapsed / 1e9;
       long rate = Math.round(total / seconds);
-      say("raw COPY: %,d rows in %.2f s = %,d events/s (%,d rows per transaction, same table shape)", total, seconds,
-          rate, batchRows);
+      say(
+          "raw COPY: %,d rows in %.2f s = %,d events/s (%,d rows per transaction, same table shape)",
+          total, seconds, rate, batchRows);
       return rate;
     }
   }
 
-  private static long copyChunk(Connection c, org.postgresql.copy.CopyManager copy, List<String> chunk) throws Exception {
+  private static long copyChunk(
+      Connection c, org.postgresql.copy.CopyManager copy, List<String> chunk) throws Exception {
     byte[] bytes = (String.join("\n", chunk) + "\n").getBytes(StandardCharsets.US_ASCII);
     long t0 = System.nanoTime();
     copy.copyIn("COPY transfers FROM STDIN", new ByteArrayInputStream(bytes));
@@ -368,36 +470,64 @@ public final class IndexerBench {
     return System.nanoTime() - t0;
   }
 
-  /** One-second blocks mined on each whole second; returns per-block delays from block timestamp to API visibility. */
-  private List<Long> live(AnvilNode anvil, Web3j web3j, ChainDeployment d, int apiPort, String key,
-      java.util.function.Consumer<String> registerCustomer) throws Exception {
+  /**
+   * One-second blocks mined on each whole second; returns per-block delays from block timestamp to
+   * API visibility.
+   */
+  private List<Long> live(
+      AnvilNode anvil,
+      Web3j web3j,
+      ChainDeployment d,
+      int apiPort,
+      String key,
+      java.util.function.Consumer<String> registerCustomer)
+      throws Exception {
     var gas = ContractDeployer.devnetGas(31337);
     // Minted by a minter of its own (dev account 2), not the keeper: the daemon's keeper owns the
     // keeper's nonces, and mints sent with them would race its transactions (nonce gap fillers).
     Credentials minter = DevAccounts.account(2);
-    AssetTokenFactory asAdmin = AssetTokenFactory.load(d.factory(), web3j,
-        ContractDeployer.transactionManager(web3j, DevAccounts.admin(), 31337), gas);
+    AssetTokenFactory asAdmin =
+        AssetTokenFactory.load(
+            d.factory(),
+            web3j,
+            ContractDeployer.transactionManager(web3j, DevAccounts.admin(), 31337),
+            gas);
     if (!asAdmin.grantRole(asAdmin.MINTER_ROLE().send(), minter.getAddress()).send().isStatusOK()) {
       throw new IllegalStateException("could not grant the bench minter MINTER_ROLE");
     }
     rpc(anvil, "evm_setAutomine", List.of(false));
-    AssetTokenFactory factory = AssetTokenFactory.load(d.factory(), web3j,
-        new FastRawTransactionManager(web3j, minter, 31337, new NoOpProcessor(web3j)), gas);
+    AssetTokenFactory factory =
+        AssetTokenFactory.load(
+            d.factory(),
+            web3j,
+            new FastRawTransactionManager(web3j, minter, 31337, new NoOpProcessor(web3j)),
+            gas);
     HttpClient http = HttpClient.newHttpClient();
     List<Long> delays = new ArrayList<>();
     for (int k = 0; k < liveBlocks + 3; k++) {
       String wallet = Keys.toChecksumAddress(Keys.getAddress(Keys.createEcKeyPair())).toLowerCase();
       // A tenant sees the positions of its customers' wallets only.
       registerCustomer.accept(wallet);
-      String tx = factory.mint("AAPL", wallet, BigInteger.valueOf(1_000_000)).send().getTransactionHash();
+      String tx =
+          factory.mint("AAPL", wallet, BigInteger.valueOf(1_000_000)).send().getTransactionHash();
       long now = System.currentTimeMillis();
       Thread.sleep(1000 - now % 1000 + 1);
       rpc(anvil, "evm_mine", List.of());
       var receipt = web3j.ethGetTransactionReceipt(tx).send().getTransactionReceipt().orElseThrow();
-      long blockTime = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(receipt.getBlockNumber()), false).send()
-          .getBlock().getTimestamp().longValueExact() * 1000;
-      HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/v1/positions?wallet=" + wallet))
-          .header("Authorization", "Bearer " + key).build();
+      long blockTime =
+          web3j
+                  .ethGetBlockByNumber(
+                      DefaultBlockParameter.valueOf(receipt.getBlockNumber()), false)
+                  .send()
+                  .getBlock()
+                  .getTimestamp()
+                  .longValueExact()
+              * 1000;
+      HttpRequest get =
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + apiPort + "/v1/positions?wallet=" + wallet))
+              .header("Authorization", "Bearer " + key)
+              .build();
       long deadline = System.currentTimeMillis() + 10_000;
       while (true) {
         HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
@@ -409,18 +539,21 @@ public final class IndexerBench {
           break;
         }
         if (System.currentTimeMillis() > deadline) {
-          throw new IllegalStateException("block " + receipt.getBlockNumber() + " not visible through the API in 10 s");
+          throw new IllegalStateException(
+              "block " + receipt.getBlockNumber() + " not visible through the API in 10 s");
         }
         Thread.sleep(2);
       }
     }
-    say("live: %d one-second blocks, delay block timestamp -> visible in API p50 %d ms, p99 %d ms", delays.size(),
-        percentile(delays, 50), percentile(delays, 99));
+    say(
+        "live: %d one-second blocks, delay block timestamp -> visible in API p50 %d ms, p99 %d ms",
+        delays.size(), percentile(delays, 50), percentile(delays, 99));
     return delays;
   }
 
   private static void rpc(AnvilNode anvil, String method, List<?> params) throws IOException {
-    var r = new Request<>(method, params, new HttpService(anvil.rpcUrl()), VoidResponse.class).send();
+    var r =
+        new Request<>(method, params, new HttpService(anvil.rpcUrl()), VoidResponse.class).send();
     if (r.hasError()) {
       throw new IOException(method + ": " + r.getError().getMessage());
     }
@@ -440,24 +573,33 @@ public final class IndexerBench {
     HeapSampler() {
       System.gc();
       var memory = ManagementFactory.getMemoryMXBean();
-      var heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-          .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP && p.getCollectionUsage() != null)
-          .toList();
-      thread = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
-        while (running.get()) {
-          peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-          long afterGc = 0;
-          for (var pool : heapPools) {
-            afterGc += pool.getCollectionUsage().getUsed();
-          }
-          peakAfterGc.accumulateAndGet(afterGc, Math::max);
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      var heapPools =
+          ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(
+                  p ->
+                      p.getType() == java.lang.management.MemoryType.HEAP
+                          && p.getCollectionUsage() != null)
+              .toList();
+      thread =
+          Thread.ofPlatform()
+              .daemon()
+              .name("heap-sampler")
+              .start(
+                  () -> {
+                    while (running.get()) {
+                      peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                      long afterGc = 0;
+                      for (var pool : heapPools) {
+                        afterGc += pool.getCollectionUsage().getUsed();
+                      }
+                      peakAfterGc.accumulateAndGet(afterGc, Math::max);
+                      try {
+                        Thread.sleep(20);
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                  });
     }
 
     long peakAfterGc() {

@@ -6,8 +6,8 @@ import dev.lockstep.api.ApiServer;
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.auth.ApiKeys;
 import dev.lockstep.api.auth.Authenticator;
-import dev.lockstep.api.catalog.CatalogRoutes;
 import dev.lockstep.api.auth.KeyRoutes;
+import dev.lockstep.api.catalog.CatalogRoutes;
 import dev.lockstep.api.customer.CustomerRoutes;
 import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.event.EventPublisher;
@@ -20,7 +20,6 @@ import dev.lockstep.api.webhook.WebhookDispatcher;
 import dev.lockstep.api.webhook.WebhookRoutes;
 import dev.lockstep.api.webhook.WebhookSender;
 import dev.lockstep.api.webhook.WebhookStore;
-import dev.lockstep.keeper.price.SimulatedPriceFeed;
 import dev.lockstep.indexer.Indexer;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.store.IndexReader;
@@ -30,6 +29,7 @@ import dev.lockstep.indexer.sync.IndexListener;
 import dev.lockstep.keeper.KeeperMetrics;
 import dev.lockstep.keeper.broker.SimulatedBroker;
 import dev.lockstep.keeper.job.KeeperScheduler;
+import dev.lockstep.keeper.price.SimulatedPriceFeed;
 import dev.lockstep.keeper.redeem.RedeemCancellation;
 import dev.lockstep.keeper.redeem.RedeemDuty;
 import dev.lockstep.keeper.redeem.VenueCalendar;
@@ -37,26 +37,25 @@ import dev.lockstep.keeper.tx.LocalKeySigner;
 import dev.lockstep.keeper.tx.OrderBookCalls;
 import dev.lockstep.keeper.tx.SignerPolicy;
 import dev.lockstep.keeper.tx.TxEngine;
-import dev.lockstep.keeper.tx.TxEngineConfig;
 import dev.lockstep.keeper.tx.TxStore;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Jdbi;
-import java.math.BigInteger;
 import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * One Lockstep process: migrates the database, then runs the {@link Indexer} (one follower per chain), the
- * keeper's scheduled duties (woken by each indexed batch) and the API. {@link #close} stops them in
- * reverse order.
+ * One Lockstep process: migrates the database, then runs the {@link Indexer} (one follower per
+ * chain), the keeper's scheduled duties (woken by each indexed batch) and the API. {@link #close}
+ * stops them in reverse order.
  */
 public final class Daemon implements AutoCloseable {
   private final HikariDataSource dataSource;
@@ -67,12 +66,19 @@ public final class Daemon implements AutoCloseable {
   private final ApiKeys apiKeys;
   private final SimulatedBroker broker;
   private final int apiPort;
-  /** This daemon in nonce leases and the Quartz cluster: {@code pid-<pid>-<random>}, so an operator can tell which process holds what. */
-  private final String instanceId = "pid-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+
+  /**
+   * This daemon in nonce leases and the Quartz cluster: {@code pid-<pid>-<random>}, so an operator
+   * can tell which process holds what.
+   */
+  private final String instanceId =
+      "pid-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+
   private final Map<Long, RedeemDuty> duties;
 
   /** How often the webhook loop publishes new events and sends due deliveries. */
   private static final Duration WEBHOOK_INTERVAL = Duration.ofMillis(250);
+
   /** The simulated price feed ticks this often. */
   private static final Duration PRICE_TICK = Duration.ofSeconds(5);
 
@@ -106,12 +112,35 @@ public final class Daemon implements AutoCloseable {
       Web3j web3j = Web3j.build(new HttpService(chain.rpcUrl()));
       clients.put(chain.chainId(), web3j);
       names.put(chain.chainId(), chain.name());
-      SignerPolicy policy = new SignerPolicy(Map.of(chain.orderBook(), OrderBookCalls.selectors()), LOW_BALANCE_WEI);
-      TxEngine engine = new TxEngine(chain.chainId(), web3j, keeperKey, policy, intents,
-          cfg.keeperTx().withConfirmations(Math.max(1, chain.confirmations())), keeperMetrics, OrderBookCalls.REVERTS,
-          OrderBookCalls::alreadyDone, instanceId, clock);
-      duties.put(chain.chainId(), new RedeemDuty(chain.chainId(), chain.orderBook(), index, broker, engine, intents,
-          VenueCalendar.alwaysOpen(), keeperMetrics, Duration.ofSeconds(30), this::brokerAnswerDue, clock));
+      SignerPolicy policy =
+          new SignerPolicy(Map.of(chain.orderBook(), OrderBookCalls.selectors()), LOW_BALANCE_WEI);
+      TxEngine engine =
+          new TxEngine(
+              chain.chainId(),
+              web3j,
+              keeperKey,
+              policy,
+              intents,
+              cfg.keeperTx().withConfirmations(Math.max(1, chain.confirmations())),
+              keeperMetrics,
+              OrderBookCalls.REVERTS,
+              OrderBookCalls::alreadyDone,
+              instanceId,
+              clock);
+      duties.put(
+          chain.chainId(),
+          new RedeemDuty(
+              chain.chainId(),
+              chain.orderBook(),
+              index,
+              broker,
+              engine,
+              intents,
+              VenueCalendar.alwaysOpen(),
+              keeperMetrics,
+              Duration.ofSeconds(30),
+              this::brokerAnswerDue,
+              clock));
     }
     this.duties = Map.copyOf(duties);
     scheduler = new KeeperScheduler(dataSource, instanceId, duties, cfg.keeperInterval());
@@ -121,14 +150,25 @@ public final class Daemon implements AutoCloseable {
     customers = new CustomerStore(jdbi, clock);
     prices = new SimulatedPriceFeed(cfg.markPricesUsd(), PRICE_TICK, clock);
     Idempotency idempotency = new Idempotency(jdbi, clock);
-    webhooks = new WebhookDispatcher(jdbi, new EventPublisher(jdbi, chainNames, cfg.mode(), ApiServer.jsonMapper(), clock),
-        new WebhookSender(clock), RetrySchedule.withRandomJitter(), idempotency, clock);
-    ApiServer.Parts parts = new ApiServer.Parts(new Authenticator(apiKeys, cfg.mode()),
-        new RateLimits(cfg.rateLimits()), idempotency,
-        new CatalogRoutes(index, chainNames, indexer::health, customers, prices, clock),
-        new RedeemRoutes(index, cancellation, chainNames, customers), new CustomerRoutes(customers),
-        new EventRoutes(jdbi, ApiServer.jsonMapper()), new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),
-        new KeyRoutes(apiKeys));
+    webhooks =
+        new WebhookDispatcher(
+            jdbi,
+            new EventPublisher(jdbi, chainNames, cfg.mode(), ApiServer.jsonMapper(), clock),
+            new WebhookSender(clock),
+            RetrySchedule.withRandomJitter(),
+            idempotency,
+            clock);
+    ApiServer.Parts parts =
+        new ApiServer.Parts(
+            new Authenticator(apiKeys, cfg.mode()),
+            new RateLimits(cfg.rateLimits()),
+            idempotency,
+            new CatalogRoutes(index, chainNames, indexer::health, customers, prices, clock),
+            new RedeemRoutes(index, cancellation, chainNames, customers),
+            new CustomerRoutes(customers),
+            new EventRoutes(jdbi, ApiServer.jsonMapper()),
+            new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),
+            new KeyRoutes(apiKeys));
     api = new ApiServer(parts, metrics, () -> !dataSource.isClosed(), indexer::health);
     indexer.start();
     scheduler.start();
@@ -136,7 +176,10 @@ public final class Daemon implements AutoCloseable {
     apiPort = api.start(cfg.apiHost(), cfg.apiPort());
   }
 
-  /** Order events committed by the indexer wake that chain's keeper round at once (followers start after the scheduler exists). */
+  /**
+   * Order events committed by the indexer wake that chain's keeper round at once (followers start
+   * after the scheduler exists).
+   */
   private void indexed(long chainId, long block, boolean orderEvents) {
     if (orderEvents) {
       scheduler.wake(chainId);

@@ -23,9 +23,9 @@ import java.util.Map;
  * @param keeperTx the keeper's transaction engine settings ({@code keeper_tx}; every field of
  *     {@link TxEngineConfig} when given); null for {@link TxEngineConfig#defaults()}. The
  *     confirmation depth of each chain is its {@code confirmations} (at least 1)
- * @param rateLimits requests per second replacing the reference's defaults for some tiers
- *     ({@code startup}, {@code growth}, {@code scale}, {@code enterprise}, {@code sandbox}); null
- *     or empty for the defaults
+ * @param rateLimits requests per second replacing the reference's defaults for some tiers ({@code
+ *     startup}, {@code growth}, {@code scale}, {@code enterprise}, {@code sandbox}); null or empty
+ *     for the defaults
  */
 public record DaemonConfig(
     String databaseUrl,

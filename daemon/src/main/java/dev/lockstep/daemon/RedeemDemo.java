@@ -32,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * an integrator would): mint 10 AAPL to a holder; redeem 4 with a 1% slippage bound; the broker
  * fills and the keeper settles; the API shows it settled with the payout tx, the holder holds 6 and
  * the destination's USDC grew by the payout; then a redeem of 3 whose broker leg fails ends
- * cancelled with the 3 AAPL back. Prints each API answer; {@link #run} is true only if every check holds.
+ * cancelled with the 3 AAPL back. Prints each API answer; {@link #run} is true only if every check
+ * holds.
  */
 public final class RedeemDemo {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -57,8 +58,12 @@ public final class RedeemDemo {
       Credentials holder = DevAccounts.wallet(0);
       String destination = DevAccounts.wallet(1).getAddress();
       ContractGasProvider gas = ContractDeployer.devnetGas(d.chainId());
-      var asKeeper = AssetTokenFactory.load(d.factory(), web3j,
-          ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), d.chainId()), gas);
+      var asKeeper =
+          AssetTokenFactory.load(
+              d.factory(),
+              web3j,
+              ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), d.chainId()),
+              gas);
       var holderTm = ContractDeployer.transactionManager(web3j, holder, d.chainId());
       var usdc = TestStablecoin.load(d.usdc(), web3j, holderTm, gas);
       var book = OrderBook.load(d.orderBook(), web3j, holderTm, gas);
@@ -67,35 +72,61 @@ public final class RedeemDemo {
       asKeeper.mint("AAPL", holder.getAddress(), BigInteger.TEN.multiply(SHARE)).send();
       String aaplAddress = asKeeper.tokenOf("AAPL").send();
       var aapl = AssetToken.load(aaplAddress, web3j, holderTm, gas);
-      JsonNode positions = await("/v1/positions?wallet=" + holder.getAddress(),
-          p -> "10.000000".equals(quantity(p, "AAPL")));
+      JsonNode positions =
+          await(
+              "/v1/positions?wallet=" + holder.getAddress(),
+              p -> "10.000000".equals(quantity(p, "AAPL")));
       check("holder's AAPL position is 10", "10.000000".equals(quantity(positions, "AAPL")));
 
       BigInteger usdcBefore = usdc.balanceOf(destination).send();
       BigInteger minNotional = minNotional(BigInteger.valueOf(4), 100);
-      step("redeem 4 AAPL, min notional " + new BigDecimal(minNotional, 6) + " USDC, payout to " + destination);
-      String first = redeem(aapl, book, d, BigInteger.valueOf(4).multiply(SHARE), minNotional, destination);
-      JsonNode settled = await("/v1/redeems/" + first, r -> "settled".equals(r.path("status").asString()));
+      step(
+          "redeem 4 AAPL, min notional "
+              + new BigDecimal(minNotional, 6)
+              + " USDC, payout to "
+              + destination);
+      String first =
+          redeem(aapl, book, d, BigInteger.valueOf(4).multiply(SHARE), minNotional, destination);
+      JsonNode settled =
+          await("/v1/redeems/" + first, r -> "settled".equals(r.path("status").asString()));
       check("redeem " + first + " is settled", "settled".equals(settled.path("status").asString()));
       String payoutTx = settled.path("payout").path("tx_hash").asString();
-      check("settled redeem carries the payout tx hash", payoutTx != null && payoutTx.startsWith("0x"));
-      BigInteger paid = new BigDecimal(settled.path("payout").path("amount").asString("0")).movePointRight(6)
-          .toBigIntegerExact();
+      check(
+          "settled redeem carries the payout tx hash",
+          payoutTx != null && payoutTx.startsWith("0x"));
+      BigInteger paid =
+          new BigDecimal(settled.path("payout").path("amount").asString("0"))
+              .movePointRight(6)
+              .toBigIntegerExact();
       check("payout >= min notional", paid.compareTo(minNotional) >= 0);
-      positions = await("/v1/positions?wallet=" + holder.getAddress(), p -> "6.000000".equals(quantity(p, "AAPL")));
+      positions =
+          await(
+              "/v1/positions?wallet=" + holder.getAddress(),
+              p -> "6.000000".equals(quantity(p, "AAPL")));
       check("holder's AAPL position is 6", "6.000000".equals(quantity(positions, "AAPL")));
       BigInteger usdcAfter = usdc.balanceOf(destination).send();
-      check("destination USDC grew by the payout (" + new BigDecimal(paid, 6) + ")",
+      check(
+          "destination USDC grew by the payout (" + new BigDecimal(paid, 6) + ")",
           usdcAfter.subtract(usdcBefore).equals(paid));
 
       step("inject a broker failure for AAPL, then redeem 3 AAPL");
       sandbox.daemon().broker().injectFailure("AAPL", 1, "broker_rejected");
-      String second = redeem(aapl, book, d, BigInteger.valueOf(3).multiply(SHARE), BigInteger.ZERO, destination);
-      JsonNode cancelled = await("/v1/redeems/" + second, r -> "cancelled".equals(r.path("status").asString()));
-      check("redeem " + second + " is cancelled", "cancelled".equals(cancelled.path("status").asString()));
-      positions = await("/v1/positions?wallet=" + holder.getAddress(), p -> "6.000000".equals(quantity(p, "AAPL")));
+      String second =
+          redeem(
+              aapl, book, d, BigInteger.valueOf(3).multiply(SHARE), BigInteger.ZERO, destination);
+      JsonNode cancelled =
+          await("/v1/redeems/" + second, r -> "cancelled".equals(r.path("status").asString()));
+      check(
+          "redeem " + second + " is cancelled",
+          "cancelled".equals(cancelled.path("status").asString()));
+      positions =
+          await(
+              "/v1/positions?wallet=" + holder.getAddress(),
+              p -> "6.000000".equals(quantity(p, "AAPL")));
       check("the 3 AAPL are back: position is 6", "6.000000".equals(quantity(positions, "AAPL")));
-      check("on-chain AAPL balance is 6", aapl.balanceOf(holder.getAddress()).send().equals(BigInteger.valueOf(6).multiply(SHARE)));
+      check(
+          "on-chain AAPL balance is 6",
+          aapl.balanceOf(holder.getAddress()).send().equals(BigInteger.valueOf(6).multiply(SHARE)));
       get("/v1/redeems?wallet=" + holder.getAddress());
       return ok;
     } finally {
@@ -103,10 +134,18 @@ public final class RedeemDemo {
     }
   }
 
-  private String redeem(AssetToken aapl, OrderBook book, ChainDeployment d, BigInteger quantity, BigInteger minNotional,
-      String destination) throws Exception {
+  private String redeem(
+      AssetToken aapl,
+      OrderBook book,
+      ChainDeployment d,
+      BigInteger quantity,
+      BigInteger minNotional,
+      String destination)
+      throws Exception {
     aapl.approve(d.orderBook(), quantity).send();
-    TransactionReceipt r = book.createRedeem(aapl.getContractAddress(), quantity, d.usdc(), minNotional, destination).send();
+    TransactionReceipt r =
+        book.createRedeem(aapl.getContractAddress(), quantity, d.usdc(), minNotional, destination)
+            .send();
     BigInteger orderId = OrderBook.getOrderCreatedEvents(r).getFirst().orderId;
     String id = "rdm_" + d.chainId() + "_" + orderId;
     out.println("  created " + id + " in tx " + r.getTransactionHash());
@@ -116,8 +155,12 @@ public final class RedeemDemo {
   /** Min notional for {@code shares} of AAPL at the sandbox mark, less {@code slippageBps}. */
   private static BigInteger minNotional(BigInteger shares, int slippageBps) {
     BigDecimal gross = Sandbox.MARKS.get("AAPL").multiply(new BigDecimal(shares));
-    return gross.multiply(BigDecimal.valueOf(10_000 - slippageBps)).divide(BigDecimal.valueOf(10_000))
-        .movePointRight(6).setScale(0, RoundingMode.DOWN).toBigIntegerExact();
+    return gross
+        .multiply(BigDecimal.valueOf(10_000 - slippageBps))
+        .divide(BigDecimal.valueOf(10_000))
+        .movePointRight(6)
+        .setScale(0, RoundingMode.DOWN)
+        .toBigIntegerExact();
   }
 
   private static String quantity(JsonNode positions, String ticker) {
@@ -148,8 +191,12 @@ public final class RedeemDemo {
   }
 
   private JsonNode fetch(String path) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(sandbox.apiUrl() + path))
-        .header("Authorization", "Bearer " + sandbox.apiKey()).timeout(Duration.ofSeconds(10)).GET().build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(sandbox.apiUrl() + path))
+            .header("Authorization", "Bearer " + sandbox.apiKey())
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
     return json.readTree(http.send(req, HttpResponse.BodyHandlers.ofString()).body());
   }
 

@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** A test's HTTP client of one daemon's API, and the assertions every problem answer must meet. */
 final class ApiClient {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String baseUrl;
 
@@ -30,15 +31,23 @@ final class ApiClient {
     return send("POST", path, key, body, Map.of());
   }
 
-  HttpResponse<String> post(String path, String key, String body, String idempotencyKey) throws Exception {
+  HttpResponse<String> post(String path, String key, String body, String idempotencyKey)
+      throws Exception {
     return send("POST", path, key, body, Map.of("Idempotency-Key", idempotencyKey));
   }
 
   /** Sends {@code body} (JSON, or none when null) with {@code headers}. */
-  HttpResponse<String> send(String method, String path, String key, String body, Map<String, String> headers)
+  HttpResponse<String> send(
+      String method, String path, String key, String body, Map<String, String> headers)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(20))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null && !headers.containsKey("Content-Type")) {
       b.header("Content-Type", "application/json");
     }

@@ -7,7 +7,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The system clock plus an offset a test moves forward: time keeps flowing, and jumps when told. */
+/**
+ * The system clock plus an offset a test moves forward: time keeps flowing, and jumps when told.
+ */
 final class MovableClock extends Clock {
   private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 

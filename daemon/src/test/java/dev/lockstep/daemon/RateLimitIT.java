@@ -14,14 +14,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** Per-key rate limits against the real daemon, with the sandbox tier lowered to 5 requests per second. */
+/**
+ * Per-key rate limits against the real daemon, with the sandbox tier lowered to 5 requests per
+ * second.
+ */
 class RateLimitIT {
   private static Sandbox sandbox;
   private static ApiClient api;
 
   @BeforeAll
   static void start() {
-    sandbox = Sandbox.start(0, Path.of("target", "rate-limit-it"), 1, Clock.systemUTC(), Map.of("sandbox", 5L));
+    sandbox =
+        Sandbox.start(
+            0, Path.of("target", "rate-limit-it"), 1, Clock.systemUTC(), Map.of("sandbox", 5L));
     api = new ApiClient(sandbox.apiUrl());
   }
 
@@ -40,10 +45,12 @@ class RateLimitIT {
     HttpResponse<String> firstOk = answers.getFirst();
     assertThat(firstOk.statusCode()).isEqualTo(200);
     assertThat(firstOk.headers().firstValue("X-RateLimit-Limit")).contains("5");
-    long remaining = Long.parseLong(firstOk.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
+    long remaining =
+        Long.parseLong(firstOk.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
     assertThat(remaining).isBetween(0L, 9L);
     long reset = Long.parseLong(firstOk.headers().firstValue("X-RateLimit-Reset").orElseThrow());
-    assertThat(reset).isBetween(System.currentTimeMillis() / 1000, System.currentTimeMillis() / 1000 + 20);
+    assertThat(reset)
+        .isBetween(System.currentTimeMillis() / 1000, System.currentTimeMillis() / 1000 + 20);
 
     // A cold key may burst to twice its rate (10), then it is limited.
     long ok = answers.stream().filter(r -> r.statusCode() == 200).count();

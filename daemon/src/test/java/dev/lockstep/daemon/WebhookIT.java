@@ -47,18 +47,25 @@ class WebhookIT {
     sandbox = Sandbox.start(0, Path.of("target", "webhook-it"), 1, clock, Map.of());
     api = new ApiClient(sandbox.apiUrl());
     receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext("/", exchange -> {
-      byte[] raw = exchange.getRequestBody().readAllBytes();
-      Map<String, String> headers = new java.util.HashMap<>();
-      exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.getFirst()));
-      received.add(new Received(exchange.getRequestURI().getPath(), headers, raw, clock.instant()));
-      boolean fail = exchange.getRequestURI().getPath().startsWith("/down")
-          || (exchange.getRequestURI().getPath().startsWith("/flaky") && failuresLeft.getAndDecrement() > 0);
-      byte[] answer = (fail ? "not now" : "ok").getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(fail ? 503 : 200, answer.length);
-      exchange.getResponseBody().write(answer);
-      exchange.close();
-    });
+    receiver.createContext(
+        "/",
+        exchange -> {
+          byte[] raw = exchange.getRequestBody().readAllBytes();
+          Map<String, String> headers = new java.util.HashMap<>();
+          exchange
+              .getRequestHeaders()
+              .forEach((k, v) -> headers.put(k.toLowerCase(), v.getFirst()));
+          received.add(
+              new Received(exchange.getRequestURI().getPath(), headers, raw, clock.instant()));
+          boolean fail =
+              exchange.getRequestURI().getPath().startsWith("/down")
+                  || (exchange.getRequestURI().getPath().startsWith("/flaky")
+                      && failuresLeft.getAndDecrement() > 0);
+          byte[] answer = (fail ? "not now" : "ok").getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(fail ? 503 : 200, answer.length);
+          exchange.getResponseBody().write(answer);
+          exchange.close();
+        });
     receiver.start();
   }
 
@@ -77,8 +84,13 @@ class WebhookIT {
   }
 
   private static JsonNode subscribe(String path, String secret) throws Exception {
-    HttpResponse<String> r = api.post("/v1/webhooks", sandbox.apiKey(), """
-        {"url": "%s", "events": ["redeem.created"], "secret": "%s"}""".formatted(url(path), secret));
+    HttpResponse<String> r =
+        api.post(
+            "/v1/webhooks",
+            sandbox.apiKey(),
+            """
+        {"url": "%s", "events": ["redeem.created"], "secret": "%s"}"""
+                .formatted(url(path), secret));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return body(r);
   }
@@ -93,15 +105,29 @@ class WebhookIT {
 
     long orderId = ContractFixtures.createRedeem(sandbox, DevAccounts.wallet(1), "AAPL", 1_000_000);
     String redeemId = "rdm_" + Sandbox.CHAIN_ID + "_" + orderId;
-    await().atMost(Duration.ofSeconds(30)).until(() -> at("/flaky").size() == 1 && at("/down").size() == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> at("/flaky").size() == 1 && at("/down").size() == 1);
 
-    // Attempt 1 was immediate; drive the clock through attempts 2..5 (the receiver recovers on the fifth).
+    // Attempt 1 was immediate; drive the clock through attempts 2..5 (the receiver recovers on the
+    // fifth).
     // The schedule runs from the first attempt as the daemon recorded it.
     String flakyDelivery = at("/flaky").getFirst().headers().get("x-lockstep-delivery-id");
-    await().atMost(Duration.ofSeconds(10)).until(() -> body(api.get("/v1/webhook_deliveries/" + flakyDelivery,
-        sandbox.apiKey())).get("attempt_log").size() == 1);
-    Instant first = Instant.parse(body(api.get("/v1/webhook_deliveries/" + flakyDelivery, sandbox.apiKey()))
-        .get("attempt_log").get(0).get("attempted_at").asString());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                body(api.get("/v1/webhook_deliveries/" + flakyDelivery, sandbox.apiKey()))
+                        .get("attempt_log")
+                        .size()
+                    == 1);
+    Instant first =
+        Instant.parse(
+            body(api.get("/v1/webhook_deliveries/" + flakyDelivery, sandbox.apiKey()))
+                .get("attempt_log")
+                .get(0)
+                .get("attempted_at")
+                .asString());
     for (int n = 2; n <= 5; n++) {
       attemptMadeOnceDue("/flaky", first, n);
     }
@@ -115,20 +141,46 @@ class WebhookIT {
     assertThat(deliveryId).startsWith("wh_");
     // The receiver helper accepts it on the sender's clock, and rejects it as stale on the real one
     // (the clock is now hours ahead), and rejects a tampered body.
-    WebhookSignature.verify(ok.body(), flakySecret, ok.headers().get("x-lockstep-signature"),
-        ok.headers().get("x-lockstep-signature-timestamp"), clock.instant(), WebhookSignature.DEFAULT_TOLERANCE);
-    assertThatThrownBy(() -> WebhookSignature.verify(ok.body(), flakySecret, ok.headers().get("x-lockstep-signature"),
-        ok.headers().get("x-lockstep-signature-timestamp"), Instant.now(), WebhookSignature.DEFAULT_TOLERANCE))
+    WebhookSignature.verify(
+        ok.body(),
+        flakySecret,
+        ok.headers().get("x-lockstep-signature"),
+        ok.headers().get("x-lockstep-signature-timestamp"),
+        clock.instant(),
+        WebhookSignature.DEFAULT_TOLERANCE);
+    assertThatThrownBy(
+            () ->
+                WebhookSignature.verify(
+                    ok.body(),
+                    flakySecret,
+                    ok.headers().get("x-lockstep-signature"),
+                    ok.headers().get("x-lockstep-signature-timestamp"),
+                    Instant.now(),
+                    WebhookSignature.DEFAULT_TOLERANCE))
         .isInstanceOf(WebhookSignature.VerificationException.class);
-    byte[] tampered = new String(ok.body(), StandardCharsets.UTF_8).replace("redeem.created", "redeem.settled")
-        .getBytes(StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> WebhookSignature.verify(tampered, flakySecret, ok.headers().get("x-lockstep-signature"),
-        ok.headers().get("x-lockstep-signature-timestamp"), clock.instant(), WebhookSignature.DEFAULT_TOLERANCE))
+    byte[] tampered =
+        new String(ok.body(), StandardCharsets.UTF_8)
+            .replace("redeem.created", "redeem.settled")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(
+            () ->
+                WebhookSignature.verify(
+                    tampered,
+                    flakySecret,
+                    ok.headers().get("x-lockstep-signature"),
+                    ok.headers().get("x-lockstep-signature-timestamp"),
+                    clock.instant(),
+                    WebhookSignature.DEFAULT_TOLERANCE))
         .isInstanceOf(WebhookSignature.VerificationException.class);
 
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        body(api.get("/v1/webhook_deliveries/" + deliveryId, sandbox.apiKey())).get("status").asString()
-            .equals("delivered"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                body(api.get("/v1/webhook_deliveries/" + deliveryId, sandbox.apiKey()))
+                    .get("status")
+                    .asString()
+                    .equals("delivered"));
     JsonNode delivery = body(api.get("/v1/webhook_deliveries/" + deliveryId, sandbox.apiKey()));
     assertThat(delivery.get("attempts").asInt()).isEqualTo(5);
     JsonNode log = delivery.get("attempt_log");
@@ -145,36 +197,59 @@ class WebhookIT {
       attemptMadeOnceDue("/down", first, n);
     }
     String downDelivery = at("/down").getFirst().headers().get("x-lockstep-delivery-id");
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        body(api.get("/v1/webhook_deliveries/" + downDelivery, sandbox.apiKey())).get("status").asString()
-            .equals("abandoned"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                body(api.get("/v1/webhook_deliveries/" + downDelivery, sandbox.apiKey()))
+                    .get("status")
+                    .asString()
+                    .equals("abandoned"));
     clock.advance(Duration.ofDays(2));
     Thread.sleep(1000);
     assertThat(at("/down")).as("no attempt after the tenth").hasSize(RetrySchedule.MAX_ATTEMPTS);
-    JsonNode abandoned = body(api.get("/v1/webhooks/" + down.get("id").asString() + "/deliveries?status=abandoned",
-        sandbox.apiKey()));
+    JsonNode abandoned =
+        body(
+            api.get(
+                "/v1/webhooks/" + down.get("id").asString() + "/deliveries?status=abandoned",
+                sandbox.apiKey()));
     assertThat(abandoned.get("data").size()).isEqualTo(1);
 
     // Bulk replay of the abandoned deliveries in a time range, to a fixed endpoint.
-    HttpResponse<String> bulk = api.post("/v1/webhooks/" + down.get("id").asString() + "/replay", sandbox.apiKey(),
-        """
-        {"from": "%s", "to": "%s", "url": "%s"}""".formatted(first.minusSeconds(3600), clock.instant(),
-            url("/fixed")));
+    HttpResponse<String> bulk =
+        api.post(
+            "/v1/webhooks/" + down.get("id").asString() + "/replay",
+            sandbox.apiKey(),
+            """
+        {"from": "%s", "to": "%s", "url": "%s"}"""
+                .formatted(first.minusSeconds(3600), clock.instant(), url("/fixed")));
     assertThat(bulk.statusCode()).as(bulk.body()).isEqualTo(201);
     assertThat(body(bulk).get("replayed").asInt()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(15)).until(() -> at("/fixed").size() == 1);
     Received replayed = at("/fixed").getFirst();
     assertThat(replayed.body()).isEqualTo(at("/down").getFirst().body());
-    WebhookSignature.verify(replayed.body(), downSecret, replayed.headers().get("x-lockstep-signature"),
-        replayed.headers().get("x-lockstep-signature-timestamp"), clock.instant(), WebhookSignature.DEFAULT_TOLERANCE);
-    HttpResponse<String> again = api.post("/v1/webhooks/" + down.get("id").asString() + "/replay", sandbox.apiKey(),
-        """
-        {"from": "%s", "to": "%s"}""".formatted(first.minusSeconds(3600), clock.instant()));
+    WebhookSignature.verify(
+        replayed.body(),
+        downSecret,
+        replayed.headers().get("x-lockstep-signature"),
+        replayed.headers().get("x-lockstep-signature-timestamp"),
+        clock.instant(),
+        WebhookSignature.DEFAULT_TOLERANCE);
+    HttpResponse<String> again =
+        api.post(
+            "/v1/webhooks/" + down.get("id").asString() + "/replay",
+            sandbox.apiKey(),
+            """
+        {"from": "%s", "to": "%s"}"""
+                .formatted(first.minusSeconds(3600), clock.instant()));
     assertThat(body(again).get("replayed").asInt()).as("already replayed and delivered").isZero();
 
     // Single replay of the delivered one to another URL.
-    HttpResponse<String> single = api.post("/v1/webhook_deliveries/" + deliveryId + "/replay", sandbox.apiKey(),
-        "{\"url\": \"" + url("/single") + "\"}");
+    HttpResponse<String> single =
+        api.post(
+            "/v1/webhook_deliveries/" + deliveryId + "/replay",
+            sandbox.apiKey(),
+            "{\"url\": \"" + url("/single") + "\"}");
     assertThat(single.statusCode()).as(single.body()).isEqualTo(201);
     assertThat(body(single).get("replay_of").asString()).isEqualTo(deliveryId);
     await().atMost(Duration.ofSeconds(15)).until(() -> at("/single").size() == 1);
@@ -183,56 +258,79 @@ class WebhookIT {
 
   @Test
   void disabledSubscriptionGetsNothingAndPatternsSelectEvents() throws Exception {
-    HttpResponse<String> created = api.post("/v1/webhooks", sandbox.apiKey(), """
-        {"url": "%s", "events": ["mint.*"], "enabled": false}""".formatted(url("/disabled")));
+    HttpResponse<String> created =
+        api.post(
+            "/v1/webhooks",
+            sandbox.apiKey(),
+            """
+        {"url": "%s", "events": ["mint.*"], "enabled": false}"""
+                .formatted(url("/disabled")));
     assertThat(body(created).get("secret").asString()).startsWith("whsec_");
     String id = body(created).get("id").asString();
     assertThat(body(api.get("/v1/webhooks/" + id, sandbox.apiKey())).has("secret")).isFalse();
     ContractFixtures.mint(sandbox, "MSFT", DevAccounts.wallet(2).getAddress(), 1_000_000);
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (JsonNode e : body(api.get("/v1/events?type=mint.*", sandbox.apiKey())).get("data")) {
-        if ("MSFT".equals(e.get("data").path("symbol").asString())) {
-          return true;
-        }
-      }
-      return false;
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (JsonNode e :
+                  body(api.get("/v1/events?type=mint.*", sandbox.apiKey())).get("data")) {
+                if ("MSFT".equals(e.get("data").path("symbol").asString())) {
+                  return true;
+                }
+              }
+              return false;
+            });
     Thread.sleep(1000);
     assertThat(at("/disabled")).isEmpty();
-    assertThat(body(api.get("/v1/webhooks/" + id + "/deliveries", sandbox.apiKey())).get("data").size())
-        .as("a disabled subscription is not fanned out to").isZero();
+    assertThat(
+            body(api.get("/v1/webhooks/" + id + "/deliveries", sandbox.apiKey()))
+                .get("data")
+                .size())
+        .as("a disabled subscription is not fanned out to")
+        .isZero();
 
-    HttpResponse<String> enabled = api.post("/v1/webhooks/" + id, sandbox.apiKey(), "{\"enabled\": true}");
+    HttpResponse<String> enabled =
+        api.post("/v1/webhooks/" + id, sandbox.apiKey(), "{\"enabled\": true}");
     assertThat(body(enabled).get("enabled").asBoolean()).isTrue();
     ContractFixtures.mint(sandbox, "TSLA", DevAccounts.wallet(2).getAddress(), 1_000_000);
     await().atMost(Duration.ofSeconds(30)).until(() -> at("/disabled").size() == 1);
-    assertThat(at("/disabled").getFirst().headers().get("x-lockstep-event")).isEqualTo("mint.contract_deployed");
+    assertThat(at("/disabled").getFirst().headers().get("x-lockstep-event"))
+        .isEqualTo("mint.contract_deployed");
   }
 
   @Test
   void aReorgThatUndoesADeliveredEventSendsACompensatingEvent() throws Exception {
     String id = subscribe("/reorg", "whsec_reorg_" + "r".repeat(20)).get("id").asString();
-    HttpResponse<String> widened = api.post("/v1/webhooks/" + id, sandbox.apiKey(), "{\"events\": [\"redeem.*\"]}");
+    HttpResponse<String> widened =
+        api.post("/v1/webhooks/" + id, sandbox.apiKey(), "{\"events\": [\"redeem.*\"]}");
     assertThat(body(widened).get("events").toString()).isEqualTo("[\"redeem.*\"]");
     var anvil = sandbox.anvil(Sandbox.CHAIN_ID);
     String snapshot = anvil.snapshot();
     long orderId = ContractFixtures.createRedeem(sandbox, DevAccounts.wallet(3), "NVDA", 1_000_000);
     String redeemId = "rdm_" + Sandbox.CHAIN_ID + "_" + orderId;
-    await().atMost(Duration.ofSeconds(30)).until(() -> typesAt("/reorg", redeemId).contains("redeem.created"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> typesAt("/reorg", redeemId).contains("redeem.created"));
 
     anvil.revert(snapshot);
     anvil.mine(6);
-    await().atMost(Duration.ofSeconds(30)).until(() -> typesAt("/reorg", redeemId).contains("redeem.reorged"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> typesAt("/reorg", redeemId).contains("redeem.reorged"));
     JsonNode compensation = null;
     for (Received r : at("/reorg")) {
       JsonNode e = ApiClient.JSON.readTree(r.body());
-      if (e.get("type").asString().equals("redeem.reorged") && e.get("data").get("reorged_type").asString()
-          .equals("redeem.created") && redeemId.equals(e.get("data").path("redeem_id").asString())) {
+      if (e.get("type").asString().equals("redeem.reorged")
+          && e.get("data").get("reorged_type").asString().equals("redeem.created")
+          && redeemId.equals(e.get("data").path("redeem_id").asString())) {
         compensation = e;
       }
     }
     assertThat(compensation).as("redeem.reorged for the undone redeem.created").isNotNull();
-    assertThat(compensation.get("data").get("status").asString()).as("the order no longer exists").isEqualTo("none");
+    assertThat(compensation.get("data").get("status").asString())
+        .as("the order no longer exists")
+        .isEqualTo("none");
     assertThat(compensation.get("data").get("reason").asString()).isEqualTo("reorg");
   }
 
@@ -240,7 +338,8 @@ class WebhookIT {
    * Moves the clock to just before attempt {@code n} is due and sees nothing sent, then to its
    * latest due time (the schedule plus at most a tenth of the gap as jitter) and sees it arrive.
    */
-  private static void attemptMadeOnceDue(String path, Instant first, int n) throws InterruptedException {
+  private static void attemptMadeOnceDue(String path, Instant first, int n)
+      throws InterruptedException {
     clock.advanceTo(first.plus(RetrySchedule.OFFSETS.get(n - 1)).minusSeconds(1));
     Thread.sleep(700);
     assertThat(at(path)).as("before attempt %d is due", n).hasSize(n - 1);
@@ -250,8 +349,10 @@ class WebhookIT {
   }
 
   private static List<String> typesAt(String path, String redeemId) {
-    return at(path).stream().map(r -> ApiClient.JSON.readTree(r.body()))
+    return at(path).stream()
+        .map(r -> ApiClient.JSON.readTree(r.body()))
         .filter(e -> redeemId.equals(e.get("data").path("redeem_id").asString()))
-        .map(e -> e.get("type").asString()).toList();
+        .map(e -> e.get("type").asString())
+        .toList();
   }
 }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One anvil process (the local Ethereum node from the pinned npm package
- * {@code @foundry-rs/anvil-linux-amd64}), listening on a random free port that anvil chooses
- * itself ({@code --port 0}) and reports on stdout.
+ * {@code @foundry-rs/anvil-linux-amd64}), listening on a random free port that anvil chooses itself
+ * ({@code --port 0}) and reports on stdout.
  *
  * <p>Closing the node kills the process. Not thread-safe for concurrent close.
  */
@@ -50,7 +50,8 @@ public final class AnvilNode implements AutoCloseable {
    */
   public static AnvilNode start(long chainId, Optional<Duration> blockTime) {
     Path binary = locateBinary();
-    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", "0", "--host", "127.0.0.1"));
+    List<String> cmd =
+        new ArrayList<>(List.of(binary.toString(), "--port", "0", "--host", "127.0.0.1"));
     cmd.addAll(List.of("--chain-id", Long.toString(chainId), "--accounts", "10"));
     blockTime.ifPresent(t -> cmd.addAll(List.of("--block-time", Long.toString(t.toSeconds()))));
     try {
@@ -74,10 +75,12 @@ public final class AnvilNode implements AutoCloseable {
                     } catch (IOException e) {
                       ready.completeExceptionally(e);
                     }
-                    ready.completeExceptionally(new DevnetException("anvil exited before listening"));
+                    ready.completeExceptionally(
+                        new DevnetException("anvil exited before listening"));
                   });
       Listening at = ready.get(30, TimeUnit.SECONDS);
-      log.info("anvil chainId={} listening on {}:{} (pid {})", chainId, at.host(), at.port(), p.pid());
+      log.info(
+          "anvil chainId={} listening on {}:{} (pid {})", chainId, at.host(), at.port(), p.pid());
       return new AnvilNode(p, chainId, at.host(), at.port());
     } catch (Exception e) {
       throw new DevnetException("could not start anvil from " + binary + ": " + e.getMessage(), e);
@@ -86,15 +89,22 @@ public final class AnvilNode implements AutoCloseable {
 
   private record Listening(String host, int port) {}
 
-  /** Finds the anvil binary: {@code LOCKSTEP_ANVIL}, else {@code node_modules} in the working directory or a parent. */
+  /**
+   * Finds the anvil binary: {@code LOCKSTEP_ANVIL}, else {@code node_modules} in the working
+   * directory or a parent.
+   */
   static Path locateBinary() {
     String override = System.getenv("LOCKSTEP_ANVIL");
     if (override != null && !override.isBlank()) {
       return Path.of(override);
     }
-    return ProjectRoot.find().map(r -> r.resolve(BINARY)).filter(Files::isExecutable)
-        .orElseThrow(() -> new DevnetException(
-            "anvil not found: run the build (it installs the pinned npm toolchain) or set LOCKSTEP_ANVIL"));
+    return ProjectRoot.find()
+        .map(r -> r.resolve(BINARY))
+        .filter(Files::isExecutable)
+        .orElseThrow(
+            () ->
+                new DevnetException(
+                    "anvil not found: run the build (it installs the pinned npm toolchain) or set LOCKSTEP_ANVIL"));
   }
 
   /** HTTP JSON-RPC URL, for example {@code http://127.0.0.1:41234}. */
@@ -117,12 +127,18 @@ public final class AnvilNode implements AutoCloseable {
     return control("evm_snapshot", "[]").replace("\"", "");
   }
 
-  /** {@code evm_revert}: the chain goes back to the snapshot's block; later blocks (and the pool) are gone. */
+  /**
+   * {@code evm_revert}: the chain goes back to the snapshot's block; later blocks (and the pool)
+   * are gone.
+   */
   public void revert(String snapshotId) {
     control("evm_revert", "[\"" + snapshotId + "\"]");
   }
 
-  /** Mines {@code n} blocks at once ({@code anvil_mine}), including pending transactions that pay enough. */
+  /**
+   * Mines {@code n} blocks at once ({@code anvil_mine}), including pending transactions that pay
+   * enough.
+   */
   public void mine(int n) {
     control("anvil_mine", "[\"0x" + Integer.toHexString(n) + "\"]");
   }
@@ -143,12 +159,20 @@ public final class AnvilNode implements AutoCloseable {
    * @throws DevnetException if the node answers with an error
    */
   public String control(String method, String paramsJson) {
-    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + paramsJson + "}";
+    String body =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\""
+            + method
+            + "\",\"params\":"
+            + paramsJson
+            + "}";
     try {
-      var response = CONTROL.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(rpcUrl()))
-              .header("Content-Type", "application/json")
-              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
+      var response =
+          CONTROL.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(rpcUrl()))
+                  .header("Content-Type", "application/json")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
       tools.jackson.databind.JsonNode answer = JSON.readTree(response.body());
       if (answer.has("error")) {
         throw new DevnetException(method + " failed: " + answer.get("error"));
@@ -163,7 +187,8 @@ public final class AnvilNode implements AutoCloseable {
   }
 
   private static final java.net.http.HttpClient CONTROL = java.net.http.HttpClient.newHttpClient();
-  private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
 
   /** Whether the process is still running. */
   public boolean isAlive() {

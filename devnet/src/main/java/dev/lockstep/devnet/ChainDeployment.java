@@ -12,4 +12,10 @@ package dev.lockstep.devnet;
  * @param deployBlock the block of the first deployment transaction; indexing starts there
  */
 public record ChainDeployment(
-    long chainId, String rpcUrl, String usdc, String usdt, String factory, String orderBook, long deployBlock) {}
+    long chainId,
+    String rpcUrl,
+    String usdc,
+    String usdt,
+    String factory,
+    String orderBook,
+    long deployBlock) {}

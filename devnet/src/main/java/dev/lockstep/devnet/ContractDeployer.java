@@ -20,15 +20,17 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * Deploys and wires Lockstep's contracts on a local chain the way the sandbox runs them: USDC and
- * USDT test stablecoins, AssetTokenFactory, OrderBook (recovery window as given), the keeper granted
- * MINTER_ROLE and PAUSER_ROLE on the factory and KEEPER_ROLE on the book, the book granted
- * BURNER_ROLE, USDC and USDT accepted as payout currencies, both payout pools funded, and the session open.
+ * USDT test stablecoins, AssetTokenFactory, OrderBook (recovery window as given), the keeper
+ * granted MINTER_ROLE and PAUSER_ROLE on the factory and KEEPER_ROLE on the book, the book granted
+ * BURNER_ROLE, USDC and USDT accepted as payout currencies, both payout pools funded, and the
+ * session open.
  */
 public final class ContractDeployer {
   private static final Logger log = LoggerFactory.getLogger(ContractDeployer.class);
 
   /** Minted into the order book's payout pool per stablecoin: 10,000,000 in base units. */
-  public static final BigInteger POOL_USDC = BigInteger.valueOf(10_000_000L).multiply(BigInteger.TEN.pow(6));
+  public static final BigInteger POOL_USDC =
+      BigInteger.valueOf(10_000_000L).multiply(BigInteger.TEN.pow(6));
 
   private ContractDeployer() {}
 
@@ -46,11 +48,19 @@ public final class ContractDeployer {
       ContractGasProvider gas = devnetGas(chainId);
       long startBlock = web3j.ethBlockNumber().send().getBlockNumber().longValueExact() + 1;
 
-      TestStablecoin usdc = TestStablecoin.deploy(web3j, tm, gas, "USD Coin", "USDC", admin.getAddress()).send();
-      TestStablecoin usdt = TestStablecoin.deploy(web3j, tm, gas, "Tether USD", "USDT", admin.getAddress()).send();
-      AssetTokenFactory factory = AssetTokenFactory.deploy(web3j, tm, gas, admin.getAddress()).send();
+      TestStablecoin usdc =
+          TestStablecoin.deploy(web3j, tm, gas, "USD Coin", "USDC", admin.getAddress()).send();
+      TestStablecoin usdt =
+          TestStablecoin.deploy(web3j, tm, gas, "Tether USD", "USDT", admin.getAddress()).send();
+      AssetTokenFactory factory =
+          AssetTokenFactory.deploy(web3j, tm, gas, admin.getAddress()).send();
       OrderBook book =
-          OrderBook.deploy(web3j, tm, gas, admin.getAddress(), factory.getContractAddress(),
+          OrderBook.deploy(
+                  web3j,
+                  tm,
+                  gas,
+                  admin.getAddress(),
+                  factory.getContractAddress(),
                   BigInteger.valueOf(recoveryWindow.toSeconds()))
               .send();
 
@@ -65,14 +75,22 @@ public final class ContractDeployer {
       }
 
       OrderBook asKeeper =
-          OrderBook.load(book.getContractAddress(), web3j,
-              transactionManager(web3j, DevAccounts.keeper(), chainId), gas);
+          OrderBook.load(
+              book.getContractAddress(),
+              web3j,
+              transactionManager(web3j, DevAccounts.keeper(), chainId),
+              gas);
       check(asKeeper.setSessionOpen(true).send());
 
       ChainDeployment d =
-          new ChainDeployment(chainId, rpcUrl, usdc.getContractAddress(), usdt.getContractAddress(),
+          new ChainDeployment(
+              chainId,
+              rpcUrl,
+              usdc.getContractAddress(),
+              usdt.getContractAddress(),
               factory.getContractAddress(),
-              book.getContractAddress(), startBlock);
+              book.getContractAddress(),
+              startBlock);
       log.info("deployed on chainId={}: {}", chainId, d);
       return d;
     } catch (DevnetException e) {
@@ -85,7 +103,8 @@ public final class ContractDeployer {
   }
 
   /** A raw-transaction manager that polls receipts every 100 ms (web3j's default waits 15 s). */
-  public static TransactionManager transactionManager(Web3j web3j, Credentials credentials, long chainId) {
+  public static TransactionManager transactionManager(
+      Web3j web3j, Credentials credentials, long chainId) {
     return new RawTransactionManager(
         web3j, credentials, chainId, new PollingTransactionReceiptProcessor(web3j, 100, 600));
   }
@@ -98,21 +117,27 @@ public final class ContractDeployer {
    *
    * @return the asset token's address
    */
-  public static String fundRedeemer(Web3j web3j, ChainDeployment d, Credentials owner, String symbol,
-      BigInteger quantity) throws Exception {
+  public static String fundRedeemer(
+      Web3j web3j, ChainDeployment d, Credentials owner, String symbol, BigInteger quantity)
+      throws Exception {
     ContractGasProvider gas = devnetGas(d.chainId());
-    AssetTokenFactory factory = AssetTokenFactory.load(d.factory(), web3j,
-        transactionManager(web3j, DevAccounts.keeper(), d.chainId()), gas);
+    AssetTokenFactory factory =
+        AssetTokenFactory.load(
+            d.factory(), web3j, transactionManager(web3j, DevAccounts.keeper(), d.chainId()), gas);
     check(factory.mint(symbol, owner.getAddress(), quantity).send());
     String token = factory.tokenOf(symbol).send();
-    check(AssetToken.load(token, web3j, transactionManager(web3j, owner, d.chainId()), gas)
-        .approve(d.orderBook(), quantity).send());
+    check(
+        AssetToken.load(token, web3j, transactionManager(web3j, owner, d.chainId()), gas)
+            .approve(d.orderBook(), quantity)
+            .send());
     return token;
   }
 
   public static ContractGasProvider devnetGas(long chainId) {
     return new StaticEIP1559GasProvider(
-        chainId, BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L),
+        chainId,
+        BigInteger.valueOf(50_000_000_000L),
+        BigInteger.valueOf(1_000_000_000L),
         BigInteger.valueOf(12_000_000L));
   }
 

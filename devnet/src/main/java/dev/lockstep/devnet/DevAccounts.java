@@ -15,7 +15,8 @@ import org.web3j.crypto.MnemonicUtils;
  */
 public final class DevAccounts {
   /** Anvil's default mnemonic. */
-  public static final String MNEMONIC = "test test test test test test test test test test test junk";
+  public static final String MNEMONIC =
+      "test test test test test test test test test test test junk";
 
   private static final List<Credentials> ACCOUNTS =
       IntStream.range(0, 10).mapToObj(DevAccounts::derive).toList();

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL server started as a child process from the zonky embedded binaries, on a
- * random free port, with its files under {@code workDir}. Each {@link #createDatabase} call makes
- * a fresh, empty database, so tests and sandboxes never share state.
+ * A real PostgreSQL server started as a child process from the zonky embedded binaries, on a random
+ * free port, with its files under {@code workDir}. Each {@link #createDatabase} call makes a fresh,
+ * empty database, so tests and sandboxes never share state.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
@@ -48,9 +48,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
-  /** Creates an empty database with a unique name derived from {@code prefix} and returns its JDBC URL. */
+  /**
+   * Creates an empty database with a unique name derived from {@code prefix} and returns its JDBC
+   * URL.
+   */
   public String createDatabase(String prefix) {
-    String name = (prefix.replaceAll("[^a-z0-9_]", "_") + "_" + SEQ.incrementAndGet()).toLowerCase();
+    String name =
+        (prefix.replaceAll("[^a-z0-9_]", "_") + "_" + SEQ.incrementAndGet()).toLowerCase();
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);

@@ -4,7 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Locates the Lockstep checkout (the directory holding {@code package.json} and {@code contracts/}). */
+/**
+ * Locates the Lockstep checkout (the directory holding {@code package.json} and {@code
+ * contracts/}).
+ */
 public final class ProjectRoot {
   private ProjectRoot() {}
 
@@ -18,7 +21,8 @@ public final class ProjectRoot {
       return Optional.of(Path.of(home).toAbsolutePath());
     }
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.exists(p.resolve("package.json")) && Files.exists(p.resolve("contracts/foundry.toml"))) {
+      if (Files.exists(p.resolve("package.json"))
+          && Files.exists(p.resolve("contracts/foundry.toml"))) {
         return Optional.of(p);
       }
     }

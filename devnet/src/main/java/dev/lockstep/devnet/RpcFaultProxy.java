@@ -116,28 +116,48 @@ public final class RpcFaultProxy implements AutoCloseable {
         long to = Long.decode(filter.path("toBlock").asString("0x0"));
         if (to - from + 1 > maxLogRange.get()) {
           refusedRanges.incrementAndGet();
-          reply(ex, 200, ("{\"jsonrpc\":\"2.0\",\"id\":" + request.path("id") + ",\"error\":{\"code\":-32005,"
-              + "\"message\":\"query returned more than 10000 results\"}}").getBytes(StandardCharsets.UTF_8));
+          reply(
+              ex,
+              200,
+              ("{\"jsonrpc\":\"2.0\",\"id\":"
+                      + request.path("id")
+                      + ",\"error\":{\"code\":-32005,"
+                      + "\"message\":\"query returned more than 10000 results\"}}")
+                  .getBytes(StandardCharsets.UTF_8));
           return;
         }
       }
-      HttpResponse<byte[]> up = client.send(HttpRequest.newBuilder(upstream)
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> up =
+          client.send(
+              HttpRequest.newBuilder(upstream)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       byte[] answer = up.body();
-      if (request.isObject() && "eth_getLogs".equals(request.path("method").asString("")) && corruptLogs.get() > 0) {
+      if (request.isObject()
+          && "eth_getLogs".equals(request.path("method").asString(""))
+          && corruptLogs.get() > 0) {
         JsonNode parsed = JSON.readTree(answer);
-        if (parsed.path("result") instanceof ArrayNode logs && !logs.isEmpty() && corruptLogs.getAndDecrement() > 0) {
+        if (parsed.path("result") instanceof ArrayNode logs
+            && !logs.isEmpty()
+            && corruptLogs.getAndDecrement() > 0) {
           ((ObjectNode) logs.get(0)).put("blockHash", "0x" + "ee".repeat(32));
           answer = JSON.writeValueAsBytes(parsed);
         }
       }
-      if (request.isObject() && "eth_getLogs".equals(request.path("method").asString("")) && lagLogs.get() > 0
+      if (request.isObject()
+          && "eth_getLogs".equals(request.path("method").asString(""))
+          && lagLogs.get() > 0
           && request.path("params").path(0).has("fromBlock")) {
         JsonNode parsed = JSON.readTree(answer);
-        if (parsed.path("result") instanceof ArrayNode logs && !logs.isEmpty() && lagLogs.getAndDecrement() > 0) {
+        if (parsed.path("result") instanceof ArrayNode logs
+            && !logs.isEmpty()
+            && lagLogs.getAndDecrement() > 0) {
           long highest = Long.decode(logs.get(logs.size() - 1).path("blockNumber").asString());
-          for (int i = logs.size() - 1; i >= 0 && Long.decode(logs.get(i).path("blockNumber").asString()) == highest; i--) {
+          for (int i = logs.size() - 1;
+              i >= 0 && Long.decode(logs.get(i).path("blockNumber").asString()) == highest;
+              i--) {
             logs.remove(i);
           }
           answer = JSON.writeValueAsBytes(parsed);

@@ -22,14 +22,20 @@ public final class Indexer implements AutoCloseable {
   private final IndexReader reader;
   private final List<ChainFollower> followers;
 
-  public Indexer(DataSource dataSource, List<ChainConfig> chains, MeterRegistry registry,
-      List<IndexListener> listeners, Clock clock) {
+  public Indexer(
+      DataSource dataSource,
+      List<ChainConfig> chains,
+      MeterRegistry registry,
+      List<IndexListener> listeners,
+      Clock clock) {
     SchemaMigrations.migrate(dataSource, SchemaMigrations.INDEXER);
     Jdbi jdbi = Jdbi.create(dataSource);
     this.reader = new IndexReader(jdbi);
     BatchWriter writer = new BatchWriter(jdbi);
-    this.followers = chains.stream()
-        .map(c -> new ChainFollower(c, writer, reader, registry, listeners, clock)).toList();
+    this.followers =
+        chains.stream()
+            .map(c -> new ChainFollower(c, writer, reader, registry, listeners, clock))
+            .toList();
   }
 
   /** Starts every chain's follower. */

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * The keeper's meters. Counters {@code keeper.tx.<event>} tagged {@code action} (promote, settle,
  * cancel, noop), events: submitted, replaced, noop (voided by a no-op), reorged, confirmed,
  * reverted, failed, done_by_other; timer {@code keeper.tx.time_to_confirm} (first broadcast to
- * confirmed); {@code keeper.tx.oldest_pending_age_seconds} and {@code keeper.signer.balance_wei}
- * (a float gauge: Prometheus has no integers; never used for accounting) and {@code
+ * confirmed); {@code keeper.tx.oldest_pending_age_seconds} and {@code keeper.signer.balance_wei} (a
+ * float gauge: Prometheus has no integers; never used for accounting) and {@code
  * keeper.signer.low_balance} (1 while under the policy's threshold) per chain and signer; {@code
  * keeper.nonce.gaps} filled; {@code keeper.broker.offsets} requested. Thread-safe.
  */
@@ -35,10 +35,19 @@ public final class KeeperMetrics {
 
   public KeeperMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.offsets = Counter.builder("keeper.broker.offsets").description("broker offsets requested").register(registry);
-    this.gaps = Counter.builder("keeper.nonce.gaps").description("nonce gaps found and filled").register(registry);
-    this.timeToConfirm = Timer.builder("keeper.tx.time_to_confirm").description("first broadcast to confirmed")
-        .publishPercentiles(0.5, 0.99).register(registry);
+    this.offsets =
+        Counter.builder("keeper.broker.offsets")
+            .description("broker offsets requested")
+            .register(registry);
+    this.gaps =
+        Counter.builder("keeper.nonce.gaps")
+            .description("nonce gaps found and filled")
+            .register(registry);
+    this.timeToConfirm =
+        Timer.builder("keeper.tx.time_to_confirm")
+            .description("first broadcast to confirmed")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
   }
 
   /** Counts one transaction event for {@code action}. */
@@ -49,26 +58,43 @@ public final class KeeperMetrics {
   /** Registers the gauges of one engine. */
   public void engine(long chainId, String signer, Supplier<Double> oldestPendingAgeSeconds) {
     String key = chainId + ":" + signer;
-    AtomicReference<BigInteger> balance = balances.computeIfAbsent(key, k -> new AtomicReference<>(BigInteger.ZERO));
+    AtomicReference<BigInteger> balance =
+        balances.computeIfAbsent(key, k -> new AtomicReference<>(BigInteger.ZERO));
     AtomicInteger isLow = low.computeIfAbsent(key, k -> new AtomicInteger());
     String chain = Long.toString(chainId);
     Gauge.builder("keeper.tx.oldest_pending_age_seconds", oldestPendingAgeSeconds, Supplier::get)
-        .tag("chain_id", chain).tag("signer", signer).strongReference(true).register(registry);
+        .tag("chain_id", chain)
+        .tag("signer", signer)
+        .strongReference(true)
+        .register(registry);
     Gauge.builder("keeper.signer.balance_wei", balance, b -> b.get().doubleValue())
-        .tag("chain_id", chain).tag("signer", signer).strongReference(true).register(registry);
+        .tag("chain_id", chain)
+        .tag("signer", signer)
+        .strongReference(true)
+        .register(registry);
     Gauge.builder("keeper.signer.low_balance", isLow, AtomicInteger::get)
-        .tag("chain_id", chain).tag("signer", signer).strongReference(true).register(registry);
+        .tag("chain_id", chain)
+        .tag("signer", signer)
+        .strongReference(true)
+        .register(registry);
   }
 
-  /** Records the signer's balance; logs the alert when it falls under {@code lowWei} (once per fall). */
+  /**
+   * Records the signer's balance; logs the alert when it falls under {@code lowWei} (once per
+   * fall).
+   */
   public void signerBalance(long chainId, String signer, BigInteger wei, BigInteger lowWei) {
     String key = chainId + ":" + signer;
     balances.computeIfAbsent(key, k -> new AtomicReference<>(BigInteger.ZERO)).set(wei);
     int nowLow = wei.compareTo(lowWei) < 0 ? 1 : 0;
     int before = low.computeIfAbsent(key, k -> new AtomicInteger()).getAndSet(nowLow);
     if (nowLow == 1 && before == 0) {
-      log.error("keeper chainId={} signer={} LOW BALANCE: {} wei, under the alert threshold of {} wei", chainId,
-          signer, wei, lowWei);
+      log.error(
+          "keeper chainId={} signer={} LOW BALANCE: {} wei, under the alert threshold of {} wei",
+          chainId,
+          signer,
+          wei,
+          lowWei);
     }
   }
 

@@ -28,14 +28,19 @@ import javax.crypto.spec.SecretKeySpec;
 public final class WebhookSignature {
   /** Hex HMAC-SHA256 of {@code timestamp + "." + raw_body} with the endpoint's secret. */
   public static final String SIGNATURE_HEADER = "X-Lockstep-Signature";
+
   /** Unix seconds at which the delivery was signed. */
   public static final String TIMESTAMP_HEADER = "X-Lockstep-Signature-Timestamp";
+
   /** {@code whd_...}: the same for every attempt of one delivery; deduplicate on it. */
   public static final String DELIVERY_ID_HEADER = "X-Lockstep-Delivery-Id";
+
   /** Event type, for example {@code redeem.settled}; mirrors the body's {@code type}. */
   public static final String EVENT_HEADER = "X-Lockstep-Event";
+
   /** Subscription id ({@code wh_...}). */
   public static final String WEBHOOK_ID_HEADER = "X-Lockstep-Webhook-Id";
+
   /** Largest accepted difference between the signing time and the receiver's clock: 5 minutes. */
   public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
 
@@ -45,7 +50,10 @@ public final class WebhookSignature {
   public enum Failure {
     /** A header is missing or not in its format. */
     MALFORMED,
-    /** The timestamp is further from the receiver's clock than the tolerance (a replay, or a broken clock). */
+    /**
+     * The timestamp is further from the receiver's clock than the tolerance (a replay, or a broken
+     * clock).
+     */
     STALE,
     /** The signature does not match the body and timestamp (tampered, or another secret). */
     MISMATCH
@@ -93,26 +101,36 @@ public final class WebhookSignature {
    * @param timestamp the {@link #TIMESTAMP_HEADER} value
    * @throws VerificationException if the delivery must be rejected (answer 401 and drop it)
    */
-  public static void verify(byte[] rawBody, String secret, String signature, String timestamp, Instant now,
-      Duration tolerance) throws VerificationException {
+  public static void verify(
+      byte[] rawBody,
+      String secret,
+      String signature,
+      String timestamp,
+      Instant now,
+      Duration tolerance)
+      throws VerificationException {
     if (rawBody == null || signature == null || timestamp == null) {
-      throw new VerificationException(Failure.MALFORMED, "missing body, " + SIGNATURE_HEADER + " or " + TIMESTAMP_HEADER);
+      throw new VerificationException(
+          Failure.MALFORMED, "missing body, " + SIGNATURE_HEADER + " or " + TIMESTAMP_HEADER);
     }
     long seconds;
     try {
       seconds = Long.parseLong(timestamp.trim());
     } catch (NumberFormatException e) {
-      throw new VerificationException(Failure.MALFORMED, TIMESTAMP_HEADER + " is not Unix seconds: " + timestamp);
+      throw new VerificationException(
+          Failure.MALFORMED, TIMESTAMP_HEADER + " is not Unix seconds: " + timestamp);
     }
     long skew = Math.abs(now.getEpochSecond() - seconds);
     if (skew > tolerance.toSeconds()) {
-      throw new VerificationException(Failure.STALE, "signed " + skew + " s away from now (tolerance "
-          + tolerance.toSeconds() + " s)");
+      throw new VerificationException(
+          Failure.STALE,
+          "signed " + skew + " s away from now (tolerance " + tolerance.toSeconds() + " s)");
     }
     byte[] expected = sign(secret, seconds, rawBody).getBytes(StandardCharsets.US_ASCII);
     byte[] given = signature.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII);
     if (!MessageDigest.isEqual(expected, given)) {
-      throw new VerificationException(Failure.MISMATCH, "signature does not match the body and timestamp");
+      throw new VerificationException(
+          Failure.MISMATCH, "signature does not match the body and timestamp");
     }
   }
 }

@@ -1,9 +1,9 @@
 package dev.lockstep.api.auth;
 
-import dev.lockstep.indexer.store.Columns;
 import dev.lockstep.api.Ids;
 import dev.lockstep.api.ListPage;
 import dev.lockstep.api.Pagination;
+import dev.lockstep.indexer.store.Columns;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,7 +31,8 @@ public final class ApiKeys {
   /** How long a rotated key keeps working: five minutes. */
   public static final Duration ROTATION_GRACE = Duration.ofMinutes(5);
 
-  private static final String SELECT = """
+  private static final String SELECT =
+      """
       SELECT id, seq, tenant_id, mode, scope, key_prefix, created_at, expires_at, revoked_at, replaced_by
       FROM api.api_keys""";
 
@@ -50,33 +51,55 @@ public final class ApiKeys {
    * @param expiresAt when a rotated key stops working
    * @param replacedBy the key that replaced it on rotation
    */
-  public record KeyInfo(String id, String object, String mode, String scope, String prefix, Instant createdAt,
-      Optional<Instant> expiresAt, Optional<Instant> revokedAt, Optional<String> replacedBy, Optional<String> secret) {
+  public record KeyInfo(
+      String id,
+      String object,
+      String mode,
+      String scope,
+      String prefix,
+      Instant createdAt,
+      Optional<Instant> expiresAt,
+      Optional<Instant> revokedAt,
+      Optional<String> replacedBy,
+      Optional<String> secret) {
     KeyInfo withSecret(String s) {
-      return new KeyInfo(id, object, mode, scope, prefix, createdAt, expiresAt, revokedAt, replacedBy, Optional.of(s));
+      return new KeyInfo(
+          id,
+          object,
+          mode,
+          scope,
+          prefix,
+          createdAt,
+          expiresAt,
+          revokedAt,
+          replacedBy,
+          Optional.of(s));
     }
   }
 
   /**
-   * Creates a key (and its tenant, with tier {@code startup}, if new) and returns its secret,
-   * which is not stored and cannot be shown again.
+   * Creates a key (and its tenant, with tier {@code startup}, if new) and returns its secret, which
+   * is not stored and cannot be shown again.
    *
    * @param mode {@code test} or {@code live}
    * @param scope {@code full} or {@code read}
    */
   public String create(String tenantId, String mode, String scope) {
-    return jdbi.inTransaction(h -> {
-      h.createUpdate("INSERT INTO api.tenants (id, created_at) VALUES (:t, :at) ON CONFLICT DO NOTHING")
-          .bind("t", tenantId).bind("at", Timestamp.from(clock.instant())).execute();
-      return insert(h, tenantId, mode, scope).secret().orElseThrow();
-    });
+    return jdbi.inTransaction(
+        h -> {
+          h.createUpdate(
+                  "INSERT INTO api.tenants (id, created_at) VALUES (:t, :at) ON CONFLICT DO NOTHING")
+              .bind("t", tenantId)
+              .bind("at", Timestamp.from(clock.instant()))
+              .execute();
+          return insert(h, tenantId, mode, scope).secret().orElseThrow();
+        });
   }
 
   /** Creates a key for an existing tenant (POST /v1/api_keys); the answer carries the secret. */
   public KeyInfo createFor(String tenantId, String mode, String scope) {
     return jdbi.inTransaction(h -> insert(h, tenantId, mode, scope));
   }
-
 
   /**
    * Rotates key {@code id} of {@code tenantId}: a new key with the same mode and scope is created
@@ -86,31 +109,47 @@ public final class ApiKeys {
    * @throws IllegalStateException if the key is revoked, expired or already rotated
    */
   public Optional<KeyInfo> rotate(String tenantId, String id) {
-    return jdbi.inTransaction(h -> {
-      Optional<KeyInfo> old = h.createQuery(SELECT + " WHERE id = :id AND tenant_id = :t FOR UPDATE")
-          .bind("id", id).bind("t", tenantId).map((rs, ctx) -> info(rs)).findOne();
-      if (old.isEmpty()) {
-        return Optional.empty();
-      }
-      KeyInfo k = old.get();
-      if (k.revokedAt().isPresent() || k.replacedBy().isPresent() || k.expiresAt().isPresent()) {
-        throw new IllegalStateException("key " + id + " is revoked, expiring or already rotated");
-      }
-      KeyInfo next = insert(h, tenantId, k.mode(), k.scope());
-      h.createUpdate("UPDATE api.api_keys SET expires_at = :exp, replaced_by = :next WHERE id = :id")
-          .bind("exp", Timestamp.from(clock.instant().plus(ROTATION_GRACE))).bind("next", next.id())
-          .bind("id", id).execute();
-      return Optional.of(next);
-    });
+    return jdbi.inTransaction(
+        h -> {
+          Optional<KeyInfo> old =
+              h.createQuery(SELECT + " WHERE id = :id AND tenant_id = :t FOR UPDATE")
+                  .bind("id", id)
+                  .bind("t", tenantId)
+                  .map((rs, ctx) -> info(rs))
+                  .findOne();
+          if (old.isEmpty()) {
+            return Optional.empty();
+          }
+          KeyInfo k = old.get();
+          if (k.revokedAt().isPresent()
+              || k.replacedBy().isPresent()
+              || k.expiresAt().isPresent()) {
+            throw new IllegalStateException(
+                "key " + id + " is revoked, expiring or already rotated");
+          }
+          KeyInfo next = insert(h, tenantId, k.mode(), k.scope());
+          h.createUpdate(
+                  "UPDATE api.api_keys SET expires_at = :exp, replaced_by = :next WHERE id = :id")
+              .bind("exp", Timestamp.from(clock.instant().plus(ROTATION_GRACE)))
+              .bind("next", next.id())
+              .bind("id", id)
+              .execute();
+          return Optional.of(next);
+        });
   }
 
   /** Revokes key {@code id} of {@code tenantId} at once; revoking twice keeps the first time. */
   public Optional<KeyInfo> revoke(String tenantId, String id) {
-    return jdbi.inTransaction(h -> {
-      h.createUpdate("UPDATE api.api_keys SET revoked_at = :at WHERE id = :id AND tenant_id = :t AND revoked_at IS NULL")
-          .bind("at", Timestamp.from(clock.instant())).bind("id", id).bind("t", tenantId).execute();
-      return find(h, tenantId, id);
-    });
+    return jdbi.inTransaction(
+        h -> {
+          h.createUpdate(
+                  "UPDATE api.api_keys SET revoked_at = :at WHERE id = :id AND tenant_id = :t AND revoked_at IS NULL")
+              .bind("at", Timestamp.from(clock.instant()))
+              .bind("id", id)
+              .bind("t", tenantId)
+              .execute();
+          return find(h, tenantId, id);
+        });
   }
 
   /** Key {@code id}, if it is the tenant's. */
@@ -120,48 +159,83 @@ public final class ApiKeys {
 
   /** The tenant's keys, newest first. */
   public ListPage<KeyInfo> list(String tenantId, Pagination page) {
-    return jdbi.withHandle(h -> page.page(h, SELECT + " WHERE tenant_id = :t", Map.of("t", tenantId),
-        Pagination.seqIn(h, "api.api_keys", tenantId),
-        (rs, ctx) -> info(rs), KeyInfo::id));
+    return jdbi.withHandle(
+        h ->
+            page.page(
+                h,
+                SELECT + " WHERE tenant_id = :t",
+                Map.of("t", tenantId),
+                Pagination.seqIn(h, "api.api_keys", tenantId),
+                (rs, ctx) -> info(rs),
+                KeyInfo::id));
   }
 
   /** The usable (not revoked, not expired) key whose secret is {@code secret}. */
   public Optional<ApiKey> authenticate(String secret) {
-    return jdbi.withHandle(h -> h.createQuery("""
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
             SELECT k.id, k.tenant_id, k.mode, k.scope, t.tier FROM api.api_keys k JOIN api.tenants t ON t.id = k.tenant_id
             WHERE k.key_hash = :h AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > :now)""")
-        .bind("h", sha256(secret)).bind("now", Timestamp.from(clock.instant()))
-        .map((rs, ctx) -> new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getString(5)))
-        .findOne());
+                .bind("h", sha256(secret))
+                .bind("now", Timestamp.from(clock.instant()))
+                .map(
+                    (rs, ctx) ->
+                        new ApiKey(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5)))
+                .findOne());
   }
 
   private KeyInfo insert(Handle h, String tenantId, String mode, String scope) {
     String secret = Ids.random("sk_" + mode + "_", 32);
     String id = Ids.next("key_");
-    h.createUpdate("""
+    h.createUpdate(
+            """
             INSERT INTO api.api_keys (id, tenant_id, key_hash, key_prefix, mode, scope, created_at)
             VALUES (:id, :t, :h, :p, :m, :s, :at)""")
-        .bind("id", id).bind("t", tenantId).bind("h", sha256(secret)).bind("p", secret.substring(0, 12))
-        .bind("m", mode).bind("s", scope).bind("at", Timestamp.from(clock.instant())).execute();
+        .bind("id", id)
+        .bind("t", tenantId)
+        .bind("h", sha256(secret))
+        .bind("p", secret.substring(0, 12))
+        .bind("m", mode)
+        .bind("s", scope)
+        .bind("at", Timestamp.from(clock.instant()))
+        .execute();
     return find(h, tenantId, id).orElseThrow().withSecret(secret);
   }
 
   private static Optional<KeyInfo> find(Handle h, String tenantId, String id) {
-    return h.createQuery(SELECT + " WHERE id = :id AND tenant_id = :t").bind("id", id).bind("t", tenantId)
-        .map((rs, ctx) -> info(rs)).findOne();
+    return h.createQuery(SELECT + " WHERE id = :id AND tenant_id = :t")
+        .bind("id", id)
+        .bind("t", tenantId)
+        .map((rs, ctx) -> info(rs))
+        .findOne();
   }
 
   private static KeyInfo info(ResultSet rs) throws SQLException {
-    return new KeyInfo(rs.getString("id"), "api_key", rs.getString("mode"), rs.getString("scope"),
-        rs.getString("key_prefix"), rs.getTimestamp("created_at").toInstant(), Columns.instant(rs, "expires_at"),
-        Columns.instant(rs, "revoked_at"), Optional.ofNullable(rs.getString("replaced_by")), Optional.empty());
+    return new KeyInfo(
+        rs.getString("id"),
+        "api_key",
+        rs.getString("mode"),
+        rs.getString("scope"),
+        rs.getString("key_prefix"),
+        rs.getTimestamp("created_at").toInstant(),
+        Columns.instant(rs, "expires_at"),
+        Columns.instant(rs, "revoked_at"),
+        Optional.ofNullable(rs.getString("replaced_by")),
+        Optional.empty());
   }
-
 
   static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

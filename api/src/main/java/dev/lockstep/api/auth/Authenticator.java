@@ -7,18 +7,21 @@ import java.util.regex.Pattern;
 
 /**
  * Checks {@code Authorization: Bearer sk_(test|live)_...} on every /v1 request (reference
- * platform-docs "Authentication"): missing or unknown key is 401 {@code unauthorized}; a key of
- * the other environment is 403 {@code key_lacks_live_scope}; a {@code read} key on a non-GET call
- * is 403 {@code forbidden}.
+ * platform-docs "Authentication"): missing or unknown key is 401 {@code unauthorized}; a key of the
+ * other environment is 403 {@code key_lacks_live_scope}; a {@code read} key on a non-GET call is
+ * 403 {@code forbidden}.
  */
 public final class Authenticator {
   private static final String ATTRIBUTE = "lockstep.api_key";
-  private static final Pattern BEARER = Pattern.compile("Bearer (sk_(test|live)_[0-9A-Za-z]{1,128})");
+  private static final Pattern BEARER =
+      Pattern.compile("Bearer (sk_(test|live)_[0-9A-Za-z]{1,128})");
 
   private final ApiKeys keys;
   private final String serverMode;
 
-  /** @param serverMode {@code test} for the sandbox, {@code live} for production data */
+  /**
+   * @param serverMode {@code test} for the sandbox, {@code live} for production data
+   */
   public Authenticator(ApiKeys keys, String serverMode) {
     this.keys = keys;
     this.serverMode = serverMode;
@@ -29,17 +32,26 @@ public final class Authenticator {
     String header = ctx.header("Authorization");
     var m = header == null ? null : BEARER.matcher(header.trim());
     if (m == null || !m.matches()) {
-      throw new ApiException(ErrorCode.UNAUTHORIZED, "Send Authorization: Bearer sk_test_... (or sk_live_...)");
+      throw new ApiException(
+          ErrorCode.UNAUTHORIZED, "Send Authorization: Bearer sk_test_... (or sk_live_...)");
     }
-    ApiKey key = keys.authenticate(m.group(1))
-        .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "Unknown or revoked API key"));
+    ApiKey key =
+        keys.authenticate(m.group(1))
+            .orElseThrow(
+                () -> new ApiException(ErrorCode.UNAUTHORIZED, "Unknown or revoked API key"));
     if (!key.mode().equals(serverMode)) {
-      throw new ApiException(ErrorCode.KEY_LACKS_LIVE_SCOPE,
-          "A " + key.mode() + " key cannot be used against " + serverMode + " data; switch environment");
+      throw new ApiException(
+          ErrorCode.KEY_LACKS_LIVE_SCOPE,
+          "A "
+              + key.mode()
+              + " key cannot be used against "
+              + serverMode
+              + " data; switch environment");
     }
     if (!ctx.method().name().equals("GET") && !key.scope().equals("full")) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "This key has scope '" + key.scope() + "'; " + ctx.method()
-          + " needs scope 'full'");
+      throw new ApiException(
+          ErrorCode.FORBIDDEN,
+          "This key has scope '" + key.scope() + "'; " + ctx.method() + " needs scope 'full'");
     }
     ctx.attribute(ATTRIBUTE, key);
   }

@@ -42,10 +42,17 @@ public final class KeyRoutes {
   public void rotate(Context ctx) {
     String id = ctx.pathParam("id");
     try {
-      ctx.status(201).json(keys.rotate(Authenticator.keyOf(ctx).tenantId(), id).orElseThrow(() -> notFound(id)));
+      ctx.status(201)
+          .json(
+              keys.rotate(Authenticator.keyOf(ctx).tenantId(), id).orElseThrow(() -> notFound(id)));
     } catch (IllegalStateException e) {
-      throw new ApiException(ErrorCode.API_KEY_NOT_ROTATABLE, "Key '" + id + "' is revoked, expiring or already "
-          + "rotated; rotate its successor instead", Map.of("api_key_id", id));
+      throw new ApiException(
+          ErrorCode.API_KEY_NOT_ROTATABLE,
+          "Key '"
+              + id
+              + "' is revoked, expiring or already "
+              + "rotated; rotate its successor instead",
+          Map.of("api_key_id", id));
     }
   }
 
@@ -55,6 +62,7 @@ public final class KeyRoutes {
   }
 
   private static ApiException notFound(String id) {
-    return new ApiException(ErrorCode.API_KEY_NOT_FOUND, "No API key '" + id + "'", Map.of("api_key_id", id));
+    return new ApiException(
+        ErrorCode.API_KEY_NOT_FOUND, "No API key '" + id + "'", Map.of("api_key_id", id));
   }
 }

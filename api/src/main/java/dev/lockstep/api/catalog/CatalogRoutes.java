@@ -4,34 +4,35 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lockstep.api.Amounts;
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.Pagination;
+import dev.lockstep.api.Params;
 import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.customer.CustomerStore;
-import dev.lockstep.keeper.price.PriceFeed;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.time.Clock;
-import java.time.Instant;
-import dev.lockstep.api.Params;
 import dev.lockstep.indexer.store.BalanceRow;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.TokenRow;
 import dev.lockstep.indexer.sync.ChainHealth;
-import java.util.function.Supplier;
+import dev.lockstep.keeper.price.PriceFeed;
 import io.javalin.http.Context;
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * GET /v1/chains and GET /v1/tokens (the public catalog: the same for every tenant) and GET
- * /v1/positions (the holdings of the caller's customers' wallets), served from the index with
- * marks from the price feed. Lists are cursor-paginated.
+ * /v1/positions (the holdings of the caller's customers' wallets), served from the index with marks
+ * from the price feed. Lists are cursor-paginated.
  */
 public final class CatalogRoutes {
-  private static final Map<String, String> DISPLAY = Map.of("ethereum", "Ethereum", "base", "Base", "arbitrum", "Arbitrum");
+  private static final Map<String, String> DISPLAY =
+      Map.of("ethereum", "Ethereum", "base", "Base", "arbitrum", "Arbitrum");
 
   private final IndexReader index;
   private final ChainNames chains;
@@ -44,8 +45,13 @@ public final class CatalogRoutes {
    * @param health every served chain's sync state, in configuration order
    * @param customers whose wallets a tenant's positions are
    */
-  public CatalogRoutes(IndexReader index, ChainNames chains, Supplier<List<ChainHealth>> health,
-      CustomerStore customers, PriceFeed prices, Clock clock) {
+  public CatalogRoutes(
+      IndexReader index,
+      ChainNames chains,
+      Supplier<List<ChainHealth>> health,
+      CustomerStore customers,
+      PriceFeed prices,
+      Clock clock) {
     this.index = index;
     this.chains = chains;
     this.health = health;
@@ -64,8 +70,17 @@ public final class CatalogRoutes {
    * @param indexedBlock last block served by the API
    * @param finalizedBlock rows at or below it are final
    */
-  public record Chain(String object, String id, long chainId, String name, List<String> payOutCurrencies,
-      List<Stablecoin> stablecoins, String status, long headBlock, long indexedBlock, long finalizedBlock) {}
+  public record Chain(
+      String object,
+      String id,
+      long chainId,
+      String name,
+      List<String> payOutCurrencies,
+      List<Stablecoin> stablecoins,
+      String status,
+      long headBlock,
+      long indexedBlock,
+      long finalizedBlock) {}
 
   /** A payout stablecoin on one chain. */
   public record Stablecoin(String currency, String tokenAddress, int decimals) {}
@@ -79,8 +94,15 @@ public final class CatalogRoutes {
    *
    * @param id the ticker (tokens are identified by ticker)
    */
-  public record Token(String id, String object, String ticker, int decimals, String supply, Optional<String> navUsdc,
-      Nav nav, List<TokenChain> chains) {}
+  public record Token(
+      String id,
+      String object,
+      String ticker,
+      int decimals,
+      String supply,
+      Optional<String> navUsdc,
+      Nav nav,
+      List<TokenChain> chains) {}
 
   /**
    * The mark behind a NAV: {@code stale} when the feed's latest tick is older than 120 s or the
@@ -89,24 +111,48 @@ public final class CatalogRoutes {
   public record Nav(Optional<String> priceUsdc, Optional<Instant> asOf, boolean stale) {}
 
   /**
-   * A wallet's holding of one asset token on one chain; {@code final} is false while a transfer
-   * in an unfinalized block touches it; {@code nav_usdc} = quantity x mark, rounded down to 6
+   * A wallet's holding of one asset token on one chain; {@code final} is false while a transfer in
+   * an unfinalized block touches it; {@code nav_usdc} = quantity x mark, rounded down to 6
    * decimals.
    *
    * @param id {@code pos_<chainId>_<token address>_<wallet>}
    */
-  public record Position(String id, String object, String token, String chain, long chainId, String tokenAddress,
-      String wallet, String quantity, Optional<String> navUsdc, Nav nav, @JsonProperty("final") boolean isFinal) {}
+  public record Position(
+      String id,
+      String object,
+      String token,
+      String chain,
+      long chainId,
+      String tokenAddress,
+      String wallet,
+      String quantity,
+      Optional<String> navUsdc,
+      Nav nav,
+      @JsonProperty("final") boolean isFinal) {}
 
   /** GET /v1/chains: every chain served, with its payout currencies and sync state. */
   public void chains(Context ctx) {
-    List<Chain> data = health.get().stream().map(h -> {
-      List<Stablecoin> stables = index.payoutCurrencies(h.chainId()).stream()
-          .map(p -> new Stablecoin(p.symbol(), p.token(), p.decimals())).toList();
-      return new Chain("chain", h.name(), h.chainId(), DISPLAY.getOrDefault(h.name(), h.name()),
-          stables.stream().map(Stablecoin::currency).toList(), stables, h.status(), h.headBlock(), h.indexedBlock(),
-          h.finalizedBlock());
-    }).toList();
+    List<Chain> data =
+        health.get().stream()
+            .map(
+                h -> {
+                  List<Stablecoin> stables =
+                      index.payoutCurrencies(h.chainId()).stream()
+                          .map(p -> new Stablecoin(p.symbol(), p.token(), p.decimals()))
+                          .toList();
+                  return new Chain(
+                      "chain",
+                      h.name(),
+                      h.chainId(),
+                      DISPLAY.getOrDefault(h.name(), h.name()),
+                      stables.stream().map(Stablecoin::currency).toList(),
+                      stables,
+                      h.status(),
+                      h.headBlock(),
+                      h.indexedBlock(),
+                      h.finalizedBlock());
+                })
+            .toList();
     ctx.json(Pagination.of(ctx).page(data, Chain::id));
   }
 
@@ -118,16 +164,36 @@ public final class CatalogRoutes {
         bySymbol.computeIfAbsent(t.symbol(), s -> new ArrayList<>()).add(t);
       }
     }
-    List<Token> data = bySymbol.entrySet().stream().map(e -> {
-      List<TokenRow> rows = e.getValue();
-      int decimals = rows.getFirst().decimals();
-      BigInteger total = rows.stream().map(TokenRow::totalSupply).reduce(BigInteger.ZERO, BigInteger::add);
-      Optional<PriceFeed.Mark> mark = prices.mark(e.getKey());
-      return new Token(e.getKey(), "token", e.getKey(), decimals, Amounts.format(total, decimals),
-          mark.map(m -> usdc(m.priceUsd())), nav(mark),
-          rows.stream().map(r -> new TokenChain(chains.name(r.chainId()), r.chainId(), r.address(),
-              Amounts.format(r.totalSupply(), r.decimals()))).toList());
-    }).toList();
+    List<Token> data =
+        bySymbol.entrySet().stream()
+            .map(
+                e -> {
+                  List<TokenRow> rows = e.getValue();
+                  int decimals = rows.getFirst().decimals();
+                  BigInteger total =
+                      rows.stream()
+                          .map(TokenRow::totalSupply)
+                          .reduce(BigInteger.ZERO, BigInteger::add);
+                  Optional<PriceFeed.Mark> mark = prices.mark(e.getKey());
+                  return new Token(
+                      e.getKey(),
+                      "token",
+                      e.getKey(),
+                      decimals,
+                      Amounts.format(total, decimals),
+                      mark.map(m -> usdc(m.priceUsd())),
+                      nav(mark),
+                      rows.stream()
+                          .map(
+                              r ->
+                                  new TokenChain(
+                                      chains.name(r.chainId()),
+                                      r.chainId(),
+                                      r.address(),
+                                      Amounts.format(r.totalSupply(), r.decimals())))
+                          .toList());
+                })
+            .toList();
     ctx.json(Pagination.of(ctx).page(data, Token::id));
   }
 
@@ -139,27 +205,45 @@ public final class CatalogRoutes {
     String tenant = Authenticator.keyOf(ctx).tenantId();
     Optional<String> wallet = Params.optionalAddress(ctx, "wallet");
     Pagination page = Pagination.of(ctx);
-    List<String> wallets = wallet.map(w -> customers.ownsWallet(tenant, w) ? List.of(w) : List.<String>of())
-        .orElseGet(() -> customers.wallets(tenant));
-    List<Position> data = index.balancesOf(wallets).stream().filter(b -> b.kind().equals("asset"))
-        .map(this::position).toList();
+    List<String> wallets =
+        wallet
+            .map(w -> customers.ownsWallet(tenant, w) ? List.of(w) : List.<String>of())
+            .orElseGet(() -> customers.wallets(tenant));
+    List<Position> data =
+        index.balancesOf(wallets).stream()
+            .filter(b -> b.kind().equals("asset"))
+            .map(this::position)
+            .toList();
     ctx.json(page.page(data, Position::id));
   }
 
   private Position position(BalanceRow b) {
     Optional<PriceFeed.Mark> mark = prices.mark(b.symbol());
     BigDecimal quantity = new BigDecimal(b.amount(), b.decimals());
-    return new Position("pos_" + b.chainId() + "_" + b.token() + "_" + b.holder(), "position", b.symbol(),
-        chains.name(b.chainId()), b.chainId(), b.token(), b.holder(), quantity.toPlainString(),
-        mark.map(m -> usdc(quantity.multiply(m.priceUsd()))), nav(mark), b.isFinal());
+    return new Position(
+        "pos_" + b.chainId() + "_" + b.token() + "_" + b.holder(),
+        "position",
+        b.symbol(),
+        chains.name(b.chainId()),
+        b.chainId(),
+        b.token(),
+        b.holder(),
+        quantity.toPlainString(),
+        mark.map(m -> usdc(quantity.multiply(m.priceUsd()))),
+        nav(mark),
+        b.isFinal());
   }
 
   private Nav nav(Optional<PriceFeed.Mark> mark) {
-    return new Nav(mark.map(m -> usdc(m.priceUsd())), mark.map(PriceFeed.Mark::at),
+    return new Nav(
+        mark.map(m -> usdc(m.priceUsd())),
+        mark.map(PriceFeed.Mark::at),
         mark.map(m -> m.staleAt(clock.instant())).orElse(true));
   }
 
-  /** A USD amount as USDC: 6 decimals, rounded down (never promise more than the stablecoin pays). */
+  /**
+   * A USD amount as USDC: 6 decimals, rounded down (never promise more than the stablecoin pays).
+   */
   private static String usdc(BigDecimal usd) {
     return usd.setScale(6, RoundingMode.DOWN).toPlainString();
   }

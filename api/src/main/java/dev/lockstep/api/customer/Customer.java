@@ -11,18 +11,35 @@ import java.util.Optional;
  * @param wallet the customer's EVM wallet, lowercase; the tenant sees this wallet's positions,
  *     redeems and events
  */
-public record Customer(String id, String object, String externalId, String wallet, Instant createdAt,
-    Instant updatedAt, Optional<Attestation> attestation) {
+public record Customer(
+    String id,
+    String object,
+    String externalId,
+    String wallet,
+    Instant createdAt,
+    Instant updatedAt,
+    Optional<Attestation> attestation) {
 
   /**
    * A stored attestation. {@code encrypted_payload} and {@code kms_key_id} appear only with {@code
-   * pii: "encrypted"}; with the default {@code hash_only} nothing but metadata and the hash is kept.
+   * pii: "encrypted"}; with the default {@code hash_only} nothing but metadata and the hash is
+   * kept.
    *
    * @param id {@code att_...}
    * @param storedAt when Lockstep stored it
    */
-  public record Attestation(String id, String kind, String provider, Optional<String> providerName,
-      String vendorReference, Instant attestedAt, Optional<Instant> expiresAt, List<String> signals,
-      String attestationHash, String pii, Optional<String> encryptedPayload, Optional<String> kmsKeyId,
+  public record Attestation(
+      String id,
+      String kind,
+      String provider,
+      Optional<String> providerName,
+      String vendorReference,
+      Instant attestedAt,
+      Optional<Instant> expiresAt,
+      List<String> signals,
+      String attestationHash,
+      String pii,
+      Optional<String> encryptedPayload,
+      Optional<String> kmsKeyId,
       Instant storedAt) {}
 }

@@ -21,7 +21,8 @@ public record CustomerRequest(String externalId, String wallet, Attestation atte
 
   public CustomerRequest {
     if (externalId == null || !EXTERNAL_ID.matcher(externalId).matches()) {
-      throw ApiException.invalidParam("external_id", "'external_id' is required: 1-128 printable ASCII characters");
+      throw ApiException.invalidParam(
+          "external_id", "'external_id' is required: 1-128 printable ASCII characters");
     }
     wallet = Params.address("wallet", wallet);
   }
@@ -40,15 +41,34 @@ public record CustomerRequest(String externalId, String wallet, Attestation atte
    * @param pii {@code hash_only} (default: no payload stored) or {@code encrypted} (needs {@code
    *     encrypted_payload}, base64 ciphertext of at most 32 KiB, and {@code kms_key_id})
    */
-  public record Attestation(String kind, String provider, String providerName, String vendorReference,
-      String attestedAt, String expiresAt, List<String> signals, String attestationHash, String pii,
-      String encryptedPayload, String kmsKeyId) {
+  public record Attestation(
+      String kind,
+      String provider,
+      String providerName,
+      String vendorReference,
+      String attestedAt,
+      String expiresAt,
+      List<String> signals,
+      String attestationHash,
+      String pii,
+      String encryptedPayload,
+      String kmsKeyId) {
     /** Vendors the reference names, and {@code custom}. */
     public static final Set<String> PROVIDERS =
         Set.of("jumio", "onfido", "persona", "sumsub", "middesk", "alloy", "veriff", "custom");
+
     /** Signals the reference names. */
-    public static final Set<String> SIGNALS = Set.of("document_verified", "liveness_verified", "sanctions_clear",
-        "pep_check_clear", "accreditation_verified", "ubo_verified", "source_of_funds_verified", "addresses_verified");
+    public static final Set<String> SIGNALS =
+        Set.of(
+            "document_verified",
+            "liveness_verified",
+            "sanctions_clear",
+            "pep_check_clear",
+            "accreditation_verified",
+            "ubo_verified",
+            "source_of_funds_verified",
+            "addresses_verified");
+
     private static final Pattern HASH = Pattern.compile("0x[0-9a-fA-F]{64}");
     private static final Pattern TEXT = Pattern.compile("[\\x20-\\x7e]{1,256}");
     private static final int MAX_CIPHERTEXT = 32 * 1024;
@@ -95,14 +115,20 @@ public record CustomerRequest(String externalId, String wallet, Attestation atte
         throw bad("pii", "must be 'hash_only' or 'encrypted'");
       }
       if (pii.equals("encrypted")) {
-        if (encryptedPayload == null || encryptedPayload.length() > MAX_CIPHERTEXT * 4 / 3 + 4 || !base64(encryptedPayload)) {
-          throw bad("encrypted_payload", "is required with pii 'encrypted': base64 ciphertext of at most 32 KiB");
+        if (encryptedPayload == null
+            || encryptedPayload.length() > MAX_CIPHERTEXT * 4 / 3 + 4
+            || !base64(encryptedPayload)) {
+          throw bad(
+              "encrypted_payload",
+              "is required with pii 'encrypted': base64 ciphertext of at most 32 KiB");
         }
         if (kmsKeyId == null || !TEXT.matcher(kmsKeyId).matches()) {
           throw bad("kms_key_id", "is required with pii 'encrypted'");
         }
       } else if (encryptedPayload != null || kmsKeyId != null) {
-        throw bad("pii", "is 'hash_only': no payload is stored, so send neither encrypted_payload nor kms_key_id");
+        throw bad(
+            "pii",
+            "is 'hash_only': no payload is stored, so send neither encrypted_payload nor kms_key_id");
       }
     }
 
@@ -140,7 +166,8 @@ public record CustomerRequest(String externalId, String wallet, Attestation atte
     }
 
     private static ApiException bad(String field, String why) {
-      return ApiException.invalidParam("attestation." + field, "'attestation." + field + "' " + why);
+      return ApiException.invalidParam(
+          "attestation." + field, "'attestation." + field + "' " + why);
     }
   }
 }

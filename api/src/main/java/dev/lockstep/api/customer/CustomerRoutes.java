@@ -30,20 +30,28 @@ public final class CustomerRoutes {
   }
 
   public void list(Context ctx) {
-    var q = new CustomerStore.Query(
-        Params.optionalOneOf(ctx, "signal", CustomerRequest.Attestation.SIGNALS),
-        Params.optionalOneOf(ctx, "provider", CustomerRequest.Attestation.PROVIDERS),
-        Params.optionalInstant(ctx, "attested_after"),
-        Params.optionalInstant(ctx, "attestation.expires_before"),
-        Params.optionalDecimal(ctx, "min_notional"),
-        Params.optionalAddress(ctx, "wallet"),
-        Optional.ofNullable(ctx.queryParam("external_id")));
+    var q =
+        new CustomerStore.Query(
+            Params.optionalOneOf(ctx, "signal", CustomerRequest.Attestation.SIGNALS),
+            Params.optionalOneOf(ctx, "provider", CustomerRequest.Attestation.PROVIDERS),
+            Params.optionalInstant(ctx, "attested_after"),
+            Params.optionalInstant(ctx, "attestation.expires_before"),
+            Params.optionalDecimal(ctx, "min_notional"),
+            Params.optionalAddress(ctx, "wallet"),
+            Optional.ofNullable(ctx.queryParam("external_id")));
     ctx.json(store.list(Authenticator.keyOf(ctx).tenantId(), q, Pagination.of(ctx)));
   }
 
   public void get(Context ctx) {
     String id = ctx.pathParam("id");
-    ctx.json(store.find(Authenticator.keyOf(ctx).tenantId(), id).orElseThrow(() ->
-        new ApiException(ErrorCode.CUSTOMER_NOT_FOUND, "No customer '" + id + "'", Map.of("customer_id", id))));
+    ctx.json(
+        store
+            .find(Authenticator.keyOf(ctx).tenantId(), id)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.CUSTOMER_NOT_FOUND,
+                        "No customer '" + id + "'",
+                        Map.of("customer_id", id))));
   }
 }

@@ -1,9 +1,9 @@
 package dev.lockstep.api.customer;
 
-import dev.lockstep.indexer.store.Columns;
 import dev.lockstep.api.Ids;
 import dev.lockstep.api.ListPage;
 import dev.lockstep.api.Pagination;
+import dev.lockstep.indexer.store.Columns;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -27,7 +27,9 @@ import org.jdbi.v3.core.Jdbi;
 public final class CustomerStore {
   /** Base units per USDC/USDT (both 6 decimals), for {@code min_notional}. */
   private static final BigDecimal STABLE_UNIT = BigDecimal.TEN.pow(6);
-  private static final String SELECT = """
+
+  private static final String SELECT =
+      """
       SELECT c.seq, c.id, c.external_id, c.wallet, c.created_at, c.updated_at,
         a.id AS a_id, a.kind, a.provider, a.provider_name, a.vendor_reference, a.attested_at, a.expires_at,
         a.signals, a.attestation_hash, a.pii, a.encrypted_payload, a.kms_key_id, a.stored_at
@@ -51,37 +53,65 @@ public final class CustomerStore {
    * @param minNotionalUsdc the wallet's settled redeem notional (USDC, both payout stablecoins
    *     counted 1:1) is at least this
    */
-  public record Query(Optional<String> signal, Optional<String> provider, Optional<Instant> attestedAfter,
-      Optional<Instant> expiresBefore, Optional<BigDecimal> minNotionalUsdc, Optional<String> wallet,
+  public record Query(
+      Optional<String> signal,
+      Optional<String> provider,
+      Optional<Instant> attestedAfter,
+      Optional<Instant> expiresBefore,
+      Optional<BigDecimal> minNotionalUsdc,
+      Optional<String> wallet,
       Optional<String> externalId) {}
 
   /** What an upsert did. */
   public record Upserted(Customer customer, boolean created) {}
 
-  /** Creates the tenant's customer {@code external_id} or updates its wallet, and appends the attestation if given. */
+  /**
+   * Creates the tenant's customer {@code external_id} or updates its wallet, and appends the
+   * attestation if given.
+   */
   public Upserted upsert(String tenantId, CustomerRequest r) {
-    return jdbi.inTransaction(h -> {
-      Timestamp now = Timestamp.from(clock.instant());
-      var row = h.createQuery("""
+    return jdbi.inTransaction(
+        h -> {
+          Timestamp now = Timestamp.from(clock.instant());
+          var row =
+              h.createQuery(
+                      """
               INSERT INTO api.customers (id, tenant_id, external_id, wallet, created_at, updated_at)
               VALUES (:id, :t, :e, :w, :now, :now)
               ON CONFLICT (tenant_id, external_id) DO UPDATE SET wallet = excluded.wallet, updated_at = excluded.updated_at
               RETURNING id, (xmax = 0) AS created""")
-          .bind("id", Ids.next("cus_")).bind("t", tenantId).bind("e", r.externalId()).bind("w", r.wallet())
-          .bind("now", now)
-          .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getBoolean(2))).one();
-      r.attestationIfAny().ifPresent(a -> h.createUpdate("""
+                  .bind("id", Ids.next("cus_"))
+                  .bind("t", tenantId)
+                  .bind("e", r.externalId())
+                  .bind("w", r.wallet())
+                  .bind("now", now)
+                  .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getBoolean(2)))
+                  .one();
+          r.attestationIfAny()
+              .ifPresent(
+                  a ->
+                      h.createUpdate(
+                              """
               INSERT INTO api.attestations (id, customer_id, kind, provider, provider_name, vendor_reference,
                 attested_at, expires_at, signals, attestation_hash, pii, encrypted_payload, kms_key_id, stored_at)
               VALUES (:id, :c, :kind, :provider, :pname, :vref, :at, :exp, :signals, :hash, :pii, :payload, :kms, :now)""")
-          .bind("id", Ids.next("att_")).bind("c", row.getKey()).bind("kind", a.kind()).bind("provider", a.provider())
-          .bind("pname", a.providerName()).bind("vref", a.vendorReference())
-          .bind("at", Timestamp.from(a.attestedInstant()))
-          .bind("exp", a.expiresInstant().map(Timestamp::from).orElse(null))
-          .bindArray("signals", String.class, a.signals()).bind("hash", a.attestationHash()).bind("pii", a.pii())
-          .bind("payload", a.encryptedPayload()).bind("kms", a.kmsKeyId()).bind("now", now).execute());
-      return new Upserted(find(h, tenantId, row.getKey()).orElseThrow(), row.getValue());
-    });
+                          .bind("id", Ids.next("att_"))
+                          .bind("c", row.getKey())
+                          .bind("kind", a.kind())
+                          .bind("provider", a.provider())
+                          .bind("pname", a.providerName())
+                          .bind("vref", a.vendorReference())
+                          .bind("at", Timestamp.from(a.attestedInstant()))
+                          .bind("exp", a.expiresInstant().map(Timestamp::from).orElse(null))
+                          .bindArray("signals", String.class, a.signals())
+                          .bind("hash", a.attestationHash())
+                          .bind("pii", a.pii())
+                          .bind("payload", a.encryptedPayload())
+                          .bind("kms", a.kmsKeyId())
+                          .bind("now", now)
+                          .execute());
+          return new Upserted(find(h, tenantId, row.getKey()).orElseThrow(), row.getValue());
+        });
   }
 
   /** The tenant's customer {@code id}. */
@@ -94,71 +124,122 @@ public final class CustomerStore {
     StringBuilder sql = new StringBuilder(SELECT);
     Map<String, Object> binds = new HashMap<>();
     binds.put("t", tenantId);
-    q.signal().ifPresent(s -> {
-      sql.append(" AND a.signals @> ARRAY[CAST(:signal AS text)] AND (a.expires_at IS NULL OR a.expires_at > :now)");
-      binds.put("signal", s);
-      binds.put("now", Timestamp.from(clock.instant()));
-    });
-    q.provider().ifPresent(p -> {
-      sql.append(" AND a.provider = :provider");
-      binds.put("provider", p);
-    });
-    q.attestedAfter().ifPresent(t -> {
-      sql.append(" AND a.attested_at > :attested_after");
-      binds.put("attested_after", Timestamp.from(t));
-    });
-    q.expiresBefore().ifPresent(t -> {
-      sql.append(" AND a.expires_at < :expires_before");
-      binds.put("expires_before", Timestamp.from(t));
-    });
-    q.minNotionalUsdc().ifPresent(n -> {
-      sql.append(" AND (SELECT coalesce(sum(o.gross_notional), 0) FROM indexer.orders o")
-          .append(" WHERE o.owner = c.wallet AND o.status = 'settled') >= :min_notional");
-      binds.put("min_notional", n.multiply(STABLE_UNIT));
-    });
-    q.wallet().ifPresent(w -> {
-      sql.append(" AND c.wallet = :wallet");
-      binds.put("wallet", w);
-    });
-    q.externalId().ifPresent(e -> {
-      sql.append(" AND c.external_id = :external_id");
-      binds.put("external_id", e);
-    });
-    return jdbi.withHandle(h -> page.page(h, sql.toString(), binds,
-        Pagination.seqIn(h, "api.customers", tenantId),
-        (rs, ctx) -> customer(rs), Customer::id));
+    q.signal()
+        .ifPresent(
+            s -> {
+              sql.append(
+                  " AND a.signals @> ARRAY[CAST(:signal AS text)] AND (a.expires_at IS NULL OR a.expires_at > :now)");
+              binds.put("signal", s);
+              binds.put("now", Timestamp.from(clock.instant()));
+            });
+    q.provider()
+        .ifPresent(
+            p -> {
+              sql.append(" AND a.provider = :provider");
+              binds.put("provider", p);
+            });
+    q.attestedAfter()
+        .ifPresent(
+            t -> {
+              sql.append(" AND a.attested_at > :attested_after");
+              binds.put("attested_after", Timestamp.from(t));
+            });
+    q.expiresBefore()
+        .ifPresent(
+            t -> {
+              sql.append(" AND a.expires_at < :expires_before");
+              binds.put("expires_before", Timestamp.from(t));
+            });
+    q.minNotionalUsdc()
+        .ifPresent(
+            n -> {
+              sql.append(" AND (SELECT coalesce(sum(o.gross_notional), 0) FROM indexer.orders o")
+                  .append(" WHERE o.owner = c.wallet AND o.status = 'settled') >= :min_notional");
+              binds.put("min_notional", n.multiply(STABLE_UNIT));
+            });
+    q.wallet()
+        .ifPresent(
+            w -> {
+              sql.append(" AND c.wallet = :wallet");
+              binds.put("wallet", w);
+            });
+    q.externalId()
+        .ifPresent(
+            e -> {
+              sql.append(" AND c.external_id = :external_id");
+              binds.put("external_id", e);
+            });
+    return jdbi.withHandle(
+        h ->
+            page.page(
+                h,
+                sql.toString(),
+                binds,
+                Pagination.seqIn(h, "api.customers", tenantId),
+                (rs, ctx) -> customer(rs),
+                Customer::id));
   }
 
   /** The distinct wallets of the tenant's customers, in order. */
   public List<String> wallets(String tenantId) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT wallet FROM api.customers WHERE tenant_id = :t ORDER BY 1")
-        .bind("t", tenantId).mapTo(String.class).list());
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT DISTINCT wallet FROM api.customers WHERE tenant_id = :t ORDER BY 1")
+                .bind("t", tenantId)
+                .mapTo(String.class)
+                .list());
   }
 
   /** Whether {@code wallet} belongs to one of the tenant's customers. */
   public boolean ownsWallet(String tenantId, String wallet) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM api.customers WHERE tenant_id = :t AND wallet = :w LIMIT 1")
-        .bind("t", tenantId).bind("w", wallet.toLowerCase()).mapTo(Integer.class).findOne().isPresent());
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT 1 FROM api.customers WHERE tenant_id = :t AND wallet = :w LIMIT 1")
+                .bind("t", tenantId)
+                .bind("w", wallet.toLowerCase())
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent());
   }
 
   private static Optional<Customer> find(Handle h, String tenantId, String id) {
-    return h.createQuery(SELECT + " AND c.id = :id").bind("t", tenantId).bind("id", id)
-        .map((rs, ctx) -> customer(rs)).findOne();
+    return h.createQuery(SELECT + " AND c.id = :id")
+        .bind("t", tenantId)
+        .bind("id", id)
+        .map((rs, ctx) -> customer(rs))
+        .findOne();
   }
 
   private static Customer customer(ResultSet rs) throws SQLException {
     Optional<Customer.Attestation> a = Optional.empty();
     if (rs.getString("a_id") != null) {
       Array signals = rs.getArray("signals");
-      a = Optional.of(new Customer.Attestation(rs.getString("a_id"), rs.getString("kind"), rs.getString("provider"),
-          Optional.ofNullable(rs.getString("provider_name")), rs.getString("vendor_reference"),
-          rs.getTimestamp("attested_at").toInstant(), Columns.instant(rs, "expires_at"),
-          new ArrayList<>(List.of((String[]) signals.getArray())), rs.getString("attestation_hash"),
-          rs.getString("pii"), Optional.ofNullable(rs.getString("encrypted_payload")),
-          Optional.ofNullable(rs.getString("kms_key_id")), rs.getTimestamp("stored_at").toInstant()));
+      a =
+          Optional.of(
+              new Customer.Attestation(
+                  rs.getString("a_id"),
+                  rs.getString("kind"),
+                  rs.getString("provider"),
+                  Optional.ofNullable(rs.getString("provider_name")),
+                  rs.getString("vendor_reference"),
+                  rs.getTimestamp("attested_at").toInstant(),
+                  Columns.instant(rs, "expires_at"),
+                  new ArrayList<>(List.of((String[]) signals.getArray())),
+                  rs.getString("attestation_hash"),
+                  rs.getString("pii"),
+                  Optional.ofNullable(rs.getString("encrypted_payload")),
+                  Optional.ofNullable(rs.getString("kms_key_id")),
+                  rs.getTimestamp("stored_at").toInstant()));
     }
-    return new Customer(rs.getString("id"), "customer", rs.getString("external_id"), rs.getString("wallet"),
-        rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(), a);
+    return new Customer(
+        rs.getString("id"),
+        "customer",
+        rs.getString("external_id"),
+        rs.getString("wallet"),
+        rs.getTimestamp("created_at").toInstant(),
+        rs.getTimestamp("updated_at").toInstant(),
+        a);
   }
-
 }

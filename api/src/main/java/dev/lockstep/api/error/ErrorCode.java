@@ -5,35 +5,45 @@ package dev.lockstep.api.error;
  * may succeed on retry. Codes follow the catalog of reference/platform-docs.txt ("Full error
  * catalog"); {@code invalid_request}, {@code not_found}, {@code method_not_allowed}, {@code
  * idempotency_in_progress}, {@code payload_too_large}, {@code uri_too_long}, {@code
- * request_headers_too_large}, {@code unsupported_media_type} and the
- * {@code *_not_found} / {@code *_not_cancellable} / {@code *_not_replayable} codes of Lockstep's
- * resources are Lockstep's own, for cases the catalog does not name.
+ * request_headers_too_large}, {@code unsupported_media_type} and the {@code *_not_found} / {@code
+ * *_not_cancellable} / {@code *_not_replayable} codes of Lockstep's resources are Lockstep's own,
+ * for cases the catalog does not name.
  */
 public enum ErrorCode {
   UNAUTHORIZED(401, "unauthorized", "Missing or malformed Bearer token", false),
   FORBIDDEN(403, "forbidden", "Key is valid but lacks scope for this resource", false),
-  KEY_LACKS_LIVE_SCOPE(403, "key_lacks_live_scope", "Key environment does not match this server", false),
+  KEY_LACKS_LIVE_SCOPE(
+      403, "key_lacks_live_scope", "Key environment does not match this server", false),
   INVALID_REQUEST(400, "invalid_request", "Invalid request parameter", false),
   NOT_FOUND(404, "not_found", "No such route", false),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method not allowed on this route", false),
   PAYLOAD_TOO_LARGE(413, "payload_too_large", "Request body too large", false),
   URI_TOO_LONG(414, "uri_too_long", "Request line too long", false),
   HEADERS_TOO_LARGE(431, "request_headers_too_large", "Request headers too large", false),
-  UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "Request body must be application/json", false),
+  UNSUPPORTED_MEDIA_TYPE(
+      415, "unsupported_media_type", "Request body must be application/json", false),
   REDEEM_NOT_FOUND(404, "redeem_not_found", "No such redeem", false),
   REDEEM_NOT_CANCELLABLE(409, "redeem_not_cancellable", "Redeem can no longer be cancelled", false),
   API_KEY_NOT_FOUND(404, "api_key_not_found", "No such API key", false),
-  API_KEY_NOT_ROTATABLE(409, "api_key_not_rotatable", "API key is revoked, expiring or already rotated", false),
+  API_KEY_NOT_ROTATABLE(
+      409, "api_key_not_rotatable", "API key is revoked, expiring or already rotated", false),
   CUSTOMER_NOT_FOUND(404, "customer_not_found", "No such customer", false),
-  POSITION_NOT_FOUND(404, "position_not_found", "position_id doesn't resolve on this account", false),
+  POSITION_NOT_FOUND(
+      404, "position_not_found", "position_id doesn't resolve on this account", false),
   ASSET_NOT_FOUND(404, "asset_not_found", "Ticker not in the universe", false),
   WEBHOOK_NOT_FOUND(404, "webhook_not_found", "No such webhook subscription", false),
   DELIVERY_NOT_FOUND(404, "delivery_not_found", "No such webhook delivery", false),
   EVENT_NOT_FOUND(404, "event_not_found", "No such event", false),
-  IDEMPOTENCY_MISMATCH(409, "idempotency_mismatch", "Idempotency-Key already used with a different request body",
+  IDEMPOTENCY_MISMATCH(
+      409,
+      "idempotency_mismatch",
+      "Idempotency-Key already used with a different request body",
       false),
-  IDEMPOTENCY_IN_PROGRESS(409, "idempotency_in_progress",
-      "A request with this Idempotency-Key is still being processed", true),
+  IDEMPOTENCY_IN_PROGRESS(
+      409,
+      "idempotency_in_progress",
+      "A request with this Idempotency-Key is still being processed",
+      true),
   RATE_LIMITED(429, "rate_limited", "Too many requests", true),
   INTERNAL_ERROR(500, "internal_error", "Internal error", true),
   SERVICE_UNAVAILABLE(503, "service_unavailable", "Service unavailable", true);

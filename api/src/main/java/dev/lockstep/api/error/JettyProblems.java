@@ -14,8 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Problem+json for the errors the HTTP server answers before a request reaches the API (a request
- * line or headers too long, a malformed request): Jetty's HTML error pages replaced by the same
- * RFC 9457 body every other error has.
+ * line or headers too long, a malformed request): Jetty's HTML error pages replaced by the same RFC
+ * 9457 body every other error has.
  */
 public final class JettyProblems extends ErrorHandler {
   private final JsonMapper json;
@@ -35,21 +35,28 @@ public final class JettyProblems extends ErrorHandler {
     int status = request.getAttribute(ERROR_STATUS) instanceof Integer s ? s : response.getStatus();
     Object message = request.getAttribute(ERROR_MESSAGE);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
-    response.write(true, ByteBuffer.wrap(body(status, message == null ? null : message.toString(),
-        request.getHttpURI().getPath())), callback);
+    response.write(
+        true,
+        ByteBuffer.wrap(
+            body(
+                status,
+                message == null ? null : message.toString(),
+                request.getHttpURI().getPath())),
+        callback);
     return true;
   }
 
   private byte[] body(int status, String reason, String instance) {
-    ErrorCode code = switch (status) {
-      case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-      case 414 -> ErrorCode.URI_TOO_LONG;
-      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-      case 431 -> ErrorCode.HEADERS_TOO_LARGE;
-      case 404 -> ErrorCode.NOT_FOUND;
-      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-      default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
-    };
+    ErrorCode code =
+        switch (status) {
+          case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+          case 414 -> ErrorCode.URI_TOO_LONG;
+          case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+          case 431 -> ErrorCode.HEADERS_TOO_LARGE;
+          case 404 -> ErrorCode.NOT_FOUND;
+          case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+          default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
+        };
     Map<String, Object> b = new LinkedHashMap<>();
     b.put("type", Problems.TYPE_BASE + code.code());
     b.put("title", code.title());

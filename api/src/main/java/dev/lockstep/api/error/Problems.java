@@ -33,6 +33,8 @@ public final class Problems {
     body.put("code", c.code());
     body.put("retryable", c.retryable());
     body.putAll(e.fields());
-    ctx.status(c.status()).contentType("application/problem+json").result(json.writeValueAsString(body));
+    ctx.status(c.status())
+        .contentType("application/problem+json")
+        .result(json.writeValueAsString(body));
   }
 }

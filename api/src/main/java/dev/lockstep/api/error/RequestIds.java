@@ -4,7 +4,10 @@ import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** Gives each request a {@code req_...} id, echoed in {@code X-Request-Id} and in every problem body. */
+/**
+ * Gives each request a {@code req_...} id, echoed in {@code X-Request-Id} and in every problem
+ * body.
+ */
 public final class RequestIds {
   private static final String ATTRIBUTE = "lockstep.request_id";
   private static final SecureRandom RANDOM = new SecureRandom();

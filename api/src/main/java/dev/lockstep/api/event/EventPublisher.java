@@ -22,13 +22,15 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code api.events}) and fans each event out to the matching enabled webhook subscriptions
  * ({@code api.webhook_deliveries}): in one transaction per batch, under one advisory lock, in
  * outbox order, marking the outbox rows dispatched. An event about a wallet goes to the tenants
- * whose customers hold that wallet; an event without one (a token deployment) to every tenant.
- * Runs safely in several daemons at once. Thread-safe.
+ * whose customers hold that wallet; an event without one (a token deployment) to every tenant. Runs
+ * safely in several daemons at once. Thread-safe.
  */
 public final class EventPublisher {
   /** Advisory lock serialising publication across daemons: "LKSTPEVT". */
   private static final long LOCK = 0x4C4B535450455654L;
-  private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT.withZone(ZoneOffset.UTC);
+
+  private static final DateTimeFormatter ISO =
+      DateTimeFormatter.ISO_INSTANT.withZone(ZoneOffset.UTC);
 
   private final Jdbi jdbi;
   private final ChainNames chains;
@@ -36,7 +38,9 @@ public final class EventPublisher {
   private final JsonMapper json;
   private final Clock clock;
 
-  /** @param mode {@code test} or {@code live}: the {@code livemode} of every event */
+  /**
+   * @param mode {@code test} or {@code live}: the {@code livemode} of every event
+   */
   public EventPublisher(Jdbi jdbi, ChainNames chains, String mode, JsonMapper json, Clock clock) {
     this.jdbi = jdbi;
     this.chains = chains;
@@ -45,8 +49,15 @@ public final class EventPublisher {
     this.clock = clock;
   }
 
-  private record Outboxed(long id, String eventId, long chainId, long blockNumber, String type, String payload,
-      String wallet, Instant createdAt) {}
+  private record Outboxed(
+      long id,
+      String eventId,
+      long chainId,
+      long blockNumber,
+      String type,
+      String payload,
+      String wallet,
+      Instant createdAt) {}
 
   private record Subscription(String id, String tenantId, String url, List<String> events) {}
 
@@ -56,58 +67,106 @@ public final class EventPublisher {
    * @return how many were published
    */
   public int publish(int limit) {
-    return jdbi.inTransaction(h -> {
-      h.createQuery("SELECT pg_advisory_xact_lock(:k)").bind("k", LOCK).map((rs, ctx) -> 0).one();
-      List<Outboxed> batch = h.createQuery("""
+    return jdbi.inTransaction(
+        h -> {
+          h.createQuery("SELECT pg_advisory_xact_lock(:k)")
+              .bind("k", LOCK)
+              .map((rs, ctx) -> 0)
+              .one();
+          List<Outboxed> batch =
+              h.createQuery(
+                      """
               SELECT id, event_id, chain_id, block_number, type, payload::text, wallet, created_at
               FROM indexer.outbox_events WHERE dispatched_at IS NULL ORDER BY id LIMIT :n FOR UPDATE""")
-          .bind("n", limit)
-          .map((rs, ctx) -> new Outboxed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
-              rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant()))
-          .list();
-      if (batch.isEmpty()) {
-        return 0;
-      }
-      long seq = h.createQuery("SELECT coalesce(max(seq), 0) FROM api.events").mapTo(Long.class).one();
-      Timestamp now = Timestamp.from(clock.instant());
-      List<Long> ids = new ArrayList<>();
-      // Subscriptions by wallet ("" for catalog events), read once per batch.
-      Map<String, List<Subscription>> byWallet = new HashMap<>();
-      for (Outboxed e : batch) {
-        String body = body(e);
-        h.createUpdate("""
+                  .bind("n", limit)
+                  .map(
+                      (rs, ctx) ->
+                          new Outboxed(
+                              rs.getLong(1),
+                              rs.getString(2),
+                              rs.getLong(3),
+                              rs.getLong(4),
+                              rs.getString(5),
+                              rs.getString(6),
+                              rs.getString(7),
+                              rs.getTimestamp(8).toInstant()))
+                  .list();
+          if (batch.isEmpty()) {
+            return 0;
+          }
+          long seq =
+              h.createQuery("SELECT coalesce(max(seq), 0) FROM api.events").mapTo(Long.class).one();
+          Timestamp now = Timestamp.from(clock.instant());
+          List<Long> ids = new ArrayList<>();
+          // Subscriptions by wallet ("" for catalog events), read once per batch.
+          Map<String, List<Subscription>> byWallet = new HashMap<>();
+          for (Outboxed e : batch) {
+            String body = body(e);
+            h.createUpdate(
+                    """
                 INSERT INTO api.events (seq, event_id, outbox_id, chain_id, type, wallet, body, created_at)
                 VALUES (:seq, :id, :outbox, :c, :type, :w, :body, :at)""")
-            .bind("seq", ++seq).bind("id", e.eventId()).bind("outbox", e.id()).bind("c", e.chainId())
-            .bind("type", e.type()).bind("w", e.wallet()).bind("body", body).bind("at", Timestamp.from(e.createdAt()))
-            .execute();
-        for (Subscription s : byWallet.computeIfAbsent(e.wallet() == null ? "" : e.wallet(),
-            w -> subscriptions(h, e.wallet()))) {
-          if (Webhook.matches(s.events(), e.type())) {
-            h.createUpdate("""
+                .bind("seq", ++seq)
+                .bind("id", e.eventId())
+                .bind("outbox", e.id())
+                .bind("c", e.chainId())
+                .bind("type", e.type())
+                .bind("w", e.wallet())
+                .bind("body", body)
+                .bind("at", Timestamp.from(e.createdAt()))
+                .execute();
+            for (Subscription s :
+                byWallet.computeIfAbsent(
+                    e.wallet() == null ? "" : e.wallet(), w -> subscriptions(h, e.wallet()))) {
+              if (Webhook.matches(s.events(), e.type())) {
+                h.createUpdate(
+                        """
                     INSERT INTO api.webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, url, body,
                       status, next_attempt_at, created_at)
                     VALUES (:id, :t, :w, :e, :type, :url, :body, 'pending', :now, :now)""")
-                .bind("id", Ids.next("wh_")).bind("t", s.tenantId()).bind("w", s.id()).bind("e", e.eventId())
-                .bind("type", e.type()).bind("url", s.url()).bind("body", body).bind("now", now).execute();
+                    .bind("id", Ids.next("wh_"))
+                    .bind("t", s.tenantId())
+                    .bind("w", s.id())
+                    .bind("e", e.eventId())
+                    .bind("type", e.type())
+                    .bind("url", s.url())
+                    .bind("body", body)
+                    .bind("now", now)
+                    .execute();
+              }
+            }
+            ids.add(e.id());
           }
-        }
-        ids.add(e.id());
-      }
-      h.createUpdate("UPDATE indexer.outbox_events SET dispatched_at = :now WHERE id = ANY(:ids)")
-          .bind("now", now).bindArray("ids", Long.class, ids).execute();
-      return batch.size();
-    });
+          h.createUpdate(
+                  "UPDATE indexer.outbox_events SET dispatched_at = :now WHERE id = ANY(:ids)")
+              .bind("now", now)
+              .bindArray("ids", Long.class, ids)
+              .execute();
+          return batch.size();
+        });
   }
 
   private static List<Subscription> subscriptions(Handle h, String wallet) {
-    String who = wallet == null ? "" : " AND tenant_id IN (SELECT tenant_id FROM api.customers WHERE wallet = :wallet)";
-    var q = h.createQuery("SELECT id, tenant_id, url, events FROM api.webhooks WHERE enabled" + who + " ORDER BY seq");
+    String who =
+        wallet == null
+            ? ""
+            : " AND tenant_id IN (SELECT tenant_id FROM api.customers WHERE wallet = :wallet)";
+    var q =
+        h.createQuery(
+            "SELECT id, tenant_id, url, events FROM api.webhooks WHERE enabled"
+                + who
+                + " ORDER BY seq");
     if (wallet != null) {
       q.bind("wallet", wallet);
     }
-    return q.map((rs, ctx) -> new Subscription(rs.getString(1), rs.getString(2), rs.getString(3),
-        List.of((String[]) rs.getArray(4).getArray()))).list();
+    return q.map(
+            (rs, ctx) ->
+                new Subscription(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    List.of((String[]) rs.getArray(4).getArray())))
+        .list();
   }
 
   /** The event as integrators see it, in GET /v1/events and as a webhook body. */

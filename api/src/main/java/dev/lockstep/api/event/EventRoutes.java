@@ -20,8 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  * is the exact body its webhooks carry.
  */
 public final class EventRoutes {
-  private static final Pattern TYPE = Pattern.compile("[a-z_]{1,32}(\\.[a-z_]{1,32}){0,3}(\\.\\*)?");
-  private static final String VISIBLE = """
+  private static final Pattern TYPE =
+      Pattern.compile("[a-z_]{1,32}(\\.[a-z_]{1,32}){0,3}(\\.\\*)?");
+  private static final String VISIBLE =
+      """
       SELECT e.seq, e.event_id, e.body FROM api.events e
       WHERE (e.wallet IS NULL OR EXISTS (SELECT 1 FROM api.customers c WHERE c.tenant_id = :t AND c.wallet = e.wallet))""";
 
@@ -41,8 +43,9 @@ public final class EventRoutes {
     String type = ctx.queryParam("type");
     if (type != null) {
       if (!TYPE.matcher(type).matches()) {
-        throw ApiException.invalidParam("type", "'type' must be an event type (\"redeem.settled\") or a family "
-            + "(\"redeem.*\")");
+        throw ApiException.invalidParam(
+            "type",
+            "'type' must be an event type (\"redeem.settled\") or a family " + "(\"redeem.*\")");
       }
       if (type.endsWith(".*")) {
         sql.append(" AND starts_with(e.type, :type)");
@@ -52,19 +55,41 @@ public final class EventRoutes {
         binds.put("type", type);
       }
     }
-    ListPage<JsonNode> events = jdbi.withHandle(h -> page.page(h, sql.toString(), binds,
-        id -> h.createQuery(VISIBLE + " AND e.event_id = :id").bind("t", tenant).bind("id", id)
-            .map((rs, c) -> rs.getLong(1)).findOne(),
-        (rs, c) -> json.readTree(rs.getString("body")), n -> n.get("id").asString()));
+    ListPage<JsonNode> events =
+        jdbi.withHandle(
+            h ->
+                page.page(
+                    h,
+                    sql.toString(),
+                    binds,
+                    id ->
+                        h.createQuery(VISIBLE + " AND e.event_id = :id")
+                            .bind("t", tenant)
+                            .bind("id", id)
+                            .map((rs, c) -> rs.getLong(1))
+                            .findOne(),
+                    (rs, c) -> json.readTree(rs.getString("body")),
+                    n -> n.get("id").asString()));
     ctx.json(events);
   }
 
   public void get(Context ctx) {
     String id = ctx.pathParam("id");
     String tenant = Authenticator.keyOf(ctx).tenantId();
-    String body = jdbi.withHandle(h -> h.createQuery(VISIBLE + " AND e.event_id = :id").bind("t", tenant).bind("id", id)
-        .map((rs, c) -> rs.getString("body")).findOne())
-        .orElseThrow(() -> new ApiException(ErrorCode.EVENT_NOT_FOUND, "No event '" + id + "'", Map.of("event_id", id)));
+    String body =
+        jdbi.withHandle(
+                h ->
+                    h.createQuery(VISIBLE + " AND e.event_id = :id")
+                        .bind("t", tenant)
+                        .bind("id", id)
+                        .map((rs, c) -> rs.getString("body"))
+                        .findOne())
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.EVENT_NOT_FOUND,
+                        "No event '" + id + "'",
+                        Map.of("event_id", id)));
     ctx.contentType("application/json").result(body);
   }
 }

@@ -21,23 +21,25 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * {@code Idempotency-Key} on every POST (reference platform-docs "Idempotency"): the first
- * response (status, content type and body bytes) is stored and returned verbatim, with {@code
- * Idempotent-Replayed: true}, to every retry with the same key for {@link #RETENTION}; the same
- * key with another method, path or body is 409 {@code idempotency_mismatch}; a retry while the
- * first request still runs is 409 {@code idempotency_in_progress} (retryable), so the work never
- * runs twice. A 5xx answer is not kept: the next retry runs again. Keys are scoped to the tenant
- * and environment and are 1-128 printable ASCII characters.
+ * {@code Idempotency-Key} on every POST (reference platform-docs "Idempotency"): the first response
+ * (status, content type and body bytes) is stored and returned verbatim, with {@code
+ * Idempotent-Replayed: true}, to every retry with the same key for {@link #RETENTION}; the same key
+ * with another method, path or body is 409 {@code idempotency_mismatch}; a retry while the first
+ * request still runs is 409 {@code idempotency_in_progress} (retryable), so the work never runs
+ * twice. A 5xx answer is not kept: the next retry runs again. Keys are scoped to the tenant and
+ * environment and are 1-128 printable ASCII characters.
  *
  * <p>The claim is its own committed row, taken with {@code INSERT ... ON CONFLICT DO NOTHING}, so
- * two daemons racing on one key serialise on the primary key. A claim whose daemon died is
- * retaken after {@link #LOCK}. Times come from the injected clock. Thread-safe.
+ * two daemons racing on one key serialise on the primary key. A claim whose daemon died is retaken
+ * after {@link #LOCK}. Times come from the injected clock. Thread-safe.
  */
 public final class Idempotency {
   /** How long a stored response is replayed: 24 hours. */
   public static final Duration RETENTION = Duration.ofHours(24);
+
   /** How long a running request holds its key before another daemon may take it over. */
   public static final Duration LOCK = Duration.ofSeconds(60);
+
   /** The request header. */
   public static final String HEADER = "Idempotency-Key";
 
@@ -54,64 +56,101 @@ public final class Idempotency {
 
   private record Claim(String tenantId, String mode, String key) {}
 
-  private record Stored(String requestHash, String requestId, Optional<Instant> lockedUntil, Integer status,
-      String contentType, byte[] body, Instant createdAt) {}
+  private record Stored(
+      String requestHash,
+      String requestId,
+      Optional<Instant> lockedUntil,
+      Integer status,
+      String contentType,
+      byte[] body,
+      Instant createdAt) {}
 
-  /** Before the endpoint: claims the key, or answers a replay and skips the endpoint, or refuses. */
+  /**
+   * Before the endpoint: claims the key, or answers a replay and skips the endpoint, or refuses.
+   */
   public void before(Context ctx) {
     String key = ctx.header(HEADER);
     if (key == null || !ctx.method().name().equals("POST")) {
       return;
     }
     if (!KEY.matcher(key).matches()) {
-      throw ApiException.invalidParam(HEADER, "'Idempotency-Key' must be 1-128 printable ASCII characters");
+      throw ApiException.invalidParam(
+          HEADER, "'Idempotency-Key' must be 1-128 printable ASCII characters");
     }
     ApiKey caller = Authenticator.keyOf(ctx);
     String hash = hash(ctx);
     Instant now = clock.instant();
     Claim claim = new Claim(caller.tenantId(), caller.mode(), key);
-    Optional<Stored> replay = jdbi.inTransaction(h -> {
-      int inserted = h.createUpdate("""
+    Optional<Stored> replay =
+        jdbi.inTransaction(
+            h -> {
+              int inserted =
+                  h.createUpdate(
+                          """
               INSERT INTO api.idempotency_keys (tenant_id, mode, key, method, path, request_hash, request_id,
                 locked_until, created_at)
               VALUES (:t, :m, :k, :method, :path, :hash, :rid, :lock, :now) ON CONFLICT DO NOTHING""")
-          .bind("t", claim.tenantId()).bind("m", claim.mode()).bind("k", key).bind("method", ctx.method().name())
-          .bind("path", ctx.path()).bind("hash", hash).bind("rid", RequestIds.of(ctx))
-          .bind("lock", Timestamp.from(now.plus(LOCK))).bind("now", Timestamp.from(now)).execute();
-      if (inserted == 1) {
-        return Optional.<Stored>empty();
-      }
-      Stored s = stored(h, claim).orElseThrow();
-      boolean expired = s.createdAt().plus(RETENTION).isBefore(now);
-      boolean abandoned = s.status() == null && s.lockedUntil().map(now::isAfter).orElse(true);
-      if (expired || abandoned) {
-        h.createUpdate("""
+                      .bind("t", claim.tenantId())
+                      .bind("m", claim.mode())
+                      .bind("k", key)
+                      .bind("method", ctx.method().name())
+                      .bind("path", ctx.path())
+                      .bind("hash", hash)
+                      .bind("rid", RequestIds.of(ctx))
+                      .bind("lock", Timestamp.from(now.plus(LOCK)))
+                      .bind("now", Timestamp.from(now))
+                      .execute();
+              if (inserted == 1) {
+                return Optional.<Stored>empty();
+              }
+              Stored s = stored(h, claim).orElseThrow();
+              boolean expired = s.createdAt().plus(RETENTION).isBefore(now);
+              boolean abandoned =
+                  s.status() == null && s.lockedUntil().map(now::isAfter).orElse(true);
+              if (expired || abandoned) {
+                h.createUpdate(
+                        """
                 UPDATE api.idempotency_keys SET method = :method, path = :path, request_hash = :hash, request_id = :rid,
                   locked_until = :lock, response_status = NULL, response_type = NULL, response_body = NULL,
                   created_at = CASE WHEN :expired THEN :now ELSE created_at END
                 WHERE tenant_id = :t AND mode = :m AND key = :k""")
-            .bind("method", ctx.method().name()).bind("path", ctx.path()).bind("hash", hash)
-            .bind("rid", RequestIds.of(ctx)).bind("lock", Timestamp.from(now.plus(LOCK))).bind("expired", expired)
-            .bind("now", Timestamp.from(now)).bind("t", claim.tenantId()).bind("m", claim.mode()).bind("k", key)
-            .execute();
-        return Optional.<Stored>empty();
-      }
-      if (!s.requestHash().equals(hash)) {
-        throw new ApiException(ErrorCode.IDEMPOTENCY_MISMATCH, "Key '" + key + "' was first used with a different "
-            + "method, path or body", Map.of("original_request_id", s.requestId(),
-            "action", "Retry with a different Idempotency-Key."));
-      }
-      if (s.status() == null) {
-        ctx.header("Retry-After", "1");
-        throw new ApiException(ErrorCode.IDEMPOTENCY_IN_PROGRESS, "The first request with key '" + key
-            + "' is still running; retry shortly", Map.of("original_request_id", s.requestId(),
-            "retry_after_seconds", 1));
-      }
-      return Optional.of(s);
-    });
+                    .bind("method", ctx.method().name())
+                    .bind("path", ctx.path())
+                    .bind("hash", hash)
+                    .bind("rid", RequestIds.of(ctx))
+                    .bind("lock", Timestamp.from(now.plus(LOCK)))
+                    .bind("expired", expired)
+                    .bind("now", Timestamp.from(now))
+                    .bind("t", claim.tenantId())
+                    .bind("m", claim.mode())
+                    .bind("k", key)
+                    .execute();
+                return Optional.<Stored>empty();
+              }
+              if (!s.requestHash().equals(hash)) {
+                throw new ApiException(
+                    ErrorCode.IDEMPOTENCY_MISMATCH,
+                    "Key '" + key + "' was first used with a different " + "method, path or body",
+                    Map.of(
+                        "original_request_id",
+                        s.requestId(),
+                        "action",
+                        "Retry with a different Idempotency-Key."));
+              }
+              if (s.status() == null) {
+                ctx.header("Retry-After", "1");
+                throw new ApiException(
+                    ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+                    "The first request with key '" + key + "' is still running; retry shortly",
+                    Map.of("original_request_id", s.requestId(), "retry_after_seconds", 1));
+              }
+              return Optional.of(s);
+            });
     if (replay.isPresent()) {
       Stored s = replay.get();
-      ctx.status(s.status()).header("Idempotent-Replayed", "true").header("X-Original-Request-Id", s.requestId());
+      ctx.status(s.status())
+          .header("Idempotent-Replayed", "true")
+          .header("X-Original-Request-Id", s.requestId());
       if (s.contentType() != null) {
         ctx.contentType(s.contentType());
       }
@@ -122,7 +161,9 @@ public final class Idempotency {
     }
   }
 
-  /** After the endpoint (and any error handler): stores the answer, or frees the key after a 5xx. */
+  /**
+   * After the endpoint (and any error handler): stores the answer, or frees the key after a 5xx.
+   */
   public void after(Context ctx) {
     Claim claim = ctx.attribute(CLAIM);
     if (claim == null) {
@@ -130,34 +171,61 @@ public final class Idempotency {
     }
     int status = ctx.statusCode();
     if (status >= 500) {
-      jdbi.useHandle(h -> h.createUpdate("DELETE FROM api.idempotency_keys WHERE tenant_id = :t AND mode = :m AND key = :k")
-          .bind("t", claim.tenantId()).bind("m", claim.mode()).bind("k", claim.key()).execute());
+      jdbi.useHandle(
+          h ->
+              h.createUpdate(
+                      "DELETE FROM api.idempotency_keys WHERE tenant_id = :t AND mode = :m AND key = :k")
+                  .bind("t", claim.tenantId())
+                  .bind("m", claim.mode())
+                  .bind("k", claim.key())
+                  .execute());
       return;
     }
     String result = ctx.result();
     byte[] body = result == null ? new byte[0] : result.getBytes(StandardCharsets.UTF_8);
-    jdbi.useHandle(h -> h.createUpdate("""
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
             UPDATE api.idempotency_keys SET response_status = :s, response_type = :ct, response_body = :b,
               locked_until = NULL
             WHERE tenant_id = :t AND mode = :m AND key = :k""")
-        .bind("s", status).bind("ct", ctx.res().getContentType()).bind("b", body)
-        .bind("t", claim.tenantId()).bind("m", claim.mode()).bind("k", claim.key()).execute());
+                .bind("s", status)
+                .bind("ct", ctx.res().getContentType())
+                .bind("b", body)
+                .bind("t", claim.tenantId())
+                .bind("m", claim.mode())
+                .bind("k", claim.key())
+                .execute());
   }
 
   /** Deletes stored responses older than {@link #RETENTION}; returns how many. */
   public int purgeExpired() {
-    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM api.idempotency_keys WHERE created_at < :cutoff")
-        .bind("cutoff", Timestamp.from(clock.instant().minus(RETENTION))).execute());
+    return jdbi.withHandle(
+        h ->
+            h.createUpdate("DELETE FROM api.idempotency_keys WHERE created_at < :cutoff")
+                .bind("cutoff", Timestamp.from(clock.instant().minus(RETENTION)))
+                .execute());
   }
 
   private static Optional<Stored> stored(Handle h, Claim c) {
-    return h.createQuery("""
+    return h.createQuery(
+            """
             SELECT request_hash, request_id, locked_until, response_status, response_type, response_body, created_at
             FROM api.idempotency_keys WHERE tenant_id = :t AND mode = :m AND key = :k FOR UPDATE""")
-        .bind("t", c.tenantId()).bind("m", c.mode()).bind("k", c.key())
-        .map((rs, ctx) -> new Stored(rs.getString(1), rs.getString(2),
-            Optional.ofNullable(rs.getTimestamp(3)).map(Timestamp::toInstant),
-            (Integer) rs.getObject(4), rs.getString(5), rs.getBytes(6), rs.getTimestamp(7).toInstant()))
+        .bind("t", c.tenantId())
+        .bind("m", c.mode())
+        .bind("k", c.key())
+        .map(
+            (rs, ctx) ->
+                new Stored(
+                    rs.getString(1),
+                    rs.getString(2),
+                    Optional.ofNullable(rs.getTimestamp(3)).map(Timestamp::toInstant),
+                    (Integer) rs.getObject(4),
+                    rs.getString(5),
+                    rs.getBytes(6),
+                    rs.getTimestamp(7).toInstant()))
         .findOne();
   }
 

@@ -27,20 +27,35 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RateLimits {
   /** Requests per second by tier, as the reference gives them. */
   public static final Map<String, Long> DEFAULT_RPS =
-      Map.of("startup", 500L, "growth", 1_000L, "scale", 2_500L, "enterprise", 5_000L, "sandbox", 10_000L);
+      Map.of(
+          "startup",
+          500L,
+          "growth",
+          1_000L,
+          "scale",
+          2_500L,
+          "enterprise",
+          5_000L,
+          "sandbox",
+          10_000L);
 
   private final Map<String, Long> rps;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-  /** @param overrides requests per second replacing the defaults of some tiers (configuration, tests) */
+  /**
+   * @param overrides requests per second replacing the defaults of some tiers (configuration,
+   *     tests)
+   */
   public RateLimits(Map<String, Long> overrides) {
     Map<String, Long> m = new HashMap<>(DEFAULT_RPS);
-    overrides.forEach((tier, limit) -> {
-      if (!DEFAULT_RPS.containsKey(tier) || limit < 1) {
-        throw new IllegalArgumentException("rate limit for unknown tier or below 1: " + tier + "=" + limit);
-      }
-      m.put(tier, limit);
-    });
+    overrides.forEach(
+        (tier, limit) -> {
+          if (!DEFAULT_RPS.containsKey(tier) || limit < 1) {
+            throw new IllegalArgumentException(
+                "rate limit for unknown tier or below 1: " + tier + "=" + limit);
+          }
+          m.put(tier, limit);
+        });
     this.rps = Map.copyOf(m);
   }
 
@@ -49,24 +64,42 @@ public final class RateLimits {
     return key.mode().equals("test") ? "sandbox" : key.tier();
   }
 
-  /** Takes one request from the caller's budget and sets the headers; throws 429 when it is spent. */
+  /**
+   * Takes one request from the caller's budget and sets the headers; throws 429 when it is spent.
+   */
   public void check(Context ctx) {
     ApiKey key = Authenticator.keyOf(ctx);
     long limit = rps.get(tierOf(key));
-    Bucket bucket = buckets.computeIfAbsent(key.id() + "/" + limit, k -> Bucket.builder()
-        .addLimit(l -> l.capacity(2 * limit).refillGreedy(2 * limit, Duration.ofSeconds(1)))
-        .addLimit(l -> l.capacity(10 * limit).refillGreedy(limit, Duration.ofSeconds(1)))
-        .build());
+    Bucket bucket =
+        buckets.computeIfAbsent(
+            key.id() + "/" + limit,
+            k ->
+                Bucket.builder()
+                    .addLimit(
+                        l -> l.capacity(2 * limit).refillGreedy(2 * limit, Duration.ofSeconds(1)))
+                    .addLimit(
+                        l -> l.capacity(10 * limit).refillGreedy(limit, Duration.ofSeconds(1)))
+                    .build());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
     long nowSeconds = System.currentTimeMillis() / 1000;
     ctx.header("X-RateLimit-Limit", Long.toString(limit));
     ctx.header("X-RateLimit-Remaining", Long.toString(Math.max(0, probe.getRemainingTokens())));
-    ctx.header("X-RateLimit-Reset", Long.toString(nowSeconds + ceilSeconds(probe.getNanosToWaitForReset())));
+    ctx.header(
+        "X-RateLimit-Reset",
+        Long.toString(nowSeconds + ceilSeconds(probe.getNanosToWaitForReset())));
     if (!probe.isConsumed()) {
       long retryAfter = Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill()));
       ctx.header("Retry-After", Long.toString(retryAfter));
-      throw new ApiException(ErrorCode.RATE_LIMITED, "Exceeded " + limit + " requests per second on key "
-          + key.id() + " (tier " + tierOf(key) + ")", Map.of("retry_after_seconds", retryAfter, "limit_rps", limit));
+      throw new ApiException(
+          ErrorCode.RATE_LIMITED,
+          "Exceeded "
+              + limit
+              + " requests per second on key "
+              + key.id()
+              + " (tier "
+              + tierOf(key)
+              + ")",
+          Map.of("retry_after_seconds", retryAfter, "limit_rps", limit));
     }
   }
 

@@ -43,22 +43,51 @@ public record RedeemResource(
    * @param amount paid to {@code wallet}, once settled
    * @param txHash the settle (burn-and-pay) transaction, once settled
    */
-  public record Payout(String currency, String tokenAddress, String wallet, String minNotional,
-      Optional<String> grossNotional, Optional<String> amount, Optional<String> txHash) {}
+  public record Payout(
+      String currency,
+      String tokenAddress,
+      String wallet,
+      String minNotional,
+      Optional<String> grossNotional,
+      Optional<String> amount,
+      Optional<String> txHash) {}
 
   /** One lifecycle event. */
-  public record HistoryEntry(String event, String status, long blockNumber, String txHash, Instant at) {}
+  public record HistoryEntry(
+      String event, String status, long blockNumber, String txHash, Instant at) {}
 
   static RedeemResource of(OrderRow o, List<OrderEventRow> history, ChainNames chains) {
     boolean settled = o.status().equals("settled");
     boolean cancelled = o.status().equals("cancelled");
-    Payout payout = new Payout(o.payoutSymbol(), o.payoutToken(), o.destination(), Amounts.format(o.minNotional(), 6),
-        o.grossNotional().map(g -> Amounts.format(g, 6)), o.payout().map(p -> Amounts.format(p, 6)),
-        settled ? o.closedTx() : Optional.empty());
-    return new RedeemResource(new RedeemId(o.chainId(), o.orderId()).toString(), "redeem", o.status(),
-        chains.name(o.chainId()), o.chainId(), o.orderId(), o.symbol(), o.token(), Amounts.format(o.quantity(), 6),
-        o.owner(), payout, o.createdTx(), o.createdAt(), settled ? o.closedAt() : Optional.empty(),
-        cancelled ? o.closedAt() : Optional.empty(), o.cancelledBy(), o.isFinal(),
-        history.stream().map(h -> new HistoryEntry(h.event(), h.status(), h.blockNumber(), h.txHash(), h.at())).toList());
+    Payout payout =
+        new Payout(
+            o.payoutSymbol(),
+            o.payoutToken(),
+            o.destination(),
+            Amounts.format(o.minNotional(), 6),
+            o.grossNotional().map(g -> Amounts.format(g, 6)),
+            o.payout().map(p -> Amounts.format(p, 6)),
+            settled ? o.closedTx() : Optional.empty());
+    return new RedeemResource(
+        new RedeemId(o.chainId(), o.orderId()).toString(),
+        "redeem",
+        o.status(),
+        chains.name(o.chainId()),
+        o.chainId(),
+        o.orderId(),
+        o.symbol(),
+        o.token(),
+        Amounts.format(o.quantity(), 6),
+        o.owner(),
+        payout,
+        o.createdTx(),
+        o.createdAt(),
+        settled ? o.closedAt() : Optional.empty(),
+        cancelled ? o.closedAt() : Optional.empty(),
+        o.cancelledBy(),
+        o.isFinal(),
+        history.stream()
+            .map(h -> new HistoryEntry(h.event(), h.status(), h.blockNumber(), h.txHash(), h.at()))
+            .toList());
   }
 }

@@ -27,7 +27,11 @@ public final class RedeemRoutes {
   private final ChainNames chains;
   private final CustomerStore customers;
 
-  public RedeemRoutes(IndexReader index, RedeemCancellation cancellation, ChainNames chains, CustomerStore customers) {
+  public RedeemRoutes(
+      IndexReader index,
+      RedeemCancellation cancellation,
+      ChainNames chains,
+      CustomerStore customers) {
     this.index = index;
     this.cancellation = cancellation;
     this.chains = chains;
@@ -45,29 +49,40 @@ public final class RedeemRoutes {
     Pagination page = Pagination.of(ctx);
     boolean newer = page.endingBefore().isPresent();
     String param = newer ? "ending_before" : "starting_after";
-    Optional<long[]> cursor = page.startingAfter().or(page::endingBefore).map(s -> {
-      RedeemId id = RedeemId.parse(s).orElseThrow(() ->
-          ApiException.invalidParam(param, "'" + param + "' must be a redeem id (rdm_...)"));
-      return new long[] {id.chainId(), id.orderId()};
-    });
+    Optional<long[]> cursor =
+        page.startingAfter()
+            .or(page::endingBefore)
+            .map(
+                s -> {
+                  RedeemId id =
+                      RedeemId.parse(s)
+                          .orElseThrow(
+                              () ->
+                                  ApiException.invalidParam(
+                                      param, "'" + param + "' must be a redeem id (rdm_...)"));
+                  return new long[] {id.chainId(), id.orderId()};
+                });
     if (!customers.ownsWallet(Authenticator.keyOf(ctx).tenantId(), wallet)) {
       ctx.json(ListPage.of(List.of(), false, Optional.empty()));
       return;
     }
-    List<OrderRow> rows = new java.util.ArrayList<>(index.ordersByOwner(wallet, page.limit() + 1, cursor, newer));
+    List<OrderRow> rows =
+        new java.util.ArrayList<>(index.ordersByOwner(wallet, page.limit() + 1, cursor, newer));
     boolean more = rows.size() > page.limit();
     if (more) {
       // The extra row is the one furthest from the cursor: last going older, first going newer.
       rows.remove(newer ? 0 : rows.size() - 1);
     }
     List<RedeemResource> data = rows.stream().map(this::resource).toList();
-    Optional<String> next = more ? Optional.of(newer ? data.getFirst().id() : data.getLast().id()) : Optional.empty();
+    Optional<String> next =
+        more ? Optional.of(newer ? data.getFirst().id() : data.getLast().id()) : Optional.empty();
     ctx.json(ListPage.of(data, more, next));
   }
 
   /**
    * POST /v1/redeems/{id}/cancel: 202 with the redeem while the cancel is under way; 200 if it is
-   * already cancelled; 409 {@code redeem_not_cancellable} once settled or once the broker leg filled.
+   * already cancelled; 409 {@code redeem_not_cancellable} once settled or once the broker leg
+   * filled.
    */
   public void cancel(Context ctx) {
     OrderRow o = find(ctx, ctx.pathParam("id"));
@@ -86,16 +101,27 @@ public final class RedeemRoutes {
   }
 
   private ApiException notCancellable(OrderRow o, String detail) {
-    return new ApiException(ErrorCode.REDEEM_NOT_CANCELLABLE, detail,
-        Map.of("redeem_id", new RedeemId(o.chainId(), o.orderId()).toString(), "redeem_status", o.status()));
+    return new ApiException(
+        ErrorCode.REDEEM_NOT_CANCELLABLE,
+        detail,
+        Map.of(
+            "redeem_id",
+            new RedeemId(o.chainId(), o.orderId()).toString(),
+            "redeem_status",
+            o.status()));
   }
 
   private OrderRow find(Context ctx, String id) {
     String tenant = Authenticator.keyOf(ctx).tenantId();
-    return RedeemId.parse(id).flatMap(r -> index.order(r.chainId(), r.orderId()))
+    return RedeemId.parse(id)
+        .flatMap(r -> index.order(r.chainId(), r.orderId()))
         .filter(o -> customers.ownsWallet(tenant, o.owner()))
-        .orElseThrow(() -> new ApiException(ErrorCode.REDEEM_NOT_FOUND, "No redeem with id '" + id + "'",
-            Map.of("redeem_id", id)));
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    ErrorCode.REDEEM_NOT_FOUND,
+                    "No redeem with id '" + id + "'",
+                    Map.of("redeem_id", id)));
   }
 
   private RedeemResource resource(OrderRow o) {

@@ -12,9 +12,21 @@ import java.util.Optional;
  * @param nextAttemptAt when the next attempt is due, while pending
  * @param replayOf the delivery this one replays
  */
-public record Delivery(String id, String object, String webhookId, String eventId, String eventType, String url,
-    String status, int attempts, Optional<Instant> nextAttemptAt, Optional<String> replayOf, Instant createdAt,
-    Optional<Instant> deliveredAt, Optional<Instant> abandonedAt, Optional<List<Attempt>> attemptLog) {
+public record Delivery(
+    String id,
+    String object,
+    String webhookId,
+    String eventId,
+    String eventType,
+    String url,
+    String status,
+    int attempts,
+    Optional<Instant> nextAttemptAt,
+    Optional<String> replayOf,
+    Instant createdAt,
+    Optional<Instant> deliveredAt,
+    Optional<Instant> abandonedAt,
+    Optional<List<Attempt>> attemptLog) {
 
   /**
    * One attempt.
@@ -23,6 +35,12 @@ public record Delivery(String id, String object, String webhookId, String eventI
    * @param latencyMs from sending to the answer (or the failure)
    * @param responseExcerpt the first 1,024 characters of the answer's body
    */
-  public record Attempt(int attempt, Instant attemptedAt, String url, Optional<Integer> statusCode, long latencyMs,
-      Optional<String> error, Optional<String> responseExcerpt) {}
+  public record Attempt(
+      int attempt,
+      Instant attemptedAt,
+      String url,
+      Optional<Integer> statusCode,
+      long latencyMs,
+      Optional<String> error,
+      Optional<String> responseExcerpt) {}
 }

@@ -18,14 +18,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook loop: every {@code interval} it publishes new outbox events ({@link
- * EventPublisher}), then claims the deliveries that are due and sends them concurrently ({@link
- * WebhookSender}), recording every attempt and scheduling the next one by {@link RetrySchedule}
- * until the delivery succeeds or is abandoned after the tenth attempt. A claim is a lease ({@code
- * locked_until}, taken with {@code FOR UPDATE SKIP LOCKED}), so several daemons share the work and
- * a delivery whose daemon died is sent again after the lease: delivery is at least once, and
- * receivers deduplicate on the delivery id. Deliveries of a disabled subscription wait (replays
- * are sent regardless). Due times use the injected clock. Thread-safe.
+ * The webhook loop: every {@code interval} it publishes new outbox events ({@link EventPublisher}),
+ * then claims the deliveries that are due and sends them concurrently ({@link WebhookSender}),
+ * recording every attempt and scheduling the next one by {@link RetrySchedule} until the delivery
+ * succeeds or is abandoned after the tenth attempt. A claim is a lease ({@code locked_until}, taken
+ * with {@code FOR UPDATE SKIP LOCKED}), so several daemons share the work and a delivery whose
+ * daemon died is sent again after the lease: delivery is at least once, and receivers deduplicate
+ * on the delivery id. Deliveries of a disabled subscription wait (replays are sent regardless). Due
+ * times use the injected clock. Thread-safe.
  */
 public final class WebhookDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -38,20 +38,30 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final RetrySchedule schedule;
   private final Idempotency idempotency;
   private final Clock clock;
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "webhook-dispatcher");
-    t.setDaemon(true);
-    return t;
-  });
-  private final ExecutorService senders = Executors.newFixedThreadPool(8, r -> {
-    Thread t = new Thread(r, "webhook-sender");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService loop =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "webhook-dispatcher");
+            t.setDaemon(true);
+            return t;
+          });
+  private final ExecutorService senders =
+      Executors.newFixedThreadPool(
+          8,
+          r -> {
+            Thread t = new Thread(r, "webhook-sender");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile Instant lastPurge = Instant.EPOCH;
 
-  public WebhookDispatcher(Jdbi jdbi, EventPublisher publisher, WebhookSender sender, RetrySchedule schedule,
-      Idempotency idempotency, Clock clock) {
+  public WebhookDispatcher(
+      Jdbi jdbi,
+      EventPublisher publisher,
+      WebhookSender sender,
+      RetrySchedule schedule,
+      Idempotency idempotency,
+      Clock clock) {
     this.jdbi = jdbi;
     this.publisher = publisher;
     this.sender = sender;
@@ -83,7 +93,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     List<Claimed> due;
     do {
       due = claimDue();
-      List<Future<?>> running = due.stream().<Future<?>>map(c -> senders.submit(() -> attempt(c))).toList();
+      List<Future<?>> running =
+          due.stream().<Future<?>>map(c -> senders.submit(() -> attempt(c))).toList();
       for (Future<?> f : running) {
         try {
           f.get();
@@ -91,7 +102,9 @@ public final class WebhookDispatcher implements AutoCloseable {
           Thread.currentThread().interrupt();
           return sent;
         } catch (java.util.concurrent.ExecutionException e) {
-          log.warn("webhook attempt failed to record; the lease expires and it is retried: {}", e.getCause().toString());
+          log.warn(
+              "webhook attempt failed to record; the lease expires and it is retried: {}",
+              e.getCause().toString());
         }
       }
       sent += due.size();
@@ -103,12 +116,22 @@ public final class WebhookDispatcher implements AutoCloseable {
     return sent;
   }
 
-  private record Claimed(String id, String webhookId, String url, String body, String eventType, int attempts,
-      Optional<Instant> firstAttempt, String secret) {}
+  private record Claimed(
+      String id,
+      String webhookId,
+      String url,
+      String body,
+      String eventType,
+      int attempts,
+      Optional<Instant> firstAttempt,
+      String secret) {}
 
   private List<Claimed> claimDue() {
     Instant now = clock.instant();
-    return jdbi.inTransaction(h -> h.createQuery("""
+    return jdbi.inTransaction(
+        h ->
+            h.createQuery(
+                    """
             UPDATE api.webhook_deliveries d SET locked_until = :lease
             FROM api.webhooks w
             WHERE w.id = d.webhook_id AND d.id IN (
@@ -117,41 +140,70 @@ public final class WebhookDispatcher implements AutoCloseable {
                 AND (y.enabled OR x.replay_of IS NOT NULL)
               ORDER BY x.next_attempt_at LIMIT :n FOR UPDATE OF x SKIP LOCKED)
             RETURNING d.id, d.webhook_id, d.url, d.body, d.event_type, d.attempts, d.first_attempt_at, w.secret""")
-        .bind("lease", Timestamp.from(now.plus(LEASE))).bind("now", Timestamp.from(now)).bind("n", BATCH)
-        .map((rs, ctx) -> new Claimed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getString(5), rs.getInt(6), Optional.ofNullable(rs.getTimestamp(7)).map(Timestamp::toInstant),
-            rs.getString(8)))
-        .list());
+                .bind("lease", Timestamp.from(now.plus(LEASE)))
+                .bind("now", Timestamp.from(now))
+                .bind("n", BATCH)
+                .map(
+                    (rs, ctx) ->
+                        new Claimed(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getInt(6),
+                            Optional.ofNullable(rs.getTimestamp(7)).map(Timestamp::toInstant),
+                            rs.getString(8)))
+                .list());
   }
 
   private void attempt(Claimed c) {
     Instant at = clock.instant();
-    WebhookSender.Outcome o = sender.send(c.url(), c.body(), c.secret(), c.id(), c.eventType(), c.webhookId());
+    WebhookSender.Outcome o =
+        sender.send(c.url(), c.body(), c.secret(), c.id(), c.eventType(), c.webhookId());
     int n = c.attempts() + 1;
     Instant first = c.firstAttempt().orElse(at);
     Optional<Instant> next = o.delivered() ? Optional.empty() : schedule.next(first, n);
     String status = o.delivered() ? "delivered" : next.isPresent() ? "pending" : "abandoned";
-    jdbi.useTransaction(h -> {
-      h.createUpdate("""
+    jdbi.useTransaction(
+        h -> {
+          h.createUpdate(
+                  """
               INSERT INTO api.webhook_attempts (delivery_id, attempt, attempted_at, url, status_code, latency_ms, error,
                 response_excerpt)
               VALUES (:d, :n, :at, :url, :code, :ms, :err, :excerpt)""")
-          .bind("d", c.id()).bind("n", n).bind("at", Timestamp.from(at)).bind("url", c.url())
-          .bind("code", o.statusCode().orElse(null)).bind("ms", o.latencyMs()).bind("err", o.error().orElse(null))
-          .bind("excerpt", o.responseExcerpt().map(WebhookDispatcher::printable).orElse(null)).execute();
-      h.createUpdate("""
+              .bind("d", c.id())
+              .bind("n", n)
+              .bind("at", Timestamp.from(at))
+              .bind("url", c.url())
+              .bind("code", o.statusCode().orElse(null))
+              .bind("ms", o.latencyMs())
+              .bind("err", o.error().orElse(null))
+              .bind("excerpt", o.responseExcerpt().map(WebhookDispatcher::printable).orElse(null))
+              .execute();
+          h.createUpdate(
+                  """
               UPDATE api.webhook_deliveries SET attempts = :n, status = :s, first_attempt_at = :first,
                 next_attempt_at = :next, locked_until = NULL,
                 delivered_at = CASE WHEN CAST(:s AS text) = 'delivered' THEN CAST(:at AS timestamptz) END,
                 abandoned_at = CASE WHEN CAST(:s AS text) = 'abandoned' THEN CAST(:at AS timestamptz) END
               WHERE id = :d""")
-          .bind("n", n).bind("s", status).bind("first", Timestamp.from(first))
-          .bind("next", next.map(Timestamp::from).orElse(null)).bind("at", Timestamp.from(at)).bind("d", c.id())
-          .execute();
-    });
+              .bind("n", n)
+              .bind("s", status)
+              .bind("first", Timestamp.from(first))
+              .bind("next", next.map(Timestamp::from).orElse(null))
+              .bind("at", Timestamp.from(at))
+              .bind("d", c.id())
+              .execute();
+        });
     if (status.equals("abandoned")) {
-      log.warn("webhook delivery {} of {} to {} abandoned after {} attempts (last: {})", c.id(), c.eventType(), c.url(),
-          n, o.statusCode().map(s -> "HTTP " + s).orElse(o.error().orElse("?")));
+      log.warn(
+          "webhook delivery {} of {} to {} abandoned after {} attempts (last: {})",
+          c.id(),
+          c.eventType(),
+          c.url(),
+          n,
+          o.statusCode().map(s -> "HTTP " + s).orElse(o.error().orElse("?")));
     }
   }
 

@@ -6,9 +6,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Bodies of the webhook routes, validated on construction (400 {@code invalid_request} naming the field). */
+/**
+ * Bodies of the webhook routes, validated on construction (400 {@code invalid_request} naming the
+ * field).
+ */
 public final class WebhookRequests {
-  private static final Pattern EVENT_PATTERN = Pattern.compile("\\*|[a-z_]{1,32}(\\.[a-z_]{1,32}){0,3}(\\.\\*)?");
+  private static final Pattern EVENT_PATTERN =
+      Pattern.compile("\\*|[a-z_]{1,32}(\\.[a-z_]{1,32}){0,3}(\\.\\*)?");
   private static final Pattern SECRET = Pattern.compile("[\\x21-\\x7e]{16,128}");
   private static final int MAX_URL = 2048;
   private static final int MAX_PATTERNS = 50;
@@ -16,12 +20,14 @@ public final class WebhookRequests {
   private WebhookRequests() {}
 
   /** POST /v1/webhooks. */
-  public record Create(String url, List<String> events, String secret, String description, Boolean enabled) {
+  public record Create(
+      String url, List<String> events, String secret, String description, Boolean enabled) {
     public Create {
       url = checkUrl("url", url);
       events = checkEvents("events", events);
       if (secret != null && !SECRET.matcher(secret).matches()) {
-        throw ApiException.invalidParam("secret", "'secret' must be 16-128 printable ASCII characters");
+        throw ApiException.invalidParam(
+            "secret", "'secret' must be 16-128 printable ASCII characters");
       }
       description = checkDescription(description);
     }
@@ -57,30 +63,49 @@ public final class WebhookRequests {
 
   static String checkUrl(String field, String value) {
     if (value == null || value.length() > MAX_URL) {
-      throw ApiException.invalidParam(field, "'" + field + "' is required: an absolute http(s) URL of at most "
-          + MAX_URL + " characters");
+      throw ApiException.invalidParam(
+          field,
+          "'"
+              + field
+              + "' is required: an absolute http(s) URL of at most "
+              + MAX_URL
+              + " characters");
     }
     try {
       URI u = new URI(value);
-      if (!u.isAbsolute() || u.getHost() == null || !(u.getScheme().equals("https") || u.getScheme().equals("http"))
+      if (!u.isAbsolute()
+          || u.getHost() == null
+          || !(u.getScheme().equals("https") || u.getScheme().equals("http"))
           || u.getUserInfo() != null) {
         throw new IllegalArgumentException();
       }
       return u.toString();
     } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-      throw ApiException.invalidParam(field, "'" + field + "' must be an absolute http(s) URL without credentials");
+      throw ApiException.invalidParam(
+          field, "'" + field + "' must be an absolute http(s) URL without credentials");
     }
   }
 
   private static List<String> checkEvents(String field, List<String> events) {
     if (events == null || events.isEmpty() || events.size() > MAX_PATTERNS) {
-      throw ApiException.invalidParam(field, "'" + field + "' needs 1-" + MAX_PATTERNS
-          + " event patterns such as \"redeem.*\" or \"redeem.settled\"");
+      throw ApiException.invalidParam(
+          field,
+          "'"
+              + field
+              + "' needs 1-"
+              + MAX_PATTERNS
+              + " event patterns such as \"redeem.*\" or \"redeem.settled\"");
     }
     for (int i = 0; i < events.size(); i++) {
       if (events.get(i) == null || !EVENT_PATTERN.matcher(events.get(i)).matches()) {
-        throw ApiException.invalidParam(field + "[" + i + "]", "'" + field + "[" + i + "]' must be an event type "
-            + "(\"redeem.settled\"), a family (\"redeem.*\") or \"*\"");
+        throw ApiException.invalidParam(
+            field + "[" + i + "]",
+            "'"
+                + field
+                + "["
+                + i
+                + "]' must be an event type "
+                + "(\"redeem.settled\"), a family (\"redeem.*\") or \"*\"");
       }
     }
     return List.copyOf(events);
@@ -88,21 +113,24 @@ public final class WebhookRequests {
 
   private static String checkDescription(String d) {
     if (d != null && (d.length() > 256 || d.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
-      throw ApiException.invalidParam("description", "'description' is at most 256 characters, without control "
-          + "characters");
+      throw ApiException.invalidParam(
+          "description",
+          "'description' is at most 256 characters, without control " + "characters");
     }
     return d;
   }
 
   static Instant checkInstant(String field, String value) {
     if (value == null) {
-      throw ApiException.invalidParam(field, "'" + field + "' is required: an ISO-8601 UTC timestamp");
+      throw ApiException.invalidParam(
+          field, "'" + field + "' is required: an ISO-8601 UTC timestamp");
     }
     try {
       return Instant.parse(value);
     } catch (RuntimeException e) {
-      throw ApiException.invalidParam(field, "'" + field + "' must be an ISO-8601 UTC timestamp such as "
-          + "2026-04-19T10:22:00Z");
+      throw ApiException.invalidParam(
+          field,
+          "'" + field + "' must be an ISO-8601 UTC timestamp such as " + "2026-04-19T10:22:00Z");
     }
   }
 }

@@ -25,7 +25,9 @@ public final class WebhookRoutes {
   private final WebhookStore store;
   private final String mode;
 
-  /** @param mode {@code test} or {@code live} */
+  /**
+   * @param mode {@code test} or {@code live}
+   */
   public WebhookRoutes(WebhookStore store, String mode) {
     this.store = store;
     this.mode = mode;
@@ -35,8 +37,15 @@ public final class WebhookRoutes {
     var r = RequestBodies.read(ctx, WebhookRequests.Create.class);
     requireHttpsInLive("url", r.url());
     String secret = r.secret() != null ? r.secret() : Ids.random("whsec_", 32);
-    ctx.status(201).json(store.create(tenant(ctx), r.url(), r.events(), secret, Optional.ofNullable(r.description()),
-        r.enabled() == null || r.enabled()));
+    ctx.status(201)
+        .json(
+            store.create(
+                tenant(ctx),
+                r.url(),
+                r.events(),
+                secret,
+                Optional.ofNullable(r.description()),
+                r.enabled() == null || r.enabled()));
   }
 
   public void list(Context ctx) {
@@ -52,8 +61,16 @@ public final class WebhookRoutes {
     String id = ctx.pathParam("id");
     var r = RequestBodies.read(ctx, WebhookRequests.Update.class);
     requireHttpsInLive("url", r.url());
-    ctx.json(store.update(tenant(ctx), id, Optional.ofNullable(r.url()), Optional.ofNullable(r.events()),
-        Optional.ofNullable(r.enabled()), Optional.ofNullable(r.description())).orElseThrow(() -> webhookNotFound(id)));
+    ctx.json(
+        store
+            .update(
+                tenant(ctx),
+                id,
+                Optional.ofNullable(r.url()),
+                Optional.ofNullable(r.events()),
+                Optional.ofNullable(r.enabled()),
+                Optional.ofNullable(r.description()))
+            .orElseThrow(() -> webhookNotFound(id)));
   }
 
   public void deliveries(Context ctx) {
@@ -62,7 +79,8 @@ public final class WebhookRoutes {
     if (store.find(t, id).isEmpty()) {
       throw webhookNotFound(id);
     }
-    Optional<String> status = Params.optionalOneOf(ctx, "status", Set.of("pending", "delivered", "abandoned"));
+    Optional<String> status =
+        Params.optionalOneOf(ctx, "status", Set.of("pending", "delivered", "abandoned"));
     ctx.json(store.deliveries(t, Optional.of(id), status, Pagination.of(ctx)));
   }
 
@@ -75,8 +93,11 @@ public final class WebhookRoutes {
     String id = ctx.pathParam("id");
     var r = RequestBodies.read(ctx, WebhookRequests.Replay.class);
     requireHttpsInLive("url", r.url());
-    ctx.status(201).json(store.replay(tenant(ctx), id, Optional.ofNullable(r.url()))
-        .orElseThrow(() -> deliveryNotFound(id)));
+    ctx.status(201)
+        .json(
+            store
+                .replay(tenant(ctx), id, Optional.ofNullable(r.url()))
+                .orElseThrow(() -> deliveryNotFound(id)));
   }
 
   /** Answers {@code {"object":"webhook_replay","replayed":n,"delivery_ids":[...]}}. */
@@ -84,15 +105,24 @@ public final class WebhookRoutes {
     String id = ctx.pathParam("id");
     var r = RequestBodies.read(ctx, WebhookRequests.ReplayAbandoned.class);
     requireHttpsInLive("url", r.url());
-    List<String> ids = store.replayAbandoned(tenant(ctx), id, Instant.parse(r.from()), Instant.parse(r.to()),
-        Optional.ofNullable(r.url())).orElseThrow(() -> webhookNotFound(id));
-    ctx.status(201).json(Map.of("object", "webhook_replay", "replayed", ids.size(), "delivery_ids", ids));
+    List<String> ids =
+        store
+            .replayAbandoned(
+                tenant(ctx),
+                id,
+                Instant.parse(r.from()),
+                Instant.parse(r.to()),
+                Optional.ofNullable(r.url()))
+            .orElseThrow(() -> webhookNotFound(id));
+    ctx.status(201)
+        .json(Map.of("object", "webhook_replay", "replayed", ids.size(), "delivery_ids", ids));
   }
 
   /** A live subscription's (or replay's) URL must be https; {@code url} may be absent (null). */
   private void requireHttpsInLive(String field, String url) {
     if (url != null && mode.equals("live") && !url.startsWith("https:")) {
-      throw ApiException.invalidParam(field, "'" + field + "' must be an https URL for live webhooks");
+      throw ApiException.invalidParam(
+          field, "'" + field + "' must be an https URL for live webhooks");
     }
   }
 
@@ -101,12 +131,16 @@ public final class WebhookRoutes {
   }
 
   private static ApiException webhookNotFound(String id) {
-    return new ApiException(ErrorCode.WEBHOOK_NOT_FOUND, "No webhook subscription '" + id + "'",
+    return new ApiException(
+        ErrorCode.WEBHOOK_NOT_FOUND,
+        "No webhook subscription '" + id + "'",
         Map.of("webhook_id", id));
   }
 
   private static ApiException deliveryNotFound(String id) {
-    return new ApiException(ErrorCode.DELIVERY_NOT_FOUND, "No webhook delivery '" + id + "'",
+    return new ApiException(
+        ErrorCode.DELIVERY_NOT_FOUND,
+        "No webhook delivery '" + id + "'",
         Map.of("delivery_id", id));
   }
 }

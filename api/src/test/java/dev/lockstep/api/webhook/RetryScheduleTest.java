@@ -13,9 +13,18 @@ class RetryScheduleTest {
   @Test
   void followsTheReferenceScheduleOverSeventyTwoHoursThenStops() {
     RetrySchedule none = new RetrySchedule(bound -> 0);
-    List<Duration> expected = List.of(Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5),
-        Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6), Duration.ofHours(12), Duration.ofHours(24),
-        Duration.ofHours(48), Duration.ofHours(72));
+    List<Duration> expected =
+        List.of(
+            Duration.ZERO,
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            Duration.ofHours(2),
+            Duration.ofHours(6),
+            Duration.ofHours(12),
+            Duration.ofHours(24),
+            Duration.ofHours(48),
+            Duration.ofHours(72));
     for (int failed = 0; failed < 10; failed++) {
       assertThat(none.next(T, failed)).contains(T.plus(expected.get(failed)));
     }
@@ -26,8 +35,10 @@ class RetryScheduleTest {
   void jitterIsAtMostATenthOfTheGapAndNeverEarly() {
     RetrySchedule most = new RetrySchedule(bound -> bound);
     assertThat(most.next(T, 1)).contains(T.plusSeconds(33));
-    assertThat(most.next(T, 9)).contains(T.plus(Duration.ofHours(72)).plus(Duration.ofMinutes(144)));
-    assertThat(RetrySchedule.latest(T, 10)).isEqualTo(T.plus(Duration.ofHours(72)).plus(Duration.ofMinutes(144)));
+    assertThat(most.next(T, 9))
+        .contains(T.plus(Duration.ofHours(72)).plus(Duration.ofMinutes(144)));
+    assertThat(RetrySchedule.latest(T, 10))
+        .isEqualTo(T.plus(Duration.ofHours(72)).plus(Duration.ofMinutes(144)));
     RetrySchedule random = RetrySchedule.withRandomJitter();
     for (int i = 0; i < 1000; i++) {
       Instant at = random.next(T, 4).orElseThrow();

@@ -17,9 +17,9 @@ import java.util.Objects;
  * @param wsUrl optional WebSocket JSON-RPC URL; when set, {@code newHeads} wakes the follower and
  *     polling continues as the fallback while the socket is down
  * @param confirmations blocks behind the head that are indexed (0 = index the head); default 0
- * @param finalityDepth blocks behind the head after which a block is final: rows at or below
- *     {@code head - finalityDepth} are reported final, and a reorg reaching below the finalized
- *     block is fatal for the chain; default 64 (Ethereum's two epochs)
+ * @param finalityDepth blocks behind the head after which a block is final: rows at or below {@code
+ *     head - finalityDepth} are reported final, and a reorg reaching below the finalized block is
+ *     fatal for the chain; default 64 (Ethereum's two epochs)
  * @param startBlock first block to index when there is no checkpoint yet
  * @param factory AssetTokenFactory address; every token it deploys is indexed from its deployment
  * @param orderBook OrderBook address
@@ -27,7 +27,8 @@ import java.util.Objects;
  *     start block
  * @param pollInterval delay between head polls when caught up; default 200 ms
  * @param maxBlockRange most blocks in one {@code eth_getLogs} range and batch; default 2,000
- * @param fetchConcurrency ranges fetched concurrently during backfill (committed in order); default 4
+ * @param fetchConcurrency ranges fetched concurrently during backfill (committed in order); default
+ *     4
  * @param targetLogsPerRange range sizing aims at this many logs per range, bounding memory to about
  *     {@code fetchConcurrency x targetLogsPerRange} events; default 10,000
  * @param requestTimeout timeout of one JSON-RPC call; default 10 s
@@ -53,7 +54,8 @@ public record ChainConfig(
     Duration stallAfter) {
 
   public ChainConfig {
-    if (rpcUrls == null || rpcUrls.isEmpty()) throw new IllegalArgumentException("chain " + chainId + ": rpc_urls is empty");
+    if (rpcUrls == null || rpcUrls.isEmpty())
+      throw new IllegalArgumentException("chain " + chainId + ": rpc_urls is empty");
     rpcUrls = List.copyOf(rpcUrls);
     name = name == null ? defaultName(chainId) : name;
     factory = Objects.requireNonNull(factory, "factory").toLowerCase();
@@ -68,14 +70,19 @@ public record ChainConfig(
     stallAfter = stallAfter == null ? Duration.ofSeconds(30) : stallAfter;
     List<Erc20> resolved = new ArrayList<>();
     for (Erc20 t : tokens == null ? List.<Erc20>of() : tokens) {
-      resolved.add(t.startBlock() == null ? new Erc20(t.symbol(), t.address(), t.decimals(), t.kind(), startBlock) : t);
+      resolved.add(
+          t.startBlock() == null
+              ? new Erc20(t.symbol(), t.address(), t.decimals(), t.kind(), startBlock)
+              : t);
     }
     tokens = List.copyOf(resolved);
     if (confirmations < 0) throw new IllegalArgumentException("confirmations must be >= 0");
-    if (finalityDepth < confirmations) throw new IllegalArgumentException("finality_depth must be >= confirmations");
+    if (finalityDepth < confirmations)
+      throw new IllegalArgumentException("finality_depth must be >= confirmations");
     if (maxBlockRange < 1) throw new IllegalArgumentException("max_block_range must be >= 1");
     if (fetchConcurrency < 1) throw new IllegalArgumentException("fetch_concurrency must be >= 1");
-    if (targetLogsPerRange < 1) throw new IllegalArgumentException("target_logs_per_range must be >= 1");
+    if (targetLogsPerRange < 1)
+      throw new IllegalArgumentException("target_logs_per_range must be >= 1");
   }
 
   /**
@@ -112,9 +119,13 @@ public record ChainConfig(
     return new Builder(chainId, rpcUrl, factory, orderBook);
   }
 
-  private static final Map<Long, String> WELL_KNOWN = Map.of(1L, "ethereum", 8453L, "base", 42161L, "arbitrum");
+  private static final Map<Long, String> WELL_KNOWN =
+      Map.of(1L, "ethereum", 8453L, "base", 42161L, "arbitrum");
 
-  /** Catalog name of well-known chain ids: 1 ethereum, 8453 base, 42161 arbitrum, else {@code chain-<id>}. */
+  /**
+   * Catalog name of well-known chain ids: 1 ethereum, 8453 base, 42161 arbitrum, else {@code
+   * chain-<id>}.
+   */
   public static String defaultName(long chainId) {
     return WELL_KNOWN.getOrDefault(chainId, "chain-" + chainId);
   }
@@ -145,25 +156,95 @@ public record ChainConfig(
       this.orderBook = orderBook;
     }
 
-    public Builder name(String v) { name = v; return this; }
+    public Builder name(String v) {
+      name = v;
+      return this;
+    }
+
     /** Replaces the RPC URLs (primary first). */
-    public Builder rpcUrls(String... v) { rpcUrls.clear(); rpcUrls.addAll(List.of(v)); return this; }
-    public Builder fallbackRpcUrl(String v) { rpcUrls.add(v); return this; }
-    public Builder wsUrl(String v) { wsUrl = v; return this; }
-    public Builder confirmations(int v) { confirmations = v; return this; }
-    public Builder finalityDepth(int v) { finalityDepth = v; return this; }
-    public Builder startBlock(long v) { startBlock = v; return this; }
-    public Builder token(Erc20 v) { tokens.add(v); return this; }
-    public Builder pollInterval(Duration v) { pollInterval = v; return this; }
-    public Builder maxBlockRange(int v) { maxBlockRange = v; return this; }
-    public Builder fetchConcurrency(int v) { fetchConcurrency = v; return this; }
-    public Builder targetLogsPerRange(int v) { targetLogsPerRange = v; return this; }
-    public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
-    public Builder stallAfter(Duration v) { stallAfter = v; return this; }
+    public Builder rpcUrls(String... v) {
+      rpcUrls.clear();
+      rpcUrls.addAll(List.of(v));
+      return this;
+    }
+
+    public Builder fallbackRpcUrl(String v) {
+      rpcUrls.add(v);
+      return this;
+    }
+
+    public Builder wsUrl(String v) {
+      wsUrl = v;
+      return this;
+    }
+
+    public Builder confirmations(int v) {
+      confirmations = v;
+      return this;
+    }
+
+    public Builder finalityDepth(int v) {
+      finalityDepth = v;
+      return this;
+    }
+
+    public Builder startBlock(long v) {
+      startBlock = v;
+      return this;
+    }
+
+    public Builder token(Erc20 v) {
+      tokens.add(v);
+      return this;
+    }
+
+    public Builder pollInterval(Duration v) {
+      pollInterval = v;
+      return this;
+    }
+
+    public Builder maxBlockRange(int v) {
+      maxBlockRange = v;
+      return this;
+    }
+
+    public Builder fetchConcurrency(int v) {
+      fetchConcurrency = v;
+      return this;
+    }
+
+    public Builder targetLogsPerRange(int v) {
+      targetLogsPerRange = v;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration v) {
+      requestTimeout = v;
+      return this;
+    }
+
+    public Builder stallAfter(Duration v) {
+      stallAfter = v;
+      return this;
+    }
 
     public ChainConfig build() {
-      return new ChainConfig(chainId, name, rpcUrls, wsUrl, confirmations, finalityDepth, startBlock, factory,
-          orderBook, tokens, pollInterval, maxBlockRange, fetchConcurrency, targetLogsPerRange, requestTimeout,
+      return new ChainConfig(
+          chainId,
+          name,
+          rpcUrls,
+          wsUrl,
+          confirmations,
+          finalityDepth,
+          startBlock,
+          factory,
+          orderBook,
+          tokens,
+          pollInterval,
+          maxBlockRange,
+          fetchConcurrency,
+          targetLogsPerRange,
+          requestTimeout,
           stallAfter);
     }
   }

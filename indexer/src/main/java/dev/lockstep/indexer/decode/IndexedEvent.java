@@ -33,11 +33,13 @@ public sealed interface IndexedEvent {
   record OrderPromoted(LogPosition position, long orderId) implements IndexedEvent {}
 
   /** OrderBook.OrderSettled: tokens burned, {@code payout} paid. */
-  record OrderSettled(LogPosition position, long orderId, BigInteger grossNotional, BigInteger payout)
+  record OrderSettled(
+      LogPosition position, long orderId, BigInteger grossNotional, BigInteger payout)
       implements IndexedEvent {}
 
   /** OrderBook.PayoutCurrencySet: {@code token} accepted (or no longer) as payout currency. */
-  record PayoutCurrencySet(LogPosition position, String token, boolean accepted) implements IndexedEvent {}
+  record PayoutCurrencySet(LogPosition position, String token, boolean accepted)
+      implements IndexedEvent {}
 
   /** OrderBook.OrderCancelled by {@code by} (keeper or owner). */
   record OrderCancelled(LogPosition position, long orderId, String by) implements IndexedEvent {}

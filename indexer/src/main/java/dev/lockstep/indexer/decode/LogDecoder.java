@@ -19,12 +19,14 @@ public final class LogDecoder {
   /** keccak256("Transfer(address,address,uint256)"), ERC-20. */
   public static final String TRANSFER = EventEncoder.encode(AssetToken.TRANSFER_EVENT);
 
-  public static final String TOKEN_DEPLOYED = EventEncoder.encode(AssetTokenFactory.TOKENDEPLOYED_EVENT);
+  public static final String TOKEN_DEPLOYED =
+      EventEncoder.encode(AssetTokenFactory.TOKENDEPLOYED_EVENT);
   public static final String ORDER_CREATED = EventEncoder.encode(OrderBook.ORDERCREATED_EVENT);
   public static final String ORDER_PROMOTED = EventEncoder.encode(OrderBook.ORDERPROMOTED_EVENT);
   public static final String ORDER_SETTLED = EventEncoder.encode(OrderBook.ORDERSETTLED_EVENT);
   public static final String ORDER_CANCELLED = EventEncoder.encode(OrderBook.ORDERCANCELLED_EVENT);
-  public static final String PAYOUT_CURRENCY_SET = EventEncoder.encode(OrderBook.PAYOUTCURRENCYSET_EVENT);
+  public static final String PAYOUT_CURRENCY_SET =
+      EventEncoder.encode(OrderBook.PAYOUTCURRENCYSET_EVENT);
 
   /** Topics the order book emits that the indexer projects. */
   public static final List<String> ORDER_TOPICS =
@@ -49,8 +51,13 @@ public final class LogDecoder {
       if (data.length() != 66) {
         throw new IllegalArgumentException("Transfer log without a 32-byte value at " + at);
       }
-      return Optional.of(new IndexedEvent.Transfer(at, raw.address(), topicAddress(raw.topic(1)),
-          topicAddress(raw.topic(2)), uint256(data)));
+      return Optional.of(
+          new IndexedEvent.Transfer(
+              at,
+              raw.address(),
+              topicAddress(raw.topic(1)),
+              topicAddress(raw.topic(2)),
+              uint256(data)));
     }
     // The rest are rare: decoded with the generated wrappers' ABI definitions.
     Log log = raw.toWeb3j();
@@ -61,8 +68,15 @@ public final class LogDecoder {
     if (topic0.equals(ORDER_CREATED)) {
       var e = OrderBook.getOrderCreatedEventFromLog(log);
       return Optional.of(
-          new IndexedEvent.OrderCreated(at, e.orderId.longValueExact(), lower(e.owner), lower(e.token),
-              ACTIVE.equals(e.status), e.quantity, lower(e.payoutToken), e.minNotional,
+          new IndexedEvent.OrderCreated(
+              at,
+              e.orderId.longValueExact(),
+              lower(e.owner),
+              lower(e.token),
+              ACTIVE.equals(e.status),
+              e.quantity,
+              lower(e.payoutToken),
+              e.minNotional,
               lower(e.destination)));
     }
     if (topic0.equals(ORDER_PROMOTED)) {
@@ -76,7 +90,8 @@ public final class LogDecoder {
     }
     if (topic0.equals(ORDER_CANCELLED)) {
       var e = OrderBook.getOrderCancelledEventFromLog(log);
-      return Optional.of(new IndexedEvent.OrderCancelled(at, e.orderId.longValueExact(), lower(e.by)));
+      return Optional.of(
+          new IndexedEvent.OrderCancelled(at, e.orderId.longValueExact(), lower(e.by)));
     }
     if (topic0.equals(PAYOUT_CURRENCY_SET)) {
       var e = OrderBook.getPayoutCurrencySetEventFromLog(log);
@@ -85,7 +100,10 @@ public final class LogDecoder {
     return Optional.empty();
   }
 
-  /** A 0x-prefixed 32-byte hex word as an unsigned integer; words below 2^63 skip BigInteger's parser. */
+  /**
+   * A 0x-prefixed 32-byte hex word as an unsigned integer; words below 2^63 skip BigInteger's
+   * parser.
+   */
   private static BigInteger uint256(String word) {
     for (int i = 2; i < 51; i++) {
       if (word.charAt(i) != '0') {
@@ -101,7 +119,8 @@ public final class LogDecoder {
   }
 
   private static LogPosition position(RawLog log) {
-    return new LogPosition(log.blockNumber(), log.blockHash(), log.transactionHash(), log.logIndex());
+    return new LogPosition(
+        log.blockNumber(), log.blockHash(), log.transactionHash(), log.logIndex());
   }
 
   private static String lower(String address) {

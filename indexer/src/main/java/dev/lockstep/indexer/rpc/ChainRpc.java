@@ -34,11 +34,13 @@ import tools.jackson.core.json.JsonFactory;
  */
 public final class ChainRpc implements AutoCloseable {
   private static final int HEADER_CHUNK = 250;
+
   /**
    * Largest answer read into memory whole before parsing: a range sized to the default 10,000 logs
    * answers about 7 MB, and at most one answer per fetching thread is held.
    */
   private static final long WHOLE_ANSWER_MAX = 16 << 20;
+
   private static final JsonFactory JSON = new JsonFactory();
   private static final MediaType JSON_MEDIA = MediaType.get("application/json");
 
@@ -55,19 +57,26 @@ public final class ChainRpc implements AutoCloseable {
    * @param maxRetries retries after the first attempt
    * @param onError told of every failed attempt
    */
-  public ChainRpc(List<String> urls, Duration timeout, int maxRetries, Consumer<RpcErrorKind> onError) {
+  public ChainRpc(
+      List<String> urls, Duration timeout, int maxRetries, Consumer<RpcErrorKind> onError) {
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("at least one RPC URL is required");
     }
     this.urls = List.copyOf(urls);
     this.onError = onError;
-    this.http = new OkHttpClient.Builder().connectTimeout(timeout).readTimeout(timeout).callTimeout(timeout).build();
-    this.retry = RetryPolicy.builder()
-        .handleIf(e -> e instanceof IOException && !(e instanceof RangeTooLargeException))
-        .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))
-        .withJitter(0.25)
-        .withMaxRetries(maxRetries)
-        .build();
+    this.http =
+        new OkHttpClient.Builder()
+            .connectTimeout(timeout)
+            .readTimeout(timeout)
+            .callTimeout(timeout)
+            .build();
+    this.retry =
+        RetryPolicy.builder()
+            .handleIf(e -> e instanceof IOException && !(e instanceof RangeTooLargeException))
+            .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))
+            .withJitter(0.25)
+            .withMaxRetries(maxRetries)
+            .build();
   }
 
   /** The URL of the endpoint currently preferred (the last one that answered). */
@@ -103,8 +112,13 @@ public final class ChainRpc implements AutoCloseable {
       List<Long> chunk = sorted.subList(i, Math.min(sorted.size(), i + HEADER_CHUNK));
       StringBuilder batch = new StringBuilder(chunk.size() * 80).append('[');
       for (int id = 0; id < chunk.size(); id++) {
-        batch.append(id == 0 ? "" : ",")
-            .append(request(id, "eth_getBlockByNumber", "[\"0x" + Long.toHexString(chunk.get(id)) + "\",false]"));
+        batch
+            .append(id == 0 ? "" : ",")
+            .append(
+                request(
+                    id,
+                    "eth_getBlockByNumber",
+                    "[\"0x" + Long.toHexString(chunk.get(id)) + "\",false]"));
       }
       String what = "eth_getBlockByNumber " + chunk.getFirst() + ".." + chunk.getLast();
       out.addAll(post(what, batch.append(']').toString(), a -> a.blocks(chunk)));
@@ -117,8 +131,11 @@ public final class ChainRpc implements AutoCloseable {
    * silently cover fewer blocks than asked.
    */
   public List<RawLog> logsOfBlock(String blockHash, List<String> addresses) throws IOException {
-    String body = request(ids.incrementAndGet(), "eth_getLogs", "[{\"blockHash\":\"" + blockHash + "\",\"address\":"
-        + addressArray(addresses) + "}]");
+    String body =
+        request(
+            ids.incrementAndGet(),
+            "eth_getLogs",
+            "[{\"blockHash\":\"" + blockHash + "\",\"address\":" + addressArray(addresses) + "}]");
     return post("eth_getLogs block " + blockHash, body, JsonRpcAnswers::logs);
   }
 
@@ -136,10 +153,15 @@ public final class ChainRpc implements AutoCloseable {
    *
    * @throws RangeTooLargeException if the provider refuses the range; split it and ask again
    */
-  public List<RawLog> logs(long from, long to, List<String> addresses, String topic0) throws IOException {
-    StringBuilder params = new StringBuilder("[{\"fromBlock\":\"0x").append(Long.toHexString(from))
-        .append("\",\"toBlock\":\"0x").append(Long.toHexString(to)).append("\",\"address\":")
-        .append(addressArray(addresses));
+  public List<RawLog> logs(long from, long to, List<String> addresses, String topic0)
+      throws IOException {
+    StringBuilder params =
+        new StringBuilder("[{\"fromBlock\":\"0x")
+            .append(Long.toHexString(from))
+            .append("\",\"toBlock\":\"0x")
+            .append(Long.toHexString(to))
+            .append("\",\"address\":")
+            .append(addressArray(addresses));
     if (topic0 != null) {
       params.append(",\"topics\":[\"").append(topic0).append("\"]");
     }
@@ -148,7 +170,13 @@ public final class ChainRpc implements AutoCloseable {
   }
 
   private static String request(long id, String method, String params) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\""
+        + method
+        + "\",\"params\":"
+        + params
+        + "}";
   }
 
   @FunctionalInterface
@@ -160,40 +188,49 @@ public final class ChainRpc implements AutoCloseable {
   private <T> T post(String what, String body, AnswerReader<T> reader) throws IOException {
     int start = preferred.get();
     try {
-      return Failsafe.with(retry).get(ctx -> {
-        int i = (start + ctx.getAttemptCount()) % urls.size();
-        try {
-          T result = postOnce(urls.get(i), what, body, reader);
-          preferred.set(i);
-          return result;
-        } catch (IOException | RuntimeException e) {
-          onError.accept(RpcErrorKind.of(e));
-          throw e;
-        }
-      });
+      return Failsafe.with(retry)
+          .get(
+              ctx -> {
+                int i = (start + ctx.getAttemptCount()) % urls.size();
+                try {
+                  T result = postOnce(urls.get(i), what, body, reader);
+                  preferred.set(i);
+                  return result;
+                } catch (IOException | RuntimeException e) {
+                  onError.accept(RpcErrorKind.of(e));
+                  throw e;
+                }
+              });
     } catch (FailsafeException e) {
       if (e.getCause() instanceof IOException io) throw io;
       throw e;
     }
   }
 
-  private <T> T postOnce(String url, String what, String body, AnswerReader<T> reader) throws IOException {
-    Request request = new Request.Builder().url(url).post(RequestBody.create(body, JSON_MEDIA)).build();
+  private <T> T postOnce(String url, String what, String body, AnswerReader<T> reader)
+      throws IOException {
+    Request request =
+        new Request.Builder().url(url).post(RequestBody.create(body, JSON_MEDIA)).build();
     try (Response response = http.newCall(request).execute()) {
       if (!response.isSuccessful()) {
-        throw new RpcException(response.code() == 429 ? RpcErrorKind.RATE_LIMITED : RpcErrorKind.HTTP,
+        throw new RpcException(
+            response.code() == 429 ? RpcErrorKind.RATE_LIMITED : RpcErrorKind.HTTP,
             what + ": HTTP " + response.code());
       }
       // An answer of known length up to WHOLE_ANSWER_MAX is read whole and parsed from one array
-      // (no buffer refills: the parser's fast paths throughout); a larger or chunked one is streamed.
+      // (no buffer refills: the parser's fast paths throughout); a larger or chunked one is
+      // streamed.
       long length = response.body().contentLength();
-      try (JsonParser parser = length >= 0 && length <= WHOLE_ANSWER_MAX ? JSON.createParser(response.body().bytes())
-          : JSON.createParser(response.body().byteStream())) {
+      try (JsonParser parser =
+          length >= 0 && length <= WHOLE_ANSWER_MAX
+              ? JSON.createParser(response.body().bytes())
+              : JSON.createParser(response.body().byteStream())) {
         return reader.read(new JsonRpcAnswers(parser, what));
       } catch (JacksonIOException e) {
         throw e.getCause();
       } catch (JacksonException e) {
-        throw new RpcException(RpcErrorKind.RPC, what + ": malformed answer: " + e.getOriginalMessage());
+        throw new RpcException(
+            RpcErrorKind.RPC, what + ": malformed answer: " + e.getOriginalMessage());
       }
     }
   }

@@ -17,19 +17,23 @@ import tools.jackson.core.JsonToken;
 /**
  * Reads the JSON-RPC answers the indexer asks for ({@code eth_blockNumber}, batched {@code
  * eth_getBlockByNumber}, {@code eth_getLogs}) with a streaming parser, keeping only the fields it
- * uses: a backfill reads millions of logs, and web3j's response types decode every quantity
- * through an exception and a regex and read blocks into trees first.
+ * uses: a backfill reads millions of logs, and web3j's response types decode every quantity through
+ * an exception and a regex and read blocks into trees first.
  *
  * <p>Consecutive logs mostly share their block hash, transaction hash, address and topics; a value
- * equal to the previous log's is compared in the parser's buffer and the earlier String reused,
- * and quantities are parsed in place. Hex strings come out lowercase. One instance per answer.
+ * equal to the previous log's is compared in the parser's buffer and the earlier String reused, and
+ * quantities are parsed in place. Hex strings come out lowercase. One instance per answer.
  */
 final class JsonRpcAnswers {
-  /** Provider answers meaning "this eth_getLogs range is too big" (geth, Infura, Alchemy, QuickNode, anvil proxies). */
-  private static final Pattern RANGE_ERROR = Pattern.compile(
-      "(more than \\d+ results|too many (results|logs)|response size|range (is )?too (large|wide|big)"
-          + "|exceeds? (the )?max(imum)? (block )?range|block range|limit exceeded|max results|query timeout exceeded)",
-      Pattern.CASE_INSENSITIVE);
+  /**
+   * Provider answers meaning "this eth_getLogs range is too big" (geth, Infura, Alchemy, QuickNode,
+   * anvil proxies).
+   */
+  private static final Pattern RANGE_ERROR =
+      Pattern.compile(
+          "(more than \\d+ results|too many (results|logs)|response size|range (is )?too (large|wide|big)"
+              + "|exceeds? (the )?max(imum)? (block )?range|block range|limit exceeded|max results|query timeout exceeded)",
+          Pattern.CASE_INSENSITIVE);
 
   private final JsonParser p;
   private final String what;
@@ -38,6 +42,7 @@ final class JsonRpcAnswers {
   private final Last txHash = new Last();
   private final Last data = new Last();
   private final Last[] topics = {new Last(), new Last(), new Last(), new Last()};
+
   /** Whether a range error object means {@link RangeTooLargeException} (only eth_getLogs). */
   private boolean rangeErrors;
 
@@ -55,19 +60,23 @@ final class JsonRpcAnswers {
     return n;
   }
 
-  /** The answer to {@code eth_getLogs}; a provider's range error is {@link RangeTooLargeException}. */
+  /**
+   * The answer to {@code eth_getLogs}; a provider's range error is {@link RangeTooLargeException}.
+   */
   List<RawLog> logs() throws IOException {
     rangeErrors = true;
-    List<RawLog> logs = single(() -> {
-      if (p.currentToken() != JsonToken.START_ARRAY) {
-        throw new RpcException(RpcErrorKind.RPC, what + ": result is not an array");
-      }
-      List<RawLog> out = new ArrayList<>();
-      while (p.nextToken() == JsonToken.START_OBJECT) {
-        out.add(log());
-      }
-      return out;
-    });
+    List<RawLog> logs =
+        single(
+            () -> {
+              if (p.currentToken() != JsonToken.START_ARRAY) {
+                throw new RpcException(RpcErrorKind.RPC, what + ": result is not an array");
+              }
+              List<RawLog> out = new ArrayList<>();
+              while (p.nextToken() == JsonToken.START_OBJECT) {
+                out.add(log());
+              }
+              return out;
+            });
     if (logs == null) {
       throw new RpcException(RpcErrorKind.RPC, what + ": null result");
     }
@@ -92,12 +101,18 @@ final class JsonRpcAnswers {
         throw new RpcException(RpcErrorKind.RPC, what + ": answer with unknown id " + id[0]);
       }
       if (h == null) {
-        throw new RpcException(RpcErrorKind.INCONSISTENT,
+        throw new RpcException(
+            RpcErrorKind.INCONSISTENT,
             "node has no block " + numbers.get(id[0]) + " (behind or reorged)");
       }
       if (h.header().number() != numbers.get(id[0])) {
-        throw new RpcException(RpcErrorKind.INCONSISTENT,
-            what + ": asked for block " + numbers.get(id[0]) + ", got block " + h.header().number());
+        throw new RpcException(
+            RpcErrorKind.INCONSISTENT,
+            what
+                + ": asked for block "
+                + numbers.get(id[0])
+                + ", got block "
+                + h.header().number());
       }
       byId.put(id[0], h);
     }
@@ -105,7 +120,8 @@ final class JsonRpcAnswers {
     for (int i = 0; i < numbers.size(); i++) {
       RpcBlock h = byId.get(i);
       if (h == null) {
-        throw new RpcException(RpcErrorKind.RPC, what + ": batch answer lacks block " + numbers.get(i));
+        throw new RpcException(
+            RpcErrorKind.RPC, what + ": batch answer lacks block " + numbers.get(i));
       }
       out.add(h);
     }
@@ -176,10 +192,12 @@ final class JsonRpcAnswers {
       }
     }
     if (number < 0 || hash == null || parentHash == null || timestamp < 0) {
-      throw new RpcException(RpcErrorKind.INCONSISTENT, what + ": block without number, hash, parent or timestamp"
-          + " (pending or malformed)");
+      throw new RpcException(
+          RpcErrorKind.INCONSISTENT,
+          what + ": block without number, hash, parent or timestamp" + " (pending or malformed)");
     }
-    return new RpcBlock(new BlockHeader(number, hash, parentHash, Instant.ofEpochSecond(timestamp)), bloom);
+    return new RpcBlock(
+        new BlockHeader(number, hash, parentHash, Instant.ofEpochSecond(timestamp)), bloom);
   }
 
   /** The current string token as {@code length} bytes of 0x-hex. */
@@ -234,13 +252,22 @@ final class JsonRpcAnswers {
       }
     }
     if (!hasAddress || blockNumber < 0 || !hasBlockHash || !hasTx || logIndex < 0) {
-      throw new RpcException(RpcErrorKind.INCONSISTENT, what + ": log without address, block, transaction or index"
-          + " (pending or malformed)");
+      throw new RpcException(
+          RpcErrorKind.INCONSISTENT,
+          what + ": log without address, block, transaction or index" + " (pending or malformed)");
     }
     if (logIndex > Integer.MAX_VALUE) {
       throw new RpcException(RpcErrorKind.RPC, what + ": log index " + logIndex + " out of range");
     }
-    return new RawLog(logAddress, logTopics, logData, blockNumber, logBlockHash, logTxHash, (int) logIndex, removed);
+    return new RawLog(
+        logAddress,
+        logTopics,
+        logData,
+        blockNumber,
+        logBlockHash,
+        logTxHash,
+        (int) logIndex,
+        removed);
   }
 
   private List<String> topics(JsonToken t) throws IOException {
@@ -269,7 +296,10 @@ final class JsonRpcAnswers {
     private String value = "";
     private char[] raw = new char[0];
 
-    /** The current string token lowercased (hex is case-insensitive), reusing the previous String when equal. */
+    /**
+     * The current string token lowercased (hex is case-insensitive), reusing the previous String
+     * when equal.
+     */
     String read(JsonParser p) throws IOException {
       char[] chars = p.getStringCharacters();
       int off = p.getStringOffset();
@@ -286,7 +316,10 @@ final class JsonRpcAnswers {
     }
   }
 
-  /** The current string token as a JSON-RPC QUANTITY (0x-hex, at most 60 bits), parsed in the parser's buffer. */
+  /**
+   * The current string token as a JSON-RPC QUANTITY (0x-hex, at most 60 bits), parsed in the
+   * parser's buffer.
+   */
   private long quantity() throws IOException {
     if (p.currentToken() != JsonToken.VALUE_STRING) {
       throw new RpcException(RpcErrorKind.RPC, what + ": not a quantity: " + p.currentToken());
@@ -294,21 +327,28 @@ final class JsonRpcAnswers {
     char[] chars = p.getStringCharacters();
     int off = p.getStringOffset();
     int len = p.getStringLength();
-    if (len < 3 || len > 17 || chars[off] != '0' || (chars[off + 1] != 'x' && chars[off + 1] != 'X')) {
-      throw new RpcException(RpcErrorKind.RPC, what + ": not a quantity: " + new String(chars, off, len));
+    if (len < 3
+        || len > 17
+        || chars[off] != '0'
+        || (chars[off + 1] != 'x' && chars[off + 1] != 'X')) {
+      throw new RpcException(
+          RpcErrorKind.RPC, what + ": not a quantity: " + new String(chars, off, len));
     }
     long v = 0;
     for (int i = off + 2; i < off + len; i++) {
       int d = Character.digit(chars[i], 16);
       if (d < 0) {
-        throw new RpcException(RpcErrorKind.RPC, what + ": not a quantity: " + new String(chars, off, len));
+        throw new RpcException(
+            RpcErrorKind.RPC, what + ": not a quantity: " + new String(chars, off, len));
       }
       v = (v << 4) | d;
     }
     return v;
   }
 
-  /** Reads an error object and throws it as {@link RangeTooLargeException} or {@link RpcException}. */
+  /**
+   * Reads an error object and throws it as {@link RangeTooLargeException} or {@link RpcException}.
+   */
   private void error(JsonToken t) throws IOException {
     if (t != JsonToken.START_OBJECT) {
       p.skipChildren();
@@ -329,8 +369,10 @@ final class JsonRpcAnswers {
     if (rangeErrors && RANGE_ERROR.matcher(message).find()) {
       throw new RangeTooLargeException(what + ": " + message);
     }
-    RpcErrorKind kind = code == 429 || message.toLowerCase(Locale.ROOT).contains("rate limit")
-        ? RpcErrorKind.RATE_LIMITED : RpcErrorKind.RPC;
+    RpcErrorKind kind =
+        code == 429 || message.toLowerCase(Locale.ROOT).contains("rate limit")
+            ? RpcErrorKind.RATE_LIMITED
+            : RpcErrorKind.RPC;
     throw new RpcException(kind, what + ": " + code + " " + message);
   }
 

@@ -33,9 +33,20 @@ public record RawLog(
     return i < topics.size() ? topics.get(i) : null;
   }
 
-  /** The same log as web3j's response type, for the ABI decoders of the generated contract wrappers. */
+  /**
+   * The same log as web3j's response type, for the ABI decoders of the generated contract wrappers.
+   */
   public Log toWeb3j() {
-    return new Log(removed, "0x" + Integer.toHexString(logIndex), null, transactionHash, blockHash,
-        "0x" + Long.toHexString(blockNumber), address, data, null, topics);
+    return new Log(
+        removed,
+        "0x" + Integer.toHexString(logIndex),
+        null,
+        transactionHash,
+        blockHash,
+        "0x" + Long.toHexString(blockNumber),
+        address,
+        data,
+        null,
+        topics);
   }
 }

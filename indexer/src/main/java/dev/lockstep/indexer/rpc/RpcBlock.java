@@ -35,7 +35,9 @@ public record RpcBlock(BlockHeader header, byte[] logsBloom) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RpcBlock b && header.equals(b.header) && Arrays.equals(logsBloom, b.logsBloom);
+    return o instanceof RpcBlock b
+        && header.equals(b.header)
+        && Arrays.equals(logsBloom, b.logsBloom);
   }
 
   @Override

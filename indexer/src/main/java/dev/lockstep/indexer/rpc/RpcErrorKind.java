@@ -17,7 +17,9 @@ public enum RpcErrorKind {
   HTTP,
   /** A JSON-RPC error object. */
   RPC,
-  /** {@code eth_getLogs} refused the range (too many results, range too large); the range shrinks. */
+  /**
+   * {@code eth_getLogs} refused the range (too many results, range too large); the range shrinks.
+   */
   RANGE,
   /** The node's answers disagree (log vs header hash, missing block, removed log). */
   INCONSISTENT,
@@ -34,7 +36,8 @@ public enum RpcErrorKind {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof RangeTooLargeException) return RANGE;
       if (c instanceof RpcException r) return r.kind();
-      if (c instanceof SocketTimeoutException || c instanceof InterruptedIOException) return TIMEOUT;
+      if (c instanceof SocketTimeoutException || c instanceof InterruptedIOException)
+        return TIMEOUT;
       if (c instanceof ConnectException) return CONNECTION;
     }
     return t instanceof java.io.IOException ? CONNECTION : OTHER;

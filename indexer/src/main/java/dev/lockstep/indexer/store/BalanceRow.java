@@ -8,5 +8,12 @@ import java.math.BigInteger;
  * @param isFinal whether no transfer above the chain's finalized block touches it (a reorg can no
  *     longer change it)
  */
-public record BalanceRow(long chainId, String token, String symbol, String kind, int decimals, String holder,
-    BigInteger amount, boolean isFinal) {}
+public record BalanceRow(
+    long chainId,
+    String token,
+    String symbol,
+    String kind,
+    int decimals,
+    String holder,
+    BigInteger amount,
+    boolean isFinal) {}

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
-/** The one place balances change: summed deltas applied in one statement, zero rows removed, negatives refused. */
+/**
+ * The one place balances change: summed deltas applied in one statement, zero rows removed,
+ * negatives refused.
+ */
 final class Balances {
   private Balances() {}
 
@@ -16,7 +19,8 @@ final class Balances {
    * @throws IndexerException (not retryable) if a balance would go negative: the logs were
    *     incomplete or the index is corrupt, and the enclosing transaction must roll back
    */
-  static void add(Handle h, long chainId, List<String> tokens, List<String> holders, List<BigDecimal> deltas) {
+  static void add(
+      Handle h, long chainId, List<String> tokens, List<String> holders, List<BigDecimal> deltas) {
     if (tokens.isEmpty()) {
       return;
     }
@@ -24,7 +28,8 @@ final class Balances {
     List<String> zeroTokens = new ArrayList<>();
     List<String> zeroHolders = new ArrayList<>();
     // Only the rows that reached zero or below come back: a batch touches thousands of holders.
-    h.createQuery("""
+    h.createQuery(
+            """
             WITH applied AS (
               INSERT INTO indexer.balances (chain_id, token, holder, amount)
               SELECT :c, t, hd, a FROM unnest(:tokens, :holders, :amounts) AS d(t, hd, a)
@@ -32,29 +37,40 @@ final class Balances {
               RETURNING token, holder, amount)
             SELECT token, holder, amount FROM applied WHERE amount <= 0""")
         .registerArrayType(BigDecimal.class, "numeric")
-        .bind("c", chainId).bindArray("tokens", String.class, tokens).bindArray("holders", String.class, holders)
+        .bind("c", chainId)
+        .bindArray("tokens", String.class, tokens)
+        .bindArray("holders", String.class, holders)
         .bindArray("amounts", BigDecimal.class, deltas)
-        .map((rs, ctx) -> {
-          int sign = rs.getBigDecimal(3).signum();
-          if (sign < 0) {
-            negative.add(rs.getString(2) + " of " + rs.getString(1));
-          } else if (sign == 0) {
-            zeroTokens.add(rs.getString(1));
-            zeroHolders.add(rs.getString(2));
-          }
-          return sign;
-        })
+        .map(
+            (rs, ctx) -> {
+              int sign = rs.getBigDecimal(3).signum();
+              if (sign < 0) {
+                negative.add(rs.getString(2) + " of " + rs.getString(1));
+              } else if (sign == 0) {
+                zeroTokens.add(rs.getString(1));
+                zeroHolders.add(rs.getString(2));
+              }
+              return sign;
+            })
         .list();
     if (!negative.isEmpty()) {
-      throw new IndexerException("negative balances on chain " + chainId + " " + negative
-          + ": the node's logs are incomplete or the index is corrupt", false);
+      throw new IndexerException(
+          "negative balances on chain "
+              + chainId
+              + " "
+              + negative
+              + ": the node's logs are incomplete or the index is corrupt",
+          false);
     }
     if (!zeroTokens.isEmpty()) {
-      h.createUpdate("""
+      h.createUpdate(
+              """
               DELETE FROM indexer.balances b USING unnest(:tokens, :holders) AS z(t, hd)
               WHERE b.chain_id = :c AND b.token = z.t AND b.holder = z.hd AND b.amount = 0""")
-          .bind("c", chainId).bindArray("tokens", String.class, zeroTokens)
-          .bindArray("holders", String.class, zeroHolders).execute();
+          .bind("c", chainId)
+          .bindArray("tokens", String.class, zeroTokens)
+          .bindArray("holders", String.class, zeroHolders)
+          .execute();
     }
   }
 }

@@ -16,13 +16,21 @@ import java.util.List;
  *     lifecycle, payout currencies), ordered by (block number, log index)
  * @param transfers the range's ERC-20 Transfers, already prepared for COPY and summed per holder
  */
-public record Batch(long chainId, long fromBlock, long toBlock, List<BlockHeader> headers, List<IndexedEvent> events,
+public record Batch(
+    long chainId,
+    long fromBlock,
+    long toBlock,
+    List<BlockHeader> headers,
+    List<IndexedEvent> events,
     TransferBulk transfers) {
   public Batch {
     headers = List.copyOf(headers);
     events = List.copyOf(events);
-    if (headers.isEmpty() || headers.getFirst().number() != fromBlock || headers.getLast().number() != toBlock) {
-      throw new IllegalArgumentException("headers must start at " + fromBlock + " and end at " + toBlock);
+    if (headers.isEmpty()
+        || headers.getFirst().number() != fromBlock
+        || headers.getLast().number() != toBlock) {
+      throw new IllegalArgumentException(
+          "headers must start at " + fromBlock + " and end at " + toBlock);
     }
   }
 

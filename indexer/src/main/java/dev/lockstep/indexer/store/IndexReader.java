@@ -14,7 +14,8 @@ import org.jdbi.v3.core.Jdbi;
  * lowercase. Thread-safe.
  */
 public final class IndexReader {
-  private static final String ORDER_SELECT = """
+  private static final String ORDER_SELECT =
+      """
       SELECT o.*, t.symbol AS symbol, p.symbol AS payout_symbol, o.updated_block <= c.finalized_block AS is_final
       FROM indexer.orders o
       JOIN indexer.tokens t ON t.chain_id = o.chain_id AND t.address = o.token
@@ -30,15 +31,29 @@ public final class IndexReader {
 
   /** Every followed token on every chain, ordered by symbol then chain. */
   public List<TokenRow> tokens() {
-    return jdbi.withHandle(h -> h.createQuery("""
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
             SELECT chain_id, address, symbol, kind, decimals, total_supply, first_block
             FROM indexer.tokens ORDER BY symbol, chain_id""")
-        .map((rs, ctx) -> new TokenRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getInt(5), big(rs, "total_supply"), rs.getLong(7)))
-        .list());
+                .map(
+                    (rs, ctx) ->
+                        new TokenRow(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getInt(5),
+                            big(rs, "total_supply"),
+                            rs.getLong(7)))
+                .list());
   }
 
-  /** Non-zero balances of {@code holder}, asset tokens and stablecoins, ordered by symbol then chain. */
+  /**
+   * Non-zero balances of {@code holder}, asset tokens and stablecoins, ordered by symbol then
+   * chain.
+   */
   public List<BalanceRow> balancesOf(String holder) {
     return balancesOf(List.of(holder));
   }
@@ -48,7 +63,10 @@ public final class IndexReader {
     if (holders.isEmpty()) {
       return List.of();
     }
-    return jdbi.withHandle(h -> h.createQuery("""
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
             SELECT b.chain_id, b.token, t.symbol, t.kind, t.decimals, b.holder, b.amount,
               NOT EXISTS (SELECT 1 FROM indexer.transfers x
                           WHERE x.chain_id = b.chain_id AND x.token = b.token AND x.block_number > c.finalized_block
@@ -57,28 +75,51 @@ public final class IndexReader {
             JOIN indexer.tokens t ON t.chain_id = b.chain_id AND t.address = b.token
             JOIN indexer.checkpoints c ON c.chain_id = b.chain_id
             WHERE b.holder = ANY(:h) AND b.amount > 0 ORDER BY b.holder, t.symbol, b.chain_id""")
-        .bindArray("h", String.class, holders.stream().map(String::toLowerCase).toList())
-        .map((rs, ctx) -> new BalanceRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getInt(5), rs.getString(6), big(rs, "amount"), rs.getBoolean(8)))
-        .list());
+                .bindArray("h", String.class, holders.stream().map(String::toLowerCase).toList())
+                .map(
+                    (rs, ctx) ->
+                        new BalanceRow(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getInt(5),
+                            rs.getString(6),
+                            big(rs, "amount"),
+                            rs.getBoolean(8)))
+                .list());
   }
 
   /** The order {@code orderId} on {@code chainId}. */
   public Optional<OrderRow> order(long chainId, long orderId) {
-    return jdbi.withHandle(h -> h.createQuery(ORDER_SELECT + " WHERE o.chain_id = :c AND o.order_id = :id")
-        .bind("c", chainId).bind("id", orderId)
-        .map((rs, ctx) -> order(rs)).findOne());
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(ORDER_SELECT + " WHERE o.chain_id = :c AND o.order_id = :id")
+                .bind("c", chainId)
+                .bind("id", orderId)
+                .map((rs, ctx) -> order(rs))
+                .findOne());
   }
 
   /** The order's lifecycle events in chain order. */
   public List<OrderEventRow> orderHistory(long chainId, long orderId) {
-    return jdbi.withHandle(h -> h.createQuery("""
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
             SELECT event, status, block_number, tx_hash, at FROM indexer.order_events
             WHERE chain_id = :c AND order_id = :id ORDER BY block_number, log_index""")
-        .bind("c", chainId).bind("id", orderId)
-        .map((rs, ctx) -> new OrderEventRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-            rs.getTimestamp(5).toInstant()))
-        .list());
+                .bind("c", chainId)
+                .bind("id", orderId)
+                .map(
+                    (rs, ctx) ->
+                        new OrderEventRow(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getLong(3),
+                            rs.getString(4),
+                            rs.getTimestamp(5).toInstant()))
+                .list());
   }
 
   /**
@@ -86,16 +127,33 @@ public final class IndexReader {
    * {@code newer} false the ones below it, newest first; with {@code newer} true the ones just
    * above it, also returned newest first.
    */
-  public List<OrderRow> ordersByOwner(String owner, int limit, Optional<long[]> cursor, boolean newer) {
-    String where = cursor.isEmpty() ? "" : newer ? " AND (o.chain_id, o.order_id) > (:ac, :ao)"
-        : " AND (o.chain_id, o.order_id) < (:ac, :ao)";
-    String order = newer ? " ORDER BY o.chain_id ASC, o.order_id ASC" : " ORDER BY o.chain_id DESC, o.order_id DESC";
-    List<OrderRow> rows = jdbi.withHandle(h -> {
-      var q = h.createQuery(ORDER_SELECT + " WHERE o.owner = :owner" + where + order + " LIMIT :limit")
-          .bind("owner", owner.toLowerCase()).bind("limit", limit);
-      cursor.ifPresent(a -> q.bind("ac", a[0]).bind("ao", a[1]));
-      return new java.util.ArrayList<>(q.map((rs, ctx) -> order(rs)).list());
-    });
+  public List<OrderRow> ordersByOwner(
+      String owner, int limit, Optional<long[]> cursor, boolean newer) {
+    String where =
+        cursor.isEmpty()
+            ? ""
+            : newer
+                ? " AND (o.chain_id, o.order_id) > (:ac, :ao)"
+                : " AND (o.chain_id, o.order_id) < (:ac, :ao)";
+    String order =
+        newer
+            ? " ORDER BY o.chain_id ASC, o.order_id ASC"
+            : " ORDER BY o.chain_id DESC, o.order_id DESC";
+    List<OrderRow> rows =
+        jdbi.withHandle(
+            h -> {
+              var q =
+                  h.createQuery(
+                          ORDER_SELECT
+                              + " WHERE o.owner = :owner"
+                              + where
+                              + order
+                              + " LIMIT :limit")
+                      .bind("owner", owner.toLowerCase())
+                      .bind("limit", limit);
+              cursor.ifPresent(a -> q.bind("ac", a[0]).bind("ao", a[1]));
+              return new java.util.ArrayList<>(q.map((rs, ctx) -> order(rs)).list());
+            });
     if (newer) {
       java.util.Collections.reverse(rows);
     }
@@ -104,10 +162,16 @@ public final class IndexReader {
 
   /** Orders on {@code chainId} in {@code status}, oldest first, at most {@code limit}. */
   public List<OrderRow> ordersByStatus(long chainId, String status, int limit) {
-    return jdbi.withHandle(h -> h.createQuery(ORDER_SELECT
-            + " WHERE o.chain_id = :c AND o.status = :s ORDER BY o.order_id LIMIT :limit")
-        .bind("c", chainId).bind("s", status).bind("limit", limit)
-        .map((rs, ctx) -> order(rs)).list());
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    ORDER_SELECT
+                        + " WHERE o.chain_id = :c AND o.status = :s ORDER BY o.order_id LIMIT :limit")
+                .bind("c", chainId)
+                .bind("s", status)
+                .bind("limit", limit)
+                .map((rs, ctx) -> order(rs))
+                .list());
   }
 
   /** The chain's checkpoint, or empty before the indexer has started on it. */
@@ -117,28 +181,47 @@ public final class IndexReader {
 
   /** Stablecoins the chain's order book currently accepts as payout, by symbol. */
   public List<PayoutCurrencyRow> payoutCurrencies(long chainId) {
-    return jdbi.withHandle(h -> h.createQuery("""
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
             SELECT e.chain_id, e.token, coalesce(t.symbol, e.token), coalesce(t.decimals, 0)
             FROM (SELECT DISTINCT ON (token) chain_id, token, accepted FROM indexer.payout_currency_events
                   WHERE chain_id = :c ORDER BY token, block_number DESC, log_index DESC) e
             LEFT JOIN indexer.tokens t ON t.chain_id = e.chain_id AND t.address = e.token
             WHERE e.accepted ORDER BY 3""")
-        .bind("c", chainId)
-        .map((rs, ctx) -> new PayoutCurrencyRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
-        .list());
+                .bind("c", chainId)
+                .map(
+                    (rs, ctx) ->
+                        new PayoutCurrencyRow(
+                            rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
+                .list());
   }
 
   private static OrderRow order(ResultSet rs) throws SQLException {
-    return new OrderRow(rs.getLong("chain_id"), rs.getLong("order_id"), rs.getString("side"),
-        rs.getString("status"), rs.getString("owner"), rs.getString("token"), rs.getString("symbol"),
-        big(rs, "quantity"), rs.getString("payout_token"),
-        Optional.ofNullable(rs.getString("payout_symbol")).orElse("?"), big(rs, "min_notional"),
-        rs.getString("destination"), Optional.ofNullable(big(rs, "gross_notional")),
-        Optional.ofNullable(big(rs, "payout")), Optional.ofNullable(rs.getString("cancelled_by")),
-        rs.getLong("created_block"), rs.getString("created_tx"), rs.getTimestamp("created_at").toInstant(),
+    return new OrderRow(
+        rs.getLong("chain_id"),
+        rs.getLong("order_id"),
+        rs.getString("side"),
+        rs.getString("status"),
+        rs.getString("owner"),
+        rs.getString("token"),
+        rs.getString("symbol"),
+        big(rs, "quantity"),
+        rs.getString("payout_token"),
+        Optional.ofNullable(rs.getString("payout_symbol")).orElse("?"),
+        big(rs, "min_notional"),
+        rs.getString("destination"),
+        Optional.ofNullable(big(rs, "gross_notional")),
+        Optional.ofNullable(big(rs, "payout")),
+        Optional.ofNullable(rs.getString("cancelled_by")),
+        rs.getLong("created_block"),
+        rs.getString("created_tx"),
+        rs.getTimestamp("created_at").toInstant(),
         Optional.ofNullable(rs.getString("closed_tx")),
         Optional.ofNullable(rs.getTimestamp("closed_at")).map(Timestamp::toInstant),
-        rs.getLong("updated_block"), rs.getBoolean("is_final"));
+        rs.getLong("updated_block"),
+        rs.getBoolean("is_final"));
   }
 
   private static BigInteger big(ResultSet rs, String column) throws SQLException {

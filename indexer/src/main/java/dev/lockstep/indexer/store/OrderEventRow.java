@@ -8,4 +8,5 @@ import java.time.Instant;
  * @param event {@code created}, {@code promoted}, {@code settled} or {@code cancelled}
  * @param status the order's status after the event
  */
-public record OrderEventRow(String event, String status, long blockNumber, String txHash, Instant at) {}
+public record OrderEventRow(
+    String event, String status, long blockNumber, String txHash, Instant at) {}

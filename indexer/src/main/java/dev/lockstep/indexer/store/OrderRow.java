@@ -12,8 +12,8 @@ import java.util.Optional;
  * @param symbol the asset token's symbol
  * @param payoutSymbol the payout stablecoin's symbol
  * @param updatedBlock block of the order's latest lifecycle event
- * @param isFinal whether that block is at or below the chain's finalized block (the order's
- *     current state can no longer be undone by a reorg)
+ * @param isFinal whether that block is at or below the chain's finalized block (the order's current
+ *     state can no longer be undone by a reorg)
  */
 public record OrderRow(
     long chainId,

@@ -21,9 +21,10 @@ import org.postgresql.copy.CopyIn;
 /**
  * Projects one batch's events into rows inside the batch's transaction. Transfers arrive prepared
  * ({@link TransferBulk}): their COPY text is streamed in, and their balance and supply deltas,
- * summed by the fetching thread, are written once per (token, holder) and per token; zero balances are deleted, so the balances table holds exactly the non-zero
- * balances whatever the batch boundaries were. Order lifecycle events update the order, append to
- * its history and write an outbox event for webhooks.
+ * summed by the fetching thread, are written once per (token, holder) and per token; zero balances
+ * are deleted, so the balances table holds exactly the non-zero balances whatever the batch
+ * boundaries were. Order lifecycle events update the order, append to its history and write an
+ * outbox event for webhooks.
  */
 final class Projection {
   private final Handle h;
@@ -42,10 +43,12 @@ final class Projection {
     // Events first: a token deployed in this batch must be registered before its supply changes.
     for (IndexedEvent e : events) {
       switch (e) {
-        case IndexedEvent.Transfer t -> throw new IllegalArgumentException("Transfers belong in the TransferBulk: " + t);
+        case IndexedEvent.Transfer t ->
+            throw new IllegalArgumentException("Transfers belong in the TransferBulk: " + t);
         case IndexedEvent.TokenDeployed d -> tokenDeployed(d);
         case IndexedEvent.OrderCreated o -> orderCreated(o);
-        case IndexedEvent.OrderPromoted p -> orderStatus(p.position(), p.orderId(), "promoted", "active");
+        case IndexedEvent.OrderPromoted p ->
+            orderStatus(p.position(), p.orderId(), "promoted", "active");
         case IndexedEvent.OrderSettled s -> orderSettled(s);
         case IndexedEvent.OrderCancelled c -> orderCancelled(c);
         case IndexedEvent.PayoutCurrencySet p -> payoutCurrency(p);
@@ -60,7 +63,12 @@ final class Projection {
       return;
     }
     try {
-      CopyIn copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn("""
+      CopyIn copy =
+          h.getConnection()
+              .unwrap(PGConnection.class)
+              .getCopyAPI()
+              .copyIn(
+                  """
           COPY indexer.transfers
             (chain_id, block_number, log_index, block_hash, tx_hash, token, from_address, to_address, amount)
           FROM STDIN""");
@@ -73,43 +81,75 @@ final class Projection {
         }
       }
     } catch (SQLException e) {
-      throw new IndexerException("COPY of " + transfers.rows() + " transfers on chain " + chainId + " failed: "
-          + e.getMessage(), true, e);
+      throw new IndexerException(
+          "COPY of "
+              + transfers.rows()
+              + " transfers on chain "
+              + chainId
+              + " failed: "
+              + e.getMessage(),
+          true,
+          e);
     }
   }
 
   private void tokenDeployed(IndexedEvent.TokenDeployed d) {
-    h.createUpdate("""
+    h.createUpdate(
+            """
             INSERT INTO indexer.tokens (chain_id, address, symbol, kind, decimals, first_block, deploy_tx)
             VALUES (:c, :a, :s, 'asset', 6, :b, :tx) ON CONFLICT DO NOTHING""")
-        .bind("c", chainId).bind("a", d.token()).bind("s", d.symbol())
-        .bind("b", d.position().blockNumber()).bind("tx", d.position().txHash()).execute();
-    outbox(d.position(), "mint.contract_deployed", """
+        .bind("c", chainId)
+        .bind("a", d.token())
+        .bind("s", d.symbol())
+        .bind("b", d.position().blockNumber())
+        .bind("tx", d.position().txHash())
+        .execute();
+    outbox(
+        d.position(),
+        "mint.contract_deployed",
+        """
         jsonb_build_object('chain_id', :c, 'token', :token, 'symbol', :symbol, 'tx_hash', :tx, 'block_number', :b)""",
-        Map.of("token", d.token(), "symbol", d.symbol()), "NULL");
+        Map.of("token", d.token(), "symbol", d.symbol()),
+        "NULL");
   }
 
   private void payoutCurrency(IndexedEvent.PayoutCurrencySet p) {
     LogPosition at = p.position();
-    h.createUpdate("""
+    h.createUpdate(
+            """
             INSERT INTO indexer.payout_currency_events (chain_id, block_number, log_index, order_book, token, accepted)
             VALUES (:c, :b, :i, :book, :t, :a)""")
-        .bind("c", chainId).bind("b", at.blockNumber()).bind("i", at.logIndex()).bind("book", orderBook)
-        .bind("t", p.token()).bind("a", p.accepted()).execute();
+        .bind("c", chainId)
+        .bind("b", at.blockNumber())
+        .bind("i", at.logIndex())
+        .bind("book", orderBook)
+        .bind("t", p.token())
+        .bind("a", p.accepted())
+        .execute();
   }
 
   private void orderCreated(IndexedEvent.OrderCreated o) {
     LogPosition p = o.position();
     String status = o.active() ? "active" : "queued";
-    h.createUpdate("""
+    h.createUpdate(
+            """
             INSERT INTO indexer.orders (chain_id, order_id, order_book, side, status, owner, token, quantity,
               payout_token, min_notional, destination, created_block, created_tx, created_at, updated_block)
             VALUES (:c, :id, :book, 'redeem', :status, :owner, :token, :q, :pt, :min, :dest, :b, :tx, :at, :b)""")
-        .bind("c", chainId).bind("id", o.orderId()).bind("book", orderBook).bind("status", status)
-        .bind("owner", o.owner()).bind("token", o.token()).bind("q", new BigDecimal(o.quantity()))
-        .bind("pt", o.payoutToken()).bind("min", new BigDecimal(o.minNotional()))
-        .bind("dest", o.destination()).bind("b", p.blockNumber()).bind("tx", p.txHash())
-        .bind("at", Timestamp.from(time(p))).execute();
+        .bind("c", chainId)
+        .bind("id", o.orderId())
+        .bind("book", orderBook)
+        .bind("status", status)
+        .bind("owner", o.owner())
+        .bind("token", o.token())
+        .bind("q", new BigDecimal(o.quantity()))
+        .bind("pt", o.payoutToken())
+        .bind("min", new BigDecimal(o.minNotional()))
+        .bind("dest", o.destination())
+        .bind("b", p.blockNumber())
+        .bind("tx", p.txHash())
+        .bind("at", Timestamp.from(time(p)))
+        .execute();
     history(p, o.orderId(), "created", status);
     if (!o.active()) {
       orderOutbox(p, o.orderId(), "redeem.queued", status);
@@ -117,42 +157,74 @@ final class Projection {
   }
 
   private void orderSettled(IndexedEvent.OrderSettled s) {
-    h.createUpdate("UPDATE indexer.orders SET gross_notional = :g, payout = :p WHERE chain_id = :c AND order_id = :id")
-        .bind("g", new BigDecimal(s.grossNotional())).bind("p", new BigDecimal(s.payout()))
-        .bind("c", chainId).bind("id", s.orderId()).execute();
+    h.createUpdate(
+            "UPDATE indexer.orders SET gross_notional = :g, payout = :p WHERE chain_id = :c AND order_id = :id")
+        .bind("g", new BigDecimal(s.grossNotional()))
+        .bind("p", new BigDecimal(s.payout()))
+        .bind("c", chainId)
+        .bind("id", s.orderId())
+        .execute();
     orderStatus(s.position(), s.orderId(), "settled", "settled");
   }
 
   private void orderCancelled(IndexedEvent.OrderCancelled c) {
-    h.createUpdate("UPDATE indexer.orders SET cancelled_by = :by WHERE chain_id = :c AND order_id = :id")
-        .bind("by", c.by()).bind("c", chainId).bind("id", c.orderId()).execute();
+    h.createUpdate(
+            "UPDATE indexer.orders SET cancelled_by = :by WHERE chain_id = :c AND order_id = :id")
+        .bind("by", c.by())
+        .bind("c", chainId)
+        .bind("id", c.orderId())
+        .execute();
     orderStatus(c.position(), c.orderId(), "cancelled", "cancelled");
   }
 
   private void orderStatus(LogPosition p, long orderId, String event, String status) {
     boolean closes = status.equals("settled") || status.equals("cancelled");
-    int updated = h.createUpdate("""
+    int updated =
+        h.createUpdate(
+                """
             UPDATE indexer.orders SET status = :s, updated_block = :b,
               closed_block = CASE WHEN :closes THEN :b ELSE closed_block END,
               closed_tx = CASE WHEN :closes THEN :tx ELSE closed_tx END,
               closed_at = CASE WHEN :closes THEN :at ELSE closed_at END
             WHERE chain_id = :c AND order_id = :id""")
-        .bind("s", status).bind("b", p.blockNumber()).bind("closes", closes).bind("tx", p.txHash())
-        .bind("at", Timestamp.from(time(p))).bind("c", chainId).bind("id", orderId).execute();
+            .bind("s", status)
+            .bind("b", p.blockNumber())
+            .bind("closes", closes)
+            .bind("tx", p.txHash())
+            .bind("at", Timestamp.from(time(p)))
+            .bind("c", chainId)
+            .bind("id", orderId)
+            .execute();
     if (updated != 1) {
-      throw new IndexerException("order " + orderId + " on chain " + chainId + " " + event + " at block "
-          + p.blockNumber() + " but was never created in the index", false);
+      throw new IndexerException(
+          "order "
+              + orderId
+              + " on chain "
+              + chainId
+              + " "
+              + event
+              + " at block "
+              + p.blockNumber()
+              + " but was never created in the index",
+          false);
     }
     history(p, orderId, event, status);
     orderOutbox(p, orderId, "redeem." + status, status);
   }
 
   private void history(LogPosition p, long orderId, String event, String status) {
-    h.createUpdate("""
+    h.createUpdate(
+            """
             INSERT INTO indexer.order_events (chain_id, block_number, log_index, order_id, event, status, tx_hash, at)
             VALUES (:c, :b, :i, :id, :e, :s, :tx, :at)""")
-        .bind("c", chainId).bind("b", p.blockNumber()).bind("i", p.logIndex()).bind("id", orderId)
-        .bind("e", event).bind("s", status).bind("tx", p.txHash()).bind("at", Timestamp.from(time(p)))
+        .bind("c", chainId)
+        .bind("b", p.blockNumber())
+        .bind("i", p.logIndex())
+        .bind("id", orderId)
+        .bind("e", event)
+        .bind("s", status)
+        .bind("tx", p.txHash())
+        .bind("at", Timestamp.from(time(p)))
         .execute();
     if (event.equals("created")) {
       orderOutbox(p, orderId, "redeem.created", status);
@@ -160,7 +232,10 @@ final class Projection {
   }
 
   private void orderOutbox(LogPosition p, long orderId, String type, String status) {
-    outbox(p, type, """
+    outbox(
+        p,
+        type,
+        """
         jsonb_build_object('chain_id', :c, 'order_id', :order_id, 'status', :status, 'tx_hash', :tx,
           'block_number', :b, 'owner', (SELECT owner FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id))""",
         Map.of("order_id", orderId, "status", status),
@@ -172,20 +247,34 @@ final class Projection {
    * re-applied log on another fork gets a new id. {@code walletSql} names the wallet the event
    * concerns ({@code NULL} for a public catalog event).
    */
-  private void outbox(LogPosition p, String type, String payloadSql, Map<String, Object> binds, String walletSql) {
-    var u = h.createUpdate("""
+  private void outbox(
+      LogPosition p, String type, String payloadSql, Map<String, Object> binds, String walletSql) {
+    var u =
+        h.createUpdate(
+                """
             INSERT INTO indexer.outbox_events (event_id, chain_id, block_number, log_index, type, payload, wallet)
-            VALUES (:event_id, :c, :b, :i, :type, """ + payloadSql + ", " + walletSql + ")")
-        .bind("event_id", eventId(p, type)).bind("c", chainId).bind("b", p.blockNumber()).bind("i", p.logIndex())
-        .bind("type", type).bind("tx", p.txHash());
+            VALUES (:event_id, :c, :b, :i, :type, """
+                    + payloadSql
+                    + ", "
+                    + walletSql
+                    + ")")
+            .bind("event_id", eventId(p, type))
+            .bind("c", chainId)
+            .bind("b", p.blockNumber())
+            .bind("i", p.logIndex())
+            .bind("type", type)
+            .bind("tx", p.txHash());
     binds.forEach(u::bind);
     u.execute();
   }
 
   private String eventId(LogPosition p, String type) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(
-          (chainId + ":" + p.blockHash() + ":" + p.logIndex() + ":" + type).getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  (chainId + ":" + p.blockHash() + ":" + p.logIndex() + ":" + type)
+                      .getBytes(StandardCharsets.UTF_8));
       return "evt_" + HexFormat.of().formatHex(d, 0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -205,22 +294,38 @@ final class Projection {
     List<String> tokens = new ArrayList<>();
     List<String> holders = new ArrayList<>();
     List<BigDecimal> deltas = new ArrayList<>();
-    transfers.balanceDeltas().forEach((k, v) -> {
-      if (v.signum() != 0) {
-        tokens.add(k.token());
-        holders.add(k.holder());
-        deltas.add(new BigDecimal(v));
-      }
-    });
+    transfers
+        .balanceDeltas()
+        .forEach(
+            (k, v) -> {
+              if (v.signum() != 0) {
+                tokens.add(k.token());
+                holders.add(k.holder());
+                deltas.add(new BigDecimal(v));
+              }
+            });
     Balances.add(h, chainId, tokens, holders, deltas);
-    transfers.supplyDeltas().forEach((token, delta) -> {
-      int updated = h.createUpdate(
-              "UPDATE indexer.tokens SET total_supply = total_supply + :d WHERE chain_id = :c AND address = :a")
-          .bind("d", new BigDecimal(delta)).bind("c", chainId).bind("a", token).execute();
-      if (updated != 1) {
-        throw new IndexerException("supply of token " + token + " on chain " + chainId + " changed but the token is "
-            + "not registered in the index", false);
-      }
-    });
+    transfers
+        .supplyDeltas()
+        .forEach(
+            (token, delta) -> {
+              int updated =
+                  h.createUpdate(
+                          "UPDATE indexer.tokens SET total_supply = total_supply + :d WHERE chain_id = :c AND address = :a")
+                      .bind("d", new BigDecimal(delta))
+                      .bind("c", chainId)
+                      .bind("a", token)
+                      .execute();
+              if (updated != 1) {
+                throw new IndexerException(
+                    "supply of token "
+                        + token
+                        + " on chain "
+                        + chainId
+                        + " changed but the token is "
+                        + "not registered in the index",
+                    false);
+              }
+            });
   }
 }

@@ -8,5 +8,11 @@ import java.math.BigInteger;
  * @param kind {@code asset} (factory-deployed) or {@code stablecoin} (configured)
  * @param totalSupply indexed total supply in base units
  */
-public record TokenRow(long chainId, String address, String symbol, String kind, int decimals, BigInteger totalSupply,
+public record TokenRow(
+    long chainId,
+    String address,
+    String symbol,
+    String kind,
+    int decimals,
+    BigInteger totalSupply,
     long firstBlock) {}

@@ -5,17 +5,17 @@ import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
 import java.math.BigInteger;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.postgresql.copy.CopyIn;
 
 /**
- * The ERC-20 Transfers of one range, prepared for the database by the thread that fetched them:
- * the rows as PostgreSQL COPY text, and the net balance change per (token, holder) and supply
- * change per token (mints from, burns to the zero address). The committing thread then only
- * streams bytes and applies sums, so decoding and formatting run concurrently with commits. Not
- * thread-safe; immutable once handed over in a {@link Batch}.
+ * The ERC-20 Transfers of one range, prepared for the database by the thread that fetched them: the
+ * rows as PostgreSQL COPY text, and the net balance change per (token, holder) and supply change
+ * per token (mints from, burns to the zero address). The committing thread then only streams bytes
+ * and applies sums, so decoding and formatting run concurrently with commits. Not thread-safe;
+ * immutable once handed over in a {@link Batch}.
  */
 public final class TransferBulk {
   static final String ZERO = "0x0000000000000000000000000000000000000000";
@@ -23,9 +23,10 @@ public final class TransferBulk {
   private final String chainIdText;
   private long lastBlock = -1;
   private String lastBlockText = "";
+
   /**
-   * COPY text in fixed chunks: never one large array, which G1 would allocate as a humongous
-   * object straight into the old generation (a 10,000-row range is about 3 MB of text).
+   * COPY text in fixed chunks: never one large array, which G1 would allocate as a humongous object
+   * straight into the old generation (a 10,000-row range is about 3 MB of text).
    */
   private static final int CHUNK = 64 * 1024;
 
@@ -57,12 +58,15 @@ public final class TransferBulk {
     append(t.token(), '\t');
     append(t.from(), '\t');
     append(t.to(), '\t');
-    append(t.amount().bitLength() < 64 ? Long.toString(t.amount().longValue()) : t.amount().toString(), '\n');
+    append(
+        t.amount().bitLength() < 64 ? Long.toString(t.amount().longValue()) : t.amount().toString(),
+        '\n');
     rows++;
     if (t.from().equals(ZERO)) {
       supplyDeltas.merge(t.token(), t.amount(), BigInteger::add);
     } else {
-      balanceDeltas.merge(new BalanceKey(t.token(), t.from()), t.amount().negate(), BigInteger::add);
+      balanceDeltas.merge(
+          new BalanceKey(t.token(), t.from()), t.amount().negate(), BigInteger::add);
     }
     if (t.to().equals(ZERO)) {
       supplyDeltas.merge(t.token(), t.amount().negate(), BigInteger::add);
@@ -72,7 +76,8 @@ public final class TransferBulk {
   }
 
   /** Appends {@code value} (ASCII: numbers and hex) and a separator to the COPY text. */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): a bulk copy of Latin-1 characters
+  @SuppressWarnings(
+      "deprecation") // String.getBytes(int, int, byte[], int): a bulk copy of Latin-1 characters
   private void append(String value, char separator) {
     int n = value.length();
     int i = 0;
@@ -102,7 +107,9 @@ public final class TransferBulk {
     return rows;
   }
 
-  /** Streams the rows in COPY text format (columns as in {@code indexer.transfers}) to {@code copy}. */
+  /**
+   * Streams the rows in COPY text format (columns as in {@code indexer.transfers}) to {@code copy}.
+   */
   void writeTo(CopyIn copy) throws SQLException {
     for (byte[] full : chunks) {
       copy.writeToCopy(full, 0, full.length);

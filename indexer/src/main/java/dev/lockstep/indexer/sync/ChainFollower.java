@@ -82,30 +82,53 @@ public final class ChainFollower implements AutoCloseable {
   /**
    * @param registry where the chain's {@link IndexerMetrics} are registered
    */
-  public ChainFollower(ChainConfig chain, BatchWriter writer, IndexReader reader, MeterRegistry registry,
-      List<IndexListener> listeners, Clock clock) {
+  public ChainFollower(
+      ChainConfig chain,
+      BatchWriter writer,
+      IndexReader reader,
+      MeterRegistry registry,
+      List<IndexListener> listeners,
+      Clock clock) {
     this.chain = chain;
     this.writer = writer;
     this.reader = reader;
     this.listeners = List.copyOf(listeners);
     this.clock = clock;
-    this.heads = chain.wsUrl() == null ? null : new HeadWatcher(chain.wsUrl(), chain.chainId(), wake::release);
-    this.metrics = new IndexerMetrics(registry, chain.chainId(), clock, () -> health().unhealthy(),
-        () -> heads != null && heads.connected());
+    this.heads =
+        chain.wsUrl() == null
+            ? null
+            : new HeadWatcher(chain.wsUrl(), chain.chainId(), wake::release);
+    this.metrics =
+        new IndexerMetrics(
+            registry,
+            chain.chainId(),
+            clock,
+            () -> health().unhealthy(),
+            () -> heads != null && heads.connected());
     this.rpc = new ChainRpc(chain.rpcUrls(), chain.requestTimeout(), 3, metrics::rpcError);
     this.sizer = new RangeSizer(chain.maxBlockRange(), chain.targetLogsPerRange());
     this.fetcher = new RangeFetcher(chain, rpc, sizer);
-    this.fetchers = Executors.newFixedThreadPool(chain.fetchConcurrency(), r ->
-        Thread.ofPlatform().name("indexer-fetch-" + chain.chainId()).daemon().unstarted(r));
+    this.fetchers =
+        Executors.newFixedThreadPool(
+            chain.fetchConcurrency(),
+            r ->
+                Thread.ofPlatform().name("indexer-fetch-" + chain.chainId()).daemon().unstarted(r));
   }
 
-  /** Registers the checkpoint and starts the sync thread (and the newHeads subscription, if configured). */
+  /**
+   * Registers the checkpoint and starts the sync thread (and the newHeads subscription, if
+   * configured).
+   */
   public synchronized void start() {
     checkpoint = writer.init(chain);
     haltedReason = checkpoint.haltedReason().orElse(null);
     loadKnownTokens();
-    log.info("indexer chainId={} resuming after block {} hash={} finalized={}", chain.chainId(),
-        checkpoint.blockNumber(), checkpoint.blockHash(), checkpoint.finalizedBlock());
+    log.info(
+        "indexer chainId={} resuming after block {} hash={} finalized={}",
+        chain.chainId(),
+        checkpoint.blockNumber(),
+        checkpoint.blockHash(),
+        checkpoint.finalizedBlock());
     running = true;
     started = clock.instant();
     thread = Thread.ofPlatform().name("indexer-" + chain.chainId()).daemon().start(this::loop);
@@ -136,20 +159,29 @@ public final class ChainFollower implements AutoCloseable {
         lastError = e.getMessage() == null ? e.toString() : e.getMessage();
         if (e instanceof IndexerException ie && !ie.retryable()) {
           haltedOrFatal(ie);
-        } else if (!(e instanceof java.io.IOException) && RpcErrorKind.of(e) == RpcErrorKind.INCONSISTENT) {
+        } else if (!(e instanceof java.io.IOException)
+            && RpcErrorKind.of(e) == RpcErrorKind.INCONSISTENT) {
           // Answers that disagree (logs vs headers) are found after the calls; failed calls
           // themselves were counted per attempt by ChainRpc.
           metrics.rpcError(RpcErrorKind.INCONSISTENT);
         }
-        long jittered = (long) (backoff.toMillis() * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
-        log.warn("indexer chainId={} step failed (retry in {} ms): {}", chain.chainId(), jittered, lastError);
+        long jittered =
+            (long) (backoff.toMillis() * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
+        log.warn(
+            "indexer chainId={} step failed (retry in {} ms): {}",
+            chain.chainId(),
+            jittered,
+            lastError);
         try {
           Thread.sleep(jittered);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           return;
         }
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
       }
     }
   }
@@ -158,8 +190,11 @@ public final class ChainFollower implements AutoCloseable {
     Optional<String> halted = reader.checkpoint(chain.chainId()).flatMap(Checkpoint::haltedReason);
     if (halted.isPresent()) {
       if (haltedReason == null) {
-        log.error("indexer chainId={} HALTED: {}. Rows above the finalized block may not match the chain; "
-            + "clear indexer.checkpoints.halted_reason after investigating to resume.", chain.chainId(), halted.get());
+        log.error(
+            "indexer chainId={} HALTED: {}. Rows above the finalized block may not match the chain; "
+                + "clear indexer.checkpoints.halted_reason after investigating to resume.",
+            chain.chainId(),
+            halted.get());
       }
       haltedReason = halted.get();
     } else {
@@ -178,7 +213,8 @@ public final class ChainFollower implements AutoCloseable {
     Checkpoint cp = reader.checkpoint(chain.chainId()).orElseThrow();
     checkpoint = cp;
     if (cp.haltedReason().isPresent()) {
-      throw new IndexerException("chain " + chain.chainId() + " is halted: " + cp.haltedReason().get(), false);
+      throw new IndexerException(
+          "chain " + chain.chainId() + " is halted: " + cp.haltedReason().get(), false);
     }
     haltedReason = null;
     if (head < cp.blockNumber()) {
@@ -189,9 +225,11 @@ public final class ChainFollower implements AutoCloseable {
     if (cp.blockNumber() >= target) {
       // Caught up: a reorg that replaced the tip without growing the chain shows only as another
       // hash at the checkpoint's height.
-      boolean rolledBack = !cp.blockHash().isEmpty() && cp.blockNumber() >= 0
-          && !rpc.headers(List.of(cp.blockNumber())).getFirst().hash().equals(cp.blockHash())
-          && resolveFork(cp.blockNumber());
+      boolean rolledBack =
+          !cp.blockHash().isEmpty()
+              && cp.blockNumber() >= 0
+              && !rpc.headers(List.of(cp.blockNumber())).getFirst().hash().equals(cp.blockHash())
+              && resolveFork(cp.blockNumber());
       lastProgressAt = clock.instant();
       return rolledBack;
     }
@@ -217,8 +255,12 @@ public final class ChainFollower implements AutoCloseable {
         long writeStart = System.nanoTime();
         BatchWriter.Written written = writer.write(batch, chain.orderBook(), finalizedCandidate);
         if (log.isDebugEnabled()) {
-          log.debug("indexer chainId={} blocks {}..{}: waited {} ms for the fetch, wrote in {} ms", chain.chainId(),
-              batch.fromBlock(), batch.toBlock(), (writeStart - waitStart) / 1_000_000,
+          log.debug(
+              "indexer chainId={} blocks {}..{}: waited {} ms for the fetch, wrote in {} ms",
+              chain.chainId(),
+              batch.fromBlock(),
+              batch.toBlock(),
+              (writeStart - waitStart) / 1_000_000,
               (System.nanoTime() - writeStart) / 1_000_000);
         }
         switch (written.outcome()) {
@@ -232,8 +274,11 @@ public final class ChainFollower implements AutoCloseable {
             }
           }
           case STALE -> {
-            log.info("indexer chainId={} checkpoint moved under batch {}..{}; refetching", chain.chainId(),
-                batch.fromBlock(), batch.toBlock());
+            log.info(
+                "indexer chainId={} checkpoint moved under batch {}..{}; refetching",
+                chain.chainId(),
+                batch.fromBlock(),
+                batch.toBlock());
             return true;
           }
           case DISCONTINUOUS -> {
@@ -273,12 +318,22 @@ public final class ChainFollower implements AutoCloseable {
   private void committed(Batch batch, Checkpoint cp) {
     checkpoint = cp;
     lastProgressAt = clock.instant();
-    metrics.committed(batch.toBlock(), batch.last().timestamp(), cp.finalizedBlock(), batch.eventCount());
-    log.debug("indexer chainId={} committed blocks {}..{} events={}", chain.chainId(), batch.fromBlock(),
-        batch.toBlock(), batch.eventCount());
-    boolean orderEvents = batch.events().stream().anyMatch(e -> e instanceof IndexedEvent.OrderCreated
-        || e instanceof IndexedEvent.OrderPromoted || e instanceof IndexedEvent.OrderSettled
-        || e instanceof IndexedEvent.OrderCancelled);
+    metrics.committed(
+        batch.toBlock(), batch.last().timestamp(), cp.finalizedBlock(), batch.eventCount());
+    log.debug(
+        "indexer chainId={} committed blocks {}..{} events={}",
+        chain.chainId(),
+        batch.fromBlock(),
+        batch.toBlock(),
+        batch.eventCount());
+    boolean orderEvents =
+        batch.events().stream()
+            .anyMatch(
+                e ->
+                    e instanceof IndexedEvent.OrderCreated
+                        || e instanceof IndexedEvent.OrderPromoted
+                        || e instanceof IndexedEvent.OrderSettled
+                        || e instanceof IndexedEvent.OrderCancelled);
     for (IndexListener l : listeners) {
       l.onCommitted(chain.chainId(), batch.toBlock(), orderEvents);
     }
@@ -296,11 +351,15 @@ public final class ChainFollower implements AutoCloseable {
     long top = Math.min(at, cp.blockNumber());
     Optional<String> kept = writer.storedHash(chain.chainId(), top);
     if (kept.isEmpty()) {
-      throw new IndexerException("no kept header for block " + top + " of chain " + chain.chainId(), true);
+      throw new IndexerException(
+          "no kept header for block " + top + " of chain " + chain.chainId(), true);
     }
     String onNode = rpc.headers(List.of(top)).getFirst().hash();
     if (onNode.equals(kept.get())) {
-      log.info("indexer chainId={} node answers moved between calls at block {}; refetching", chain.chainId(), top);
+      log.info(
+          "indexer chainId={} node answers moved between calls at block {}; refetching",
+          chain.chainId(),
+          top);
       return false;
     }
     BlockHeader ancestor = findAncestor(top, cp.finalizedBlock());
@@ -310,9 +369,16 @@ public final class ChainFollower implements AutoCloseable {
     knownTokens.clear();
     loadKnownTokens();
     checkpoint = reader.checkpoint(chain.chainId()).orElseThrow();
-    log.warn("indexer chainId={} REORG: rolled back {} blocks ({} -> {}) removing {} transfers, {} order events; "
-            + "{} delivered events retracted; re-indexing the canonical chain", chain.chainId(), s.depth(),
-        s.fromBlock(), s.ancestor(), s.transfers(), s.orderEvents(), s.retracted());
+    log.warn(
+        "indexer chainId={} REORG: rolled back {} blocks ({} -> {}) removing {} transfers, {} order events; "
+            + "{} delivered events retracted; re-indexing the canonical chain",
+        chain.chainId(),
+        s.depth(),
+        s.fromBlock(),
+        s.ancestor(),
+        s.transfers(),
+        s.orderEvents(),
+        s.retracted());
     for (IndexListener l : listeners) {
       l.onRolledBack(chain.chainId(), ancestor.number());
     }
@@ -329,7 +395,8 @@ public final class ChainFollower implements AutoCloseable {
         break;
       }
       Map<Long, String> node = new HashMap<>();
-      rpc.headers(kept.stream().map(BlockHeader::number).toList()).forEach(h -> node.put(h.number(), h.hash()));
+      rpc.headers(kept.stream().map(BlockHeader::number).toList())
+          .forEach(h -> node.put(h.number(), h.hash()));
       for (BlockHeader k : kept) {
         if (k.hash().equals(node.get(k.number()))) {
           return k;
@@ -337,16 +404,25 @@ public final class ChainFollower implements AutoCloseable {
       }
       hi = lo - 1;
     }
-    String reason = "fork below the finalized block " + finalized + " of chain " + chain.chainId()
-        + " (no kept block from " + top + " down to it matches the node): deeper than finality depth "
-        + chain.finalityDepth();
+    String reason =
+        "fork below the finalized block "
+            + finalized
+            + " of chain "
+            + chain.chainId()
+            + " (no kept block from "
+            + top
+            + " down to it matches the node): deeper than finality depth "
+            + chain.finalityDepth();
     writer.halt(chain.chainId(), reason);
     throw new BatchWriter.DeepReorgException(reason);
   }
 
-  /** Loads the asset tokens the index knows on this chain: their logs are fetched with every range. */
+  /**
+   * Loads the asset tokens the index knows on this chain: their logs are fetched with every range.
+   */
   private void loadKnownTokens() {
-    reader.tokens().stream().filter(t -> t.chainId() == chain.chainId() && t.kind().equals("asset"))
+    reader.tokens().stream()
+        .filter(t -> t.chainId() == chain.chainId() && t.kind().equals("asset"))
         .forEach(t -> knownTokens.add(t.address()));
   }
 
@@ -364,20 +440,33 @@ public final class ChainFollower implements AutoCloseable {
       status = "halted";
     } else if (lastStepAt == null && lastProgressAt == null) {
       Instant since = started;
-      status = since != null && Duration.between(since, now).compareTo(chain.stallAfter()) > 0 ? "stalled" : "starting";
-    } else if (lastProgressAt == null || Duration.between(lastProgressAt, now).compareTo(chain.stallAfter()) > 0) {
+      status =
+          since != null && Duration.between(since, now).compareTo(chain.stallAfter()) > 0
+              ? "stalled"
+              : "starting";
+    } else if (lastProgressAt == null
+        || Duration.between(lastProgressAt, now).compareTo(chain.stallAfter()) > 0) {
       status = "stalled";
     } else {
       status = "ok";
     }
     String ws = heads == null ? "off" : heads.connected() ? "connected" : "down";
-    return new ChainHealth(chain.chainId(), chain.name(), status, metrics.head(),
-        cp == null ? -1 : cp.blockNumber(), cp == null ? -1 : cp.finalizedBlock(),
-        Optional.ofNullable(lastProgressAt), Optional.ofNullable(haltedReason != null ? haltedReason : lastError),
-        rpc.currentUrl(), ws);
+    return new ChainHealth(
+        chain.chainId(),
+        chain.name(),
+        status,
+        metrics.head(),
+        cp == null ? -1 : cp.blockNumber(),
+        cp == null ? -1 : cp.finalizedBlock(),
+        Optional.ofNullable(lastProgressAt),
+        Optional.ofNullable(haltedReason != null ? haltedReason : lastError),
+        rpc.currentUrl(),
+        ws);
   }
 
-  /** Stops the sync thread and waits for it; a batch in flight either commits whole or not at all. */
+  /**
+   * Stops the sync thread and waits for it; a batch in flight either commits whole or not at all.
+   */
   @Override
   public synchronized void close() {
     running = false;

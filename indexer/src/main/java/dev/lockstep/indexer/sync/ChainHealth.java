@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param lastProgressAt when the chain last committed a batch or found itself caught up
  * @param lastError the last step failure, if the last step failed
  * @param rpcUrl the RPC endpoint currently used
- * @param websocket {@code connected}, {@code down} (polling meanwhile) or {@code off} (none configured)
+ * @param websocket {@code connected}, {@code down} (polling meanwhile) or {@code off} (none
+ *     configured)
  */
 public record ChainHealth(
     long chainId,

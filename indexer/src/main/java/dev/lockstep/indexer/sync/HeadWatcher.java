@@ -38,8 +38,9 @@ final class HeadWatcher implements AutoCloseable {
     this.url = url;
     this.chainId = chainId;
     this.onHead = onHead;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r ->
-        Thread.ofPlatform().name("newheads-" + chainId).daemon().unstarted(r));
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("newheads-" + chainId).daemon().unstarted(r));
   }
 
   void start() {
@@ -67,10 +68,16 @@ final class HeadWatcher implements AutoCloseable {
       client = new WebSocketClient(URI.create(url));
       service = new WebSocketService(client, false);
       service.connect();
-      subscription = Web3j.build(service).newHeadsNotifications().subscribe(n -> onHead.run(), e -> {
-        log.debug("newHeads subscription of chainId={} ended: {}", chainId, e.toString());
-        connected = false;
-      });
+      subscription =
+          Web3j.build(service)
+              .newHeadsNotifications()
+              .subscribe(
+                  n -> onHead.run(),
+                  e -> {
+                    log.debug(
+                        "newHeads subscription of chainId={} ended: {}", chainId, e.toString());
+                    connected = false;
+                  });
       connected = true;
       backoff = Duration.ofSeconds(1);
       log.info("newHeads subscribed on chainId={} via {}", chainId, url);
@@ -78,7 +85,10 @@ final class HeadWatcher implements AutoCloseable {
     } catch (Exception e) {
       log.debug("newHeads connect to {} failed: {}", url, e.toString());
       nextAttemptAt = System.currentTimeMillis() + backoff.toMillis();
-      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      backoff =
+          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+              ? MAX_BACKOFF
+              : backoff.multipliedBy(2);
       disconnect();
     }
   }

@@ -42,39 +42,76 @@ public final class IndexerMetrics {
   private final Counter reorgs;
   private final DistributionSummary reorgDepth;
   private final Map<RpcErrorKind, Counter> rpcErrors = new EnumMap<>(RpcErrorKind.class);
-  private final long[] window = new long[3]; // window start ms, events in current window, events in last window
+  private final long[] window =
+      new long[3]; // window start ms, events in current window, events in last window
 
-  public IndexerMetrics(MeterRegistry registry, long chainId, Clock clock, BooleanSupplier stalled,
+  public IndexerMetrics(
+      MeterRegistry registry,
+      long chainId,
+      Clock clock,
+      BooleanSupplier stalled,
       BooleanSupplier websocketConnected) {
     this.clock = clock;
     String chain = Long.toString(chainId);
-    Gauge.builder("indexer.head.block", head, AtomicLong::get).tag("chain_id", chain)
-        .description("latest block number reported by the node").register(registry);
-    Gauge.builder("indexer.indexed.block", indexed, AtomicLong::get).tag("chain_id", chain)
-        .description("last block committed to the index").register(registry);
-    Gauge.builder("indexer.finalized.block", finalized, AtomicLong::get).tag("chain_id", chain)
-        .description("highest block the index treats as final").register(registry);
+    Gauge.builder("indexer.head.block", head, AtomicLong::get)
+        .tag("chain_id", chain)
+        .description("latest block number reported by the node")
+        .register(registry);
+    Gauge.builder("indexer.indexed.block", indexed, AtomicLong::get)
+        .tag("chain_id", chain)
+        .description("last block committed to the index")
+        .register(registry);
+    Gauge.builder("indexer.finalized.block", finalized, AtomicLong::get)
+        .tag("chain_id", chain)
+        .description("highest block the index treats as final")
+        .register(registry);
     Gauge.builder("indexer.lag.blocks", this, m -> Math.max(0, m.head.get() - m.indexed.get()))
-        .tag("chain_id", chain).description("head minus indexed block").register(registry);
-    Gauge.builder("indexer.lag.seconds", this, IndexerMetrics::lagSeconds).tag("chain_id", chain)
-        .description("now minus the timestamp of the last indexed block").register(registry);
-    Gauge.builder("indexer.events.rate", this, IndexerMetrics::eventsPerSecond).tag("chain_id", chain)
-        .description("events committed per second over the last 10 s window").register(registry);
-    Gauge.builder("indexer.stalled", stalled, s -> s.getAsBoolean() ? 1 : 0).tag("chain_id", chain)
-        .description("1 while the chain is stalled (no progress while behind, or RPC failing) or halted").strongReference(true)
+        .tag("chain_id", chain)
+        .description("head minus indexed block")
+        .register(registry);
+    Gauge.builder("indexer.lag.seconds", this, IndexerMetrics::lagSeconds)
+        .tag("chain_id", chain)
+        .description("now minus the timestamp of the last indexed block")
+        .register(registry);
+    Gauge.builder("indexer.events.rate", this, IndexerMetrics::eventsPerSecond)
+        .tag("chain_id", chain)
+        .description("events committed per second over the last 10 s window")
+        .register(registry);
+    Gauge.builder("indexer.stalled", stalled, s -> s.getAsBoolean() ? 1 : 0)
+        .tag("chain_id", chain)
+        .description(
+            "1 while the chain is stalled (no progress while behind, or RPC failing) or halted")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("indexer.websocket.connected", websocketConnected, s -> s.getAsBoolean() ? 1 : 0)
-        .tag("chain_id", chain).description("1 while the newHeads subscription is up").strongReference(true)
+        .tag("chain_id", chain)
+        .description("1 while the newHeads subscription is up")
+        .strongReference(true)
         .register(registry);
-    events = Counter.builder("indexer.events").tag("chain_id", chain)
-        .description("decoded events committed").register(registry);
-    reorgs = Counter.builder("indexer.reorgs").tag("chain_id", chain)
-        .description("reorgs rolled back").register(registry);
-    reorgDepth = DistributionSummary.builder("indexer.reorg.depth").tag("chain_id", chain).baseUnit("blocks")
-        .description("blocks rolled back per reorg").register(registry);
+    events =
+        Counter.builder("indexer.events")
+            .tag("chain_id", chain)
+            .description("decoded events committed")
+            .register(registry);
+    reorgs =
+        Counter.builder("indexer.reorgs")
+            .tag("chain_id", chain)
+            .description("reorgs rolled back")
+            .register(registry);
+    reorgDepth =
+        DistributionSummary.builder("indexer.reorg.depth")
+            .tag("chain_id", chain)
+            .baseUnit("blocks")
+            .description("blocks rolled back per reorg")
+            .register(registry);
     for (RpcErrorKind kind : RpcErrorKind.values()) {
-      rpcErrors.put(kind, Counter.builder("indexer.rpc.errors").tag("chain_id", chain).tag("kind", kind.tag())
-          .description("failed RPC attempts and inconsistent node answers").register(registry));
+      rpcErrors.put(
+          kind,
+          Counter.builder("indexer.rpc.errors")
+              .tag("chain_id", chain)
+              .tag("kind", kind.tag())
+              .description("failed RPC attempts and inconsistent node answers")
+              .register(registry));
     }
   }
 

@@ -30,11 +30,11 @@ import java.util.TreeSet;
  * ERC-20s (each from its own start block) and every known asset token in one {@code eth_getLogs};
  * if the factory deployed tokens inside the range (its TokenDeployed logs are in that answer), a
  * second call fetches their logs from their deployment block. Then the headers the index needs. The
- * last block's header is read before the logs too and must not change: a node that lacks the end
- * of the range (behind, mid-reorg) would otherwise answer with fewer logs and no error; in the
+ * last block's header is read before the logs too and must not change: a node that lacks the end of
+ * the range (behind, mid-reorg) would otherwise answer with fewer logs and no error; in the
  * unfinalized part, every block without logs whose bloom admits one of the contracts is asked again
- * by hash ({@link #checkBlooms}).
- * Transfers are prepared for COPY here ({@link TransferBulk}), on the fetching thread.
+ * by hash ({@link #checkBlooms}). Transfers are prepared for COPY here ({@link TransferBulk}), on
+ * the fetching thread.
  *
  * <p>Headers: every block at or above {@code fullHeadersFrom} (the unfinalized part, whose hash
  * chain the indexer keeps for fork detection), and below it only the first and last block of the
@@ -62,7 +62,8 @@ final class RangeFetcher {
    * @param knownTokens asset tokens deployed before {@code from}
    * @param fullHeadersFrom first block whose header is fetched even without logs
    */
-  Batch fetch(long from, long to, Set<String> knownTokens, long fullHeadersFrom) throws IOException {
+  Batch fetch(long from, long to, Set<String> knownTokens, long fullHeadersFrom)
+      throws IOException {
     Set<String> addresses = new LinkedHashSet<>(knownTokens);
     addresses.add(chain.factory());
     addresses.add(chain.orderBook());
@@ -89,8 +90,14 @@ final class RangeFetcher {
     List<BlockHeader> headers = blocks.stream().map(RpcBlock::header).toList();
     Map<Long, String> hashes = chainedHashes(from, to, headers);
     if (!toHashBefore.equals(hashes.get(to))) {
-      throw inconsistent("block " + to + " changed from " + toHashBefore + " to " + hashes.get(to)
-          + " while its range was fetched (reorg, or answers from different backends)");
+      throw inconsistent(
+          "block "
+              + to
+              + " changed from "
+              + toHashBefore
+              + " to "
+              + hashes.get(to)
+              + " while its range was fetched (reorg, or answers from different backends)");
     }
     List<String> queried = new ArrayList<>(addresses);
     queried.addAll(deployedHere.keySet());
@@ -98,8 +105,9 @@ final class RangeFetcher {
     List<IndexedEvent> events = new ArrayList<>();
     TransferBulk transfers = new TransferBulk(chain.chainId());
     project(logs, hashes, configuredFrom, from, to, events, transfers);
-    events.sort(Comparator.comparingLong((IndexedEvent e) -> e.position().blockNumber())
-        .thenComparingInt(e -> e.position().logIndex()));
+    events.sort(
+        Comparator.comparingLong((IndexedEvent e) -> e.position().blockNumber())
+            .thenComparingInt(e -> e.position().logIndex()));
     return new Batch(chain.chainId(), from, to, headers, events, transfers);
   }
 
@@ -107,11 +115,15 @@ final class RangeFetcher {
   // each loop on its own instead of recompiling all of fetch once per hot loop (on-stack
   // replacement), which cost about 1.5 s of C2 compiler CPU at the start of every backfill.
 
-  /** Asset tokens the factory deployed in {@code logs} that are not among {@code known}, with their deployment block. */
+  /**
+   * Asset tokens the factory deployed in {@code logs} that are not among {@code known}, with their
+   * deployment block.
+   */
   private Map<String, Long> deployedIn(List<RawLog> logs, Set<String> known) {
     Map<String, Long> deployed = new LinkedHashMap<>();
     for (RawLog log : logs) {
-      if (chain.factory().equals(log.address()) && LogDecoder.TOKEN_DEPLOYED.equals(log.topic(0))
+      if (chain.factory().equals(log.address())
+          && LogDecoder.TOKEN_DEPLOYED.equals(log.topic(0))
           && decoder.decode(log).orElse(null) instanceof IndexedEvent.TokenDeployed d
           && !known.contains(d.token())) {
         deployed.putIfAbsent(d.token(), log.blockNumber());
@@ -120,8 +132,12 @@ final class RangeFetcher {
     return deployed;
   }
 
-  /** The headers a range needs: its first and last block, every unfinalized block and every block holding a log. */
-  private static TreeSet<Long> wantedHeaders(long from, long to, long fullHeadersFrom, List<RawLog> logs) {
+  /**
+   * The headers a range needs: its first and last block, every unfinalized block and every block
+   * holding a log.
+   */
+  private static TreeSet<Long> wantedHeaders(
+      long from, long to, long fullHeadersFrom, List<RawLog> logs) {
     TreeSet<Long> wanted = new TreeSet<>(List.of(from, to));
     for (long n = Math.max(from, fullHeadersFrom); n <= to; n++) {
       wanted.add(n);
@@ -142,8 +158,11 @@ final class RangeFetcher {
     for (int i = 0; i < headers.size(); i++) {
       BlockHeader h = headers.get(i);
       hashes.put(h.number(), h.hash());
-      if (i > 0 && headers.get(i - 1).number() == h.number() - 1 && !h.parentHash().equals(headers.get(i - 1).hash())) {
-        throw inconsistent("headers of " + from + ".." + to + " do not chain at block " + h.number());
+      if (i > 0
+          && headers.get(i - 1).number() == h.number() - 1
+          && !h.parentHash().equals(headers.get(i - 1).hash())) {
+        throw inconsistent(
+            "headers of " + from + ".." + to + " do not chain at block " + h.number());
       }
     }
     return hashes;
@@ -154,8 +173,14 @@ final class RangeFetcher {
    * other projected events into {@code events}. Logs of a configured ERC-20 before its start block
    * are skipped.
    */
-  private void project(List<RawLog> logs, Map<Long, String> hashes, Map<String, Long> configuredFrom, long from,
-      long to, List<IndexedEvent> events, TransferBulk transfers) {
+  private void project(
+      List<RawLog> logs,
+      Map<Long, String> hashes,
+      Map<String, Long> configuredFrom,
+      long from,
+      long to,
+      List<IndexedEvent> events,
+      TransferBulk transfers) {
     long block = -1;
     String blockHash = null;
     for (RawLog log : logs) {
@@ -168,8 +193,14 @@ final class RangeFetcher {
         blockHash = hashes.get(n);
       }
       if (!log.blockHash().equals(blockHash)) {
-        throw inconsistent("log block hash " + log.blockHash() + " at block " + n + " disagrees with header "
-            + blockHash + " (node moved between calls, or answers from another fork)");
+        throw inconsistent(
+            "log block hash "
+                + log.blockHash()
+                + " at block "
+                + n
+                + " disagrees with header "
+                + blockHash
+                + " (node moved between calls, or answers from another fork)");
       }
       Long startBlock = configuredFrom.get(log.address());
       if (startBlock != null && n < startBlock) {
@@ -190,7 +221,8 @@ final class RangeFetcher {
    * hash (EIP-234). A log missing from the range answers means it was incomplete: the fetch fails
    * and is retried. Nothing new means a bloom false positive.
    */
-  private void checkBlooms(List<RpcBlock> blocks, long fullHeadersFrom, List<RawLog> logs, List<String> addresses)
+  private void checkBlooms(
+      List<RpcBlock> blocks, long fullHeadersFrom, List<RawLog> logs, List<String> addresses)
       throws IOException {
     if (blocks.getLast().header().number() < fullHeadersFrom) {
       return; // wholly below the unfinalized part: nothing to check
@@ -206,21 +238,29 @@ final class RangeFetcher {
     for (RpcBlock b : blocks) {
       long n = b.header().number();
       Set<String> seen = emitters.getOrDefault(n, Set.of());
-      if (n < fullHeadersFrom || addresses.stream().noneMatch(a -> !seen.contains(a) && b.mayHoldLogsOf(a))) {
+      if (n < fullHeadersFrom
+          || addresses.stream().noneMatch(a -> !seen.contains(a) && b.mayHoldLogsOf(a))) {
         continue;
       }
       Set<Integer> have = indexes.getOrDefault(n, Set.of());
-      long missed = rpc.logsOfBlock(b.header().hash(), addresses).stream()
-          .filter(l -> !have.contains(l.logIndex())).count();
+      long missed =
+          rpc.logsOfBlock(b.header().hash(), addresses).stream()
+              .filter(l -> !have.contains(l.logIndex()))
+              .count();
       if (missed > 0) {
-        throw inconsistent("eth_getLogs left out " + missed + " logs of block " + n
-            + " that its bloom and a by-hash query show (node behind, or a lagging backend)");
+        throw inconsistent(
+            "eth_getLogs left out "
+                + missed
+                + " logs of block "
+                + n
+                + " that its bloom and a by-hash query show (node behind, or a lagging backend)");
       }
     }
   }
 
   private static IndexerException inconsistent(String message) {
-    return new IndexerException(message, true, new RpcException(RpcErrorKind.INCONSISTENT, message));
+    return new IndexerException(
+        message, true, new RpcException(RpcErrorKind.INCONSISTENT, message));
   }
 
   /**
@@ -229,7 +269,8 @@ final class RangeFetcher {
    *
    * @param sizing whether the answer steers the {@link RangeSizer} (the range's main query)
    */
-  private List<RawLog> logs(long from, long to, List<String> addresses, boolean sizing) throws IOException {
+  private List<RawLog> logs(long from, long to, List<String> addresses, boolean sizing)
+      throws IOException {
     try {
       List<RawLog> logs = rpc.logs(from, to, addresses, null);
       if (sizing) {
@@ -238,7 +279,8 @@ final class RangeFetcher {
       return logs;
     } catch (RangeTooLargeException e) {
       if (from == to) {
-        throw new IndexerException("provider refuses even a single block (" + from + "): " + e.getMessage(), true, e);
+        throw new IndexerException(
+            "provider refuses even a single block (" + from + "): " + e.getMessage(), true, e);
       }
       sizer.refused((int) (to - from + 1));
       long mid = from + (to - from) / 2;

@@ -2,11 +2,11 @@ package dev.lockstep.indexer.sync;
 
 /**
  * Adaptive size of the next {@code eth_getLogs} range, in blocks. Starts small (a chain's density
- * is unknown until the first answers, and {@code fetchConcurrency} ranges are requested before
- * any returns), then steers each range toward the target number of logs: a range that returned
- * more shrinks the next in proportion (memory stays bounded), a range that returned fewer grows it
- * in proportion but at most doubling per answer, up to the configured maximum; a range the
- * provider refused as too large halves it. Thread-safe.
+ * is unknown until the first answers, and {@code fetchConcurrency} ranges are requested before any
+ * returns), then steers each range toward the target number of logs: a range that returned more
+ * shrinks the next in proportion (memory stays bounded), a range that returned fewer grows it in
+ * proportion but at most doubling per answer, up to the configured maximum; a range the provider
+ * refused as too large halves it. Thread-safe.
  */
 final class RangeSizer {
   /** Blocks in the first ranges. */

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The streaming JSON-RPC reader against fixed answers (the shapes real providers send
- * that a local anvil never does: upper-case hex, error objects, HTTP 429, pending logs). The
- * indexer's ITs cover the same path against real anvil nodes.
+ * The streaming JSON-RPC reader against fixed answers (the shapes real providers send that a local
+ * anvil never does: upper-case hex, error objects, HTTP 429, pending logs). The indexer's ITs cover
+ * the same path against real anvil nodes.
  */
 class ChainRpcTest {
   private static final String HASH_A = "0x" + "ab".repeat(32);
@@ -35,17 +35,23 @@ class ChainRpcTest {
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", ex -> {
-      request.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      byte[] out = body.get().getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("Content-Type", "application/json");
-      ex.sendResponseHeaders(status.get(), out.length);
-      ex.getResponseBody().write(out);
-      ex.close();
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          request.set(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          byte[] out = body.get().getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(status.get(), out.length);
+          ex.getResponseBody().write(out);
+          ex.close();
+        });
     server.start();
-    rpc = new ChainRpc(List.of("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofSeconds(2), 0,
-        errors::add);
+    rpc =
+        new ChainRpc(
+            List.of("http://127.0.0.1:" + server.getAddress().getPort()),
+            Duration.ofSeconds(2),
+            0,
+            errors::add);
   }
 
   @AfterEach
@@ -59,14 +65,23 @@ class ChainRpcTest {
         {"address":"0xAbCdEf0000000000000000000000000000000001","topics":["%s","0x%s"],"data":"0x01",
          "blockNumber":"0x1F","blockHash":"%s","transactionHash":"%s","transactionIndex":"0x0",
          "logIndex":"%s","removed":false,"blockTimestamp":"0x5"%s}"""
-        .formatted(TOPIC.toUpperCase().replace("0X", "0x"), "00".repeat(12) + "11".repeat(20), blockHash, TX,
-            logIndex, extra);
+        .formatted(
+            TOPIC.toUpperCase().replace("0X", "0x"),
+            "00".repeat(12) + "11".repeat(20),
+            blockHash,
+            TX,
+            logIndex,
+            extra);
   }
 
   @Test
   void readsLogsLowercasedAndAsksForTheRangeAndAddresses() throws IOException {
-    body.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[" + log(HASH_A.toUpperCase().replace("0X", "0x"), "0x0", "")
-        + "," + log(HASH_A, "0xa", ",\"unknown\":{\"nested\":[1,2]}") + "]}");
+    body.set(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":["
+            + log(HASH_A.toUpperCase().replace("0X", "0x"), "0x0", "")
+            + ","
+            + log(HASH_A, "0xa", ",\"unknown\":{\"nested\":[1,2]}")
+            + "]}");
 
     List<RawLog> logs = rpc.logs(16, 40, List.of("0xaaaa", "0xbbbb"), TOPIC);
 
@@ -81,80 +96,102 @@ class ChainRpcTest {
     assertThat(first.removed()).isFalse();
     assertThat(logs.get(1).logIndex()).isEqualTo(10);
     assertThat(logs.get(1).blockHash()).isSameAs(first.blockHash());
-    assertThat(request.get()).contains("\"method\":\"eth_getLogs\"", "\"fromBlock\":\"0x10\"", "\"toBlock\":\"0x28\"",
-        "\"address\":[\"0xaaaa\",\"0xbbbb\"]", "\"topics\":[\"" + TOPIC + "\"]");
+    assertThat(request.get())
+        .contains(
+            "\"method\":\"eth_getLogs\"",
+            "\"fromBlock\":\"0x10\"",
+            "\"toBlock\":\"0x28\"",
+            "\"address\":[\"0xaaaa\",\"0xbbbb\"]",
+            "\"topics\":[\"" + TOPIC + "\"]");
   }
 
   @Test
   void aRemovedLogIsReportedAsRemoved() throws IOException {
-    body.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[" + log(HASH_A, "0x0", "").replace("\"removed\":false",
-        "\"removed\":true") + "]}");
+    body.set(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":["
+            + log(HASH_A, "0x0", "").replace("\"removed\":false", "\"removed\":true")
+            + "]}");
     assertThat(rpc.logs(1, 2, List.of("0xaaaa"), null).getFirst().removed()).isTrue();
   }
 
   @Test
   void aProviderRangeErrorIsRangeTooLarge() {
-    body.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32005,\"message\":\"query returned more than 10000 results\"}}");
-    assertThatThrownBy(() -> rpc.logs(1, 5000, List.of("0xaaaa"), null)).isInstanceOf(RangeTooLargeException.class)
+    body.set(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32005,\"message\":\"query returned more than 10000 results\"}}");
+    assertThatThrownBy(() -> rpc.logs(1, 5000, List.of("0xaaaa"), null))
+        .isInstanceOf(RangeTooLargeException.class)
         .hasMessageContaining("more than 10000 results");
   }
 
   @Test
   void otherErrorsAreClassified() {
-    body.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"header not found\"}}");
-    assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null)).isInstanceOfSatisfying(RpcException.class,
-        e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.RPC));
+    body.set(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"header not found\"}}");
+    assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.RPC));
 
     status.set(429);
     body.set("{}");
-    assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null)).isInstanceOfSatisfying(RpcException.class,
-        e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.RATE_LIMITED));
+    assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.RATE_LIMITED));
     assertThat(errors).containsExactly(RpcErrorKind.RPC, RpcErrorKind.RATE_LIMITED);
   }
 
   @Test
   void aPendingLogOrAMalformedAnswerIsRefused() {
-    body.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[" + log(HASH_A, "0x0", "").replace("\"blockNumber\":\"0x1F\"",
-        "\"blockNumber\":null") + "]}");
-    assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null)).isInstanceOfSatisfying(RpcException.class,
-        e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.INCONSISTENT));
+    body.set(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":["
+            + log(HASH_A, "0x0", "").replace("\"blockNumber\":\"0x1F\"", "\"blockNumber\":null")
+            + "]}");
+    assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.INCONSISTENT));
 
     body.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[{\"address\":");
-    assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null)).isInstanceOf(RpcException.class)
+    assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null))
+        .isInstanceOf(RpcException.class)
         .hasMessageContaining("malformed");
 
     body.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[" + log(HASH_A, "0xZZ", "") + "]}");
-    assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null)).isInstanceOf(RpcException.class)
+    assertThatThrownBy(() -> rpc.logs(1, 2, List.of("0xaaaa"), null))
+        .isInstanceOf(RpcException.class)
         .hasMessageContaining("not a quantity");
   }
 
   private static String block(int id, long number, String hash) {
     return """
         {"jsonrpc":"2.0","id":%d,"result":{"number":"0x%x","hash":"%s","parentHash":"0x%s","timestamp":"0x64",
-         "transactions":["0x01"],"uncles":[],"baseFeePerGas":"0x7"}}""".formatted(id, number, hash, "00".repeat(32));
+         "transactions":["0x01"],"uncles":[],"baseFeePerGas":"0x7"}}"""
+        .formatted(id, number, hash, "00".repeat(32));
   }
 
   @Test
   void headersComeBackInAskedOrderWhateverTheBatchAnswerOrder() throws IOException {
-    body.set("[" + block(1, 9, HASH_A) + "," + block(0, 7, TX.toUpperCase().replace("0X", "0x")) + "]");
+    body.set(
+        "[" + block(1, 9, HASH_A) + "," + block(0, 7, TX.toUpperCase().replace("0X", "0x")) + "]");
 
     var headers = rpc.headers(List.of(9L, 7L, 9L));
 
     assertThat(headers).extracting(h -> h.number()).containsExactly(7L, 9L);
     assertThat(headers.getFirst().hash()).isEqualTo(TX);
     assertThat(headers.getFirst().timestamp().getEpochSecond()).isEqualTo(100);
-    assertThat(request.get()).contains("\"method\":\"eth_getBlockByNumber\",\"params\":[\"0x7\",false]");
+    assertThat(request.get())
+        .contains("\"method\":\"eth_getBlockByNumber\",\"params\":[\"0x7\",false]");
   }
 
   @Test
   void aMissingOrWrongBlockIsInconsistent() {
     body.set("[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":null}]");
-    assertThatThrownBy(() -> rpc.headers(List.of(5L))).isInstanceOfSatisfying(RpcException.class,
-        e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.INCONSISTENT));
+    assertThatThrownBy(() -> rpc.headers(List.of(5L)))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.INCONSISTENT));
 
     body.set("[" + block(0, 6, HASH_A) + "]");
-    assertThatThrownBy(() -> rpc.headers(List.of(5L))).isInstanceOfSatisfying(RpcException.class,
-        e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.INCONSISTENT));
+    assertThatThrownBy(() -> rpc.headers(List.of(5L)))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.INCONSISTENT));
   }
 
   @Test
@@ -162,8 +199,10 @@ class ChainRpcTest {
     body.set("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"0x10d4f\"}");
     assertThat(rpc.blockNumber()).isEqualTo(68943);
 
-    body.set("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32000,\"message\":\"block range unavailable\"}}");
-    assertThatThrownBy(() -> rpc.blockNumber()).isInstanceOfSatisfying(RpcException.class,
-        e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.RPC));
+    body.set(
+        "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32000,\"message\":\"block range unavailable\"}}");
+    assertThatThrownBy(() -> rpc.blockNumber())
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.RPC));
   }
 }

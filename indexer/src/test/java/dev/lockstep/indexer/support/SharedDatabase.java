@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Base of indexer ITs that share one embedded PostgreSQL per test class (each test makes its own database). */
+/**
+ * Base of indexer ITs that share one embedded PostgreSQL per test class (each test makes its own
+ * database).
+ */
 public abstract class SharedDatabase {
   protected static EmbeddedDatabase db;
 

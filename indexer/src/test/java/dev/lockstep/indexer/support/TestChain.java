@@ -38,23 +38,32 @@ public final class TestChain implements AutoCloseable {
 
   /** Indexer configuration for this chain: USDC and USDT, from the deployment block. */
   public ChainConfig.Builder config() {
-    return ChainConfig.builder(chainId, anvil.rpcUrl(), d.factory(), d.orderBook()).name("test-" + chainId)
-        .startBlock(d.deployBlock()).finalityDepth(64)
+    return ChainConfig.builder(chainId, anvil.rpcUrl(), d.factory(), d.orderBook())
+        .name("test-" + chainId)
+        .startBlock(d.deployBlock())
+        .finalityDepth(64)
         .token(ChainConfig.Erc20.stablecoin("USDC", d.usdc(), 6))
         .token(ChainConfig.Erc20.stablecoin("USDT", d.usdt(), 6))
-        .pollInterval(Duration.ofMillis(50)).maxBlockRange(50);
+        .pollInterval(Duration.ofMillis(50))
+        .maxBlockRange(50);
   }
 
   public AssetTokenFactory factory() {
-    return AssetTokenFactory.load(d.factory(), web3j, ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), chainId), gas);
+    return AssetTokenFactory.load(
+        d.factory(),
+        web3j,
+        ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), chainId),
+        gas);
   }
 
   public OrderBook book(Credentials as) {
-    return OrderBook.load(d.orderBook(), web3j, ContractDeployer.transactionManager(web3j, as, chainId), gas);
+    return OrderBook.load(
+        d.orderBook(), web3j, ContractDeployer.transactionManager(web3j, as, chainId), gas);
   }
 
   public AssetToken token(String address, Credentials as) {
-    return AssetToken.load(address, web3j, ContractDeployer.transactionManager(web3j, as, chainId), gas);
+    return AssetToken.load(
+        address, web3j, ContractDeployer.transactionManager(web3j, as, chainId), gas);
   }
 
   public String tokenOf(String symbol) throws Exception {

@@ -61,14 +61,24 @@ public final class TestIndex implements AutoCloseable {
 
   /** Waits until the checkpoint is at {@code head} and its hash is the node's hash there. */
   public void awaitAt(TestChain c) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      long h = c.head();
-      var cp = reader.checkpoint(chain.chainId()).orElseThrow();
-      if (cp.blockNumber() != h) return false;
-      var b = c.web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(
-          java.math.BigInteger.valueOf(h)), false).send().getBlock();
-      return b.getHash().equalsIgnoreCase(cp.blockHash());
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              long h = c.head();
+              var cp = reader.checkpoint(chain.chainId()).orElseThrow();
+              if (cp.blockNumber() != h) return false;
+              var b =
+                  c.web3j
+                      .ethGetBlockByNumber(
+                          org.web3j.protocol.core.DefaultBlockParameter.valueOf(
+                              java.math.BigInteger.valueOf(h)),
+                          false)
+                      .send()
+                      .getBlock();
+              return b.getHash().equalsIgnoreCase(cp.blockHash());
+            });
   }
 
   @Override

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.indexer.support.Canonical;
+import dev.lockstep.indexer.support.Tables;
 import dev.lockstep.indexer.support.TestChain;
 import dev.lockstep.indexer.support.TestIndex;
-import dev.lockstep.indexer.support.Tables;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,9 @@ import org.web3j.crypto.Credentials;
 class DifferentialIT {
   private static final List<String> SYMBOLS = List.of("AAPL", "NVDA", "SPY");
 
-  /** Fixed seeds keep CI deterministic; {@code -Dlockstep.seed=N} replays (or explores) another run. */
+  /**
+   * Fixed seeds keep CI deterministic; {@code -Dlockstep.seed=N} replays (or explores) another run.
+   */
   static List<Long> seeds() {
     Long replay = Long.getLong("lockstep.seed");
     return replay != null ? List.of(replay) : List.of(20261121L, 7L, 424242L);
@@ -35,7 +37,8 @@ class DifferentialIT {
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void liveIndexThroughReorgsEqualsAFreshIndexOfTheFinalChain(long seed) throws Exception {
-    System.out.println("DifferentialIT seed " + seed + " (replay with -Dlockstep.seed=" + seed + ")");
+    System.out.println(
+        "DifferentialIT seed " + seed + " (replay with -Dlockstep.seed=" + seed + ")");
     Random rnd = new Random(seed);
     try (EmbeddedDatabase db = EmbeddedDatabase.start(Path.of("target", "pg-it"));
         TestChain c = new TestChain(31337)) {
@@ -76,7 +79,9 @@ class DifferentialIT {
           Map<String, List<String>> expected = Tables.dump(fresh.jdbi);
           Map<String, List<String>> actual = Tables.dump(live.jdbi);
           for (String table : expected.keySet()) {
-            assertThat(actual.get(table)).as(table + " (seed " + seed + ")").containsExactlyElementsOf(expected.get(table));
+            assertThat(actual.get(table))
+                .as(table + " (seed " + seed + ")")
+                .containsExactlyElementsOf(expected.get(table));
           }
           assertThat(expected.get("transfers")).isNotEmpty();
           assertThat(expected.get("orders")).isNotEmpty();
@@ -110,11 +115,15 @@ class DifferentialIT {
       return DevAccounts.wallet(rnd.nextInt(4));
     }
 
-    /** @return whether a transaction was sent */
+    /**
+     * @return whether a transaction was sent
+     */
     boolean act(int r) throws Exception {
       String symbol = SYMBOLS.get(rnd.nextInt(SYMBOLS.size()));
       if (r < 40) {
-        c.factory().mint(symbol, wallet().getAddress(), BigInteger.valueOf(1 + rnd.nextInt(5_000_000))).send();
+        c.factory()
+            .mint(symbol, wallet().getAddress(), BigInteger.valueOf(1 + rnd.nextInt(5_000_000)))
+            .send();
         return true;
       }
       String token = c.tokenOf(symbol);
@@ -125,19 +134,29 @@ class DifferentialIT {
       BigInteger balance = c.token(token, from).balanceOf(from.getAddress()).send();
       if (r < 60) {
         if (balance.signum() == 0) return false;
-        BigInteger amount = balance.multiply(BigInteger.valueOf(1 + rnd.nextInt(100))).divide(BigInteger.valueOf(100));
+        BigInteger amount =
+            balance
+                .multiply(BigInteger.valueOf(1 + rnd.nextInt(100)))
+                .divide(BigInteger.valueOf(100));
         c.token(token, from).transfer(wallet().getAddress(), amount).send();
         return true;
       }
       if (r < 75) {
         if (balance.signum() == 0) return false;
-        BigInteger qty = balance.multiply(BigInteger.valueOf(1 + rnd.nextInt(100))).divide(BigInteger.valueOf(100));
+        BigInteger qty =
+            balance
+                .multiply(BigInteger.valueOf(1 + rnd.nextInt(100)))
+                .divide(BigInteger.valueOf(100));
         if (qty.signum() == 0) return false;
         c.token(token, from).approve(c.d.orderBook(), qty).send();
         String payout = rnd.nextBoolean() ? c.d.usdc() : c.d.usdt();
         if (!c.book(from).isPayoutCurrency(payout).send()) return true;
-        var receipt = c.book(from).createRedeem(token, qty, payout, BigInteger.valueOf(1_000), from.getAddress()).send();
-        openOrders.add(c.book(from).getOrderCreatedEvents(receipt).getFirst().orderId.longValueExact());
+        var receipt =
+            c.book(from)
+                .createRedeem(token, qty, payout, BigInteger.valueOf(1_000), from.getAddress())
+                .send();
+        openOrders.add(
+            c.book(from).getOrderCreatedEvents(receipt).getFirst().orderId.longValueExact());
         return true;
       }
       if (r < 92) {
@@ -145,7 +164,9 @@ class DifferentialIT {
         long id = openOrders.remove(rnd.nextInt(openOrders.size()));
         var keeper = c.book(DevAccounts.keeper());
         if (rnd.nextInt(3) > 0) {
-          keeper.settle(BigInteger.valueOf(id), BigInteger.valueOf(1_000 + rnd.nextInt(1_000_000))).send();
+          keeper
+              .settle(BigInteger.valueOf(id), BigInteger.valueOf(1_000 + rnd.nextInt(1_000_000)))
+              .send();
         } else {
           keeper.cancel(BigInteger.valueOf(id)).send();
         }

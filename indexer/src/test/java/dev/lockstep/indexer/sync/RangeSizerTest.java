@@ -9,7 +9,8 @@ class RangeSizerTest {
   void startsSmallAndGrowsAtMostDoublingTowardTheTarget() {
     RangeSizer sizer = new RangeSizer(2000, 10_000);
     assertThat(sizer.next()).isEqualTo(RangeSizer.INITIAL);
-    sizer.succeeded(10, 2_000); // 200 logs per block: 50 blocks would fit, but growth is capped at x2
+    sizer.succeeded(
+        10, 2_000); // 200 logs per block: 50 blocks would fit, but growth is capped at x2
     assertThat(sizer.next()).isEqualTo(20);
     sizer.succeeded(20, 4_000);
     assertThat(sizer.next()).isEqualTo(40);

@@ -11,9 +11,9 @@ import dev.lockstep.indexer.support.TestChain;
 import dev.lockstep.indexer.support.TestIndex;
 import java.math.BigInteger;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Reorgs on a real anvil chain (evm_snapshot / evm_revert, then a different, longer fork): the
@@ -24,7 +24,8 @@ class ReorgIT extends SharedDatabase {
   @ParameterizedTest(name = "depth {0}")
   @ValueSource(ints = {1, 2, 10})
   void rollsBackAndReappliesTheCanonicalChain(int depth) throws Exception {
-    try (TestChain c = new TestChain(31337); TestIndex idx = new TestIndex(db, "reorg" + depth, c.config().build())) {
+    try (TestChain c = new TestChain(31337);
+        TestIndex idx = new TestIndex(db, "reorg" + depth, c.config().build())) {
       var factory = c.factory();
       String w0 = DevAccounts.wallet(0).getAddress();
       String w1 = DevAccounts.wallet(1).getAddress();
@@ -57,12 +58,16 @@ class ReorgIT extends SharedDatabase {
 
   @Test
   void aReorgThatRemovesASettlementReopensTheOrderAndRestoresBalancesAndSupply() throws Exception {
-    try (TestChain c = new TestChain(31337); TestIndex idx = new TestIndex(db, "reorgsettle", c.config().build())) {
+    try (TestChain c = new TestChain(31337);
+        TestIndex idx = new TestIndex(db, "reorgsettle", c.config().build())) {
       var owner = DevAccounts.wallet(0);
       c.factory().mint("AAPL", owner.getAddress(), shares(10)).send();
       String aapl = c.tokenOf("AAPL");
       c.token(aapl, owner).approve(c.d.orderBook(), shares(10)).send();
-      c.book(owner).createRedeem(aapl, shares(4), c.d.usdc(), BigInteger.valueOf(1_000_000), owner.getAddress()).send();
+      c.book(owner)
+          .createRedeem(
+              aapl, shares(4), c.d.usdc(), BigInteger.valueOf(1_000_000), owner.getAddress())
+          .send();
       idx.start();
       idx.awaitAt(c);
       assertThat(idx.reader.order(31337, 1).orElseThrow().status()).isEqualTo("active");
@@ -75,7 +80,10 @@ class ReorgIT extends SharedDatabase {
       assertThat(settled.payout()).contains(BigInteger.valueOf(749_680_000));
       assertThat(outbox(idx, "redeem.settled")).isEqualTo(1);
       // An integrator already received redeem.settled: the rollback must answer it, not drop it.
-      idx.jdbi.useHandle(h -> h.execute("UPDATE indexer.outbox_events SET dispatched_at = now() WHERE type = 'redeem.settled'"));
+      idx.jdbi.useHandle(
+          h ->
+              h.execute(
+                  "UPDATE indexer.outbox_events SET dispatched_at = now() WHERE type = 'redeem.settled'"));
 
       c.revert(snap);
       c.mine(2);
@@ -85,13 +93,21 @@ class ReorgIT extends SharedDatabase {
       assertThat(reopened.status()).isEqualTo("active");
       assertThat(reopened.payout()).isEmpty();
       assertThat(reopened.closedTx()).isEmpty();
-      assertThat(idx.reader.orderHistory(31337, 1)).extracting(e -> e.event()).containsExactly("created");
+      assertThat(idx.reader.orderHistory(31337, 1))
+          .extracting(e -> e.event())
+          .containsExactly("created");
       assertThat(outbox(idx, "redeem.reorged")).isEqualTo(1);
-      String compensation = idx.jdbi.withHandle(h -> h.createQuery(
-          "SELECT payload::text || ' wallet=' || wallet FROM indexer.outbox_events WHERE type = 'redeem.reorged'")
-          .mapTo(String.class).one());
-      assertThat(compensation).contains("\"reorged_type\": \"redeem.settled\"")
-          .contains("\"previous_status\": \"settled\"").contains("\"status\": \"active\"")
+      String compensation =
+          idx.jdbi.withHandle(
+              h ->
+                  h.createQuery(
+                          "SELECT payload::text || ' wallet=' || wallet FROM indexer.outbox_events WHERE type = 'redeem.reorged'")
+                      .mapTo(String.class)
+                      .one());
+      assertThat(compensation)
+          .contains("\"reorged_type\": \"redeem.settled\"")
+          .contains("\"previous_status\": \"settled\"")
+          .contains("\"status\": \"active\"")
           .contains(" wallet=" + reopened.owner());
       Canonical.assertMatches(c, idx);
 
@@ -121,21 +137,37 @@ class ReorgIT extends SharedDatabase {
       long finalized = idx.reader.checkpoint(31337).orElseThrow().finalizedBlock();
       c.revert(snap);
       c.mine(8);
-      await().atMost(Duration.ofSeconds(30)).until(() -> idx.follower().health().status().equals("halted"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> idx.follower().health().status().equals("halted"));
       var cp = idx.reader.checkpoint(31337).orElseThrow();
       assertThat(cp.haltedReason()).hasValueSatisfying(r -> assertThat(r).contains("finalized"));
       assertThat(cp.finalizedBlock()).isEqualTo(finalized);
       // Nothing of the new fork was indexed on top of the old one.
-      String newTip = c.web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
-          .send().getBlock().getHash().toLowerCase();
-      int kept = idx.jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM indexer.blocks WHERE hash = :h")
-          .bind("h", newTip).mapTo(Integer.class).one());
+      String newTip =
+          c.web3j
+              .ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+              .send()
+              .getBlock()
+              .getHash()
+              .toLowerCase();
+      int kept =
+          idx.jdbi.withHandle(
+              h ->
+                  h.createQuery("SELECT count(*) FROM indexer.blocks WHERE hash = :h")
+                      .bind("h", newTip)
+                      .mapTo(Integer.class)
+                      .one());
       assertThat(kept).isZero();
     }
   }
 
   private static int outbox(TestIndex idx, String type) {
-    return idx.jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM indexer.outbox_events WHERE type = :t")
-        .bind("t", type).mapTo(Integer.class).one());
+    return idx.jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT count(*) FROM indexer.outbox_events WHERE type = :t")
+                .bind("t", type)
+                .mapTo(Integer.class)
+                .one());
   }
 }

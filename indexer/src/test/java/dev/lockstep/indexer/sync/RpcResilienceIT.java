@@ -19,7 +19,9 @@ class RpcResilienceIT extends SharedDatabase {
   private static void traffic(TestChain c, int mints) throws Exception {
     var factory = c.factory();
     for (int i = 0; i < mints; i++) {
-      factory.mint(i % 2 == 0 ? "AAPL" : "NVDA", DevAccounts.wallet(i % 3).getAddress(), shares(i + 1)).send();
+      factory
+          .mint(i % 2 == 0 ? "AAPL" : "NVDA", DevAccounts.wallet(i % 3).getAddress(), shares(i + 1))
+          .send();
     }
   }
 
@@ -29,9 +31,11 @@ class RpcResilienceIT extends SharedDatabase {
 
   @Test
   void rangesShrinkOnTooManyResultsErrorsAndTheIndexStaysComplete() throws Exception {
-    try (TestChain c = new TestChain(31337); RpcFaultProxy proxy = RpcFaultProxy.start(c.anvil.rpcUrl()).maxLogRange(4);
-        TestIndex idx = new TestIndex(db, "rangelimit",
-            c.config().rpcUrls(proxy.url()).maxBlockRange(500).build())) {
+    try (TestChain c = new TestChain(31337);
+        RpcFaultProxy proxy = RpcFaultProxy.start(c.anvil.rpcUrl()).maxLogRange(4);
+        TestIndex idx =
+            new TestIndex(
+                db, "rangelimit", c.config().rpcUrls(proxy.url()).maxBlockRange(500).build())) {
       traffic(c, 30);
       idx.start();
       idx.awaitAt(c);
@@ -48,8 +52,14 @@ class RpcResilienceIT extends SharedDatabase {
       deadPort = s.getLocalPort();
     }
     try (TestChain c = new TestChain(31337);
-        TestIndex idx = new TestIndex(db, "fallback", c.config().rpcUrls("http://127.0.0.1:" + deadPort)
-            .fallbackRpcUrl(c.anvil.rpcUrl()).build())) {
+        TestIndex idx =
+            new TestIndex(
+                db,
+                "fallback",
+                c.config()
+                    .rpcUrls("http://127.0.0.1:" + deadPort)
+                    .fallbackRpcUrl(c.anvil.rpcUrl())
+                    .build())) {
       traffic(c, 6);
       idx.start();
       idx.awaitAt(c);
@@ -63,10 +73,14 @@ class RpcResilienceIT extends SharedDatabase {
    * Indexes six mints through a proxy holding {@code fault}: the index must equal the canonical
    * chain, and the bad answers must have been counted as inconsistent (refetched, not indexed).
    */
-  private void indexThroughFaultyAnswers(String name, java.util.function.UnaryOperator<RpcFaultProxy> fault,
-      int finalityDepth) throws Exception {
-    try (TestChain c = new TestChain(31337); RpcFaultProxy proxy = fault.apply(RpcFaultProxy.start(c.anvil.rpcUrl()));
-        TestIndex idx = new TestIndex(db, name, c.config().rpcUrls(proxy.url()).finalityDepth(finalityDepth).build())) {
+  private void indexThroughFaultyAnswers(
+      String name, java.util.function.UnaryOperator<RpcFaultProxy> fault, int finalityDepth)
+      throws Exception {
+    try (TestChain c = new TestChain(31337);
+        RpcFaultProxy proxy = fault.apply(RpcFaultProxy.start(c.anvil.rpcUrl()));
+        TestIndex idx =
+            new TestIndex(
+                db, name, c.config().rpcUrls(proxy.url()).finalityDepth(finalityDepth).build())) {
       traffic(c, 6);
       idx.start();
       idx.awaitAt(c);
@@ -88,9 +102,17 @@ class RpcResilienceIT extends SharedDatabase {
 
   @Test
   void aFailingRpcShowsAsStalledAndTheLoopRecoversByItself() throws Exception {
-    try (TestChain c = new TestChain(31337); RpcFaultProxy proxy = RpcFaultProxy.start(c.anvil.rpcUrl());
-        TestIndex idx = new TestIndex(db, "stall", c.config().rpcUrls(proxy.url())
-            .requestTimeout(Duration.ofMillis(500)).stallAfter(Duration.ofSeconds(2)).build())) {
+    try (TestChain c = new TestChain(31337);
+        RpcFaultProxy proxy = RpcFaultProxy.start(c.anvil.rpcUrl());
+        TestIndex idx =
+            new TestIndex(
+                db,
+                "stall",
+                c.config()
+                    .rpcUrls(proxy.url())
+                    .requestTimeout(Duration.ofMillis(500))
+                    .stallAfter(Duration.ofSeconds(2))
+                    .build())) {
       traffic(c, 2);
       idx.start();
       idx.awaitAt(c);
@@ -98,7 +120,9 @@ class RpcResilienceIT extends SharedDatabase {
 
       proxy.failing(true);
       traffic(c, 2);
-      await().atMost(Duration.ofSeconds(20)).until(() -> idx.follower().health().status().equals("stalled"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> idx.follower().health().status().equals("stalled"));
       assertThat(idx.registry.get("indexer.stalled").gauge().value()).isEqualTo(1.0);
       assertThat(errors(idx, "http")).isPositive();
 
@@ -106,7 +130,9 @@ class RpcResilienceIT extends SharedDatabase {
       await().atMost(Duration.ofSeconds(30)).until(() -> errors(idx, "timeout") > 0);
       proxy.delay(Duration.ZERO);
       idx.awaitAt(c);
-      await().atMost(Duration.ofSeconds(10)).until(() -> idx.follower().health().status().equals("ok"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> idx.follower().health().status().equals("ok"));
       Canonical.assertMatches(c, idx);
     }
   }

@@ -10,5 +10,11 @@ import java.util.Optional;
  * @param grossNotional for a filled leg: proceeds in payout-stablecoin base units (1e-6 USD)
  * @param failureReason for a failed leg: the broker's reason
  */
-public record BrokerLeg(long chainId, long orderId, String asset, BigInteger quantity, String status,
-    Optional<BigInteger> grossNotional, Optional<String> failureReason) {}
+public record BrokerLeg(
+    long chainId,
+    long orderId,
+    String asset,
+    BigInteger quantity,
+    String status,
+    Optional<BigInteger> grossNotional,
+    Optional<String> failureReason) {}

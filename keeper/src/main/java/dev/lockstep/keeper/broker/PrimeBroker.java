@@ -10,7 +10,10 @@ import java.util.Optional;
  * leg). Implementations must be idempotent per (chain, order) and thread-safe.
  */
 public interface PrimeBroker {
-  /** Asks the broker to sell {@code quantity} base units (1e-6 share) of {@code asset}; no-op if already asked. */
+  /**
+   * Asks the broker to sell {@code quantity} base units (1e-6 share) of {@code asset}; no-op if
+   * already asked.
+   */
   void requestOffset(long chainId, long orderId, String asset, BigInteger quantity, Instant now);
 
   /** Reveals every leg whose fill or failure has arrived by {@code now}. */
@@ -45,5 +48,6 @@ public interface PrimeBroker {
    *
    * @return the leg after the call; {@code filled} means it was too late to cancel
    */
-  BrokerLeg cancelOffset(long chainId, long orderId, String asset, BigInteger quantity, Instant now);
+  BrokerLeg cancelOffset(
+      long chainId, long orderId, String asset, BigInteger quantity, Instant now);
 }

@@ -15,11 +15,11 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * A local prime broker for the sandbox and tests, its state in table {@code keeper.broker_legs}
- * so it survives restarts. Each offset fills {@code fillDelay} after it is requested at the
- * configured mark price of its asset (gross notional = quantity x mark, rounded down to a base
- * unit), or fails if a failure was injected for that asset with {@link #injectFailure} before the
- * request. An asset with no mark price fails with reason {@code no_mark_price}.
+ * A local prime broker for the sandbox and tests, its state in table {@code keeper.broker_legs} so
+ * it survives restarts. Each offset fills {@code fillDelay} after it is requested at the configured
+ * mark price of its asset (gross notional = quantity x mark, rounded down to a base unit), or fails
+ * if a failure was injected for that asset with {@link #injectFailure} before the request. An asset
+ * with no mark price fails with reason {@code no_mark_price}.
  */
 public final class SimulatedBroker implements PrimeBroker {
   private final Jdbi jdbi;
@@ -39,44 +39,83 @@ public final class SimulatedBroker implements PrimeBroker {
   /** Makes the next {@code count} offsets of {@code asset} fail with {@code reason}. */
   public void injectFailure(String asset, int count, String reason) {
     if (count < 1) throw new IllegalArgumentException("count must be >= 1");
-    jdbi.useHandle(h -> h.createUpdate("INSERT INTO keeper.broker_failures (asset, remaining, reason) VALUES (:a, :n, :r)")
-        .bind("a", asset).bind("n", count).bind("r", reason).execute());
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO keeper.broker_failures (asset, remaining, reason) VALUES (:a, :n, :r)")
+                .bind("a", asset)
+                .bind("n", count)
+                .bind("r", reason)
+                .execute());
   }
 
   @Override
-  public void requestOffset(long chainId, long orderId, String asset, BigInteger quantity, Instant now) {
-    jdbi.useTransaction(h -> {
-      if (leg(h, chainId, orderId).isPresent()) {
-        return;
-      }
-      Optional<String> injected = h.createQuery("""
+  public void requestOffset(
+      long chainId, long orderId, String asset, BigInteger quantity, Instant now) {
+    jdbi.useTransaction(
+        h -> {
+          if (leg(h, chainId, orderId).isPresent()) {
+            return;
+          }
+          Optional<String> injected =
+              h.createQuery(
+                      """
               UPDATE keeper.broker_failures SET remaining = remaining - 1
               WHERE id = (SELECT id FROM keeper.broker_failures WHERE asset = :a AND remaining > 0
                           ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
               RETURNING reason""")
-          .bind("a", asset).mapTo(String.class).findOne();
-      BigDecimal mark = markPricesUsd.get(asset);
-      Optional<String> failure = injected.or(() -> mark == null ? Optional.of("no_mark_price") : Optional.empty());
-      BigInteger gross = mark == null ? null
-          : new BigDecimal(quantity).multiply(mark).setScale(0, RoundingMode.DOWN).toBigIntegerExact();
-      insert(h, chainId, orderId, asset, quantity, "pending", failure.isPresent() ? "failed" : "filled", mark,
-          failure.isPresent() ? null : gross, failure.orElse(null), now, now.plus(fillDelay));
-    });
+                  .bind("a", asset)
+                  .mapTo(String.class)
+                  .findOne();
+          BigDecimal mark = markPricesUsd.get(asset);
+          Optional<String> failure =
+              injected.or(() -> mark == null ? Optional.of("no_mark_price") : Optional.empty());
+          BigInteger gross =
+              mark == null
+                  ? null
+                  : new BigDecimal(quantity)
+                      .multiply(mark)
+                      .setScale(0, RoundingMode.DOWN)
+                      .toBigIntegerExact();
+          insert(
+              h,
+              chainId,
+              orderId,
+              asset,
+              quantity,
+              "pending",
+              failure.isPresent() ? "failed" : "filled",
+              mark,
+              failure.isPresent() ? null : gross,
+              failure.orElse(null),
+              now,
+              now.plus(fillDelay));
+        });
   }
 
   @Override
   public void poll(Instant now) {
-    jdbi.useHandle(h -> h.createUpdate("""
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
             UPDATE keeper.broker_legs SET status = outcome, resolved_at = :now
             WHERE status = 'pending' AND resolves_at <= :now""")
-        .bind("now", Timestamp.from(now)).execute());
+                .bind("now", Timestamp.from(now))
+                .execute());
   }
 
   @Override
   public Optional<Instant> nextAnswerDue(long chainId) {
-    return jdbi.withHandle(h -> h.createQuery("""
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
             SELECT min(resolves_at) FROM keeper.broker_legs WHERE chain_id = :c AND status = 'pending'""")
-        .bind("c", chainId).mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant));
+                .bind("c", chainId)
+                .mapTo(java.sql.Timestamp.class)
+                .findOne()
+                .map(java.sql.Timestamp::toInstant));
   }
 
   @Override
@@ -90,51 +129,102 @@ public final class SimulatedBroker implements PrimeBroker {
     if (orderIds.isEmpty()) {
       return out;
     }
-    jdbi.useHandle(h -> h.createQuery("SELECT * FROM keeper.broker_legs WHERE chain_id = :c AND order_id = ANY(:ids)")
-        .bind("c", chainId).bindArray("ids", Long.class, List.copyOf(orderIds))
-        .map((rs, ctx) -> map(rs)).forEach(l -> out.put(l.orderId(), l)));
+    jdbi.useHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM keeper.broker_legs WHERE chain_id = :c AND order_id = ANY(:ids)")
+                .bind("c", chainId)
+                .bindArray("ids", Long.class, List.copyOf(orderIds))
+                .map((rs, ctx) -> map(rs))
+                .forEach(l -> out.put(l.orderId(), l)));
     return out;
   }
 
   @Override
   public List<BrokerLeg> legs(long chainId, String status, int limit) {
-    return jdbi.withHandle(h -> h.createQuery("""
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
             SELECT * FROM keeper.broker_legs WHERE chain_id = :c AND status = :s ORDER BY requested_at, order_id
             LIMIT :limit""")
-        .bind("c", chainId).bind("s", status).bind("limit", limit)
-        .map((rs, ctx) -> map(rs)).list());
+                .bind("c", chainId)
+                .bind("s", status)
+                .bind("limit", limit)
+                .map((rs, ctx) -> map(rs))
+                .list());
   }
 
   @Override
-  public BrokerLeg cancelOffset(long chainId, long orderId, String asset, BigInteger quantity, Instant now) {
-    return jdbi.inTransaction(h -> {
-      h.createUpdate("""
+  public BrokerLeg cancelOffset(
+      long chainId, long orderId, String asset, BigInteger quantity, Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          h.createUpdate(
+                  """
               UPDATE keeper.broker_legs SET status = 'cancelled', outcome = 'cancelled', resolved_at = :now
               WHERE chain_id = :c AND order_id = :id AND status = 'pending'""")
-          .bind("now", Timestamp.from(now)).bind("c", chainId).bind("id", orderId).execute();
-      if (leg(h, chainId, orderId).isEmpty()) {
-        insert(h, chainId, orderId, asset, quantity, "cancelled", "cancelled", null, null, null, now, now);
-      }
-      return leg(h, chainId, orderId).orElseThrow();
-    });
+              .bind("now", Timestamp.from(now))
+              .bind("c", chainId)
+              .bind("id", orderId)
+              .execute();
+          if (leg(h, chainId, orderId).isEmpty()) {
+            insert(
+                h,
+                chainId,
+                orderId,
+                asset,
+                quantity,
+                "cancelled",
+                "cancelled",
+                null,
+                null,
+                null,
+                now,
+                now);
+          }
+          return leg(h, chainId, orderId).orElseThrow();
+        });
   }
 
-  private static void insert(Handle h, long chainId, long orderId, String asset, BigInteger quantity, String status,
+  private static void insert(
+      Handle h,
+      long chainId,
+      long orderId,
+      String asset,
+      BigInteger quantity,
+      String status,
       String outcome,
-      BigDecimal mark, BigInteger gross, String reason, Instant requested, Instant resolves) {
-    h.createUpdate("""
+      BigDecimal mark,
+      BigInteger gross,
+      String reason,
+      Instant requested,
+      Instant resolves) {
+    h.createUpdate(
+            """
             INSERT INTO keeper.broker_legs (chain_id, order_id, asset, quantity, status, outcome, mark_price,
               gross_notional, failure_reason, requested_at, resolves_at)
             VALUES (:c, :id, :a, :q, :s, :o, :m, :g, :r, :req, :res) ON CONFLICT DO NOTHING""")
-        .bind("c", chainId).bind("id", orderId).bind("a", asset).bind("q", new BigDecimal(quantity)).bind("s", status)
-        .bind("o", outcome).bind("m", mark).bind("g", gross == null ? null : new BigDecimal(gross))
-        .bind("r", reason).bind("req", Timestamp.from(requested)).bind("res", Timestamp.from(resolves))
+        .bind("c", chainId)
+        .bind("id", orderId)
+        .bind("a", asset)
+        .bind("q", new BigDecimal(quantity))
+        .bind("s", status)
+        .bind("o", outcome)
+        .bind("m", mark)
+        .bind("g", gross == null ? null : new BigDecimal(gross))
+        .bind("r", reason)
+        .bind("req", Timestamp.from(requested))
+        .bind("res", Timestamp.from(resolves))
         .execute();
   }
 
   private static Optional<BrokerLeg> leg(Handle h, long chainId, long orderId) {
     return h.createQuery("SELECT * FROM keeper.broker_legs WHERE chain_id = :c AND order_id = :id")
-        .bind("c", chainId).bind("id", orderId).map((rs, ctx) -> map(rs)).findOne();
+        .bind("c", chainId)
+        .bind("id", orderId)
+        .map((rs, ctx) -> map(rs))
+        .findOne();
   }
 
   /** Maps a row; a pending leg's outcome is the broker's secret until it resolves. */
@@ -142,8 +232,12 @@ public final class SimulatedBroker implements PrimeBroker {
     String status = rs.getString("status");
     boolean revealed = !status.equals("pending");
     BigDecimal gross = revealed ? rs.getBigDecimal("gross_notional") : null;
-    return new BrokerLeg(rs.getLong("chain_id"), rs.getLong("order_id"), rs.getString("asset"),
-        rs.getBigDecimal("quantity").toBigIntegerExact(), status,
+    return new BrokerLeg(
+        rs.getLong("chain_id"),
+        rs.getLong("order_id"),
+        rs.getString("asset"),
+        rs.getBigDecimal("quantity").toBigIntegerExact(),
+        status,
         Optional.ofNullable(gross).map(BigDecimal::toBigIntegerExact),
         Optional.ofNullable(revealed ? rs.getString("failure_reason") : null));
   }

@@ -31,7 +31,10 @@ public final class KeeperJob implements Job {
     try {
       duty.engine().pump();
     } catch (Exception e) {
-      log.warn("keeper chainId={} engine round failed (next round retries): {}", duty.engine().chainId(), e.toString());
+      log.warn(
+          "keeper chainId={} engine round failed (next round retries): {}",
+          duty.engine().chainId(),
+          e.toString());
     }
   }
 }

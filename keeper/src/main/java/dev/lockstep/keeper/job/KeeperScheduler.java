@@ -44,29 +44,36 @@ public final class KeeperScheduler implements AutoCloseable {
    * @param duties the redeem duty of each chain, by chain id
    * @param interval delay between scheduled rounds of each chain
    */
-  public KeeperScheduler(DataSource dataSource, String instanceId, Map<Long, RedeemDuty> duties, Duration interval) {
+  public KeeperScheduler(
+      DataSource dataSource, String instanceId, Map<Long, RedeemDuty> duties, Duration interval) {
     try {
       String provider = "lockstep-" + instanceId;
-      DBConnectionManager.getInstance().addConnectionProvider(provider, new ConnectionProvider() {
-        @Override
-        public Connection getConnection() throws SQLException {
-          return dataSource.getConnection();
-        }
+      DBConnectionManager.getInstance()
+          .addConnectionProvider(
+              provider,
+              new ConnectionProvider() {
+                @Override
+                public Connection getConnection() throws SQLException {
+                  return dataSource.getConnection();
+                }
 
-        @Override
-        public void shutdown() {}
+                @Override
+                public void shutdown() {}
 
-        @Override
-        public void initialize() {}
-      });
+                @Override
+                public void initialize() {}
+              });
       Properties p = new Properties();
       p.setProperty("org.quartz.scheduler.instanceName", "lockstep-keeper");
       p.setProperty("org.quartz.scheduler.instanceId", instanceId);
       p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
       p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
-      p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, duties.size() + 1)));
+      p.setProperty(
+          "org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, duties.size() + 1)));
       p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-      p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+      p.setProperty(
+          "org.quartz.jobStore.driverDelegateClass",
+          "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
       p.setProperty("org.quartz.jobStore.dataSource", provider);
       p.setProperty("org.quartz.jobStore.tablePrefix", "keeper.qrtz_");
       p.setProperty("org.quartz.jobStore.isClustered", "true");
@@ -75,18 +82,33 @@ public final class KeeperScheduler implements AutoCloseable {
       p.setProperty("org.quartz.jobStore.useProperties", "true");
       p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
       scheduler = new StdSchedulerFactory(p).getScheduler();
-      scheduler.setJobFactory((bundle, s) ->
-          new KeeperJob(duties.get(Long.parseLong(bundle.getJobDetail().getJobDataMap().getString("chainId")))));
+      scheduler.setJobFactory(
+          (bundle, s) ->
+              new KeeperJob(
+                  duties.get(
+                      Long.parseLong(bundle.getJobDetail().getJobDataMap().getString("chainId")))));
       for (Map.Entry<Long, RedeemDuty> e : duties.entrySet()) {
         JobKey key = JobKey.jobKey("keeper-" + e.getKey(), GROUP);
-        JobDetail job = JobBuilder.newJob(KeeperJob.class).withIdentity(key)
-            .usingJobData("chainId", Long.toString(e.getKey())).storeDurably().requestRecovery().build();
-        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(TriggerKey.triggerKey("keeper-" + e.getKey(), GROUP))
-            .forJob(key).startNow()
-            .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(interval.toMillis())
-                .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
-            .build();
-        // Every daemon declares the same job and trigger; replacing keeps one of each in the cluster.
+        JobDetail job =
+            JobBuilder.newJob(KeeperJob.class)
+                .withIdentity(key)
+                .usingJobData("chainId", Long.toString(e.getKey()))
+                .storeDurably()
+                .requestRecovery()
+                .build();
+        Trigger trigger =
+            TriggerBuilder.newTrigger()
+                .withIdentity(TriggerKey.triggerKey("keeper-" + e.getKey(), GROUP))
+                .forJob(key)
+                .startNow()
+                .withSchedule(
+                    SimpleScheduleBuilder.simpleSchedule()
+                        .withIntervalInMilliseconds(interval.toMillis())
+                        .repeatForever()
+                        .withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+        // Every daemon declares the same job and trigger; replacing keeps one of each in the
+        // cluster.
         scheduler.scheduleJob(job, Set.of(trigger), true);
         jobs.put(e.getKey(), key);
       }
@@ -104,7 +126,10 @@ public final class KeeperScheduler implements AutoCloseable {
     }
   }
 
-  /** Runs the round of {@code chainId} as soon as a worker of the cluster is free (no-op for an unknown chain). */
+  /**
+   * Runs the round of {@code chainId} as soon as a worker of the cluster is free (no-op for an
+   * unknown chain).
+   */
   public void wake(long chainId) {
     JobKey key = jobs.get(chainId);
     if (key == null) {

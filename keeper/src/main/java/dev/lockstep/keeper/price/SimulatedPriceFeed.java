@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sandbox's price feed: each configured symbol ticks at its configured price every {@code
- * tick} (its mark is timestamped at the latest tick of the injected clock), until {@link #freeze}
- * stops it, after which its mark ages and turns stale after two minutes like a venue that stopped
+ * The sandbox's price feed: each configured symbol ticks at its configured price every {@code tick}
+ * (its mark is timestamped at the latest tick of the injected clock), until {@link #freeze} stops
+ * it, after which its mark ages and turns stale after two minutes like a venue that stopped
  * publishing. {@link #publish} moves a price. Thread-safe.
  */
 public final class SimulatedPriceFeed implements PriceFeed {
@@ -20,7 +20,9 @@ public final class SimulatedPriceFeed implements PriceFeed {
   private final Duration tick;
   private final Clock clock;
 
-  /** @param pricesUsd USD per share by symbol */
+  /**
+   * @param pricesUsd USD per share by symbol
+   */
   public SimulatedPriceFeed(Map<String, BigDecimal> pricesUsd, Duration tick, Clock clock) {
     this.prices = new ConcurrentHashMap<>(pricesUsd);
     this.tick = tick;

@@ -24,7 +24,9 @@ public final class RedeemCancellation {
 
   /** Result of a cancel request. */
   public sealed interface Result {
-    /** The cancel is under way; the order turns {@code cancelled} once the keeper's tx is indexed. */
+    /**
+     * The cancel is under way; the order turns {@code cancelled} once the keeper's tx is indexed.
+     */
     record Accepted() implements Result {}
 
     /** The broker leg already filled; the redeem will settle. */
@@ -40,7 +42,9 @@ public final class RedeemCancellation {
     if (!order.isOpen()) {
       throw new IllegalArgumentException("order " + order.orderId() + " is " + order.status());
     }
-    BrokerLeg leg = broker.cancelOffset(order.chainId(), order.orderId(), order.symbol(), order.quantity(), clock.instant());
+    BrokerLeg leg =
+        broker.cancelOffset(
+            order.chainId(), order.orderId(), order.symbol(), order.quantity(), clock.instant());
     if (leg.status().equals("filled")) {
       return new Result.AlreadyFilled();
     }

@@ -59,8 +59,18 @@ public final class RedeemDuty {
     void at(long chainId, Instant when);
   }
 
-  public RedeemDuty(long chainId, String orderBook, IndexReader index, PrimeBroker broker, TxEngine engine,
-      TxStore intents, VenueCalendar calendar, KeeperMetrics metrics, Duration retryAfter, WakeAt wakeAt, Clock clock) {
+  public RedeemDuty(
+      long chainId,
+      String orderBook,
+      IndexReader index,
+      PrimeBroker broker,
+      TxEngine engine,
+      TxStore intents,
+      VenueCalendar calendar,
+      KeeperMetrics metrics,
+      Duration retryAfter,
+      WakeAt wakeAt,
+      Clock clock) {
     this.wakeAt = wakeAt;
     this.chainId = chainId;
     this.orderBook = orderBook;
@@ -79,7 +89,10 @@ public final class RedeemDuty {
     return engine;
   }
 
-  /** One pass over the chain's open orders. Safe to run concurrently with itself and on several daemons. */
+  /**
+   * One pass over the chain's open orders. Safe to run concurrently with itself and on several
+   * daemons.
+   */
   public void run() {
     Instant now = clock.instant();
     broker.poll(now);
@@ -107,9 +120,10 @@ public final class RedeemDuty {
       }
       switch (leg.get().status()) {
         case "filled" -> settle(round, o, leg.get());
-        case "failed" -> cancel(round, o, "broker leg failed: " + leg.get().failureReason().orElse("unknown"));
+        case "failed" ->
+            cancel(round, o, "broker leg failed: " + leg.get().failureReason().orElse("unknown"));
         case "cancelled" -> cancel(round, o, "cancel requested");
-        default -> { } // pending: the fill has not arrived yet
+        default -> {} // pending: the fill has not arrived yet
       }
     }
     engine.submitAll(round.decided);
@@ -127,18 +141,21 @@ public final class RedeemDuty {
     }
 
     Optional<Intent> latest(long orderId, String action) {
-      return Optional.ofNullable(byAction.computeIfAbsent(action, a -> intents.latest(chainId, a, orderIds)).get(orderId));
+      return Optional.ofNullable(
+          byAction.computeIfAbsent(action, a -> intents.latest(chainId, a, orderIds)).get(orderId));
     }
   }
 
   private void settle(Round round, OrderRow o, BrokerLeg leg) {
     Optional<Intent> settled = round.latest(o.orderId(), "settle");
-    if (settled.isPresent() && settled.get().status().equals("reverted")
+    if (settled.isPresent()
+        && settled.get().status().equals("reverted")
         && settled.get().outcome().orElse("").startsWith("OrderBookPayoutBelowMinimum")) {
       cancel(round, o, "settle reverted: " + settled.get().outcome().get());
       return;
     }
-    intend(round, o, "settle", OrderBookCalls.settle(o.orderId(), leg.grossNotional().orElseThrow()));
+    intend(
+        round, o, "settle", OrderBookCalls.settle(o.orderId(), leg.grossNotional().orElseThrow()));
   }
 
   private void cancel(Round round, OrderRow o, String why) {
@@ -156,10 +173,17 @@ public final class RedeemDuty {
       if (!i.status().equals("failed") || i.createdAt().plus(retryAfter).isAfter(clock.instant())) {
         return false;
       }
-      generation = Integer.parseInt(i.idempotencyKey().substring(i.idempotencyKey().lastIndexOf(':') + 1)) + 1;
+      generation =
+          Integer.parseInt(i.idempotencyKey().substring(i.idempotencyKey().lastIndexOf(':') + 1))
+              + 1;
     }
-    round.decided.add(new TxStore.NewIntent(action + ":" + chainId + ":" + o.orderId() + ":" + generation, orderBook,
-        callData, action, o.orderId()));
+    round.decided.add(
+        new TxStore.NewIntent(
+            action + ":" + chainId + ":" + o.orderId() + ":" + generation,
+            orderBook,
+            callData,
+            action,
+            o.orderId()));
     return true;
   }
 }

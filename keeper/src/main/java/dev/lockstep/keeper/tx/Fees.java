@@ -12,11 +12,12 @@ public record Fees(BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas) {
   private static final BigInteger HUNDRED = BigInteger.valueOf(100);
 
   /**
-   * The fees a replacement of a transaction that paid {@code this} must at least pay: both raised by
-   * {@code percent}, rounded up, and never below {@code market}.
+   * The fees a replacement of a transaction that paid {@code this} must at least pay: both raised
+   * by {@code percent}, rounded up, and never below {@code market}.
    */
   public Fees bumped(int percent, Fees market) {
-    return new Fees(raise(maxFeePerGas, percent).max(market.maxFeePerGas),
+    return new Fees(
+        raise(maxFeePerGas, percent).max(market.maxFeePerGas),
         raise(maxPriorityFeePerGas, percent).max(market.maxPriorityFeePerGas));
   }
 

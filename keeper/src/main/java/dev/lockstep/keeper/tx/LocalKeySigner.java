@@ -4,7 +4,10 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
 
-/** A {@link TxSigner} holding a secp256k1 private key in memory (the sandbox, tests, small deployments). */
+/**
+ * A {@link TxSigner} holding a secp256k1 private key in memory (the sandbox, tests, small
+ * deployments).
+ */
 public final class LocalKeySigner implements TxSigner {
   private final Credentials credentials;
 
@@ -24,6 +27,7 @@ public final class LocalKeySigner implements TxSigner {
 
   @Override
   public byte[] sign(RawTransaction tx, long chainId) {
-    return TransactionEncoder.signMessage(tx, credentials); // EIP-1559: the chain id is inside the transaction
+    return TransactionEncoder.signMessage(
+        tx, credentials); // EIP-1559: the chain id is inside the transaction
   }
 }

@@ -9,7 +9,10 @@ import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Uint256;
 
-/** The OrderBook calls the keeper makes, their selectors (the signer's allowlist) and what their reverts mean. */
+/**
+ * The OrderBook calls the keeper makes, their selectors (the signer's allowlist) and what their
+ * reverts mean.
+ */
 public final class OrderBookCalls {
   /** Custom errors of the OrderBook (and of what it calls). */
   public static final RevertDecoder REVERTS = new RevertDecoder(OrderBook.class);
@@ -18,13 +21,15 @@ public final class OrderBookCalls {
 
   /** {@code promote(orderId)}. */
   public static String promote(long orderId) {
-    return FunctionEncoder.encode(new Function("promote", List.of(new Uint256(orderId)), List.of()));
+    return FunctionEncoder.encode(
+        new Function("promote", List.of(new Uint256(orderId)), List.of()));
   }
 
   /** {@code settle(orderId, grossNotional)}; {@code grossNotional} in payout-token base units. */
   public static String settle(long orderId, BigInteger grossNotional) {
-    return FunctionEncoder.encode(new Function("settle", List.of(new Uint256(orderId), new Uint256(grossNotional)),
-        List.of()));
+    return FunctionEncoder.encode(
+        new Function(
+            "settle", List.of(new Uint256(orderId), new Uint256(grossNotional)), List.of()));
   }
 
   /** {@code cancel(orderId)}. */
@@ -34,7 +39,10 @@ public final class OrderBookCalls {
 
   /** Selectors of promote, settle and cancel: all the keeper may call on an order book. */
   public static Set<String> selectors() {
-    return Set.of(promote(0).substring(0, 10), settle(0, BigInteger.ZERO).substring(0, 10), cancel(0).substring(0, 10));
+    return Set.of(
+        promote(0).substring(0, 10),
+        settle(0, BigInteger.ZERO).substring(0, 10),
+        cancel(0).substring(0, 10));
   }
 
   /**
@@ -43,16 +51,22 @@ public final class OrderBookCalls {
    * ours) already moved it to a later state. Such calls are {@code done_by_other}, never retried.
    */
   public static boolean alreadyDone(DecodedError e) {
-    boolean statusError = e.name().equals("OrderBookOrderNotQueued") || e.name().equals("OrderBookOrderNotActive")
-        || e.name().equals("OrderBookOrderNotOpen");
-    if (!statusError || e.args().size() != 2 || !(e.args().get(1) instanceof BigInteger status)
-        || status.signum() < 0 || status.intValue() >= OrderStatus.values().length) {
+    boolean statusError =
+        e.name().equals("OrderBookOrderNotQueued")
+            || e.name().equals("OrderBookOrderNotActive")
+            || e.name().equals("OrderBookOrderNotOpen");
+    if (!statusError
+        || e.args().size() != 2
+        || !(e.args().get(1) instanceof BigInteger status)
+        || status.signum() < 0
+        || status.intValue() >= OrderStatus.values().length) {
       return false;
     }
     OrderStatus s = OrderStatus.values()[status.intValue()];
     return switch (e.name()) {
       case "OrderBookOrderNotQueued" -> s != OrderStatus.NONE; // promote: already active or closed
-      case "OrderBookOrderNotActive", "OrderBookOrderNotOpen" -> s == OrderStatus.SETTLED || s == OrderStatus.CANCELLED;
+      case "OrderBookOrderNotActive", "OrderBookOrderNotOpen" ->
+          s == OrderStatus.SETTLED || s == OrderStatus.CANCELLED;
       default -> false;
     };
   }

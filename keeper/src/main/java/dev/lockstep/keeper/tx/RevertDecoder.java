@@ -38,8 +38,8 @@ public final class RevertDecoder {
   }
 
   /**
-   * The custom error in {@code revertData} (0x-hex: 4-byte selector then ABI-encoded arguments),
-   * as {@code Name(arg, ...)}; empty if the selector is unknown or the data is empty.
+   * The custom error in {@code revertData} (0x-hex: 4-byte selector then ABI-encoded arguments), as
+   * {@code Name(arg, ...)}; empty if the selector is unknown or the data is empty.
    */
   public Optional<String> decode(String revertData) {
     return decodeError(revertData).map(DecodedError::toString);
@@ -49,12 +49,16 @@ public final class RevertDecoder {
    * A decoded custom error.
    *
    * @param name the error's Solidity name
-   * @param args its arguments' values (web3j's: BigInteger for integers and enums, String for addresses)
+   * @param args its arguments' values (web3j's: BigInteger for integers and enums, String for
+   *     addresses)
    */
   public record DecodedError(String name, List<Object> args) {
     @Override
     public String toString() {
-      return name + "(" + args.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+      return name
+          + "("
+          + args.stream().map(String::valueOf).collect(Collectors.joining(", "))
+          + ")";
     }
   }
 
@@ -68,8 +72,10 @@ public final class RevertDecoder {
       return Optional.empty();
     }
     @SuppressWarnings({"unchecked", "rawtypes"})
-    List<Type> args = FunctionReturnDecoder.decode(
-        Numeric.prependHexPrefix(revertData.substring(10)), (List) e.getParameters());
-    return Optional.of(new DecodedError(e.getName(), args.stream().map(a -> (Object) a.getValue()).toList()));
+    List<Type> args =
+        FunctionReturnDecoder.decode(
+            Numeric.prependHexPrefix(revertData.substring(10)), (List) e.getParameters());
+    return Optional.of(
+        new DecodedError(e.getName(), args.stream().map(a -> (Object) a.getValue()).toList()));
   }
 }

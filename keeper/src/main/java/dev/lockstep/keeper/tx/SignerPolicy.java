@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * What the keeper's signer may sign: calls to allowlisted contracts with allowlisted function
- * selectors, and zero-value, empty self-transfers (the no-ops that fill or cancel a nonce). Anything
- * else is refused before it reaches the signer, whatever asked for it.
+ * selectors, and zero-value, empty self-transfers (the no-ops that fill or cancel a nonce).
+ * Anything else is refused before it reaches the signer, whatever asked for it.
  *
  * @param allowed function selectors (0x + 8 hex digits) allowed per target contract address
  * @param lowBalanceWei signer balance under which the keeper raises its low-balance alert
@@ -32,17 +32,21 @@ public record SignerPolicy(Map<String, Set<String>> allowed, BigInteger lowBalan
    */
   public void check(String signer, String to, BigInteger value, String data) {
     String target = to.toLowerCase(Locale.ROOT);
-    if (target.equals(signer) && value.signum() == 0 && (data == null || data.equals("0x") || data.isEmpty())) {
+    if (target.equals(signer)
+        && value.signum() == 0
+        && (data == null || data.equals("0x") || data.isEmpty())) {
       return;
     }
     if (value.signum() != 0) {
-      throw new DisallowedException("keeper transactions carry no value (" + value + " wei to " + target + ")");
+      throw new DisallowedException(
+          "keeper transactions carry no value (" + value + " wei to " + target + ")");
     }
     Set<String> selectors = allowed.get(target);
     if (selectors == null) {
       throw new DisallowedException("target " + target + " is not allowlisted");
     }
-    String selector = data == null || data.length() < 10 ? "" : data.substring(0, 10).toLowerCase(Locale.ROOT);
+    String selector =
+        data == null || data.length() < 10 ? "" : data.substring(0, 10).toLowerCase(Locale.ROOT);
     if (!selectors.contains(selector)) {
       throw new DisallowedException("selector " + selector + " is not allowlisted for " + target);
     }

@@ -43,12 +43,11 @@ import org.web3j.utils.Numeric;
  * <p><b>Durable outbox.</b> {@link #submit} commits an intent (target, call data, the order and
  * action it serves, an idempotency key) before anything else. A queued intent is simulated with
  * {@code eth_call}; if it would revert, it is closed without being broadcast ({@code done_by_other}
- * when the order already reached the state the call aims at, else {@code reverted} with the
- * decoded custom error). Otherwise its nonce is taken from the signer's lease and its signed
- * transaction recorded in one database transaction, and only then broadcast. Every fee bump and
- * the final no-op is recorded the same way. A restart resumes from these rows: a broadcast whose
- * answer was lost (timeout, crash) is broadcast again byte for byte, never re-signed as a new
- * transaction.
+ * when the order already reached the state the call aims at, else {@code reverted} with the decoded
+ * custom error). Otherwise its nonce is taken from the signer's lease and its signed transaction
+ * recorded in one database transaction, and only then broadcast. Every fee bump and the final no-op
+ * is recorded the same way. A restart resumes from these rows: a broadcast whose answer was lost
+ * (timeout, crash) is broadcast again byte for byte, never re-signed as a new transaction.
  *
  * <p><b>Nonces.</b> Only the holder of the (chain, signer) lease in {@code keeper.nonce_leases}
  * assigns nonces, and only while the lease is unexpired (checked in the assigning transaction);
@@ -86,16 +85,31 @@ public final class TxEngine {
   private final Predicate<DecodedError> alreadyDone;
   private final String holder;
   private final Clock clock;
-  /** Intents whose nonce the chain has used while none of their transactions had a receipt yet, since when. */
-  private final Map<Long, Instant> usedWithoutReceipt = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Intents whose nonce the chain has used while none of their transactions had a receipt yet,
+   * since when.
+   */
+  private final Map<Long, Instant> usedWithoutReceipt =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param alreadyDone whether a custom error means the call's purpose is already achieved by
    *     someone else (for example settle of an order that is already settled)
    * @param holder this daemon's identity in nonce leases
    */
-  public TxEngine(long chainId, Web3j web3j, TxSigner signer, SignerPolicy policy, TxStore store, TxEngineConfig config,
-      KeeperMetrics metrics, RevertDecoder reverts, Predicate<DecodedError> alreadyDone, String holder, Clock clock) {
+  public TxEngine(
+      long chainId,
+      Web3j web3j,
+      TxSigner signer,
+      SignerPolicy policy,
+      TxStore store,
+      TxEngineConfig config,
+      KeeperMetrics metrics,
+      RevertDecoder reverts,
+      Predicate<DecodedError> alreadyDone,
+      String holder,
+      Clock clock) {
     this.chainId = chainId;
     this.web3j = web3j;
     this.signer = signer;
@@ -109,8 +123,14 @@ public final class TxEngine {
     this.alreadyDone = alreadyDone;
     this.holder = holder;
     this.clock = clock;
-    metrics.engine(chainId, from, () -> store.oldestOpen(chainId, from)
-        .map(t -> Duration.between(t, clock.instant()).toMillis() / 1000.0).orElse(0.0));
+    metrics.engine(
+        chainId,
+        from,
+        () ->
+            store
+                .oldestOpen(chainId, from)
+                .map(t -> Duration.between(t, clock.instant()).toMillis() / 1000.0)
+                .orElse(0.0));
   }
 
   /** The chain this engine sends on. */
@@ -137,7 +157,8 @@ public final class TxEngine {
   /**
    * Enqueues many calls at once (each as {@link #submit}, keys already present untouched).
    *
-   * @throws SignerPolicy.DisallowedException if the policy forbids any of them (nothing is enqueued)
+   * @throws SignerPolicy.DisallowedException if the policy forbids any of them (nothing is
+   *     enqueued)
    */
   public void submitAll(List<TxStore.NewIntent> all) {
     all.forEach(i -> policy.check(from, i.target(), BigInteger.ZERO, i.callData()));
@@ -170,7 +191,8 @@ public final class TxEngine {
   private void trackSubmitted(long minedNonce) throws IOException {
     Instant now = clock.instant();
     List<Intent> submitted = store.inStatus(chainId, from, "submitted", config.maxInFlight());
-    Map<Long, List<Attempt>> attempts = store.attemptsOf(submitted.stream().map(Intent::id).toList());
+    Map<Long, List<Attempt>> attempts =
+        store.attemptsOf(submitted.stream().map(Intent::id).toList());
     // Receipts of every attempt of the intents whose nonce the chain has used, in one batch.
     List<String> hashes = new ArrayList<>();
     for (Intent i : submitted) {
@@ -183,29 +205,45 @@ public final class TxEngine {
       long nonce = i.nonce().orElseThrow();
       List<Attempt> mine = attempts.get(i.id());
       if (nonce < minedNonce) {
-        Optional<TransactionReceipt> r = mine.stream().map(a -> receipts.get(a.txHash())).filter(x -> x != null)
-            .findFirst();
+        Optional<TransactionReceipt> r =
+            mine.stream().map(a -> receipts.get(a.txHash())).filter(x -> x != null).findFirst();
         if (r.isPresent()) {
           usedWithoutReceipt.remove(i.id());
-          store.mined(i.id(), r.get().getTransactionHash(), r.get().getBlockNumber().longValueExact(),
-              r.get().getBlockHash(), now);
+          store.mined(
+              i.id(),
+              r.get().getTransactionHash(),
+              r.get().getBlockNumber().longValueExact(),
+              r.get().getBlockHash(),
+              now);
         } else if (Duration.between(usedWithoutReceipt.computeIfAbsent(i.id(), k -> now), now)
-            .compareTo(config.rebroadcastAfter()) > 0) {
+                .compareTo(config.rebroadcastAfter())
+            > 0) {
           // The nonce is used but, for a while now, by none of our transactions (not a receipt that
           // a load-balanced node has not indexed yet): someone signed outside the engine.
           usedWithoutReceipt.remove(i.id());
-          store.close(i.id(), "failed", "nonce " + nonce + " consumed by a transaction outside the engine", now);
+          store.close(
+              i.id(),
+              "failed",
+              "nonce " + nonce + " consumed by a transaction outside the engine",
+              now);
           metrics.tx("failed", i.action());
-          log.error("keeper chainId={} signer={} nonce {} of intent {} consumed by a foreign transaction", chainId,
-              from, nonce, i.idempotencyKey());
+          log.error(
+              "keeper chainId={} signer={} nonce {} of intent {} consumed by a foreign transaction",
+              chainId,
+              from,
+              nonce,
+              i.idempotencyKey());
         }
         continue;
       }
       Attempt last = mine.getLast();
-      if (i.replaceAfter().isPresent() && now.isAfter(i.replaceAfter().get()) && !last.kind().equals("noop")) {
+      if (i.replaceAfter().isPresent()
+          && now.isAfter(i.replaceAfter().get())
+          && !last.kind().equals("noop")) {
         replace(i, last, now);
       } else if (last.broadcastAt().isEmpty()
-          || Duration.between(last.broadcastAt().get(), now).compareTo(config.rebroadcastAfter()) > 0) {
+          || Duration.between(last.broadcastAt().get(), now).compareTo(config.rebroadcastAfter())
+              > 0) {
         broadcast(i, last);
       }
     }
@@ -219,7 +257,9 @@ public final class TxEngine {
       chunk.forEach(h -> batch.add(web3j.ethGetTransactionReceipt(h)));
       for (Response<?> r : batch.send().getResponses()) {
         check(r, "eth_getTransactionReceipt");
-        ((EthGetTransactionReceipt) r).getTransactionReceipt().ifPresent(t -> out.put(t.getTransactionHash(), t));
+        ((EthGetTransactionReceipt) r)
+            .getTransactionReceipt()
+            .ifPresent(t -> out.put(t.getTransactionHash(), t));
       }
     }
     return out;
@@ -235,26 +275,54 @@ public final class TxEngine {
     return out;
   }
 
-  /** Same nonce, fees up by bumpPercent; after the last allowed bump, a zero-value self-transfer. */
+  /**
+   * Same nonce, fees up by bumpPercent; after the last allowed bump, a zero-value self-transfer.
+   */
   private void replace(Intent i, Attempt last, Instant now) throws IOException {
     Fees market = fees.current();
     Fees bumped = last.fees().bumped(config.bumpPercent(), market);
     if (!bumped.within(config.maxFeePerGasCapWei())) {
-      log.warn("keeper chainId={} intent {} nonce {} stuck at the fee cap ({} wei); waiting", chainId,
-          i.idempotencyKey(), i.nonce().getAsLong(), config.maxFeePerGasCapWei());
+      log.warn(
+          "keeper chainId={} intent {} nonce {} stuck at the fee cap ({} wei); waiting",
+          chainId,
+          i.idempotencyKey(),
+          i.nonce().getAsLong(),
+          config.maxFeePerGasCapWei());
       store.replaceAt(i.id(), now.plus(config.replaceAfter()));
       return;
     }
     boolean noop = i.replacements() >= config.maxReplacements();
-    Attempt next = noop
-        ? sign(i.id(), "noop", i.nonce().getAsLong(), NOOP_GAS, from, TxStore.NOOP_DATA, bumped, now)
-        : sign(i.id(), "replacement", i.nonce().getAsLong(), BigInteger.valueOf(i.gasLimit()), i.target(),
-            i.callData(), bumped, now);
+    Attempt next =
+        noop
+            ? sign(
+                i.id(),
+                "noop",
+                i.nonce().getAsLong(),
+                NOOP_GAS,
+                from,
+                TxStore.NOOP_DATA,
+                bumped,
+                now)
+            : sign(
+                i.id(),
+                "replacement",
+                i.nonce().getAsLong(),
+                BigInteger.valueOf(i.gasLimit()),
+                i.target(),
+                i.callData(),
+                bumped,
+                now);
     store.addAttempt(next, now.plus(config.replaceAfter()));
     metrics.tx(noop ? "noop" : "replaced", i.action());
-    log.warn("keeper chainId={} intent {} nonce {} not mined in {}: {} with maxFee {} tip {} wei", chainId,
-        i.idempotencyKey(), i.nonce().getAsLong(), config.replaceAfter(), noop ? "voided by a no-op" : "replaced",
-        bumped.maxFeePerGas(), bumped.maxPriorityFeePerGas());
+    log.warn(
+        "keeper chainId={} intent {} nonce {} not mined in {}: {} with maxFee {} tip {} wei",
+        chainId,
+        i.idempotencyKey(),
+        i.nonce().getAsLong(),
+        config.replaceAfter(),
+        noop ? "voided by a no-op" : "replaced",
+        bumped.maxFeePerGas(),
+        bumped.maxPriorityFeePerGas());
     broadcast(i, next);
   }
 
@@ -263,9 +331,10 @@ public final class TxEngine {
   private void confirmMined(long head) throws IOException {
     Instant now = clock.instant();
     List<Intent> minedIntents = store.inStatus(chainId, from, "mined", config.maxInFlight());
-    Map<String, TransactionReceipt> receipts = receipts(minedIntents.stream().map(i -> i.minedTxHash().orElseThrow())
-        .toList());
-    Map<Long, List<Attempt>> attempts = store.attemptsOf(minedIntents.stream().map(Intent::id).toList());
+    Map<String, TransactionReceipt> receipts =
+        receipts(minedIntents.stream().map(i -> i.minedTxHash().orElseThrow()).toList());
+    Map<Long, List<Attempt>> attempts =
+        store.attemptsOf(minedIntents.stream().map(Intent::id).toList());
     for (Intent i : minedIntents) {
       String hash = i.minedTxHash().orElseThrow();
       Optional<TransactionReceipt> r = Optional.ofNullable(receipts.get(hash));
@@ -273,10 +342,17 @@ public final class TxEngine {
         // Reorged out: the same signed transaction goes back to the node.
         store.unmined(i.id(), now.plus(config.replaceAfter()), now);
         metrics.tx("reorged", i.action());
-        log.warn("keeper chainId={} intent {} tx {} left block {} (reorg); broadcasting it again", chainId,
-            i.idempotencyKey(), hash, i.minedBlock().getAsLong());
-        Attempt minedAttempt = attempts.get(i.id()).stream().filter(a -> a.txHash().equals(hash)).findFirst()
-            .orElseThrow();
+        log.warn(
+            "keeper chainId={} intent {} tx {} left block {} (reorg); broadcasting it again",
+            chainId,
+            i.idempotencyKey(),
+            hash,
+            i.minedBlock().getAsLong());
+        Attempt minedAttempt =
+            attempts.get(i.id()).stream()
+                .filter(a -> a.txHash().equals(hash))
+                .findFirst()
+                .orElseThrow();
         broadcast(store.get(i.id()), minedAttempt);
         continue;
       }
@@ -284,38 +360,57 @@ public final class TxEngine {
       if (head - block + 1 < config.confirmations()) {
         continue;
       }
-      boolean voided = attempts.get(i.id()).stream().anyMatch(a -> a.txHash().equals(hash) && a.kind().equals("noop"));
+      boolean voided =
+          attempts.get(i.id()).stream()
+              .anyMatch(a -> a.txHash().equals(hash) && a.kind().equals("noop"));
       if (voided && !i.action().equals("noop")) {
-        store.close(i.id(), "failed", "voided by a no-op after " + i.replacements() + " replacements", now);
+        store.close(
+            i.id(), "failed", "voided by a no-op after " + i.replacements() + " replacements", now);
         metrics.tx("failed", i.action());
       } else if (r.get().isStatusOK()) {
         store.close(i.id(), "confirmed", "block " + block + " tx " + hash, now);
         metrics.tx("confirmed", i.action());
         i.submittedAt().ifPresent(t -> metrics.timeToConfirm(Duration.between(t, now)));
-        log.info("keeper chainId={} {} {} confirmed in block {} tx={}", chainId, i.action(),
-            i.orderId() == null ? i.idempotencyKey() : "order " + i.orderId(), block, hash);
+        log.info(
+            "keeper chainId={} {} {} confirmed in block {} tx={}",
+            chainId,
+            i.action(),
+            i.orderId() == null ? i.idempotencyKey() : "order " + i.orderId(),
+            block,
+            hash);
       } else {
-        Optional<DecodedError> why = revertAt(i, DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
+        Optional<DecodedError> why =
+            revertAt(i, DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
         closeReverted(i, why, "mined reverted in block " + block + " tx " + hash, now);
       }
     }
   }
 
   private void closeReverted(Intent i, Optional<DecodedError> why, String where, Instant now) {
-    String detail = why.map(DecodedError::toString).orElse("revert without a known custom error") + " (" + where + ")";
+    String detail =
+        why.map(DecodedError::toString).orElse("revert without a known custom error")
+            + " ("
+            + where
+            + ")";
     if (why.isPresent() && alreadyDone.test(why.get())) {
       store.close(i.id(), "done_by_other", detail, now);
       metrics.tx("done_by_other", i.action());
-      log.info("keeper chainId={} {} of order {} already done by someone else: {}", chainId, i.action(), i.orderId(),
+      log.info(
+          "keeper chainId={} {} of order {} already done by someone else: {}",
+          chainId,
+          i.action(),
+          i.orderId(),
           detail);
     } else {
       store.close(i.id(), "reverted", detail, now);
       metrics.tx("reverted", i.action());
-      log.warn("keeper chainId={} {} {} reverts: {}", chainId, i.action(), i.idempotencyKey(), detail);
+      log.warn(
+          "keeper chainId={} {} {} reverts: {}", chainId, i.action(), i.idempotencyKey(), detail);
     }
   }
 
-  // --- gaps ---------------------------------------------------------------------------------------
+  // --- gaps
+  // ---------------------------------------------------------------------------------------
 
   private void fillGaps(long minedNonce, long nextNonce) throws IOException {
     if (nextNonce <= minedNonce) {
@@ -327,24 +422,43 @@ public final class TxEngine {
         continue;
       }
       Instant now = clock.instant();
-      Intent gap = store.enqueue("gap:" + chainId + ":" + from + ":" + n, chainId, from, from, TxStore.NOOP_DATA, "noop",
-          null, now);
+      Intent gap =
+          store.enqueue(
+              "gap:" + chainId + ":" + from + ":" + n,
+              chainId,
+              from,
+              from,
+              TxStore.NOOP_DATA,
+              "noop",
+              null,
+              now);
       if (!gap.status().equals("queued")) {
         continue;
       }
       long nonce = n;
       Fees f = fees.current();
-      Optional<Attempt> a = store.assignGapNonce(gap, holder, nonce, NOOP_GAS.longValueExact(),
-          now.plus(config.replaceAfter()), () -> sign(gap.id(), "noop", nonce, NOOP_GAS, from, TxStore.NOOP_DATA, f, now));
+      Optional<Attempt> a =
+          store.assignGapNonce(
+              gap,
+              holder,
+              nonce,
+              NOOP_GAS.longValueExact(),
+              now.plus(config.replaceAfter()),
+              () -> sign(gap.id(), "noop", nonce, NOOP_GAS, from, TxStore.NOOP_DATA, f, now));
       if (a.isPresent()) {
         metrics.nonceGap();
-        log.warn("keeper chainId={} signer={} nonce gap at {}: filling it with a no-op", chainId, from, nonce);
+        log.warn(
+            "keeper chainId={} signer={} nonce gap at {}: filling it with a no-op",
+            chainId,
+            from,
+            nonce);
         broadcast(store.get(gap.id()), a.get());
       }
     }
   }
 
-  // --- queued: simulate, sign, record, broadcast ----------------------------------------------------
+  // --- queued: simulate, sign, record, broadcast
+  // ----------------------------------------------------
 
   private void sendQueued() throws IOException {
     int room = config.maxInFlight() - store.inFlight(chainId, from);
@@ -352,8 +466,10 @@ public final class TxEngine {
       return;
     }
     // Gap fills are signed by fillGaps with their own nonce.
-    List<Intent> queued = store.inStatus(chainId, from, "queued", room).stream()
-        .filter(i -> !i.action().equals("noop")).toList();
+    List<Intent> queued =
+        store.inStatus(chainId, from, "queued", room).stream()
+            .filter(i -> !i.action().equals("noop"))
+            .toList();
     if (queued.isEmpty()) {
       return;
     }
@@ -376,7 +492,8 @@ public final class TxEngine {
     List<Intent> sendable = new ArrayList<>();
     for (int k = 0; k < intents.size(); k++) {
       if (simulated.get(k).isPresent()) {
-        closeReverted(intents.get(k), simulated.get(k), "simulated with eth_call, not broadcast", now);
+        closeReverted(
+            intents.get(k), simulated.get(k), "simulated with eth_call, not broadcast", now);
       } else {
         sendable.add(intents.get(k));
       }
@@ -402,50 +519,92 @@ public final class TxEngine {
     for (int k = 0; k < signing.size(); k++) {
       gasById.put(signing.get(k).id(), gasLimits.get(k));
     }
-    List<Attempt> recorded = store.assignNonces(signing, gasLimits, holder, now.plus(config.replaceAfter()),
-        (intent, nonce) -> sign(intent.id(), "original", nonce, BigInteger.valueOf(gasById.get(intent.id())),
-            intent.target(), intent.callData(), offer, now));
+    List<Attempt> recorded =
+        store.assignNonces(
+            signing,
+            gasLimits,
+            holder,
+            now.plus(config.replaceAfter()),
+            (intent, nonce) ->
+                sign(
+                    intent.id(),
+                    "original",
+                    nonce,
+                    BigInteger.valueOf(gasById.get(intent.id())),
+                    intent.target(),
+                    intent.callData(),
+                    offer,
+                    now));
     recorded.forEach(a -> metrics.tx("submitted", byId.get(a.intentId()).action()));
     return recorded;
   }
 
-  /** {@code eth_call} of each intent at the latest block, in JSON-RPC batches: empty if it succeeds, else the revert. */
+  /**
+   * {@code eth_call} of each intent at the latest block, in JSON-RPC batches: empty if it succeeds,
+   * else the revert.
+   */
   private List<Optional<DecodedError>> simulateAll(List<Intent> intents) throws IOException {
     List<Optional<DecodedError>> out = new ArrayList<>();
     for (List<Intent> chunk : chunks(intents)) {
       BatchRequest batch = web3j.newBatch();
-      chunk.forEach(i -> batch.add(web3j.ethCall(Transaction.createEthCallTransaction(from, i.target(), i.callData()),
-          DefaultBlockParameterName.LATEST)));
+      chunk.forEach(
+          i ->
+              batch.add(
+                  web3j.ethCall(
+                      Transaction.createEthCallTransaction(from, i.target(), i.callData()),
+                      DefaultBlockParameterName.LATEST)));
       for (Response<?> resp : batch.send().getResponses()) {
         EthCall r = (EthCall) resp;
         if (!r.hasError() && !r.isReverted()) {
           out.add(Optional.empty());
         } else {
-          out.add(Optional.of(reverts.decodeError(revertData(r)).orElse(new DecodedError("UnknownRevert",
-              List.of(r.hasError() ? String.valueOf(r.getError().getMessage()) : r.getRevertReason())))));
+          out.add(
+              Optional.of(
+                  reverts
+                      .decodeError(revertData(r))
+                      .orElse(
+                          new DecodedError(
+                              "UnknownRevert",
+                              List.of(
+                                  r.hasError()
+                                      ? String.valueOf(r.getError().getMessage())
+                                      : r.getRevertReason())))));
         }
       }
     }
     return out;
   }
 
-  /** {@code eth_estimateGas} of each intent plus headroom, in JSON-RPC batches: a BigInteger, a RevertedException or an IOException. */
+  /**
+   * {@code eth_estimateGas} of each intent plus headroom, in JSON-RPC batches: a BigInteger, a
+   * RevertedException or an IOException.
+   */
   private List<Object> estimateAll(List<Intent> intents) throws IOException {
     List<Object> out = new ArrayList<>();
     for (List<Intent> chunk : chunks(intents)) {
       BatchRequest batch = web3j.newBatch();
-      chunk.forEach(i -> batch.add(web3j.ethEstimateGas(Transaction.createEthCallTransaction(from, i.target(),
-          i.callData()))));
+      chunk.forEach(
+          i ->
+              batch.add(
+                  web3j.ethEstimateGas(
+                      Transaction.createEthCallTransaction(from, i.target(), i.callData()))));
       for (Response<?> resp : batch.send().getResponses()) {
         EthEstimateGas r = (EthEstimateGas) resp;
         if (r.hasError()) {
-          Optional<DecodedError> e = r.getError().getData() == null ? Optional.empty()
-              : reverts.decodeError(String.valueOf(r.getError().getData()).replace("\"", ""));
-          out.add(e.isPresent() || String.valueOf(r.getError().getMessage()).toLowerCase().contains("revert")
-              ? new RevertedException(e) : new IOException("eth_estimateGas: " + r.getError().getMessage()));
+          Optional<DecodedError> e =
+              r.getError().getData() == null
+                  ? Optional.empty()
+                  : reverts.decodeError(String.valueOf(r.getError().getData()).replace("\"", ""));
+          out.add(
+              e.isPresent()
+                      || String.valueOf(r.getError().getMessage()).toLowerCase().contains("revert")
+                  ? new RevertedException(e)
+                  : new IOException("eth_estimateGas: " + r.getError().getMessage()));
         } else {
-          out.add(r.getAmountUsed().multiply(BigInteger.valueOf(100L + config.gasHeadroomPercent()))
-              .divide(BigInteger.valueOf(100)));
+          out.add(
+              r.getAmountUsed()
+                  .multiply(BigInteger.valueOf(100L + config.gasHeadroomPercent()))
+                  .divide(BigInteger.valueOf(100)));
         }
       }
     }
@@ -465,16 +624,23 @@ public final class TxEngine {
       for (int k = 0; k < chunk.size(); k++) {
         Attempt a = chunk.get(k);
         EthSendTransaction r = (EthSendTransaction) answers.get(k);
-        NodeAnswer answer = r.hasError() ? NodeAnswer.classify(r.getError().getMessage()) : NodeAnswer.ACCEPTED;
-        texts.put(a.txHash(), r.hasError() ? answer + ": " + r.getError().getMessage() : "accepted");
+        NodeAnswer answer =
+            r.hasError() ? NodeAnswer.classify(r.getError().getMessage()) : NodeAnswer.ACCEPTED;
+        texts.put(
+            a.txHash(), r.hasError() ? answer + ": " + r.getError().getMessage() : "accepted");
         if (answer == NodeAnswer.UNDERPRICED || answer == NodeAnswer.GIVE_UP) {
-          followUps.add(() -> {
-            try {
-              react(byId.get(a.intentId()), a, answer, texts.get(a.txHash()));
-            } catch (IOException e) {
-              log.warn("keeper chainId={} follow-up of {} failed: {}", chainId, a.txHash(), e.toString());
-            }
-          });
+          followUps.add(
+              () -> {
+                try {
+                  react(byId.get(a.intentId()), a, answer, texts.get(a.txHash()));
+                } catch (IOException e) {
+                  log.warn(
+                      "keeper chainId={} follow-up of {} failed: {}",
+                      chainId,
+                      a.txHash(),
+                      e.toString());
+                }
+              });
         }
       }
       store.broadcastAll(texts, clock.instant());
@@ -482,8 +648,12 @@ public final class TxEngine {
     }
   }
 
-  private Optional<DecodedError> revertAt(Intent i, DefaultBlockParameter block) throws IOException {
-    EthCall r = web3j.ethCall(Transaction.createEthCallTransaction(from, i.target(), i.callData()), block).send();
+  private Optional<DecodedError> revertAt(Intent i, DefaultBlockParameter block)
+      throws IOException {
+    EthCall r =
+        web3j
+            .ethCall(Transaction.createEthCallTransaction(from, i.target(), i.callData()), block)
+            .send();
     if (!r.hasError() && !r.isReverted()) {
       return Optional.empty();
     }
@@ -507,13 +677,34 @@ public final class TxEngine {
     }
   }
 
-  private Attempt sign(long intentId, String kind, long nonce, BigInteger gasLimit, String to, String data, Fees f,
+  private Attempt sign(
+      long intentId,
+      String kind,
+      long nonce,
+      BigInteger gasLimit,
+      String to,
+      String data,
+      Fees f,
       Instant now) {
     policy.check(from, to, BigInteger.ZERO, data);
-    RawTransaction tx = RawTransaction.createTransaction(chainId, BigInteger.valueOf(nonce), gasLimit, to,
-        BigInteger.ZERO, data, f.maxPriorityFeePerGas(), f.maxFeePerGas());
+    RawTransaction tx =
+        RawTransaction.createTransaction(
+            chainId,
+            BigInteger.valueOf(nonce),
+            gasLimit,
+            to,
+            BigInteger.ZERO,
+            data,
+            f.maxPriorityFeePerGas(),
+            f.maxFeePerGas());
     byte[] signed = signer.sign(tx, chainId);
-    return new Attempt(Numeric.toHexString(Hash.sha3(signed)), intentId, kind, Numeric.toHexString(signed), f, now,
+    return new Attempt(
+        Numeric.toHexString(Hash.sha3(signed)),
+        intentId,
+        kind,
+        Numeric.toHexString(signed),
+        f,
+        now,
         Optional.empty());
   }
 
@@ -528,7 +719,8 @@ public final class TxEngine {
       store.broadcast(a.txHash(), "no answer: " + e.getMessage(), now);
       throw e;
     }
-    NodeAnswer answer = r.hasError() ? NodeAnswer.classify(r.getError().getMessage()) : NodeAnswer.ACCEPTED;
+    NodeAnswer answer =
+        r.hasError() ? NodeAnswer.classify(r.getError().getMessage()) : NodeAnswer.ACCEPTED;
     String text = r.hasError() ? answer + ": " + r.getError().getMessage() : "accepted";
     store.broadcast(a.txHash(), text, now);
     react(i, a, answer, text);
@@ -539,20 +731,40 @@ public final class TxEngine {
     Instant now = clock.instant();
     switch (answer) {
       case ACCEPTED, ALREADY_KNOWN, NONCE_USED, RETRY -> {
-        // NONCE_USED: the receipt check of the next round tells whether ours or a foreign one was mined.
+        // NONCE_USED: the receipt check of the next round tells whether ours or a foreign one was
+        // mined.
         if (answer == NodeAnswer.RETRY) {
-          log.warn("keeper chainId={} {} tx {} refused for now: {}", chainId, i.idempotencyKey(), a.txHash(), text);
+          log.warn(
+              "keeper chainId={} {} tx {} refused for now: {}",
+              chainId,
+              i.idempotencyKey(),
+              a.txHash(),
+              text);
         }
       }
-      case UNDERPRICED -> store.replaceAt(i.id(), now); // replace at the next round, with a further bump
+      case UNDERPRICED ->
+          store.replaceAt(i.id(), now); // replace at the next round, with a further bump
       case GIVE_UP -> {
         Intent current = i.nonce().isPresent() ? i : store.get(i.id());
-        log.error("keeper chainId={} {} tx {} can never be accepted ({}); voiding nonce {} with a no-op", chainId,
-            i.idempotencyKey(), a.txHash(), text, current.nonce().orElse(-1));
+        log.error(
+            "keeper chainId={} {} tx {} can never be accepted ({}); voiding nonce {} with a no-op",
+            chainId,
+            i.idempotencyKey(),
+            a.txHash(),
+            text,
+            current.nonce().orElse(-1));
         if (!a.kind().equals("noop")) {
           Fees bumped = a.fees().bumped(config.bumpPercent(), fees.current());
-          Attempt noop = sign(i.id(), "noop", current.nonce().getAsLong(), NOOP_GAS, from, TxStore.NOOP_DATA,
-              fees.capped(bumped), now);
+          Attempt noop =
+              sign(
+                  i.id(),
+                  "noop",
+                  current.nonce().getAsLong(),
+                  NOOP_GAS,
+                  from,
+                  TxStore.NOOP_DATA,
+                  fees.capped(bumped),
+                  now);
           store.addAttempt(noop, now.plus(config.replaceAfter()));
           broadcast(current, noop);
         }

@@ -8,9 +8,11 @@ import java.time.Duration;
  *
  * @param confirmations blocks on top of the including block before an intent is {@code confirmed}
  *     (1 = the including block itself)
- * @param maxFeePerGasCapWei cap on {@code maxFeePerGas}, in wei; fees never exceed it, even to replace
+ * @param maxFeePerGasCapWei cap on {@code maxFeePerGas}, in wei; fees never exceed it, even to
+ *     replace
  * @param minPriorityFeeWei floor of the priority fee (tip), in wei
- * @param replaceAfter how long a transaction may stay unmined before it is replaced with higher fees
+ * @param replaceAfter how long a transaction may stay unmined before it is replaced with higher
+ *     fees
  * @param maxReplacements fee bumps before the last deadline; past it the nonce gets a no-op
  * @param bumpPercent fee increase of each replacement, in percent of the previous fees (geth and
  *     anvil accept a replacement only if both fees rise by at least 10%)
@@ -33,7 +35,8 @@ public record TxEngineConfig(
     Duration leaseTtl) {
   public TxEngineConfig {
     if (confirmations < 1) throw new IllegalArgumentException("confirmations must be >= 1");
-    if (bumpPercent < 10) throw new IllegalArgumentException("bump_percent must be >= 10 (nodes refuse less)");
+    if (bumpPercent < 10)
+      throw new IllegalArgumentException("bump_percent must be >= 10 (nodes refuse less)");
     if (maxInFlight < 1) throw new IllegalArgumentException("max_in_flight must be >= 1");
     if (maxReplacements < 0) throw new IllegalArgumentException("max_replacements must be >= 0");
   }
@@ -43,27 +46,72 @@ public record TxEngineConfig(
    * 1,000 transactions in flight (several full blocks of settles queued in the node's pool).
    */
   public static TxEngineConfig defaults() {
-    return new TxEngineConfig(1, BigInteger.valueOf(500_000_000_000L), BigInteger.valueOf(1_000_000_000L),
-        Duration.ofSeconds(15), 3, 25, 1000, 20, Duration.ofSeconds(10), Duration.ofSeconds(15));
+    return new TxEngineConfig(
+        1,
+        BigInteger.valueOf(500_000_000_000L),
+        BigInteger.valueOf(1_000_000_000L),
+        Duration.ofSeconds(15),
+        3,
+        25,
+        1000,
+        20,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(15));
   }
 
   public TxEngineConfig withConfirmations(int n) {
-    return new TxEngineConfig(n, maxFeePerGasCapWei, minPriorityFeeWei, replaceAfter, maxReplacements, bumpPercent,
-        maxInFlight, gasHeadroomPercent, rebroadcastAfter, leaseTtl);
+    return new TxEngineConfig(
+        n,
+        maxFeePerGasCapWei,
+        minPriorityFeeWei,
+        replaceAfter,
+        maxReplacements,
+        bumpPercent,
+        maxInFlight,
+        gasHeadroomPercent,
+        rebroadcastAfter,
+        leaseTtl);
   }
 
   public TxEngineConfig withReplaceAfter(Duration d, int replacements) {
-    return new TxEngineConfig(confirmations, maxFeePerGasCapWei, minPriorityFeeWei, d, replacements, bumpPercent,
-        maxInFlight, gasHeadroomPercent, rebroadcastAfter, leaseTtl);
+    return new TxEngineConfig(
+        confirmations,
+        maxFeePerGasCapWei,
+        minPriorityFeeWei,
+        d,
+        replacements,
+        bumpPercent,
+        maxInFlight,
+        gasHeadroomPercent,
+        rebroadcastAfter,
+        leaseTtl);
   }
 
   public TxEngineConfig withLeaseTtl(Duration ttl) {
-    return new TxEngineConfig(confirmations, maxFeePerGasCapWei, minPriorityFeeWei, replaceAfter, maxReplacements,
-        bumpPercent, maxInFlight, gasHeadroomPercent, rebroadcastAfter, ttl);
+    return new TxEngineConfig(
+        confirmations,
+        maxFeePerGasCapWei,
+        minPriorityFeeWei,
+        replaceAfter,
+        maxReplacements,
+        bumpPercent,
+        maxInFlight,
+        gasHeadroomPercent,
+        rebroadcastAfter,
+        ttl);
   }
 
   public TxEngineConfig withFeeCap(BigInteger capWei) {
-    return new TxEngineConfig(confirmations, capWei, minPriorityFeeWei, replaceAfter, maxReplacements, bumpPercent,
-        maxInFlight, gasHeadroomPercent, rebroadcastAfter, leaseTtl);
+    return new TxEngineConfig(
+        confirmations,
+        capWei,
+        minPriorityFeeWei,
+        replaceAfter,
+        maxReplacements,
+        bumpPercent,
+        maxInFlight,
+        gasHeadroomPercent,
+        rebroadcastAfter,
+        leaseTtl);
   }
 }

@@ -24,8 +24,8 @@ import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.gas.ContractGasProvider;
 
 /**
- * One anvil chain with the contracts deployed, a fresh database with the keeper schema, and
- * engines for the keeper key. Orders are created by wallet 0 with the session open (ACTIVE).
+ * One anvil chain with the contracts deployed, a fresh database with the keeper schema, and engines
+ * for the keeper key. Orders are created by wallet 0 with the session open (ACTIVE).
  */
 final class EngineFixture implements AutoCloseable {
   static final long CHAIN = 31337;
@@ -52,10 +52,22 @@ final class EngineFixture implements AutoCloseable {
 
   /** An engine for the keeper key, holder {@code holder}. */
   TxEngine engine(TxEngineConfig config, String holder) {
-    SignerPolicy policy = new SignerPolicy(Map.of(d.orderBook().toLowerCase(), OrderBookCalls.selectors()),
-        BigInteger.TEN.pow(17));
-    return new TxEngine(CHAIN, web3j, new LocalKeySigner(DevAccounts.keeper()), policy, store, config, metrics,
-        OrderBookCalls.REVERTS, OrderBookCalls::alreadyDone, holder, Clock.systemUTC());
+    SignerPolicy policy =
+        new SignerPolicy(
+            Map.of(d.orderBook().toLowerCase(), OrderBookCalls.selectors()),
+            BigInteger.TEN.pow(17));
+    return new TxEngine(
+        CHAIN,
+        web3j,
+        new LocalKeySigner(DevAccounts.keeper()),
+        policy,
+        store,
+        config,
+        metrics,
+        OrderBookCalls.REVERTS,
+        OrderBookCalls::alreadyDone,
+        holder,
+        Clock.systemUTC());
   }
 
   TxEngine engine(TxEngineConfig config) {
@@ -63,7 +75,8 @@ final class EngineFixture implements AutoCloseable {
   }
 
   OrderBook book(Credentials as) {
-    return OrderBook.load(d.orderBook(), web3j, ContractDeployer.transactionManager(web3j, as, CHAIN), gas);
+    return OrderBook.load(
+        d.orderBook(), web3j, ContractDeployer.transactionManager(web3j, as, CHAIN), gas);
   }
 
   /**
@@ -77,19 +90,26 @@ final class EngineFixture implements AutoCloseable {
     String aapl = ContractDeployer.fundRedeemer(web3j, d, owner, "AAPL", qty);
     OrderBook asOwner = book(owner);
     long id = asOwner.nextOrderId().send().longValueExact();
-    asOwner.createRedeem(aapl, qty, d.usdc(), BigInteger.valueOf(minNotional), owner.getAddress()).send();
+    asOwner
+        .createRedeem(aapl, qty, d.usdc(), BigInteger.valueOf(minNotional), owner.getAddress())
+        .send();
     return id;
   }
 
   /** The order's status on chain. */
   OrderStatus status(long orderId) throws Exception {
-    return OrderStatus.values()[book(DevAccounts.keeper()).statusOf(BigInteger.valueOf(orderId)).send().intValueExact()];
+    return OrderStatus.values()[
+        book(DevAccounts.keeper()).statusOf(BigInteger.valueOf(orderId)).send().intValueExact()];
   }
 
   /** Settle intent of an order (generation 1). */
   TxStore.Intent settle(TxEngine engine, long orderId, long grossNotional) {
-    return engine.submit("settle:" + CHAIN + ":" + orderId + ":1", d.orderBook(),
-        OrderBookCalls.settle(orderId, BigInteger.valueOf(grossNotional)), "settle", orderId);
+    return engine.submit(
+        "settle:" + CHAIN + ":" + orderId + ":1",
+        d.orderBook(),
+        OrderBookCalls.settle(orderId, BigInteger.valueOf(grossNotional)),
+        "settle",
+        orderId);
   }
 
   /** Pumps {@code engines} in turn until the intent closes (or 30 s pass). */

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /** The transaction engine against a real anvil and a real PostgreSQL. */
 class TxEngineIT {
   private static EmbeddedDatabase db;
-  private static final TxEngineConfig FAST = TxEngineConfig.defaults().withReplaceAfter(Duration.ofSeconds(30), 3);
+  private static final TxEngineConfig FAST =
+      TxEngineConfig.defaults().withReplaceAfter(Duration.ofSeconds(30), 3);
 
   @BeforeAll
   static void startDatabase() {
@@ -62,7 +63,8 @@ class TxEngineIT {
   void aStuckTransactionIsReplacedWithTheSameNonceAndHigherFees() throws Exception {
     try (EngineFixture f = new EngineFixture(db, "stuck")) {
       long order = f.activeOrder(2, 1_000_000);
-      TxEngine engine = f.engine(TxEngineConfig.defaults().withReplaceAfter(Duration.ofMillis(300), 3));
+      TxEngine engine =
+          f.engine(TxEngineConfig.defaults().withReplaceAfter(Duration.ofMillis(300), 3));
       f.anvil.automine(false);
       TxStore.Intent intent = f.settle(engine, order, 300_000_000);
       engine.pump();
@@ -78,9 +80,19 @@ class TxEngineIT {
       TxStore.Attempt replacement = attempts.get(1);
       assertThat(replacement.kind()).isEqualTo("replacement");
       assertThat(replacement.fees().maxFeePerGas())
-          .isGreaterThanOrEqualTo(original.fees().maxFeePerGas().multiply(BigInteger.valueOf(110)).divide(BigInteger.valueOf(100)));
+          .isGreaterThanOrEqualTo(
+              original
+                  .fees()
+                  .maxFeePerGas()
+                  .multiply(BigInteger.valueOf(110))
+                  .divide(BigInteger.valueOf(100)));
       assertThat(replacement.fees().maxPriorityFeePerGas())
-          .isGreaterThanOrEqualTo(original.fees().maxPriorityFeePerGas().multiply(BigInteger.valueOf(110)).divide(BigInteger.valueOf(100)));
+          .isGreaterThanOrEqualTo(
+              original
+                  .fees()
+                  .maxPriorityFeePerGas()
+                  .multiply(BigInteger.valueOf(110))
+                  .divide(BigInteger.valueOf(100)));
 
       f.anvil.mine(1);
       TxStore.Intent done = f.pumpUntilClosed(intent.id(), engine);
@@ -95,13 +107,16 @@ class TxEngineIT {
   void pastTheLastDeadlineTheNonceIsVoidedByANoOp() throws Exception {
     try (EngineFixture f = new EngineFixture(db, "noop")) {
       long order = f.activeOrder(2, 1_000_000);
-      TxEngine engine = f.engine(TxEngineConfig.defaults().withReplaceAfter(Duration.ofMillis(200), 0));
+      TxEngine engine =
+          f.engine(TxEngineConfig.defaults().withReplaceAfter(Duration.ofMillis(200), 0));
       f.anvil.automine(false);
       TxStore.Intent intent = f.settle(engine, order, 300_000_000);
       engine.pump();
       Thread.sleep(300);
       engine.pump();
-      assertThat(f.attempts(intent.id())).extracting(TxStore.Attempt::kind).containsExactly("original", "noop");
+      assertThat(f.attempts(intent.id()))
+          .extracting(TxStore.Attempt::kind)
+          .containsExactly("original", "noop");
 
       f.anvil.mine(1);
       TxStore.Intent done = f.pumpUntilClosed(intent.id(), engine);
@@ -109,7 +124,12 @@ class TxEngineIT {
       assertThat(done.status()).isEqualTo("failed");
       assertThat(done.outcome().orElseThrow()).contains("voided by a no-op");
       assertThat(f.status(order)).isEqualTo(OrderStatus.ACTIVE);
-      var tx = f.web3j.ethGetTransactionByHash(done.minedTxHash().orElseThrow()).send().getTransaction().orElseThrow();
+      var tx =
+          f.web3j
+              .ethGetTransactionByHash(done.minedTxHash().orElseThrow())
+              .send()
+              .getTransaction()
+              .orElseThrow();
       assertThat(tx.getTo()).isEqualToIgnoringCase(DevAccounts.keeper().getAddress());
       assertThat(tx.getValue()).isZero();
     }
@@ -127,10 +147,12 @@ class TxEngineIT {
       assertThat(f.store.get(intent.id()).status()).isEqualTo("mined");
       String minedHash = f.store.get(intent.id()).minedTxHash().orElseThrow();
 
-      f.anvil.revert(beforeSettle); // the block with the settle is gone, and the transaction with it
+      f.anvil.revert(
+          beforeSettle); // the block with the settle is gone, and the transaction with it
       assertThat(f.status(order)).isEqualTo(OrderStatus.ACTIVE);
       f.anvil.mine(2);
-      engine.pump(); // receipt gone: back to submitted, same bytes broadcast again (automine mines them)
+      engine.pump(); // receipt gone: back to submitted, same bytes broadcast again (automine mines
+      // them)
 
       f.anvil.mine(3);
       TxStore.Intent done = f.pumpUntilClosed(intent.id(), engine);
@@ -156,7 +178,9 @@ class TxEngineIT {
       before.pump(); // both signed, recorded and broadcast; none mined
       // A crash right after recording c's transaction, before broadcasting it.
       TxStore.Intent ic = f.settle(before, c, 100_000_000);
-      before.prepare(List.of(ic), new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L)));
+      before.prepare(
+          List.of(ic),
+          new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L)));
       assertThat(f.attempts(ic.id()).getFirst().broadcastAt()).isEmpty();
 
       // The daemon is gone (lease not released); another takes over once the lease expires.
@@ -196,13 +220,15 @@ class TxEngineIT {
       try {
         List<Future<?>> running = new ArrayList<>();
         for (TxEngine e : List.of(one, two)) {
-          running.add(pool.submit(() -> {
-            for (int round = 0; round < 60; round++) {
-              e.pump();
-              Thread.sleep(50);
-            }
-            return null;
-          }));
+          running.add(
+              pool.submit(
+                  () -> {
+                    for (int round = 0; round < 60; round++) {
+                      e.pump();
+                      Thread.sleep(50);
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> r : running) {
           r.get();
@@ -229,15 +255,19 @@ class TxEngineIT {
       long cheap = f.activeOrder(1, 500_000_000);
       TxStore.Intent low = f.pumpUntilClosed(f.settle(engine, cheap, 1_000).id(), engine);
       assertThat(low.status()).isEqualTo("reverted");
-      assertThat(low.outcome().orElseThrow()).startsWith("OrderBookPayoutBelowMinimum(" + cheap + ",");
+      assertThat(low.outcome().orElseThrow())
+          .startsWith("OrderBookPayoutBelowMinimum(" + cheap + ",");
       assertThat(f.attempts(low.id())).isEmpty();
 
       // Someone else settles first: the keeper's settle is done_by_other without a transaction.
       long taken = f.activeOrder(1, 100_000);
-      f.book(DevAccounts.keeper()).settle(BigInteger.valueOf(taken), BigInteger.valueOf(100_000_000)).send();
+      f.book(DevAccounts.keeper())
+          .settle(BigInteger.valueOf(taken), BigInteger.valueOf(100_000_000))
+          .send();
       TxStore.Intent other = f.pumpUntilClosed(f.settle(engine, taken, 100_000_000).id(), engine);
       assertThat(other.status()).isEqualTo("done_by_other");
-      assertThat(other.outcome().orElseThrow()).startsWith("OrderBookOrderNotActive(" + taken + ", 3)");
+      assertThat(other.outcome().orElseThrow())
+          .startsWith("OrderBookOrderNotActive(" + taken + ", 3)");
       assertThat(f.attempts(other.id())).isEmpty();
 
       // Two settles of one order (two keys: as from two systems) simulated and signed before either
@@ -245,11 +275,22 @@ class TxEngineIT {
       long raced = f.activeOrder(1, 100_000);
       f.anvil.automine(false);
       engine.pump(); // holds the lease; nothing queued
-      TxStore.Intent x = engine.submit("settle:raced:a", f.d.orderBook(), OrderBookCalls.settle(raced,
-          BigInteger.valueOf(100_000_000)), "settle", raced);
-      TxStore.Intent y = engine.submit("settle:raced:b", f.d.orderBook(), OrderBookCalls.settle(raced,
-          BigInteger.valueOf(100_000_000)), "settle", raced);
-      Fees offer = new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L));
+      TxStore.Intent x =
+          engine.submit(
+              "settle:raced:a",
+              f.d.orderBook(),
+              OrderBookCalls.settle(raced, BigInteger.valueOf(100_000_000)),
+              "settle",
+              raced);
+      TxStore.Intent y =
+          engine.submit(
+              "settle:raced:b",
+              f.d.orderBook(),
+              OrderBookCalls.settle(raced, BigInteger.valueOf(100_000_000)),
+              "settle",
+              raced);
+      Fees offer =
+          new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L));
       assertThat(engine.prepare(List.of(f.store.get(x.id())), offer)).hasSize(1);
       assertThat(engine.prepare(List.of(f.store.get(y.id())), offer)).hasSize(1);
       engine.pump(); // broadcasts both recorded transactions
@@ -259,7 +300,8 @@ class TxEngineIT {
       TxStore.Intent second = f.pumpUntilClosed(y.id(), engine);
       assertThat(first.status()).isEqualTo("confirmed");
       assertThat(second.status()).isEqualTo("done_by_other");
-      assertThat(second.outcome().orElseThrow()).contains("OrderBookOrderNotActive(" + raced + ", 3)")
+      assertThat(second.outcome().orElseThrow())
+          .contains("OrderBookOrderNotActive(" + raced + ", 3)")
           .contains("mined reverted");
     }
   }
@@ -270,10 +312,14 @@ class TxEngineIT {
       long order = f.activeOrder(1, 100_000);
       TxEngine engine = f.engine(FAST);
       engine.pump(); // takes the lease
-      // A nonce handed out and lost (for example a database restored from a backup): nobody holds it.
+      // A nonce handed out and lost (for example a database restored from a backup): nobody holds
+      // it.
       long lost;
-      try (var c = f.ds.getConnection(); var st = c.createStatement()) {
-        var rs = st.executeQuery("UPDATE keeper.nonce_leases SET next_nonce = next_nonce + 1 RETURNING next_nonce - 1");
+      try (var c = f.ds.getConnection();
+          var st = c.createStatement()) {
+        var rs =
+            st.executeQuery(
+                "UPDATE keeper.nonce_leases SET next_nonce = next_nonce + 1 RETURNING next_nonce - 1");
         rs.next();
         lost = rs.getLong(1);
       }
@@ -283,7 +329,10 @@ class TxEngineIT {
 
       assertThat(done.status()).isEqualTo("confirmed");
       assertThat(done.nonce().orElseThrow()).isEqualTo(lost + 1);
-      TxStore.Intent gap = f.store.byKey("gap:" + EngineFixture.CHAIN + ":" + engine.signer() + ":" + lost).orElseThrow();
+      TxStore.Intent gap =
+          f.store
+              .byKey("gap:" + EngineFixture.CHAIN + ":" + engine.signer() + ":" + lost)
+              .orElseThrow();
       assertThat(gap.action()).isEqualTo("noop");
       assertThat(gap.nonce()).hasValue(lost);
       assertThat(f.registry.find("keeper.nonce.gaps").counter().count()).isEqualTo(1);
@@ -295,10 +344,15 @@ class TxEngineIT {
   void theSignerPolicyRefusesAnythingElse() throws Exception {
     try (EngineFixture f = new EngineFixture(db, "policy")) {
       TxEngine engine = f.engine(FAST);
-      assertThatThrownBy(() -> engine.submit("x", f.d.usdc(), "0xa9059cbb" + "00".repeat(64), "settle", 1L))
-          .isInstanceOf(SignerPolicy.DisallowedException.class).hasMessageContaining("not allowlisted");
-      assertThatThrownBy(() -> engine.submit("y", f.d.orderBook(), "0x2f2ff15d" + "00".repeat(64), "settle", 1L))
-          .isInstanceOf(SignerPolicy.DisallowedException.class).hasMessageContaining("selector 0x2f2ff15d");
+      assertThatThrownBy(
+              () -> engine.submit("x", f.d.usdc(), "0xa9059cbb" + "00".repeat(64), "settle", 1L))
+          .isInstanceOf(SignerPolicy.DisallowedException.class)
+          .hasMessageContaining("not allowlisted");
+      assertThatThrownBy(
+              () ->
+                  engine.submit("y", f.d.orderBook(), "0x2f2ff15d" + "00".repeat(64), "settle", 1L))
+          .isInstanceOf(SignerPolicy.DisallowedException.class)
+          .hasMessageContaining("selector 0x2f2ff15d");
       assertThat(f.store.byKey("x")).isEmpty();
     }
   }
