@@ -30,7 +30,7 @@ import dev.lockstep.keeper.KeeperMetrics;
 import dev.lockstep.keeper.broker.SimulatedBroker;
 import dev.lockstep.keeper.job.KeeperScheduler;
 import dev.lockstep.keeper.price.SimulatedPriceFeed;
-import dev.lockstep.keeper.redeem.RedeemCancellation;
+import dev.lockstep.keeper.redeem.KeeperOrderDesk;
 import dev.lockstep.keeper.redeem.RedeemDuty;
 import dev.lockstep.keeper.redeem.VenueCalendar;
 import dev.lockstep.keeper.tx.LocalKeySigner;
@@ -146,14 +146,15 @@ public final class Daemon implements AutoCloseable {
     scheduler = new KeeperScheduler(dataSource, instanceId, duties, cfg.keeperInterval());
     apiKeys = new ApiKeys(jdbi, clock);
     ChainNames chainNames = new ChainNames(names);
-    RedeemCancellation cancellation = new RedeemCancellation(broker, scheduler::wakeAll, clock);
+    KeeperOrderDesk orderDesk = new KeeperOrderDesk(broker, scheduler::wakeAll, clock);
     customers = new CustomerStore(jdbi, clock);
     prices = new SimulatedPriceFeed(cfg.markPricesUsd(), PRICE_TICK, clock);
     Idempotency idempotency = new Idempotency(jdbi, clock);
     webhooks =
         new WebhookDispatcher(
             jdbi,
-            new EventPublisher(jdbi, chainNames, cfg.mode(), ApiServer.jsonMapper(), clock),
+            new EventPublisher(
+                jdbi, indexer.outbox(), chainNames, cfg.mode(), ApiServer.jsonMapper(), clock),
             new WebhookSender(clock),
             RetrySchedule.withRandomJitter(),
             idempotency,
@@ -164,7 +165,7 @@ public final class Daemon implements AutoCloseable {
             new RateLimits(cfg.rateLimits()),
             idempotency,
             new CatalogRoutes(index, chainNames, indexer::health, customers, prices, clock),
-            new RedeemRoutes(index, cancellation, chainNames, customers),
+            new RedeemRoutes(index, orderDesk, chainNames, customers),
             new CustomerRoutes(customers),
             new EventRoutes(jdbi, ApiServer.jsonMapper()),
             new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,56 +14,27 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code lockstep}: with no command runs the sandbox; {@code demo} runs the end-to-end scenario;
- * {@code run} follows real chains.
+ * The production daemon's command line: {@code run} follows real chains with the whole daemon,
+ * {@code index} runs only the indexer. The sandbox and the demo are the sandbox module's ({@code
+ * dev.lockstep.sandbox.SandboxMain}).
  */
 @Command(
     name = "lockstep",
     mixinStandardHelpOptions = true,
     version = "lockstep 0.1.0",
     description = "On-chain back office: indexes, keeps and serves Lockstep's contracts.",
-    subcommands = {Main.Demo.class, Main.Run.class, Main.Index.class})
-public final class Main implements Callable<Integer> {
-  @Option(names = "--api-port", description = "API port (default: a free port)")
-  int apiPort;
-
-  @Option(
-      names = "--work-dir",
-      description = "where the sandbox keeps PostgreSQL files (default: .lockstep/)")
-  Path workDir = Path.of(".lockstep");
-
-  @Option(
-      names = "--daemons",
-      description = "sandbox daemons sharing the one database and the keeper's work (default: 1)")
-  int daemons = 1;
+    subcommands = {Main.Run.class, Main.Index.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
 
-  /** Runs the sandbox until the process is stopped. */
+  /** Without a command: the usage, and exit status 2. */
   @Override
-  public Integer call() throws InterruptedException {
-    Sandbox sandbox = Sandbox.start(apiPort, workDir, daemons);
-    return runUntilStopped(sandbox, "sandbox ready " + sandbox.readyJson());
-  }
-
-  @Command(
-      name = "demo",
-      description =
-          "Start a sandbox, drive a settled and a cancelled redeem, check every step; exit 0 if all hold.")
-  static final class Demo implements Callable<Integer> {
-    @CommandLine.ParentCommand Main parent;
-
-    @Override
-    public Integer call() throws Exception {
-      try (Sandbox sandbox = Sandbox.start(parent.apiPort, parent.workDir, parent.daemons)) {
-        System.out.println("sandbox ready " + sandbox.readyJson());
-        boolean ok = new RedeemDemo(sandbox, System.out).run();
-        System.out.println(ok ? "demo passed" : "demo FAILED");
-        return ok ? 0 : 1;
-      }
-    }
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
   }
 
   /** Reads the JSON config file (snake_case keys). */
@@ -72,29 +42,6 @@ public final class Main implements Callable<Integer> {
     JsonMapper json =
         JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
     return json.readValue(file.toFile(), DaemonConfig.class);
-  }
-
-  /**
-   * Prints {@code banner}, then blocks until the process is asked to stop, and closes {@code
-   * running}.
-   */
-  static int runUntilStopped(AutoCloseable running, String banner) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    running.close();
-                  } catch (Exception e) {
-                    System.err.println("lockstep: error while stopping: " + e);
-                  }
-                  stopped.countDown();
-                }));
-    System.out.println(banner);
-    System.out.flush();
-    stopped.await();
-    return 0;
   }
 
   @Command(
@@ -118,7 +65,7 @@ public final class Main implements Callable<Integer> {
       Indexer indexer =
           new Indexer(ds, cfg.chains(), new SimpleMeterRegistry(), List.of(), Clock.systemUTC())
               .start();
-      return runUntilStopped(
+      return ProcessLifecycle.runUntilStopped(
           () -> {
             indexer.close();
             ds.close();
@@ -140,7 +87,8 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
       Daemon daemon = Daemon.start(readConfig(config), Clock.systemUTC());
-      return runUntilStopped(daemon, "lockstep running, API on port " + daemon.apiPort());
+      return ProcessLifecycle.runUntilStopped(
+          daemon, "lockstep running, API on port " + daemon.apiPort());
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.lockstep.indexer;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.store.BatchWriter;
 import dev.lockstep.indexer.store.IndexReader;
+import dev.lockstep.indexer.store.Outbox;
 import dev.lockstep.indexer.store.SchemaMigrations;
 import dev.lockstep.indexer.sync.ChainFollower;
 import dev.lockstep.indexer.sync.ChainHealth;
@@ -20,6 +21,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Indexer implements AutoCloseable {
   private final IndexReader reader;
+  private final Outbox outbox = new Outbox();
   private final List<ChainFollower> followers;
 
   public Indexer(
@@ -47,6 +49,11 @@ public final class Indexer implements AutoCloseable {
   /** Read access to the indexed state. */
   public IndexReader reader() {
     return reader;
+  }
+
+  /** The transactional outbox, for the consumer that publishes its events. */
+  public Outbox outbox() {
+    return outbox;
   }
 
   /** Every chain's sync state, in configuration order. */

@@ -11,7 +11,7 @@ import dev.lockstep.indexer.store.BalanceRow;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.TokenRow;
 import dev.lockstep.indexer.sync.ChainHealth;
-import dev.lockstep.keeper.price.PriceFeed;
+import dev.lockstep.ports.PriceFeed;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -4,6 +4,7 @@ import dev.lockstep.api.Ids;
 import dev.lockstep.api.ListPage;
 import dev.lockstep.api.Pagination;
 import dev.lockstep.indexer.store.Columns;
+import dev.lockstep.indexer.store.IndexReader;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -153,8 +154,9 @@ public final class CustomerStore {
     q.minNotionalUsdc()
         .ifPresent(
             n -> {
-              sql.append(" AND (SELECT coalesce(sum(o.gross_notional), 0) FROM indexer.orders o")
-                  .append(" WHERE o.owner = c.wallet AND o.status = 'settled') >= :min_notional");
+              sql.append(" AND ")
+                  .append(IndexReader.settledNotionalOf("c.wallet"))
+                  .append(" >= :min_notional");
               binds.put("min_notional", n.multiply(STABLE_UNIT));
             });
     q.wallet()

@@ -2,16 +2,16 @@ package dev.lockstep.api.event;
 
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.Ids;
-import dev.lockstep.api.webhook.Webhook;
+import dev.lockstep.indexer.store.Outbox;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,6 +33,7 @@ public final class EventPublisher {
       DateTimeFormatter.ISO_INSTANT.withZone(ZoneOffset.UTC);
 
   private final Jdbi jdbi;
+  private final Outbox outbox;
   private final ChainNames chains;
   private final String mode;
   private final JsonMapper json;
@@ -41,23 +42,15 @@ public final class EventPublisher {
   /**
    * @param mode {@code test} or {@code live}: the {@code livemode} of every event
    */
-  public EventPublisher(Jdbi jdbi, ChainNames chains, String mode, JsonMapper json, Clock clock) {
+  public EventPublisher(
+      Jdbi jdbi, Outbox outbox, ChainNames chains, String mode, JsonMapper json, Clock clock) {
     this.jdbi = jdbi;
+    this.outbox = outbox;
     this.chains = chains;
     this.mode = mode;
     this.json = json;
     this.clock = clock;
   }
-
-  private record Outboxed(
-      long id,
-      String eventId,
-      long chainId,
-      long blockNumber,
-      String type,
-      String payload,
-      String wallet,
-      Instant createdAt) {}
 
   private record Subscription(String id, String tenantId, String url, List<String> events) {}
 
@@ -73,24 +66,7 @@ public final class EventPublisher {
               .bind("k", LOCK)
               .map((rs, ctx) -> 0)
               .one();
-          List<Outboxed> batch =
-              h.createQuery(
-                      """
-              SELECT id, event_id, chain_id, block_number, type, payload::text, wallet, created_at
-              FROM indexer.outbox_events WHERE dispatched_at IS NULL ORDER BY id LIMIT :n FOR UPDATE""")
-                  .bind("n", limit)
-                  .map(
-                      (rs, ctx) ->
-                          new Outboxed(
-                              rs.getLong(1),
-                              rs.getString(2),
-                              rs.getLong(3),
-                              rs.getLong(4),
-                              rs.getString(5),
-                              rs.getString(6),
-                              rs.getString(7),
-                              rs.getTimestamp(8).toInstant()))
-                  .list();
+          List<Outbox.Event> batch = outbox.lockUndispatched(h, limit);
           if (batch.isEmpty()) {
             return 0;
           }
@@ -100,7 +76,7 @@ public final class EventPublisher {
           List<Long> ids = new ArrayList<>();
           // Subscriptions by wallet ("" for catalog events), read once per batch.
           Map<String, List<Subscription>> byWallet = new HashMap<>();
-          for (Outboxed e : batch) {
+          for (Outbox.Event e : batch) {
             String body = body(e);
             h.createUpdate(
                     """
@@ -111,14 +87,14 @@ public final class EventPublisher {
                 .bind("outbox", e.id())
                 .bind("c", e.chainId())
                 .bind("type", e.type())
-                .bind("w", e.wallet())
+                .bind("w", e.wallet().orElse(null))
                 .bind("body", body)
                 .bind("at", Timestamp.from(e.createdAt()))
                 .execute();
             for (Subscription s :
                 byWallet.computeIfAbsent(
-                    e.wallet() == null ? "" : e.wallet(), w -> subscriptions(h, e.wallet()))) {
-              if (Webhook.matches(s.events(), e.type())) {
+                    e.wallet().orElse(""), w -> subscriptions(h, e.wallet()))) {
+              if (EventPatterns.matches(s.events(), e.type())) {
                 h.createUpdate(
                         """
                     INSERT INTO api.webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, url, body,
@@ -137,18 +113,14 @@ public final class EventPublisher {
             }
             ids.add(e.id());
           }
-          h.createUpdate(
-                  "UPDATE indexer.outbox_events SET dispatched_at = :now WHERE id = ANY(:ids)")
-              .bind("now", now)
-              .bindArray("ids", Long.class, ids)
-              .execute();
+          outbox.markDispatched(h, ids, now.toInstant());
           return batch.size();
         });
   }
 
-  private static List<Subscription> subscriptions(Handle h, String wallet) {
+  private static List<Subscription> subscriptions(Handle h, Optional<String> wallet) {
     String who =
-        wallet == null
+        wallet.isEmpty()
             ? ""
             : " AND tenant_id IN (SELECT tenant_id FROM api.customers WHERE wallet = :wallet)";
     var q =
@@ -156,9 +128,7 @@ public final class EventPublisher {
             "SELECT id, tenant_id, url, events FROM api.webhooks WHERE enabled"
                 + who
                 + " ORDER BY seq");
-    if (wallet != null) {
-      q.bind("wallet", wallet);
-    }
+    wallet.ifPresent(w -> q.bind("wallet", w));
     return q.map(
             (rs, ctx) ->
                 new Subscription(
@@ -170,8 +140,8 @@ public final class EventPublisher {
   }
 
   /** The event as integrators see it, in GET /v1/events and as a webhook body. */
-  private String body(Outboxed e) {
-    ObjectNode data = (ObjectNode) json.readTree(e.payload());
+  private String body(Outbox.Event e) {
+    ObjectNode data = (ObjectNode) json.readTree(e.payloadJson());
     if (data.has("order_id") && e.type().startsWith("redeem.")) {
       data.put("redeem_id", "rdm_" + e.chainId() + "_" + data.get("order_id").asLong());
     }

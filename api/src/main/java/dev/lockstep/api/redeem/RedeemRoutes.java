@@ -10,7 +10,7 @@ import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.OrderRow;
-import dev.lockstep.keeper.redeem.RedeemCancellation;
+import dev.lockstep.ports.OrderDesk;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +23,14 @@ import java.util.Optional;
  */
 public final class RedeemRoutes {
   private final IndexReader index;
-  private final RedeemCancellation cancellation;
+  private final OrderDesk orders;
   private final ChainNames chains;
   private final CustomerStore customers;
 
   public RedeemRoutes(
-      IndexReader index,
-      RedeemCancellation cancellation,
-      ChainNames chains,
-      CustomerStore customers) {
+      IndexReader index, OrderDesk orders, ChainNames chains, CustomerStore customers) {
     this.index = index;
-    this.cancellation = cancellation;
+    this.orders = orders;
     this.chains = chains;
     this.customers = customers;
   }
@@ -93,9 +90,9 @@ public final class RedeemRoutes {
     if (!o.isOpen()) {
       throw notCancellable(o, "Redeem is " + o.status());
     }
-    switch (cancellation.request(o)) {
-      case RedeemCancellation.Result.Accepted a -> ctx.status(202).json(resource(o));
-      case RedeemCancellation.Result.AlreadyFilled f ->
+    switch (orders.cancelRedeem(o)) {
+      case OrderDesk.CancelOutcome.Accepted a -> ctx.status(202).json(resource(o));
+      case OrderDesk.CancelOutcome.AlreadyFilled f ->
           throw notCancellable(o, "The broker has already offset this redeem; it is settling");
     }
   }

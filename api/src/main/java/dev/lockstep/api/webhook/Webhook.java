@@ -21,17 +21,4 @@ public record Webhook(
     Optional<String> description,
     Instant createdAt,
     Instant updatedAt,
-    Optional<String> secret) {
-
-  /** Whether event type {@code type} matches one of {@code patterns}. */
-  public static boolean matches(List<String> patterns, String type) {
-    for (String p : patterns) {
-      if (p.equals("*")
-          || p.equals(type)
-          || (p.endsWith(".*") && type.startsWith(p.substring(0, p.length() - 1)))) {
-        return true;
-      }
-    }
-    return false;
-  }
-}
+    Optional<String> secret) {}

@@ -2,6 +2,7 @@ package dev.lockstep.api.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockstep.api.event.EventPatterns;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,11 +49,11 @@ class RetryScheduleTest {
 
   @Test
   void patternsMatchTypesFamiliesAndEverything() {
-    assertThat(Webhook.matches(List.of("redeem.*"), "redeem.settled")).isTrue();
-    assertThat(Webhook.matches(List.of("redeem.*"), "redeem.reorged")).isTrue();
-    assertThat(Webhook.matches(List.of("redeem.*"), "redeemx.settled")).isFalse();
-    assertThat(Webhook.matches(List.of("mint.settled"), "mint.settled")).isTrue();
-    assertThat(Webhook.matches(List.of("mint.settled"), "mint.failed")).isFalse();
-    assertThat(Webhook.matches(List.of("*"), "bridge.sent")).isTrue();
+    assertThat(EventPatterns.matches(List.of("redeem.*"), "redeem.settled")).isTrue();
+    assertThat(EventPatterns.matches(List.of("redeem.*"), "redeem.reorged")).isTrue();
+    assertThat(EventPatterns.matches(List.of("redeem.*"), "redeemx.settled")).isFalse();
+    assertThat(EventPatterns.matches(List.of("mint.settled"), "mint.settled")).isTrue();
+    assertThat(EventPatterns.matches(List.of("mint.settled"), "mint.failed")).isFalse();
+    assertThat(EventPatterns.matches(List.of("*"), "bridge.sent")).isTrue();
   }
 }

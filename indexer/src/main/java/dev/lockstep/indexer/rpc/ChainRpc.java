@@ -3,7 +3,6 @@ package dev.lockstep.indexer.rpc;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import dev.lockstep.indexer.store.BlockHeader;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.lockstep.indexer.rpc;
 
-import dev.lockstep.indexer.store.BlockHeader;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

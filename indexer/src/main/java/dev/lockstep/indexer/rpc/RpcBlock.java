@@ -1,6 +1,5 @@
 package dev.lockstep.indexer.rpc;
 
-import dev.lockstep.indexer.store.BlockHeader;
 import java.util.Arrays;
 import java.util.Locale;
 import org.web3j.crypto.Hash;

@@ -1,6 +1,7 @@
 package dev.lockstep.indexer.store;
 
 import dev.lockstep.indexer.decode.IndexedEvent;
+import dev.lockstep.indexer.rpc.BlockHeader;
 import java.util.List;
 
 /**

@@ -2,6 +2,7 @@ package dev.lockstep.indexer.store;
 
 import dev.lockstep.indexer.IndexerException;
 import dev.lockstep.indexer.config.ChainConfig;
+import dev.lockstep.indexer.rpc.BlockHeader;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;

@@ -25,6 +25,24 @@ public final class IndexReader {
 
   private final Jdbi jdbi;
 
+  /**
+   * A SQL scalar subquery, for another module's query to compose: the gross notional (stablecoin
+   * base units) of the settled redeems owned by the wallet in column {@code walletColumn}, 0 if
+   * none. The indexer owns the SQL that names its tables; a consumer embeds this expression instead
+   * of reading {@code indexer.orders} itself.
+   *
+   * @param walletColumn a qualified column of the outer query holding a lowercase 0x address, such
+   *     as {@code c.wallet}; must be an identifier, never user input
+   */
+  public static String settledNotionalOf(String walletColumn) {
+    if (!walletColumn.matches("[a-z_]+(\\.[a-z_]+)?")) {
+      throw new IllegalArgumentException("not a column: " + walletColumn);
+    }
+    return "(SELECT coalesce(sum(o.gross_notional), 0) FROM indexer.orders o WHERE o.owner = "
+        + walletColumn
+        + " AND o.status = 'settled')";
+  }
+
   public IndexReader(Jdbi jdbi) {
     this.jdbi = jdbi;
   }

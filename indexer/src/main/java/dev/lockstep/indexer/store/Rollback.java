@@ -1,5 +1,6 @@
 package dev.lockstep.indexer.store;
 
+import dev.lockstep.indexer.rpc.BlockHeader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

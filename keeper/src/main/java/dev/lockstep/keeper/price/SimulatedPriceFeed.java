@@ -1,5 +1,6 @@
 package dev.lockstep.keeper.price;
 
+import dev.lockstep.ports.PriceFeed;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;

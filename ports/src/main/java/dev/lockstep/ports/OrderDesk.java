@@ -1,0 +1,30 @@
+package dev.lockstep.ports;
+
+import dev.lockstep.indexer.store.OrderRow;
+
+/**
+ * What the API asks of the keeper side about orders: today the cancellation of an open redeem
+ * ({@code POST /v1/redeems/{id}/cancel}, reference platform-docs "Redeem"); placing orders comes
+ * here next. Implemented by the keeper, wired by the daemon, so that {@code api} never imports
+ * {@code keeper}. Implementations are thread-safe and idempotent per order.
+ */
+public interface OrderDesk {
+  /** The answer to a cancel request. */
+  sealed interface CancelOutcome {
+    /**
+     * The cancel is under way; the order turns {@code cancelled} once the keeper's tx is indexed.
+     */
+    record Accepted() implements CancelOutcome {}
+
+    /** The broker leg already filled: too late to cancel, the redeem will settle. */
+    record AlreadyFilled() implements CancelOutcome {}
+  }
+
+  /**
+   * Requests cancellation of {@code order}, which must be open (QUEUED or ACTIVE). Asking twice has
+   * the effect of asking once.
+   *
+   * @throws IllegalArgumentException if the order is already final
+   */
+  CancelOutcome cancelRedeem(OrderRow order);
+}

@@ -1,0 +1,31 @@
+package dev.lockstep.ports;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Marks (NAV per share) of asset tokens, from the venue's price feed. A mark older than {@link
+ * #STALE_AFTER} is stale (reference platform-docs "Positions": {@code nav.stale}, "usually 120 s").
+ */
+public interface PriceFeed {
+  /** A mark older than this is stale: 120 seconds. */
+  Duration STALE_AFTER = Duration.ofSeconds(120);
+
+  /**
+   * One price tick.
+   *
+   * @param priceUsd USD per whole share (token unit of 6 decimals), exact decimal
+   * @param at when the venue published it
+   */
+  record Mark(BigDecimal priceUsd, Instant at) {
+    /** Whether the tick is older than {@link #STALE_AFTER} at {@code now}. */
+    public boolean staleAt(Instant now) {
+      return at.plus(STALE_AFTER).isBefore(now);
+    }
+  }
+
+  /** The latest mark of {@code symbol}, if the feed has ever priced it. */
+  Optional<Mark> mark(String symbol);
+}

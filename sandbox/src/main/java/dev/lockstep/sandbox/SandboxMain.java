@@ -1,0 +1,71 @@
+package dev.lockstep.sandbox;
+
+import dev.lockstep.daemon.ProcessLifecycle;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lockstep} with no command: runs the sandbox until stopped; {@code lockstep demo}: runs the
+ * end-to-end redeem scenario and exits 0 only if every check holds. {@code scripts/lockstep} sends
+ * every other command ({@code run}, {@code index}, {@code tenants}, {@code keys}) to the production
+ * daemon, which carries no devnet.
+ */
+@Command(
+    name = "lockstep",
+    mixinStandardHelpOptions = true,
+    version = "lockstep 0.1.0",
+    description = {
+      "Runs the Lockstep sandbox: local anvil chains, an embedded PostgreSQL, the contracts"
+          + " deployed, and the daemon serving the API with a fresh sk_test_ key.",
+      "Other commands (run, index, tenants, keys) belong to the production daemon:"
+          + " scripts/lockstep run --help."
+    },
+    subcommands = {SandboxMain.Demo.class})
+public final class SandboxMain implements Callable<Integer> {
+  @Option(names = "--api-port", description = "API port (default: a free port)")
+  int apiPort;
+
+  @Option(
+      names = "--work-dir",
+      description = "where the sandbox keeps PostgreSQL files (default: .lockstep/)")
+  Path workDir = Path.of(".lockstep");
+
+  @Option(
+      names = "--daemons",
+      description = "sandbox daemons sharing the one database and the keeper's work (default: 1)")
+  int daemons = 1;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SandboxMain()).execute(args));
+  }
+
+  /** Runs the sandbox until the process is stopped. */
+  @Override
+  public Integer call() throws InterruptedException {
+    Sandbox sandbox = Sandbox.start(apiPort, workDir, daemons);
+    return ProcessLifecycle.runUntilStopped(sandbox, "sandbox ready " + sandbox.readyJson());
+  }
+
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      description =
+          "Start a sandbox, drive a settled and a cancelled redeem, check every step; exit 0 if all"
+              + " hold.")
+  static final class Demo implements Callable<Integer> {
+    @CommandLine.ParentCommand SandboxMain parent;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Sandbox sandbox = Sandbox.start(parent.apiPort, parent.workDir, parent.daemons)) {
+        System.out.println("sandbox ready " + sandbox.readyJson());
+        boolean ok = new RedeemDemo(sandbox, System.out).run();
+        System.out.println(ok ? "demo passed" : "demo FAILED");
+        return ok ? 0 : 1;
+      }
+    }
+  }
+}

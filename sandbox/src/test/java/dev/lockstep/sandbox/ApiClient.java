@@ -1,0 +1,81 @@
+package dev.lockstep.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A test's HTTP client of one daemon's API, and the assertions every problem answer must meet. */
+final class ApiClient {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String baseUrl;
+
+  ApiClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  HttpResponse<String> get(String path, String key) throws Exception {
+    return send("GET", path, key, null, Map.of());
+  }
+
+  HttpResponse<String> post(String path, String key, String body) throws Exception {
+    return send("POST", path, key, body, Map.of());
+  }
+
+  HttpResponse<String> post(String path, String key, String body, String idempotencyKey)
+      throws Exception {
+    return send("POST", path, key, body, Map.of("Idempotency-Key", idempotencyKey));
+  }
+
+  /** Sends {@code body} (JSON, or none when null) with {@code headers}. */
+  HttpResponse<String> send(
+      String method, String path, String key, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(20))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null && !headers.containsKey("Content-Type")) {
+      b.header("Content-Type", "application/json");
+    }
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    headers.forEach(b::header);
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode body(HttpResponse<String> r) {
+    return JSON.readTree(r.body());
+  }
+
+  /** Asserts an RFC 9457 problem with {@code status} and {@code code} and every standard member. */
+  static JsonNode assertProblem(HttpResponse<String> r, int status, String code) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    JsonNode b = body(r);
+    assertThat(b.path("code").asString()).as(r.body()).isEqualTo(code);
+    assertThat(b.path("status").asInt()).isEqualTo(status);
+    assertThat(b.path("request_id").asString()).startsWith("req_");
+    assertThat(b.path("type").asString()).endsWith("/" + code);
+    assertThat(b.path("title").asString()).isNotBlank();
+    assertThat(b.path("detail").asString()).isNotBlank();
+    assertThat(b.path("instance").asString()).startsWith("/");
+    assertThat(b.has("retryable")).isTrue();
+    return b;
+  }
+}

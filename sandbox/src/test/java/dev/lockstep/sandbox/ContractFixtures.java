@@ -1,0 +1,61 @@
+package dev.lockstep.sandbox;
+
+import dev.lockstep.contracts.generated.AssetTokenFactory;
+import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.devnet.ChainDeployment;
+import dev.lockstep.devnet.ContractDeployer;
+import dev.lockstep.devnet.DevAccounts;
+import java.math.BigInteger;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/** On-chain setup for API tests on the sandbox's demo chain (Base). */
+final class ContractFixtures {
+  private ContractFixtures() {}
+
+  /**
+   * Mints {@code baseUnits} of asset {@code symbol} to {@code wallet} (the keeper holds
+   * MINTER_ROLE).
+   */
+  static void mint(Sandbox sandbox, String symbol, String wallet, long baseUnits) throws Exception {
+    ChainDeployment d = sandbox.deployment();
+    Web3j web3j = Web3j.build(new HttpService(d.rpcUrl()));
+    try {
+      AssetTokenFactory.load(
+              d.factory(),
+              web3j,
+              ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), d.chainId()),
+              ContractDeployer.devnetGas(d.chainId()))
+          .mint(symbol, wallet, BigInteger.valueOf(baseUnits))
+          .send();
+    } finally {
+      web3j.shutdown();
+    }
+  }
+
+  /**
+   * Funds {@code holder} with {@code baseUnits} of {@code symbol} and has it create a redeem for
+   * USDC; returns the order id.
+   */
+  static long createRedeem(Sandbox sandbox, Credentials holder, String symbol, long baseUnits)
+      throws Exception {
+    ChainDeployment d = sandbox.deployment();
+    Web3j web3j = Web3j.build(new HttpService(d.rpcUrl()));
+    try {
+      BigInteger q = BigInteger.valueOf(baseUnits);
+      String token = ContractDeployer.fundRedeemer(web3j, d, holder, symbol, q);
+      var receipt =
+          OrderBook.load(
+                  d.orderBook(),
+                  web3j,
+                  ContractDeployer.transactionManager(web3j, holder, d.chainId()),
+                  ContractDeployer.devnetGas(d.chainId()))
+              .createRedeem(token, q, d.usdc(), BigInteger.ZERO, holder.getAddress())
+              .send();
+      return OrderBook.getOrderCreatedEvents(receipt).getFirst().orderId.longValueExact();
+    } finally {
+      web3j.shutdown();
+    }
+  }
+}

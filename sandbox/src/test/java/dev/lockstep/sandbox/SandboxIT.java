@@ -1,0 +1,260 @@
+package dev.lockstep.sandbox;
+
+import static dev.lockstep.sandbox.ApiClient.assertProblem;
+import static dev.lockstep.sandbox.ApiClient.body;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lockstep.contracts.generated.AssetToken;
+import dev.lockstep.contracts.generated.AssetTokenFactory;
+import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.devnet.ChainDeployment;
+import dev.lockstep.devnet.ContractDeployer;
+import dev.lockstep.devnet.DevAccounts;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole sandbox on real anvil and real PostgreSQL: the redeem scenario, cancel, auth and error
+ * paths.
+ */
+class SandboxIT {
+  private static final BigInteger SHARE = BigInteger.TEN.pow(6);
+  private static Sandbox sandbox;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    sandbox = Sandbox.start(0, Path.of("target", "sandbox-it"));
+    api = new ApiClient(sandbox.apiUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    sandbox.close();
+  }
+
+  @Test
+  void demoSettlesOneRedeemAndCancelsTheFailedOneWithEachActionSentOnce() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    boolean passed =
+        new RedeemDemo(sandbox, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+    assertThat(passed).as(log.toString(StandardCharsets.UTF_8)).isTrue();
+    String holder = DevAccounts.wallet(0).getAddress().toLowerCase();
+    try (Connection c = DriverManager.getConnection(sandbox.databaseUrl())) {
+      ResultSet closings =
+          c.createStatement()
+              .executeQuery(
+                  """
+          SELECT o.order_id, o.status, count(e.*) FROM indexer.orders o
+          JOIN indexer.order_events e ON e.chain_id = o.chain_id AND e.order_id = o.order_id
+            AND e.event IN ('settled', 'cancelled')
+          WHERE o.owner = '%s' GROUP BY 1, 2 ORDER BY 1"""
+                      .formatted(holder));
+      assertThat(closings.next()).isTrue();
+      assertThat(closings.getString(2)).isEqualTo("settled");
+      assertThat(closings.getInt(3)).isEqualTo(1);
+      assertThat(closings.next()).isTrue();
+      assertThat(closings.getString(2)).isEqualTo("cancelled");
+      assertThat(closings.getInt(3)).isEqualTo(1);
+      assertThat(closings.next()).isFalse();
+      // The demo ends when the index shows both orders closed; the keeper confirms its intents on
+      // its next round.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                ResultSet open =
+                    c.createStatement()
+                        .executeQuery(
+                            "SELECT count(*) FROM keeper.tx_intents WHERE status IN ('queued', 'submitted', 'mined')");
+                open.next();
+                return open.getInt(1) == 0;
+              });
+      ResultSet actions =
+          c.createStatement()
+              .executeQuery(
+                  """
+          SELECT a.action, a.status FROM keeper.tx_intents a JOIN indexer.orders o
+            ON o.chain_id = a.chain_id AND o.order_id = a.order_id
+          WHERE o.owner = '%s' AND a.action IN ('settle', 'cancel') ORDER BY a.order_id"""
+                      .formatted(holder));
+      assertThat(actions.next()).isTrue();
+      assertThat(actions.getString(1) + "/" + actions.getString(2)).isEqualTo("settle/confirmed");
+      assertThat(actions.next()).isTrue();
+      assertThat(actions.getString(1) + "/" + actions.getString(2)).isEqualTo("cancel/confirmed");
+      assertThat(actions.next()).isFalse();
+    }
+  }
+
+  @Test
+  void cancelBeforeTheBrokerFillsReturnsTheTokensAndCancellingAgainIsIdempotent() throws Exception {
+    Credentials holder = DevAccounts.wallet(2);
+    ChainDeployment d = sandbox.deployment();
+    Web3j web3j = Web3j.build(new HttpService(d.rpcUrl()));
+    try {
+      var gas = ContractDeployer.devnetGas(d.chainId());
+      AssetTokenFactory.load(
+              d.factory(),
+              web3j,
+              ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), d.chainId()),
+              gas)
+          .mint("NVDA", holder.getAddress(), BigInteger.valueOf(5).multiply(SHARE))
+          .send();
+      var tm = ContractDeployer.transactionManager(web3j, holder, d.chainId());
+      String nvdaAddress =
+          AssetTokenFactory.load(d.factory(), web3j, tm, gas).tokenOf("NVDA").send();
+      AssetToken nvda = AssetToken.load(nvdaAddress, web3j, tm, gas);
+      nvda.approve(d.orderBook(), BigInteger.TWO.multiply(SHARE)).send();
+      var receipt =
+          OrderBook.load(d.orderBook(), web3j, tm, gas)
+              .createRedeem(
+                  nvdaAddress,
+                  BigInteger.TWO.multiply(SHARE),
+                  d.usdc(),
+                  BigInteger.ZERO,
+                  holder.getAddress())
+              .send();
+      String id =
+          "rdm_" + d.chainId() + "_" + OrderBook.getOrderCreatedEvents(receipt).getFirst().orderId;
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> call("GET", "/v1/redeems/" + id, sandbox.apiKey()).statusCode() == 200);
+
+      HttpResponse<String> cancel = call("POST", "/v1/redeems/" + id + "/cancel", sandbox.apiKey());
+      assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  "cancelled"
+                      .equals(
+                          body(call("GET", "/v1/redeems/" + id, sandbox.apiKey()))
+                              .path("status")
+                              .asString()));
+      assertThat(nvda.balanceOf(holder.getAddress()).send())
+          .isEqualTo(BigInteger.valueOf(5).multiply(SHARE));
+      assertThat(call("POST", "/v1/redeems/" + id + "/cancel", sandbox.apiKey()).statusCode())
+          .isEqualTo(200);
+    } finally {
+      web3j.shutdown();
+    }
+  }
+
+  @Test
+  void missingOrUnknownKeyIsUnauthorizedProblem() throws Exception {
+    HttpResponse<String> none = call("GET", "/v1/tokens", null);
+    assertProblem(none, 401, "unauthorized");
+    assertProblem(call("GET", "/v1/tokens", "sk_test_doesnotexist"), 401, "unauthorized");
+  }
+
+  @Test
+  void liveKeyAgainstSandboxIsKeyLacksLiveScope() throws Exception {
+    String live = sandbox.daemon().apiKeys().create("ten_sandbox", "live", "full");
+    assertProblem(call("GET", "/v1/tokens", live), 403, "key_lacks_live_scope");
+  }
+
+  @Test
+  void readKeyCanReadButNotPost() throws Exception {
+    String read = sandbox.daemon().apiKeys().create("ten_sandbox", "test", "read");
+    assertThat(call("GET", "/v1/tokens", read).statusCode()).isEqualTo(200);
+    assertProblem(call("POST", "/v1/redeems/rdm_8453_1/cancel", read), 403, "forbidden");
+  }
+
+  @Test
+  void unknownRedeemIsNotFoundProblem() throws Exception {
+    assertProblem(
+        call("GET", "/v1/redeems/rdm_8453_999999", sandbox.apiKey()), 404, "redeem_not_found");
+    assertProblem(call("GET", "/v1/redeems/not-an-id", sandbox.apiKey()), 404, "redeem_not_found");
+    assertProblem(
+        call("POST", "/v1/redeems/rdm_1_1/cancel", sandbox.apiKey()), 404, "redeem_not_found");
+  }
+
+  @Test
+  void badParametersAreInvalidRequestNamingTheParameter() throws Exception {
+    HttpResponse<String> wallet = call("GET", "/v1/positions?wallet=0x123", sandbox.apiKey());
+    assertProblem(wallet, 400, "invalid_request");
+    assertThat(body(wallet).path("param").asString()).isEqualTo("wallet");
+    HttpResponse<String> limit =
+        call(
+            "GET",
+            "/v1/redeems?wallet=" + DevAccounts.wallet(0).getAddress() + "&limit=500",
+            sandbox.apiKey());
+    assertProblem(limit, 400, "invalid_request");
+    assertThat(body(limit).path("param").asString()).isEqualTo("limit");
+  }
+
+  @Test
+  void unknownRouteIsNotFoundProblem() throws Exception {
+    assertProblem(call("GET", "/v1/nope", sandbox.apiKey()), 404, "not_found");
+  }
+
+  @Test
+  void metricsAreServedInPrometheusFormat() throws Exception {
+    HttpResponse<String> m = call("GET", "/metrics", null);
+    assertThat(m.statusCode()).isEqualTo(200);
+    assertThat(m.body()).contains("indexer_indexed_block{chain_id=\"8453\"}");
+  }
+
+  @Test
+  void chainsCatalogListsTheThreeSandboxChainsWithTheirPayoutCurrenciesAndSyncState()
+      throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                sandbox.daemon().chainHealth().stream()
+                    .allMatch(h -> h.status().equals("ok") && h.websocket().equals("connected")));
+    HttpResponse<String> r = call("GET", "/v1/chains", sandbox.apiKey());
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode data = body(r).get("data");
+    assertThat(data.size()).isEqualTo(3);
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (JsonNode chain : data) {
+      ids.add(chain.get("id").asString() + ":" + chain.get("chain_id").asLong());
+      assertThat(chain.get("pay_out_currencies").toString()).isEqualTo("[\"USDC\",\"USDT\"]");
+      assertThat(chain.get("status").asString()).isEqualTo("ok");
+      assertThat(chain.get("indexed_block").asLong()).isPositive();
+      ChainDeployment d = sandbox.deployments().get(chain.get("chain_id").asLong());
+      assertThat(chain.get("stablecoins").get(0).get("token_address").asString())
+          .isEqualTo(d.usdc().toLowerCase());
+    }
+    assertThat(ids).containsExactly("ethereum:1", "base:8453", "arbitrum:42161");
+
+    HttpResponse<String> health = api.get("/health", null);
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(body(health).get("status").asString()).isEqualTo("ok");
+    assertThat(body(health).get("chains").size()).isEqualTo(3);
+    HttpResponse<String> metrics = api.get("/metrics", null);
+    for (String meter :
+        java.util.List.of(
+            "indexer_lag_seconds",
+            "indexer_reorgs_total",
+            "indexer_rpc_errors_total",
+            "indexer_events_rate",
+            "indexer_stalled",
+            "indexer_finalized_block")) {
+      assertThat(metrics.body()).contains(meter + "{chain_id=\"42161\"");
+    }
+  }
+
+  private static HttpResponse<String> call(String method, String path, String key)
+      throws Exception {
+    return api.send(method, path, key, null, java.util.Map.of());
+  }
+}
