@@ -146,10 +146,12 @@ public final class ApiServer implements AutoCloseable {
                   ctx -> {
                     boolean up = healthy.getAsBoolean();
                     List<ChainHealth> states = chains.get();
-                    String status =
+                    HealthStatus status =
                         !up
-                            ? "down"
-                            : states.stream().anyMatch(ChainHealth::unhealthy) ? "degraded" : "ok";
+                            ? HealthStatus.DOWN
+                            : states.stream().anyMatch(ChainHealth::unhealthy)
+                                ? HealthStatus.DEGRADED
+                                : HealthStatus.OK;
                     ctx.status(up ? 200 : 503).json(new Health(status, states));
                   });
               cfg.routes.exception(ApiException.class, (e, ctx) -> problems.write(ctx, e));
@@ -201,7 +203,14 @@ public final class ApiServer implements AutoCloseable {
    * The body of {@code GET /health}: {@code ok}, {@code degraded} (a chain is stalled or halted;
    * still 200, the other chains are served) or {@code down} (503).
    */
-  public record Health(String status, List<ChainHealth> chains) {}
+  public record Health(HealthStatus status, List<ChainHealth> chains) {}
+
+  /** The daemon's overall health in {@code GET /health}. */
+  public enum HealthStatus {
+    OK,
+    DEGRADED,
+    DOWN
+  }
 
   /**
    * The JSON mapper of the API: snake_case properties, ISO-8601 instants, absent Optionals omitted.
@@ -209,6 +218,8 @@ public final class ApiServer implements AutoCloseable {
   public static JsonMapper jsonMapper() {
     return JsonMapper.builder()
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        // Closed vocabularies (order and sync status, ...) are shown as their stored text.
+        .enable(tools.jackson.databind.cfg.EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
         .changeDefaultPropertyInclusion(
             i ->
                 i.withValueInclusion(

@@ -506,6 +506,16 @@ public final class OpenApiDocument {
     if (c == Instant.class) {
       return Map.of("type", "string", "format", "date-time");
     }
+    if (c.isEnum()) {
+      // Shown lowercase, as the API's mapper writes enums (WRITE_ENUMS_TO_LOWERCASE).
+      return Map.of(
+          "type",
+          "string",
+          "enum",
+          java.util.Arrays.stream(c.getEnumConstants())
+              .map(e -> ((Enum<?>) e).name().toLowerCase(java.util.Locale.ROOT))
+              .toList());
+    }
     if (!c.isRecord()) {
       return Map.of("type", "object");
     }

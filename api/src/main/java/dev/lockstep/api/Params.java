@@ -1,6 +1,7 @@
 package dev.lockstep.api;
 
 import dev.lockstep.api.error.ApiException;
+import dev.lockstep.indexer.store.StoredEnum;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -82,6 +83,30 @@ public final class Params {
           name, "'" + name + "' must be one of " + allowed.stream().sorted().toList());
     }
     return Optional.ofNullable(v);
+  }
+
+  /**
+   * An optional query parameter naming a constant of {@code type} in its stored (lowercase) form.
+   *
+   * @throws ApiException {@code invalid_parameter} naming the allowed values
+   */
+  public static <E extends Enum<E> & StoredEnum> Optional<E> optionalEnum(
+      Context ctx, String name, Class<E> type) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    for (E e : type.getEnumConstants()) {
+      if (e.dbValue().equals(v)) {
+        return Optional.of(e);
+      }
+    }
+    throw ApiException.invalidParam(
+        name,
+        "'"
+            + name
+            + "' must be one of "
+            + java.util.Arrays.stream(type.getEnumConstants()).map(StoredEnum::dbValue).toList());
   }
 
   /** {@code limit}: 1-100, default 25. */

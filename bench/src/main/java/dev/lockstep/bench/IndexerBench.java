@@ -6,6 +6,7 @@ import static dev.lockstep.bench.BenchSupport.round;
 import static dev.lockstep.bench.BenchSupport.say;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lockstep.api.auth.Scope;
 import dev.lockstep.api.customer.CustomerRequest;
 import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.BenchToken;
@@ -20,6 +21,7 @@ import dev.lockstep.indexer.Indexer;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.rpc.ChainRpc;
 import dev.lockstep.indexer.sync.IndexListener;
+import dev.lockstep.ports.Mode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -257,14 +259,14 @@ public final class IndexerBench {
                       DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
                   "127.0.0.1",
                   0,
-                  "test",
+                  Mode.TEST,
                   Map.of(),
                   Duration.ofSeconds(1),
                   Duration.ofSeconds(5),
                   null,
                   null),
               Clock.systemUTC());
-      String key = daemon.apiKeys().create("ten_bench", "test", "read");
+      String key = daemon.apiKeys().create("ten_bench", Mode.TEST, Scope.READ);
       List<Long> delays =
           live(
               anvil,

@@ -15,6 +15,7 @@ import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.keeper.tx.TxEngineConfig;
+import dev.lockstep.ports.Mode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -123,7 +124,7 @@ public final class KeeperBench {
                       DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
                   "127.0.0.1",
                   0,
-                  "test",
+                  Mode.TEST,
                   Map.of("AAPL", new BigDecimal("150")),
                   fillDelay,
                   Duration.ofMillis(500),

@@ -104,7 +104,7 @@ public final class Daemon implements AutoCloseable {
     IndexReader index = indexer.reader();
     broker = new SimulatedBroker(jdbi, cfg.markPricesUsd(), cfg.brokerFillDelay());
     KeeperMetrics keeperMetrics = new KeeperMetrics(metrics);
-    TxStore intents = new TxStore(jdbi);
+    TxStore intents = TxStore.of(jdbi);
     LocalKeySigner keeperKey = LocalKeySigner.of(cfg.keeperPrivateKey());
     Map<Long, RedeemDuty> duties = new HashMap<>();
     Map<Long, String> names = new HashMap<>();
@@ -135,7 +135,7 @@ public final class Daemon implements AutoCloseable {
               index,
               broker,
               engine,
-              intents,
+              intents.intents(),
               VenueCalendar.alwaysOpen(),
               keeperMetrics,
               Duration.ofSeconds(30),

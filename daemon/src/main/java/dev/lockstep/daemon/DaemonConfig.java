@@ -2,6 +2,7 @@ package dev.lockstep.daemon;
 
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.keeper.tx.TxEngineConfig;
+import dev.lockstep.ports.Mode;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Map;
  * @param keeperPrivateKey hex private key of the keeper account (KEEPER_ROLE on each order book)
  * @param apiHost address the API binds to
  * @param apiPort API port (0 picks a free one)
- * @param mode {@code test} (sandbox, {@code sk_test_} keys) or {@code live}
+ * @param mode {@code test} (sandbox, {@code sk_test_} keys) or {@code live} ({@code sk_live_})
  * @param markPricesUsd simulated broker: USD price of one share per asset symbol
  * @param brokerFillDelay simulated broker: time from offset request to fill
  * @param keeperInterval delay between scheduled keeper runs
@@ -33,7 +34,7 @@ public record DaemonConfig(
     String keeperPrivateKey,
     String apiHost,
     int apiPort,
-    String mode,
+    Mode mode,
     Map<String, BigDecimal> markPricesUsd,
     Duration brokerFillDelay,
     Duration keeperInterval,
@@ -45,8 +46,5 @@ public record DaemonConfig(
     keeperTx = keeperTx == null ? TxEngineConfig.defaults() : keeperTx;
     chains = List.copyOf(chains);
     markPricesUsd = Map.copyOf(markPricesUsd);
-    if (!mode.equals("test") && !mode.equals("live")) {
-      throw new IllegalArgumentException("mode must be test or live");
-    }
   }
 }

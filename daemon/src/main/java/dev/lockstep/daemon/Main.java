@@ -40,7 +40,10 @@ public final class Main implements Runnable {
   /** Reads the JSON config file (snake_case keys). */
   static DaemonConfig readConfig(Path file) {
     JsonMapper json =
-        JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+        JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(tools.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
     return json.readValue(file.toFile(), DaemonConfig.class);
   }
 

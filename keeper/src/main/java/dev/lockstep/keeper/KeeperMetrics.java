@@ -1,5 +1,6 @@
 package dev.lockstep.keeper;
 
+import dev.lockstep.keeper.tx.TxAction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,9 +51,28 @@ public final class KeeperMetrics {
             .register(registry);
   }
 
+  /** What happened to a transaction intent: the counter {@code keeper.tx.<event>}. */
+  public enum TxEvent {
+    SUBMITTED,
+    REPLACED,
+    NOOP,
+    REORGED,
+    CONFIRMED,
+    REVERTED,
+    FAILED,
+    DONE_BY_OTHER;
+
+    String meterName() {
+      return "keeper.tx." + name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** Counts one transaction event for {@code action}. */
-  public void tx(String event, String action) {
-    Counter.builder("keeper.tx." + event).tag("action", action).register(registry).increment();
+  public void tx(TxEvent event, TxAction action) {
+    Counter.builder(event.meterName())
+        .tag("action", action.dbValue())
+        .register(registry)
+        .increment();
   }
 
   /** Registers the gauges of one engine. */

@@ -1,5 +1,6 @@
 package dev.lockstep.sandbox;
 
+import dev.lockstep.api.auth.Scope;
 import dev.lockstep.api.customer.CustomerRequest;
 import dev.lockstep.daemon.Daemon;
 import dev.lockstep.daemon.DaemonConfig;
@@ -9,6 +10,7 @@ import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.indexer.config.ChainConfig;
+import dev.lockstep.ports.Mode;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -151,7 +153,7 @@ public final class Sandbox implements AutoCloseable {
                   DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
               "127.0.0.1",
               apiPort,
-              "test",
+              Mode.TEST,
               MARKS,
               Duration.ofSeconds(2),
               Duration.ofMillis(500),
@@ -176,7 +178,7 @@ public final class Sandbox implements AutoCloseable {
                     rateLimits),
                 clock));
       }
-      String key = daemon.apiKeys().create(TENANT, "test", "full");
+      String key = daemon.apiKeys().create(TENANT, Mode.TEST, Scope.FULL);
       // The sandbox tenant's customers are the funded test wallets, so its key sees their state.
       for (int i = 0; i < SANDBOX_WALLETS; i++) {
         daemon

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lockstep.api.ApiServer;
+import dev.lockstep.api.auth.Scope;
 import dev.lockstep.devnet.DevAccounts;
+import dev.lockstep.ports.Mode;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ class ApiConventionsIT {
   }
 
   private static String tenantKey(String tenant) {
-    return sandbox.daemon().apiKeys().create(tenant, "test", "full");
+    return sandbox.daemon().apiKeys().create(tenant, Mode.TEST, Scope.FULL);
   }
 
   private static String customerBody(String externalId, String wallet, String extra) {
@@ -70,9 +72,9 @@ class ApiConventionsIT {
   void missingUnknownRevokedAndWrongEnvironmentKeysAreRefused() throws Exception {
     assertProblem(api.get("/v1/tokens", null), 401, "unauthorized");
     assertProblem(api.get("/v1/tokens", "sk_test_" + "x".repeat(32)), 401, "unauthorized");
-    String live = sandbox.daemon().apiKeys().create("ten_conv_env", "live", "full");
+    String live = sandbox.daemon().apiKeys().create("ten_conv_env", Mode.LIVE, Scope.FULL);
     assertProblem(api.get("/v1/tokens", live), 403, "key_lacks_live_scope");
-    String read = sandbox.daemon().apiKeys().create("ten_conv_env", "test", "read");
+    String read = sandbox.daemon().apiKeys().create("ten_conv_env", Mode.TEST, Scope.READ);
     assertThat(api.get("/v1/customers", read).statusCode()).isEqualTo(200);
     assertProblem(
         api.post("/v1/customers", read, customerBody("r1", DevAccounts.wallet(5).getAddress(), "")),

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lockstep.api.ApiServer;
+import dev.lockstep.api.auth.Scope;
 import dev.lockstep.devnet.DevAccounts;
+import dev.lockstep.ports.Mode;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -134,8 +136,8 @@ class HostileRequestsIT {
     api.post("/v1/webhooks/" + webhookId, victim, "{\"enabled\": false}");
     Thread.sleep(1000);
 
-    String attacker = sandbox.daemon().apiKeys().create("ten_attacker", "test", "full");
-    String readOnly = sandbox.daemon().apiKeys().create("ten_attacker", "test", "read");
+    String attacker = sandbox.daemon().apiKeys().create("ten_attacker", Mode.TEST, Scope.FULL);
+    String readOnly = sandbox.daemon().apiKeys().create("ten_attacker", Mode.TEST, Scope.READ);
     List<String> foreignIds = List.of(customerId, webhookId, keyId, redeemId, deliveryId, eventId);
     Map<String, String> before = snapshot();
 

@@ -3,6 +3,8 @@ package dev.lockstep.sandbox;
 import static dev.lockstep.sandbox.ApiClient.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockstep.api.auth.Scope;
+import dev.lockstep.ports.Mode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,7 +39,7 @@ class RateLimitIT {
 
   @Test
   void aKeyOverItsTierGets429WithRetryAfterAndOtherKeysAreUnaffected() throws Exception {
-    String key = sandbox.daemon().apiKeys().create("ten_rl_a", "test", "read");
+    String key = sandbox.daemon().apiKeys().create("ten_rl_a", Mode.TEST, Scope.READ);
     List<HttpResponse<String>> answers = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       answers.add(api.get("/v1/chains", key));
@@ -64,7 +66,7 @@ class RateLimitIT {
     assertThat(problem.get("limit_rps").asLong()).isEqualTo(5);
     assertThat(limited.headers().firstValue("X-RateLimit-Remaining")).contains("0");
 
-    String other = sandbox.daemon().apiKeys().create("ten_rl_b", "test", "read");
+    String other = sandbox.daemon().apiKeys().create("ten_rl_b", Mode.TEST, Scope.READ);
     assertThat(api.get("/v1/chains", other).statusCode()).as("limits are per key").isEqualTo(200);
 
     Thread.sleep(retryAfter * 1000 + 200);

@@ -5,12 +5,16 @@ import static dev.lockstep.sandbox.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lockstep.api.auth.Scope;
 import dev.lockstep.contracts.generated.AssetToken;
 import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
+import dev.lockstep.indexer.sync.SyncStatus;
+import dev.lockstep.indexer.sync.WebsocketState;
+import dev.lockstep.ports.Mode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
@@ -165,13 +169,13 @@ class SandboxIT {
 
   @Test
   void liveKeyAgainstSandboxIsKeyLacksLiveScope() throws Exception {
-    String live = sandbox.daemon().apiKeys().create("ten_sandbox", "live", "full");
+    String live = sandbox.daemon().apiKeys().create("ten_sandbox", Mode.LIVE, Scope.FULL);
     assertProblem(call("GET", "/v1/tokens", live), 403, "key_lacks_live_scope");
   }
 
   @Test
   void readKeyCanReadButNotPost() throws Exception {
-    String read = sandbox.daemon().apiKeys().create("ten_sandbox", "test", "read");
+    String read = sandbox.daemon().apiKeys().create("ten_sandbox", Mode.TEST, Scope.READ);
     assertThat(call("GET", "/v1/tokens", read).statusCode()).isEqualTo(200);
     assertProblem(call("POST", "/v1/redeems/rdm_8453_1/cancel", read), 403, "forbidden");
   }
@@ -219,7 +223,10 @@ class SandboxIT {
         .until(
             () ->
                 sandbox.daemon().chainHealth().stream()
-                    .allMatch(h -> h.status().equals("ok") && h.websocket().equals("connected")));
+                    .allMatch(
+                        h ->
+                            h.status() == SyncStatus.OK
+                                && h.websocket() == WebsocketState.CONNECTED));
     HttpResponse<String> r = call("GET", "/v1/chains", sandbox.apiKey());
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode data = body(r).get("data");

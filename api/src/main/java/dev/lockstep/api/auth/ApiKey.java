@@ -1,5 +1,7 @@
 package dev.lockstep.api.auth;
 
+import dev.lockstep.ports.Mode;
+
 /**
  * An authenticated API key.
  *
@@ -10,4 +12,4 @@ package dev.lockstep.api.auth;
  * @param tier the tenant's rate-limit tier: {@code startup}, {@code growth}, {@code scale} or
  *     {@code enterprise}
  */
-public record ApiKey(String id, String tenantId, String mode, String scope, String tier) {}
+public record ApiKey(String id, String tenantId, Mode mode, Scope scope, String tier) {}

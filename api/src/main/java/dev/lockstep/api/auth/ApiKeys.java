@@ -4,6 +4,8 @@ import dev.lockstep.api.Ids;
 import dev.lockstep.api.ListPage;
 import dev.lockstep.api.Pagination;
 import dev.lockstep.indexer.store.Columns;
+import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.ports.Mode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,8 +56,8 @@ public final class ApiKeys {
   public record KeyInfo(
       String id,
       String object,
-      String mode,
-      String scope,
+      Mode mode,
+      Scope scope,
       String prefix,
       Instant createdAt,
       Optional<Instant> expiresAt,
@@ -80,11 +82,8 @@ public final class ApiKeys {
   /**
    * Creates a key (and its tenant, with tier {@code startup}, if new) and returns its secret, which
    * is not stored and cannot be shown again.
-   *
-   * @param mode {@code test} or {@code live}
-   * @param scope {@code full} or {@code read}
    */
-  public String create(String tenantId, String mode, String scope) {
+  public String create(String tenantId, Mode mode, Scope scope) {
     return jdbi.inTransaction(
         h -> {
           h.createUpdate(
@@ -97,7 +96,7 @@ public final class ApiKeys {
   }
 
   /** Creates a key for an existing tenant (POST /v1/api_keys); the answer carries the secret. */
-  public KeyInfo createFor(String tenantId, String mode, String scope) {
+  public KeyInfo createFor(String tenantId, Mode mode, Scope scope) {
     return jdbi.inTransaction(h -> insert(h, tenantId, mode, scope));
   }
 
@@ -185,14 +184,14 @@ public final class ApiKeys {
                         new ApiKey(
                             rs.getString(1),
                             rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
+                            StoredEnum.fromDb(Mode.class, rs.getString(3)),
+                            StoredEnum.fromDb(Scope.class, rs.getString(4)),
                             rs.getString(5)))
                 .findOne());
   }
 
-  private KeyInfo insert(Handle h, String tenantId, String mode, String scope) {
-    String secret = Ids.random("sk_" + mode + "_", 32);
+  private KeyInfo insert(Handle h, String tenantId, Mode mode, Scope scope) {
+    String secret = Ids.random(mode.keyPrefix(), 32);
     String id = Ids.next("key_");
     h.createUpdate(
             """
@@ -202,8 +201,8 @@ public final class ApiKeys {
         .bind("t", tenantId)
         .bind("h", sha256(secret))
         .bind("p", secret.substring(0, 12))
-        .bind("m", mode)
-        .bind("s", scope)
+        .bind("m", mode.dbValue())
+        .bind("s", scope.dbValue())
         .bind("at", Timestamp.from(clock.instant()))
         .execute();
     return find(h, tenantId, id).orElseThrow().withSecret(secret);
@@ -221,8 +220,8 @@ public final class ApiKeys {
     return new KeyInfo(
         rs.getString("id"),
         "api_key",
-        rs.getString("mode"),
-        rs.getString("scope"),
+        StoredEnum.fromDb(Mode.class, rs.getString("mode")),
+        StoredEnum.fromDb(Scope.class, rs.getString("scope")),
         rs.getString("key_prefix"),
         rs.getTimestamp("created_at").toInstant(),
         Columns.instant(rs, "expires_at"),

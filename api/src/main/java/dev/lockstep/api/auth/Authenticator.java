@@ -2,6 +2,7 @@ package dev.lockstep.api.auth;
 
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
+import dev.lockstep.ports.Mode;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;
 
@@ -17,12 +18,12 @@ public final class Authenticator {
       Pattern.compile("Bearer (sk_(test|live)_[0-9A-Za-z]{1,128})");
 
   private final ApiKeys keys;
-  private final String serverMode;
+  private final Mode serverMode;
 
   /**
-   * @param serverMode {@code test} for the sandbox, {@code live} for production data
+   * @param serverMode {@code TEST} for the sandbox, {@code LIVE} for production data
    */
-  public Authenticator(ApiKeys keys, String serverMode) {
+  public Authenticator(ApiKeys keys, Mode serverMode) {
     this.keys = keys;
     this.serverMode = serverMode;
   }
@@ -39,19 +40,23 @@ public final class Authenticator {
         keys.authenticate(m.group(1))
             .orElseThrow(
                 () -> new ApiException(ErrorCode.UNAUTHORIZED, "Unknown or revoked API key"));
-    if (!key.mode().equals(serverMode)) {
+    if (key.mode() != serverMode) {
       throw new ApiException(
           ErrorCode.KEY_LACKS_LIVE_SCOPE,
           "A "
-              + key.mode()
+              + key.mode().dbValue()
               + " key cannot be used against "
-              + serverMode
+              + serverMode.dbValue()
               + " data; switch environment");
     }
-    if (!ctx.method().name().equals("GET") && !key.scope().equals("full")) {
+    if (!ctx.method().name().equals("GET") && key.scope() != Scope.FULL) {
       throw new ApiException(
           ErrorCode.FORBIDDEN,
-          "This key has scope '" + key.scope() + "'; " + ctx.method() + " needs scope 'full'");
+          "This key has scope '"
+              + key.scope().dbValue()
+              + "'; "
+              + ctx.method()
+              + " needs scope 'full'");
     }
     ctx.attribute(ATTRIBUTE, key);
   }

@@ -27,6 +27,11 @@ public final class KeyRoutes {
         throw ApiException.invalidParam("scope", "'scope' must be 'full' or 'read'");
       }
     }
+
+    /** The validated scope. */
+    Scope toScope() {
+      return scope.equals("full") ? Scope.FULL : Scope.READ;
+    }
   }
 
   public void list(Context ctx) {
@@ -36,7 +41,7 @@ public final class KeyRoutes {
   public void create(Context ctx) {
     ApiKey caller = Authenticator.keyOf(ctx);
     CreateKey body = RequestBodies.read(ctx, CreateKey.class);
-    ctx.status(201).json(keys.createFor(caller.tenantId(), caller.mode(), body.scope()));
+    ctx.status(201).json(keys.createFor(caller.tenantId(), caller.mode(), body.toScope()));
   }
 
   public void rotate(Context ctx) {

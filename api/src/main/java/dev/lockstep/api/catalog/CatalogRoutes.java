@@ -11,6 +11,7 @@ import dev.lockstep.indexer.store.BalanceRow;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.TokenRow;
 import dev.lockstep.indexer.sync.ChainHealth;
+import dev.lockstep.indexer.sync.SyncStatus;
 import dev.lockstep.ports.PriceFeed;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
@@ -66,7 +67,7 @@ public final class CatalogRoutes {
    * @param id catalog name, as in {@code settlement.chain} / {@code payout.chain}
    * @param payOutCurrencies symbols of the stablecoins its order book accepts as payout (on-chain)
    * @param stablecoins those stablecoins with their addresses
-   * @param status sync state: {@code ok}, {@code starting}, {@code stalled} or {@code halted}
+   * @param status sync state
    * @param indexedBlock last block served by the API
    * @param finalizedBlock rows at or below it are final
    */
@@ -77,7 +78,7 @@ public final class CatalogRoutes {
       String name,
       List<String> payOutCurrencies,
       List<Stablecoin> stablecoins,
-      String status,
+      SyncStatus status,
       long headBlock,
       long indexedBlock,
       long finalizedBlock) {}

@@ -3,6 +3,7 @@ package dev.lockstep.api.event;
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.Ids;
 import dev.lockstep.indexer.store.Outbox;
+import dev.lockstep.ports.Mode;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -35,15 +36,15 @@ public final class EventPublisher {
   private final Jdbi jdbi;
   private final Outbox outbox;
   private final ChainNames chains;
-  private final String mode;
+  private final Mode mode;
   private final JsonMapper json;
   private final Clock clock;
 
   /**
-   * @param mode {@code test} or {@code live}: the {@code livemode} of every event
+   * @param mode the daemon's environment: the {@code livemode} of every event
    */
   public EventPublisher(
-      Jdbi jdbi, Outbox outbox, ChainNames chains, String mode, JsonMapper json, Clock clock) {
+      Jdbi jdbi, Outbox outbox, ChainNames chains, Mode mode, JsonMapper json, Clock clock) {
     this.jdbi = jdbi;
     this.outbox = outbox;
     this.chains = chains;
@@ -150,7 +151,7 @@ public final class EventPublisher {
     event.put("object", "event");
     event.put("type", e.type());
     event.put("created_at", ISO.format(e.createdAt()));
-    event.put("livemode", mode.equals("live"));
+    event.put("livemode", mode == Mode.LIVE);
     event.put("chain", chains.name(e.chainId()));
     event.put("chain_id", e.chainId());
     event.put("block_number", e.blockNumber());

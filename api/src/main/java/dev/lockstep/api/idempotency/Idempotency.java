@@ -5,6 +5,7 @@ import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.api.error.RequestIds;
+import dev.lockstep.ports.Mode;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -54,7 +55,7 @@ public final class Idempotency {
     this.clock = clock;
   }
 
-  private record Claim(String tenantId, String mode, String key) {}
+  private record Claim(String tenantId, Mode mode, String key) {}
 
   private record Stored(
       String requestHash,
@@ -91,7 +92,7 @@ public final class Idempotency {
                 locked_until, created_at)
               VALUES (:t, :m, :k, :method, :path, :hash, :rid, :lock, :now) ON CONFLICT DO NOTHING""")
                       .bind("t", claim.tenantId())
-                      .bind("m", claim.mode())
+                      .bind("m", claim.mode().dbValue())
                       .bind("k", key)
                       .bind("method", ctx.method().name())
                       .bind("path", ctx.path())
@@ -122,7 +123,7 @@ public final class Idempotency {
                     .bind("expired", expired)
                     .bind("now", Timestamp.from(now))
                     .bind("t", claim.tenantId())
-                    .bind("m", claim.mode())
+                    .bind("m", claim.mode().dbValue())
                     .bind("k", key)
                     .execute();
                 return Optional.<Stored>empty();
@@ -176,7 +177,7 @@ public final class Idempotency {
               h.createUpdate(
                       "DELETE FROM api.idempotency_keys WHERE tenant_id = :t AND mode = :m AND key = :k")
                   .bind("t", claim.tenantId())
-                  .bind("m", claim.mode())
+                  .bind("m", claim.mode().dbValue())
                   .bind("k", claim.key())
                   .execute());
       return;
@@ -194,7 +195,7 @@ public final class Idempotency {
                 .bind("ct", ctx.res().getContentType())
                 .bind("b", body)
                 .bind("t", claim.tenantId())
-                .bind("m", claim.mode())
+                .bind("m", claim.mode().dbValue())
                 .bind("k", claim.key())
                 .execute());
   }
@@ -214,7 +215,7 @@ public final class Idempotency {
             SELECT request_hash, request_id, locked_until, response_status, response_type, response_body, created_at
             FROM api.idempotency_keys WHERE tenant_id = :t AND mode = :m AND key = :k FOR UPDATE""")
         .bind("t", c.tenantId())
-        .bind("m", c.mode())
+        .bind("m", c.mode().dbValue())
         .bind("k", c.key())
         .map(
             (rs, ctx) ->

@@ -4,6 +4,7 @@ import dev.lockstep.api.auth.ApiKey;
 import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
+import dev.lockstep.ports.Mode;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.javalin.http.Context;
@@ -61,7 +62,7 @@ public final class RateLimits {
 
   /** The tier a key is limited by: {@code sandbox} for test keys, else its tenant's tier. */
   public static String tierOf(ApiKey key) {
-    return key.mode().equals("test") ? "sandbox" : key.tier();
+    return key.mode() == Mode.TEST ? "sandbox" : key.tier();
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.lockstep.api.Amounts;
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.indexer.store.OrderEventRow;
 import dev.lockstep.indexer.store.OrderRow;
+import dev.lockstep.indexer.store.OrderStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import java.util.Optional;
 public record RedeemResource(
     String id,
     String object,
-    String status,
+    OrderStatus status,
     String chain,
     long chainId,
     long orderId,
@@ -54,11 +55,11 @@ public record RedeemResource(
 
   /** One lifecycle event. */
   public record HistoryEntry(
-      String event, String status, long blockNumber, String txHash, Instant at) {}
+      String event, OrderStatus status, long blockNumber, String txHash, Instant at) {}
 
   static RedeemResource of(OrderRow o, List<OrderEventRow> history, ChainNames chains) {
-    boolean settled = o.status().equals("settled");
-    boolean cancelled = o.status().equals("cancelled");
+    boolean settled = o.status() == OrderStatus.SETTLED;
+    boolean cancelled = o.status() == OrderStatus.CANCELLED;
     Payout payout =
         new Payout(
             o.payoutSymbol(),

@@ -10,6 +10,7 @@ import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.OrderRow;
+import dev.lockstep.indexer.store.OrderStatus;
 import dev.lockstep.ports.OrderDesk;
 import io.javalin.http.Context;
 import java.util.List;
@@ -83,12 +84,12 @@ public final class RedeemRoutes {
    */
   public void cancel(Context ctx) {
     OrderRow o = find(ctx, ctx.pathParam("id"));
-    if (o.status().equals("cancelled")) {
+    if (o.status() == OrderStatus.CANCELLED) {
       ctx.json(resource(o));
       return;
     }
     if (!o.isOpen()) {
-      throw notCancellable(o, "Redeem is " + o.status());
+      throw notCancellable(o, "Redeem is " + o.status().dbValue());
     }
     switch (orders.cancelRedeem(o)) {
       case OrderDesk.CancelOutcome.Accepted a -> ctx.status(202).json(resource(o));
@@ -105,7 +106,7 @@ public final class RedeemRoutes {
             "redeem_id",
             new RedeemId(o.chainId(), o.orderId()).toString(),
             "redeem_status",
-            o.status()));
+            o.status().dbValue()));
   }
 
   private OrderRow find(Context ctx, String id) {

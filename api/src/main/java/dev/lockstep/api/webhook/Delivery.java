@@ -8,7 +8,7 @@ import java.util.Optional;
  * One delivery of one event to one subscription (or a replay of one), with every attempt.
  *
  * @param id {@code wh_...}, sent as the delivery-id header
- * @param status {@code pending}, {@code delivered} or {@code abandoned}
+ * @param status where the delivery stands
  * @param nextAttemptAt when the next attempt is due, while pending
  * @param replayOf the delivery this one replays
  */
@@ -19,7 +19,7 @@ public record Delivery(
     String eventId,
     String eventType,
     String url,
-    String status,
+    DeliveryStatus status,
     int attempts,
     Optional<Instant> nextAttemptAt,
     Optional<String> replayOf,

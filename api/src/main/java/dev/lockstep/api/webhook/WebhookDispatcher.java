@@ -164,7 +164,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     int n = c.attempts() + 1;
     Instant first = c.firstAttempt().orElse(at);
     Optional<Instant> next = o.delivered() ? Optional.empty() : schedule.next(first, n);
-    String status = o.delivered() ? "delivered" : next.isPresent() ? "pending" : "abandoned";
+    DeliveryStatus status =
+        o.delivered()
+            ? DeliveryStatus.DELIVERED
+            : next.isPresent() ? DeliveryStatus.PENDING : DeliveryStatus.ABANDONED;
     jdbi.useTransaction(
         h -> {
           h.createUpdate(
@@ -189,14 +192,14 @@ public final class WebhookDispatcher implements AutoCloseable {
                 abandoned_at = CASE WHEN CAST(:s AS text) = 'abandoned' THEN CAST(:at AS timestamptz) END
               WHERE id = :d""")
               .bind("n", n)
-              .bind("s", status)
+              .bind("s", status.dbValue())
               .bind("first", Timestamp.from(first))
               .bind("next", next.map(Timestamp::from).orElse(null))
               .bind("at", Timestamp.from(at))
               .bind("d", c.id())
               .execute();
         });
-    if (status.equals("abandoned")) {
+    if (status == DeliveryStatus.ABANDONED) {
       log.warn(
           "webhook delivery {} of {} to {} abandoned after {} attempts (last: {})",
           c.id(),

@@ -7,12 +7,12 @@ import dev.lockstep.api.RequestBodies;
 import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
+import dev.lockstep.ports.Mode;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Webhook subscriptions and deliveries of the caller's tenant: {@code POST/GET /v1/webhooks},
@@ -23,12 +23,12 @@ import java.util.Set;
  */
 public final class WebhookRoutes {
   private final WebhookStore store;
-  private final String mode;
+  private final Mode mode;
 
   /**
-   * @param mode {@code test} or {@code live}
+   * @param mode the daemon's environment: {@code LIVE} accepts https URLs only
    */
-  public WebhookRoutes(WebhookStore store, String mode) {
+  public WebhookRoutes(WebhookStore store, Mode mode) {
     this.store = store;
     this.mode = mode;
   }
@@ -79,8 +79,7 @@ public final class WebhookRoutes {
     if (store.find(t, id).isEmpty()) {
       throw webhookNotFound(id);
     }
-    Optional<String> status =
-        Params.optionalOneOf(ctx, "status", Set.of("pending", "delivered", "abandoned"));
+    Optional<DeliveryStatus> status = Params.optionalEnum(ctx, "status", DeliveryStatus.class);
     ctx.json(store.deliveries(t, Optional.of(id), status, Pagination.of(ctx)));
   }
 
@@ -120,7 +119,7 @@ public final class WebhookRoutes {
 
   /** A live subscription's (or replay's) URL must be https; {@code url} may be absent (null). */
   private void requireHttpsInLive(String field, String url) {
-    if (url != null && mode.equals("live") && !url.startsWith("https:")) {
+    if (url != null && mode == Mode.LIVE && !url.startsWith("https:")) {
       throw ApiException.invalidParam(
           field, "'" + field + "' must be an https URL for live webhooks");
     }

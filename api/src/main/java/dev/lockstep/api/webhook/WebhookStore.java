@@ -4,6 +4,7 @@ import dev.lockstep.api.Ids;
 import dev.lockstep.api.ListPage;
 import dev.lockstep.api.Pagination;
 import dev.lockstep.indexer.store.Columns;
+import dev.lockstep.indexer.store.StoredEnum;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -124,7 +125,10 @@ public final class WebhookStore {
 
   /** The tenant's deliveries, newest first, optionally of one subscription and in one status. */
   public ListPage<Delivery> deliveries(
-      String tenantId, Optional<String> webhookId, Optional<String> status, Pagination page) {
+      String tenantId,
+      Optional<String> webhookId,
+      Optional<DeliveryStatus> status,
+      Pagination page) {
     StringBuilder sql = new StringBuilder(SELECT_DELIVERY + " WHERE tenant_id = :t");
     Map<String, Object> binds = new HashMap<>(Map.of("t", tenantId));
     webhookId.ifPresent(
@@ -135,7 +139,7 @@ public final class WebhookStore {
     status.ifPresent(
         s -> {
           sql.append(" AND status = :s");
-          binds.put("s", s);
+          binds.put("s", s.dbValue());
         });
     return jdbi.withHandle(
         h ->
@@ -280,7 +284,7 @@ public final class WebhookStore {
         rs.getString("event_id"),
         rs.getString("event_type"),
         rs.getString("url"),
-        rs.getString("status"),
+        StoredEnum.fromDb(DeliveryStatus.class, rs.getString("status")),
         rs.getInt("attempts"),
         Columns.instant(rs, "next_attempt_at"),
         Optional.ofNullable(rs.getString("replay_of")),

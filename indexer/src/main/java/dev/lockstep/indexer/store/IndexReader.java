@@ -133,7 +133,7 @@ public final class IndexReader {
                     (rs, ctx) ->
                         new OrderEventRow(
                             rs.getString(1),
-                            rs.getString(2),
+                            StoredEnum.fromDb(OrderStatus.class, rs.getString(2)),
                             rs.getLong(3),
                             rs.getString(4),
                             rs.getTimestamp(5).toInstant()))
@@ -179,14 +179,14 @@ public final class IndexReader {
   }
 
   /** Orders on {@code chainId} in {@code status}, oldest first, at most {@code limit}. */
-  public List<OrderRow> ordersByStatus(long chainId, String status, int limit) {
+  public List<OrderRow> ordersByStatus(long chainId, OrderStatus status, int limit) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     ORDER_SELECT
                         + " WHERE o.chain_id = :c AND o.status = :s ORDER BY o.order_id LIMIT :limit")
                 .bind("c", chainId)
-                .bind("s", status)
+                .bind("s", status.dbValue())
                 .bind("limit", limit)
                 .map((rs, ctx) -> order(rs))
                 .list());
@@ -221,7 +221,7 @@ public final class IndexReader {
         rs.getLong("chain_id"),
         rs.getLong("order_id"),
         rs.getString("side"),
-        rs.getString("status"),
+        StoredEnum.fromDb(OrderStatus.class, rs.getString("status")),
         rs.getString("owner"),
         rs.getString("token"),
         rs.getString("symbol"),

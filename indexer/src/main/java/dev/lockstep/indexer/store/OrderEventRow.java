@@ -9,4 +9,4 @@ import java.time.Instant;
  * @param status the order's status after the event
  */
 public record OrderEventRow(
-    String event, String status, long blockNumber, String txHash, Instant at) {}
+    String event, OrderStatus status, long blockNumber, String txHash, Instant at) {}

@@ -8,7 +8,7 @@ import java.util.Optional;
  * An indexed order. Amounts are base units: {@code quantity} of the asset token (1e-6 share),
  * notionals and payout of the payout stablecoin (1e-6 USD).
  *
- * @param status {@code queued}, {@code active}, {@code settled} or {@code cancelled}
+ * @param status the order's lifecycle status
  * @param symbol the asset token's symbol
  * @param payoutSymbol the payout stablecoin's symbol
  * @param updatedBlock block of the order's latest lifecycle event
@@ -19,7 +19,7 @@ public record OrderRow(
     long chainId,
     long orderId,
     String side,
-    String status,
+    OrderStatus status,
     String owner,
     String token,
     String symbol,
@@ -41,6 +41,6 @@ public record OrderRow(
 
   /** Whether the order can still change (QUEUED or ACTIVE). */
   public boolean isOpen() {
-    return status.equals("queued") || status.equals("active");
+    return status.isOpen();
   }
 }

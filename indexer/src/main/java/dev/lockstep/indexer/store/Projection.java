@@ -48,7 +48,7 @@ final class Projection {
         case IndexedEvent.TokenDeployed d -> tokenDeployed(d);
         case IndexedEvent.OrderCreated o -> orderCreated(o);
         case IndexedEvent.OrderPromoted p ->
-            orderStatus(p.position(), p.orderId(), "promoted", "active");
+            orderStatus(p.position(), p.orderId(), "promoted", OrderStatus.ACTIVE);
         case IndexedEvent.OrderSettled s -> orderSettled(s);
         case IndexedEvent.OrderCancelled c -> orderCancelled(c);
         case IndexedEvent.PayoutCurrencySet p -> payoutCurrency(p);
@@ -130,7 +130,7 @@ final class Projection {
 
   private void orderCreated(IndexedEvent.OrderCreated o) {
     LogPosition p = o.position();
-    String status = o.active() ? "active" : "queued";
+    OrderStatus status = o.active() ? OrderStatus.ACTIVE : OrderStatus.QUEUED;
     h.createUpdate(
             """
             INSERT INTO indexer.orders (chain_id, order_id, order_book, side, status, owner, token, quantity,
@@ -139,7 +139,7 @@ final class Projection {
         .bind("c", chainId)
         .bind("id", o.orderId())
         .bind("book", orderBook)
-        .bind("status", status)
+        .bind("status", status.dbValue())
         .bind("owner", o.owner())
         .bind("token", o.token())
         .bind("q", new BigDecimal(o.quantity()))
@@ -164,7 +164,7 @@ final class Projection {
         .bind("c", chainId)
         .bind("id", s.orderId())
         .execute();
-    orderStatus(s.position(), s.orderId(), "settled", "settled");
+    orderStatus(s.position(), s.orderId(), "settled", OrderStatus.SETTLED);
   }
 
   private void orderCancelled(IndexedEvent.OrderCancelled c) {
@@ -174,11 +174,11 @@ final class Projection {
         .bind("c", chainId)
         .bind("id", c.orderId())
         .execute();
-    orderStatus(c.position(), c.orderId(), "cancelled", "cancelled");
+    orderStatus(c.position(), c.orderId(), "cancelled", OrderStatus.CANCELLED);
   }
 
-  private void orderStatus(LogPosition p, long orderId, String event, String status) {
-    boolean closes = status.equals("settled") || status.equals("cancelled");
+  private void orderStatus(LogPosition p, long orderId, String event, OrderStatus status) {
+    boolean closes = status.isClosed();
     int updated =
         h.createUpdate(
                 """
@@ -187,7 +187,7 @@ final class Projection {
               closed_tx = CASE WHEN :closes THEN :tx ELSE closed_tx END,
               closed_at = CASE WHEN :closes THEN :at ELSE closed_at END
             WHERE chain_id = :c AND order_id = :id""")
-            .bind("s", status)
+            .bind("s", status.dbValue())
             .bind("b", p.blockNumber())
             .bind("closes", closes)
             .bind("tx", p.txHash())
@@ -209,10 +209,10 @@ final class Projection {
           false);
     }
     history(p, orderId, event, status);
-    orderOutbox(p, orderId, "redeem." + status, status);
+    orderOutbox(p, orderId, "redeem." + status.dbValue(), status);
   }
 
-  private void history(LogPosition p, long orderId, String event, String status) {
+  private void history(LogPosition p, long orderId, String event, OrderStatus status) {
     h.createUpdate(
             """
             INSERT INTO indexer.order_events (chain_id, block_number, log_index, order_id, event, status, tx_hash, at)
@@ -222,7 +222,7 @@ final class Projection {
         .bind("i", p.logIndex())
         .bind("id", orderId)
         .bind("e", event)
-        .bind("s", status)
+        .bind("s", status.dbValue())
         .bind("tx", p.txHash())
         .bind("at", Timestamp.from(time(p)))
         .execute();
@@ -231,14 +231,14 @@ final class Projection {
     }
   }
 
-  private void orderOutbox(LogPosition p, long orderId, String type, String status) {
+  private void orderOutbox(LogPosition p, long orderId, String type, OrderStatus status) {
     outbox(
         p,
         type,
         """
         jsonb_build_object('chain_id', :c, 'order_id', :order_id, 'status', :status, 'tx_hash', :tx,
           'block_number', :b, 'owner', (SELECT owner FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id))""",
-        Map.of("order_id", orderId, "status", status),
+        Map.of("order_id", orderId, "status", status.dbValue()),
         "(SELECT owner FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id)");
   }
 

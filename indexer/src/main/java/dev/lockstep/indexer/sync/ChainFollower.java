@@ -435,22 +435,25 @@ public final class ChainFollower implements AutoCloseable {
   public ChainHealth health() {
     Instant now = clock.instant();
     Checkpoint cp = checkpoint;
-    String status;
+    SyncStatus status;
     if (haltedReason != null) {
-      status = "halted";
+      status = SyncStatus.HALTED;
     } else if (lastStepAt == null && lastProgressAt == null) {
       Instant since = started;
       status =
           since != null && Duration.between(since, now).compareTo(chain.stallAfter()) > 0
-              ? "stalled"
-              : "starting";
+              ? SyncStatus.STALLED
+              : SyncStatus.STARTING;
     } else if (lastProgressAt == null
         || Duration.between(lastProgressAt, now).compareTo(chain.stallAfter()) > 0) {
-      status = "stalled";
+      status = SyncStatus.STALLED;
     } else {
-      status = "ok";
+      status = SyncStatus.OK;
     }
-    String ws = heads == null ? "off" : heads.connected() ? "connected" : "down";
+    WebsocketState ws =
+        heads == null
+            ? WebsocketState.OFF
+            : heads.connected() ? WebsocketState.CONNECTED : WebsocketState.DOWN;
     return new ChainHealth(
         chain.chainId(),
         chain.name(),

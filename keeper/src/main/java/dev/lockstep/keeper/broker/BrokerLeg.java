@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The broker's offset of one order's underlying.
  *
- * @param status {@code pending}, {@code filled}, {@code failed} or {@code cancelled}
+ * @param status where the offset stands
  * @param grossNotional for a filled leg: proceeds in payout-stablecoin base units (1e-6 USD)
  * @param failureReason for a failed leg: the broker's reason
  */
@@ -15,6 +15,6 @@ public record BrokerLeg(
     long orderId,
     String asset,
     BigInteger quantity,
-    String status,
+    LegStatus status,
     Optional<BigInteger> grossNotional,
     Optional<String> failureReason) {}

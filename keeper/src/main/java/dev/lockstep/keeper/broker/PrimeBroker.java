@@ -40,7 +40,7 @@ public interface PrimeBroker {
   }
 
   /** Legs in {@code status}, oldest first, at most {@code limit}. */
-  List<BrokerLeg> legs(long chainId, String status, int limit);
+  List<BrokerLeg> legs(long chainId, LegStatus status, int limit);
 
   /**
    * Cancels an order's offset before it fills: a pending leg becomes {@code cancelled}; an order

@@ -1,5 +1,6 @@
 package dev.lockstep.keeper.broker;
 
+import dev.lockstep.indexer.store.StoredEnum;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -83,8 +84,8 @@ public final class SimulatedBroker implements PrimeBroker {
               orderId,
               asset,
               quantity,
-              "pending",
-              failure.isPresent() ? "failed" : "filled",
+              LegStatus.PENDING,
+              failure.isPresent() ? LegStatus.FAILED : LegStatus.FILLED,
               mark,
               failure.isPresent() ? null : gross,
               failure.orElse(null),
@@ -141,7 +142,7 @@ public final class SimulatedBroker implements PrimeBroker {
   }
 
   @Override
-  public List<BrokerLeg> legs(long chainId, String status, int limit) {
+  public List<BrokerLeg> legs(long chainId, LegStatus status, int limit) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
@@ -149,7 +150,7 @@ public final class SimulatedBroker implements PrimeBroker {
             SELECT * FROM keeper.broker_legs WHERE chain_id = :c AND status = :s ORDER BY requested_at, order_id
             LIMIT :limit""")
                 .bind("c", chainId)
-                .bind("s", status)
+                .bind("s", status.dbValue())
                 .bind("limit", limit)
                 .map((rs, ctx) -> map(rs))
                 .list());
@@ -175,8 +176,8 @@ public final class SimulatedBroker implements PrimeBroker {
                 orderId,
                 asset,
                 quantity,
-                "cancelled",
-                "cancelled",
+                LegStatus.CANCELLED,
+                LegStatus.CANCELLED,
                 null,
                 null,
                 null,
@@ -193,8 +194,8 @@ public final class SimulatedBroker implements PrimeBroker {
       long orderId,
       String asset,
       BigInteger quantity,
-      String status,
-      String outcome,
+      LegStatus status,
+      LegStatus outcome,
       BigDecimal mark,
       BigInteger gross,
       String reason,
@@ -209,8 +210,8 @@ public final class SimulatedBroker implements PrimeBroker {
         .bind("id", orderId)
         .bind("a", asset)
         .bind("q", new BigDecimal(quantity))
-        .bind("s", status)
-        .bind("o", outcome)
+        .bind("s", status.dbValue())
+        .bind("o", outcome.dbValue())
         .bind("m", mark)
         .bind("g", gross == null ? null : new BigDecimal(gross))
         .bind("r", reason)
@@ -229,8 +230,8 @@ public final class SimulatedBroker implements PrimeBroker {
 
   /** Maps a row; a pending leg's outcome is the broker's secret until it resolves. */
   private static BrokerLeg map(ResultSet rs) throws SQLException {
-    String status = rs.getString("status");
-    boolean revealed = !status.equals("pending");
+    LegStatus status = StoredEnum.fromDb(LegStatus.class, rs.getString("status"));
+    boolean revealed = status != LegStatus.PENDING;
     BigDecimal gross = revealed ? rs.getBigDecimal("gross_notional") : null;
     return new BrokerLeg(
         rs.getLong("chain_id"),

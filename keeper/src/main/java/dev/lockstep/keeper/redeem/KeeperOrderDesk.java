@@ -2,6 +2,7 @@ package dev.lockstep.keeper.redeem;
 
 import dev.lockstep.indexer.store.OrderRow;
 import dev.lockstep.keeper.broker.BrokerLeg;
+import dev.lockstep.keeper.broker.LegStatus;
 import dev.lockstep.keeper.broker.PrimeBroker;
 import dev.lockstep.ports.OrderDesk;
 import java.time.Clock;
@@ -27,12 +28,13 @@ public final class KeeperOrderDesk implements OrderDesk {
   @Override
   public CancelOutcome cancelRedeem(OrderRow order) {
     if (!order.isOpen()) {
-      throw new IllegalArgumentException("order " + order.orderId() + " is " + order.status());
+      throw new IllegalArgumentException(
+          "order " + order.orderId() + " is " + order.status().dbValue());
     }
     BrokerLeg leg =
         broker.cancelOffset(
             order.chainId(), order.orderId(), order.symbol(), order.quantity(), clock.instant());
-    if (leg.status().equals("filled")) {
+    if (leg.status() == LegStatus.FILLED) {
       return new CancelOutcome.AlreadyFilled();
     }
     wakeKeeper.run();

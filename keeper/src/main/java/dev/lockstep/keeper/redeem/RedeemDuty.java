@@ -2,13 +2,19 @@ package dev.lockstep.keeper.redeem;
 
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.OrderRow;
+import dev.lockstep.indexer.store.OrderStatus;
 import dev.lockstep.keeper.KeeperMetrics;
 import dev.lockstep.keeper.broker.BrokerLeg;
+import dev.lockstep.keeper.broker.LegStatus;
 import dev.lockstep.keeper.broker.PrimeBroker;
+import dev.lockstep.keeper.tx.Intent;
+import dev.lockstep.keeper.tx.IntentStatus;
+import dev.lockstep.keeper.tx.IntentStore;
+import dev.lockstep.keeper.tx.NewIntent;
 import dev.lockstep.keeper.tx.OrderBookCalls;
+import dev.lockstep.keeper.tx.OrderBookError;
+import dev.lockstep.keeper.tx.TxAction;
 import dev.lockstep.keeper.tx.TxEngine;
-import dev.lockstep.keeper.tx.TxStore;
-import dev.lockstep.keeper.tx.TxStore.Intent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +52,7 @@ public final class RedeemDuty {
   private final IndexReader index;
   private final PrimeBroker broker;
   private final TxEngine engine;
-  private final TxStore intents;
+  private final IntentStore intents;
   private final VenueCalendar calendar;
   private final KeeperMetrics metrics;
   private final Duration retryAfter;
@@ -65,7 +71,7 @@ public final class RedeemDuty {
       IndexReader index,
       PrimeBroker broker,
       TxEngine engine,
-      TxStore intents,
+      IntentStore intents,
       VenueCalendar calendar,
       KeeperMetrics metrics,
       Duration retryAfter,
@@ -96,8 +102,8 @@ public final class RedeemDuty {
   public void run() {
     Instant now = clock.instant();
     broker.poll(now);
-    List<OrderRow> queued = index.ordersByStatus(chainId, "queued", BATCH);
-    List<OrderRow> active = index.ordersByStatus(chainId, "active", BATCH);
+    List<OrderRow> queued = index.ordersByStatus(chainId, OrderStatus.QUEUED, BATCH);
+    List<OrderRow> active = index.ordersByStatus(chainId, OrderStatus.ACTIVE, BATCH);
     List<Long> ids = new ArrayList<>();
     queued.forEach(o -> ids.add(o.orderId()));
     active.forEach(o -> ids.add(o.orderId()));
@@ -105,10 +111,10 @@ public final class RedeemDuty {
     Round round = new Round(ids);
     for (OrderRow o : queued) {
       Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
-      if (leg.isPresent() && leg.get().status().equals("cancelled")) {
+      if (leg.isPresent() && leg.get().status() == LegStatus.CANCELLED) {
         cancel(round, o, "cancel requested");
       } else if (calendar.isOpen(o.symbol(), now)) {
-        intend(round, o, "promote", OrderBookCalls.promote(o.orderId()));
+        intend(round, o, TxAction.PROMOTE, OrderBookCalls.promote(o.orderId()));
       }
     }
     for (OrderRow o : active) {
@@ -119,11 +125,11 @@ public final class RedeemDuty {
         continue;
       }
       switch (leg.get().status()) {
-        case "filled" -> settle(round, o, leg.get());
-        case "failed" ->
+        case FILLED -> settle(round, o, leg.get());
+        case FAILED ->
             cancel(round, o, "broker leg failed: " + leg.get().failureReason().orElse("unknown"));
-        case "cancelled" -> cancel(round, o, "cancel requested");
-        default -> {} // pending: the fill has not arrived yet
+        case CANCELLED -> cancel(round, o, "cancel requested");
+        case PENDING -> {} // the fill has not arrived yet
       }
     }
     engine.submitAll(round.decided);
@@ -133,57 +139,64 @@ public final class RedeemDuty {
   /** The newest intents of this round's orders, read once per action. */
   private final class Round {
     private final List<Long> orderIds;
-    private final Map<String, Map<Long, Intent>> byAction = new HashMap<>();
-    private final List<TxStore.NewIntent> decided = new ArrayList<>();
+    private final Map<TxAction, Map<Long, Intent>> byAction = new HashMap<>();
+    private final List<NewIntent> decided = new ArrayList<>();
 
     Round(List<Long> orderIds) {
       this.orderIds = orderIds;
     }
 
-    Optional<Intent> latest(long orderId, String action) {
+    Optional<Intent> latest(long orderId, TxAction action) {
       return Optional.ofNullable(
           byAction.computeIfAbsent(action, a -> intents.latest(chainId, a, orderIds)).get(orderId));
     }
   }
 
   private void settle(Round round, OrderRow o, BrokerLeg leg) {
-    Optional<Intent> settled = round.latest(o.orderId(), "settle");
+    Optional<Intent> settled = round.latest(o.orderId(), TxAction.SETTLE);
     if (settled.isPresent()
-        && settled.get().status().equals("reverted")
-        && settled.get().outcome().orElse("").startsWith("OrderBookPayoutBelowMinimum")) {
+        && settled.get().status() == IntentStatus.REVERTED
+        && settled
+            .get()
+            .revertError()
+            .flatMap(OrderBookError::named)
+            .equals(Optional.of(OrderBookError.PAYOUT_BELOW_MINIMUM))) {
       cancel(round, o, "settle reverted: " + settled.get().outcome().get());
       return;
     }
     intend(
-        round, o, "settle", OrderBookCalls.settle(o.orderId(), leg.grossNotional().orElseThrow()));
+        round,
+        o,
+        TxAction.SETTLE,
+        OrderBookCalls.settle(o.orderId(), leg.grossNotional().orElseThrow()));
   }
 
   private void cancel(Round round, OrderRow o, String why) {
-    if (intend(round, o, "cancel", OrderBookCalls.cancel(o.orderId()))) {
+    if (intend(round, o, TxAction.CANCEL, OrderBookCalls.cancel(o.orderId()))) {
       log.info("keeper chainId={} cancelling order {}: {}", chainId, o.orderId(), why);
     }
   }
 
   /** Enqueues (order, action) unless an intent for it exists; true if a new intent was enqueued. */
-  private boolean intend(Round round, OrderRow o, String action, String callData) {
+  private boolean intend(Round round, OrderRow o, TxAction action, String callData) {
     Optional<Intent> latest = round.latest(o.orderId(), action);
     int generation = 1;
     if (latest.isPresent()) {
       Intent i = latest.get();
-      if (!i.status().equals("failed") || i.createdAt().plus(retryAfter).isAfter(clock.instant())) {
+      if (i.status() != IntentStatus.FAILED
+          || i.createdAt().plus(retryAfter).isAfter(clock.instant())) {
         return false;
       }
-      generation =
-          Integer.parseInt(i.idempotencyKey().substring(i.idempotencyKey().lastIndexOf(':') + 1))
-              + 1;
+      generation = i.generation() + 1;
     }
     round.decided.add(
-        new TxStore.NewIntent(
-            action + ":" + chainId + ":" + o.orderId() + ":" + generation,
+        new NewIntent(
+            action.dbValue() + ":" + chainId + ":" + o.orderId() + ":" + generation,
             orderBook,
             callData,
             action,
-            o.orderId()));
+            o.orderId(),
+            generation));
     return true;
   }
 }

@@ -4,6 +4,7 @@ import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.keeper.tx.RevertDecoder.DecodedError;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Function;
@@ -51,23 +52,21 @@ public final class OrderBookCalls {
    * ours) already moved it to a later state. Such calls are {@code done_by_other}, never retried.
    */
   public static boolean alreadyDone(DecodedError e) {
-    boolean statusError =
-        e.name().equals("OrderBookOrderNotQueued")
-            || e.name().equals("OrderBookOrderNotActive")
-            || e.name().equals("OrderBookOrderNotOpen");
-    if (!statusError
+    Optional<OrderBookError> error = OrderBookError.named(e.name());
+    if (error.isEmpty()
         || e.args().size() != 2
         || !(e.args().get(1) instanceof BigInteger status)
         || status.signum() < 0
-        || status.intValue() >= OrderStatus.values().length) {
+        || status.intValue() >= ChainOrderStatus.values().length) {
       return false;
     }
-    OrderStatus s = OrderStatus.values()[status.intValue()];
-    return switch (e.name()) {
-      case "OrderBookOrderNotQueued" -> s != OrderStatus.NONE; // promote: already active or closed
-      case "OrderBookOrderNotActive", "OrderBookOrderNotOpen" ->
-          s == OrderStatus.SETTLED || s == OrderStatus.CANCELLED;
-      default -> false;
+    ChainOrderStatus s = ChainOrderStatus.values()[status.intValue()];
+    return switch (error.get()) {
+      // promote: already active or closed
+      case ORDER_NOT_QUEUED -> s != ChainOrderStatus.NONE;
+      case ORDER_NOT_ACTIVE, ORDER_NOT_OPEN ->
+          s == ChainOrderStatus.SETTLED || s == ChainOrderStatus.CANCELLED;
+      case PAYOUT_BELOW_MINIMUM -> false;
     };
   }
 }

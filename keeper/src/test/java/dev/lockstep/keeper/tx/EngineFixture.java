@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.web3j.crypto.Credentials;
@@ -47,7 +48,7 @@ final class EngineFixture implements AutoCloseable {
     ds.setJdbcUrl(db.createDatabase(name));
     ds.setMaximumPoolSize(6);
     SchemaMigrations.migrate(ds, "keeper");
-    store = new TxStore(Jdbi.create(ds));
+    store = TxStore.of(Jdbi.create(ds));
   }
 
   /** An engine for the keeper key, holder {@code holder}. */
@@ -97,35 +98,36 @@ final class EngineFixture implements AutoCloseable {
   }
 
   /** The order's status on chain. */
-  OrderStatus status(long orderId) throws Exception {
-    return OrderStatus.values()[
+  ChainOrderStatus status(long orderId) throws Exception {
+    return ChainOrderStatus.values()[
         book(DevAccounts.keeper()).statusOf(BigInteger.valueOf(orderId)).send().intValueExact()];
   }
 
   /** Settle intent of an order (generation 1). */
-  TxStore.Intent settle(TxEngine engine, long orderId, long grossNotional) {
+  Intent settle(TxEngine engine, long orderId, long grossNotional) {
     return engine.submit(
         "settle:" + CHAIN + ":" + orderId + ":1",
         d.orderBook(),
         OrderBookCalls.settle(orderId, BigInteger.valueOf(grossNotional)),
-        "settle",
-        orderId);
+        TxAction.SETTLE,
+        OptionalLong.of(orderId));
   }
 
   /** Pumps {@code engines} in turn until the intent closes (or 30 s pass). */
-  TxStore.Intent pumpUntilClosed(long intentId, TxEngine... engines) throws Exception {
+  Intent pumpUntilClosed(long intentId, TxEngine... engines) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       for (TxEngine e : engines) {
         e.pump();
       }
-      TxStore.Intent i = store.get(intentId);
+      Intent i = store.intents().get(intentId);
       if (i.closed()) {
         return i;
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("intent " + intentId + " still " + store.get(intentId).status());
+    throw new AssertionError(
+        "intent " + intentId + " still " + store.intents().get(intentId).status());
   }
 
   double counter(String name, String action) {
@@ -133,8 +135,8 @@ final class EngineFixture implements AutoCloseable {
     return c == null ? 0 : c.count();
   }
 
-  List<TxStore.Attempt> attempts(long intentId) {
-    return store.attempts(intentId);
+  List<Attempt> attempts(long intentId) {
+    return store.attempts().attempts(intentId);
   }
 
   @Override

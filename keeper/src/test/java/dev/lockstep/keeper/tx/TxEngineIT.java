@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,16 +41,16 @@ class TxEngineIT {
     try (EngineFixture f = new EngineFixture(db, "once")) {
       long order = f.activeOrder(2, 1_000_000);
       TxEngine engine = f.engine(FAST);
-      TxStore.Intent first = f.settle(engine, order, 300_000_000);
-      TxStore.Intent again = f.settle(engine, order, 300_000_000);
+      Intent first = f.settle(engine, order, 300_000_000);
+      Intent again = f.settle(engine, order, 300_000_000);
       assertThat(again.id()).isEqualTo(first.id());
 
-      TxStore.Intent done = f.pumpUntilClosed(first.id(), engine);
+      Intent done = f.pumpUntilClosed(first.id(), engine);
 
-      assertThat(done.status()).isEqualTo("confirmed");
-      assertThat(f.status(order)).isEqualTo(OrderStatus.SETTLED);
+      assertThat(done.status()).isEqualTo(IntentStatus.CONFIRMED);
+      assertThat(f.status(order)).isEqualTo(ChainOrderStatus.SETTLED);
       assertThat(f.attempts(first.id())).hasSize(1);
-      assertThat(f.settle(engine, order, 300_000_000).status()).isEqualTo("confirmed");
+      assertThat(f.settle(engine, order, 300_000_000).status()).isEqualTo(IntentStatus.CONFIRMED);
       engine.pump();
       assertThat(f.attempts(first.id())).hasSize(1);
       assertThat(f.counter("keeper.tx.confirmed", "settle")).isEqualTo(1);
@@ -66,19 +67,19 @@ class TxEngineIT {
       TxEngine engine =
           f.engine(TxEngineConfig.defaults().withReplaceAfter(Duration.ofMillis(300), 3));
       f.anvil.automine(false);
-      TxStore.Intent intent = f.settle(engine, order, 300_000_000);
+      Intent intent = f.settle(engine, order, 300_000_000);
       engine.pump();
-      TxStore.Attempt original = f.attempts(intent.id()).getFirst();
+      Attempt original = f.attempts(intent.id()).getFirst();
       // The base fee jumps above what the original offers: it cannot be mined any more.
       f.anvil.nextBlockBaseFee(original.fees().maxFeePerGas().multiply(BigInteger.TWO));
       f.anvil.mine(1);
       Thread.sleep(400);
       engine.pump();
 
-      List<TxStore.Attempt> attempts = f.attempts(intent.id());
+      List<Attempt> attempts = f.attempts(intent.id());
       assertThat(attempts).hasSize(2);
-      TxStore.Attempt replacement = attempts.get(1);
-      assertThat(replacement.kind()).isEqualTo("replacement");
+      Attempt replacement = attempts.get(1);
+      assertThat(replacement.kind()).isEqualTo(AttemptKind.REPLACEMENT);
       assertThat(replacement.fees().maxFeePerGas())
           .isGreaterThanOrEqualTo(
               original
@@ -95,10 +96,10 @@ class TxEngineIT {
                   .divide(BigInteger.valueOf(100)));
 
       f.anvil.mine(1);
-      TxStore.Intent done = f.pumpUntilClosed(intent.id(), engine);
-      assertThat(done.status()).isEqualTo("confirmed");
+      Intent done = f.pumpUntilClosed(intent.id(), engine);
+      assertThat(done.status()).isEqualTo(IntentStatus.CONFIRMED);
       assertThat(done.minedTxHash()).contains(replacement.txHash());
-      assertThat(f.status(order)).isEqualTo(OrderStatus.SETTLED);
+      assertThat(f.status(order)).isEqualTo(ChainOrderStatus.SETTLED);
       assertThat(f.counter("keeper.tx.replaced", "settle")).isEqualTo(1);
     }
   }
@@ -110,20 +111,20 @@ class TxEngineIT {
       TxEngine engine =
           f.engine(TxEngineConfig.defaults().withReplaceAfter(Duration.ofMillis(200), 0));
       f.anvil.automine(false);
-      TxStore.Intent intent = f.settle(engine, order, 300_000_000);
+      Intent intent = f.settle(engine, order, 300_000_000);
       engine.pump();
       Thread.sleep(300);
       engine.pump();
       assertThat(f.attempts(intent.id()))
-          .extracting(TxStore.Attempt::kind)
-          .containsExactly("original", "noop");
+          .extracting(Attempt::kind)
+          .containsExactly(AttemptKind.ORIGINAL, AttemptKind.NOOP);
 
       f.anvil.mine(1);
-      TxStore.Intent done = f.pumpUntilClosed(intent.id(), engine);
+      Intent done = f.pumpUntilClosed(intent.id(), engine);
 
-      assertThat(done.status()).isEqualTo("failed");
+      assertThat(done.status()).isEqualTo(IntentStatus.FAILED);
       assertThat(done.outcome().orElseThrow()).contains("voided by a no-op");
-      assertThat(f.status(order)).isEqualTo(OrderStatus.ACTIVE);
+      assertThat(f.status(order)).isEqualTo(ChainOrderStatus.ACTIVE);
       var tx =
           f.web3j
               .ethGetTransactionByHash(done.minedTxHash().orElseThrow())
@@ -141,25 +142,25 @@ class TxEngineIT {
       long order = f.activeOrder(2, 1_000_000);
       TxEngine engine = f.engine(FAST.withConfirmations(3));
       String beforeSettle = f.anvil.snapshot();
-      TxStore.Intent intent = f.settle(engine, order, 300_000_000);
+      Intent intent = f.settle(engine, order, 300_000_000);
       engine.pump(); // broadcast; automine mines it at once
       engine.pump(); // sees the receipt: mined, 1 of 3 confirmations
-      assertThat(f.store.get(intent.id()).status()).isEqualTo("mined");
-      String minedHash = f.store.get(intent.id()).minedTxHash().orElseThrow();
+      assertThat(f.store.intents().get(intent.id()).status()).isEqualTo(IntentStatus.MINED);
+      String minedHash = f.store.intents().get(intent.id()).minedTxHash().orElseThrow();
 
       f.anvil.revert(
           beforeSettle); // the block with the settle is gone, and the transaction with it
-      assertThat(f.status(order)).isEqualTo(OrderStatus.ACTIVE);
+      assertThat(f.status(order)).isEqualTo(ChainOrderStatus.ACTIVE);
       f.anvil.mine(2);
       engine.pump(); // receipt gone: back to submitted, same bytes broadcast again (automine mines
       // them)
 
       f.anvil.mine(3);
-      TxStore.Intent done = f.pumpUntilClosed(intent.id(), engine);
-      assertThat(done.status()).isEqualTo("confirmed");
+      Intent done = f.pumpUntilClosed(intent.id(), engine);
+      assertThat(done.status()).isEqualTo(IntentStatus.CONFIRMED);
       assertThat(done.minedTxHash()).contains(minedHash);
       assertThat(f.attempts(intent.id())).hasSize(1);
-      assertThat(f.status(order)).isEqualTo(OrderStatus.SETTLED);
+      assertThat(f.status(order)).isEqualTo(ChainOrderStatus.SETTLED);
       assertThat(f.counter("keeper.tx.reorged", "settle")).isEqualTo(1);
     }
   }
@@ -173,11 +174,11 @@ class TxEngineIT {
       TxEngineConfig config = FAST.withLeaseTtl(Duration.ofMillis(500));
       TxEngine before = f.engine(config, "daemon-before");
       f.anvil.automine(false);
-      TxStore.Intent ia = f.settle(before, a, 100_000_000);
-      TxStore.Intent ib = f.settle(before, b, 100_000_000);
+      Intent ia = f.settle(before, a, 100_000_000);
+      Intent ib = f.settle(before, b, 100_000_000);
       before.pump(); // both signed, recorded and broadcast; none mined
       // A crash right after recording c's transaction, before broadcasting it.
-      TxStore.Intent ic = f.settle(before, c, 100_000_000);
+      Intent ic = f.settle(before, c, 100_000_000);
       before.prepare(
           List.of(ic),
           new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L)));
@@ -189,14 +190,15 @@ class TxEngineIT {
       f.anvil.automine(true);
       after.pump();
       f.anvil.mine(1);
-      for (TxStore.Intent i : List.of(ia, ib, ic)) {
-        assertThat(f.pumpUntilClosed(i.id(), after).status()).isEqualTo("confirmed");
+      for (Intent i : List.of(ia, ib, ic)) {
+        assertThat(f.pumpUntilClosed(i.id(), after).status()).isEqualTo(IntentStatus.CONFIRMED);
         assertThat(f.attempts(i.id())).hasSize(1);
       }
-      assertThat(List.of(f.status(a), f.status(b), f.status(c))).containsOnly(OrderStatus.SETTLED);
+      assertThat(List.of(f.status(a), f.status(b), f.status(c)))
+          .containsOnly(ChainOrderStatus.SETTLED);
       Set<Long> nonces = new HashSet<>();
-      for (TxStore.Intent i : List.of(ia, ib, ic)) {
-        nonces.add(f.store.get(i.id()).nonce().orElseThrow());
+      for (Intent i : List.of(ia, ib, ic)) {
+        nonces.add(f.store.intents().get(i.id()).nonce().orElseThrow());
       }
       assertThat(nonces).hasSize(3);
     }
@@ -237,11 +239,11 @@ class TxEngineIT {
         pool.shutdownNow();
       }
       for (long id : intents) {
-        assertThat(f.store.get(id).status()).isEqualTo("confirmed");
+        assertThat(f.store.intents().get(id).status()).isEqualTo(IntentStatus.CONFIRMED);
         assertThat(f.attempts(id)).hasSize(1);
       }
       for (long o : orders) {
-        assertThat(f.status(o)).isEqualTo(OrderStatus.SETTLED);
+        assertThat(f.status(o)).isEqualTo(ChainOrderStatus.SETTLED);
       }
       assertThat(f.counter("keeper.tx.submitted", "settle")).isEqualTo(orders.size());
     }
@@ -253,8 +255,8 @@ class TxEngineIT {
       TxEngine engine = f.engine(FAST);
       // Below the order's minimum: simulated, decoded, never broadcast.
       long cheap = f.activeOrder(1, 500_000_000);
-      TxStore.Intent low = f.pumpUntilClosed(f.settle(engine, cheap, 1_000).id(), engine);
-      assertThat(low.status()).isEqualTo("reverted");
+      Intent low = f.pumpUntilClosed(f.settle(engine, cheap, 1_000).id(), engine);
+      assertThat(low.status()).isEqualTo(IntentStatus.REVERTED);
       assertThat(low.outcome().orElseThrow())
           .startsWith("OrderBookPayoutBelowMinimum(" + cheap + ",");
       assertThat(f.attempts(low.id())).isEmpty();
@@ -264,8 +266,8 @@ class TxEngineIT {
       f.book(DevAccounts.keeper())
           .settle(BigInteger.valueOf(taken), BigInteger.valueOf(100_000_000))
           .send();
-      TxStore.Intent other = f.pumpUntilClosed(f.settle(engine, taken, 100_000_000).id(), engine);
-      assertThat(other.status()).isEqualTo("done_by_other");
+      Intent other = f.pumpUntilClosed(f.settle(engine, taken, 100_000_000).id(), engine);
+      assertThat(other.status()).isEqualTo(IntentStatus.DONE_BY_OTHER);
       assertThat(other.outcome().orElseThrow())
           .startsWith("OrderBookOrderNotActive(" + taken + ", 3)");
       assertThat(f.attempts(other.id())).isEmpty();
@@ -275,31 +277,31 @@ class TxEngineIT {
       long raced = f.activeOrder(1, 100_000);
       f.anvil.automine(false);
       engine.pump(); // holds the lease; nothing queued
-      TxStore.Intent x =
+      Intent x =
           engine.submit(
               "settle:raced:a",
               f.d.orderBook(),
               OrderBookCalls.settle(raced, BigInteger.valueOf(100_000_000)),
-              "settle",
-              raced);
-      TxStore.Intent y =
+              TxAction.SETTLE,
+              OptionalLong.of(raced));
+      Intent y =
           engine.submit(
               "settle:raced:b",
               f.d.orderBook(),
               OrderBookCalls.settle(raced, BigInteger.valueOf(100_000_000)),
-              "settle",
-              raced);
+              TxAction.SETTLE,
+              OptionalLong.of(raced));
       Fees offer =
           new Fees(BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(1_000_000_000L));
-      assertThat(engine.prepare(List.of(f.store.get(x.id())), offer)).hasSize(1);
-      assertThat(engine.prepare(List.of(f.store.get(y.id())), offer)).hasSize(1);
+      assertThat(engine.prepare(List.of(f.store.intents().get(x.id())), offer)).hasSize(1);
+      assertThat(engine.prepare(List.of(f.store.intents().get(y.id())), offer)).hasSize(1);
       engine.pump(); // broadcasts both recorded transactions
       f.anvil.mine(1);
       f.anvil.automine(true);
-      TxStore.Intent first = f.pumpUntilClosed(x.id(), engine);
-      TxStore.Intent second = f.pumpUntilClosed(y.id(), engine);
-      assertThat(first.status()).isEqualTo("confirmed");
-      assertThat(second.status()).isEqualTo("done_by_other");
+      Intent first = f.pumpUntilClosed(x.id(), engine);
+      Intent second = f.pumpUntilClosed(y.id(), engine);
+      assertThat(first.status()).isEqualTo(IntentStatus.CONFIRMED);
+      assertThat(second.status()).isEqualTo(IntentStatus.DONE_BY_OTHER);
       assertThat(second.outcome().orElseThrow())
           .contains("OrderBookOrderNotActive(" + raced + ", 3)")
           .contains("mined reverted");
@@ -323,20 +325,21 @@ class TxEngineIT {
         rs.next();
         lost = rs.getLong(1);
       }
-      TxStore.Intent settle = f.settle(engine, order, 100_000_000);
+      Intent settle = f.settle(engine, order, 100_000_000);
 
-      TxStore.Intent done = f.pumpUntilClosed(settle.id(), engine);
+      Intent done = f.pumpUntilClosed(settle.id(), engine);
 
-      assertThat(done.status()).isEqualTo("confirmed");
+      assertThat(done.status()).isEqualTo(IntentStatus.CONFIRMED);
       assertThat(done.nonce().orElseThrow()).isEqualTo(lost + 1);
-      TxStore.Intent gap =
+      Intent gap =
           f.store
+              .intents()
               .byKey("gap:" + EngineFixture.CHAIN + ":" + engine.signer() + ":" + lost)
               .orElseThrow();
-      assertThat(gap.action()).isEqualTo("noop");
+      assertThat(gap.action()).isEqualTo(TxAction.NOOP);
       assertThat(gap.nonce()).hasValue(lost);
       assertThat(f.registry.find("keeper.nonce.gaps").counter().count()).isEqualTo(1);
-      assertThat(f.status(order)).isEqualTo(OrderStatus.SETTLED);
+      assertThat(f.status(order)).isEqualTo(ChainOrderStatus.SETTLED);
     }
   }
 
@@ -345,15 +348,26 @@ class TxEngineIT {
     try (EngineFixture f = new EngineFixture(db, "policy")) {
       TxEngine engine = f.engine(FAST);
       assertThatThrownBy(
-              () -> engine.submit("x", f.d.usdc(), "0xa9059cbb" + "00".repeat(64), "settle", 1L))
+              () ->
+                  engine.submit(
+                      "x",
+                      f.d.usdc(),
+                      "0xa9059cbb" + "00".repeat(64),
+                      TxAction.SETTLE,
+                      OptionalLong.of(1)))
           .isInstanceOf(SignerPolicy.DisallowedException.class)
           .hasMessageContaining("not allowlisted");
       assertThatThrownBy(
               () ->
-                  engine.submit("y", f.d.orderBook(), "0x2f2ff15d" + "00".repeat(64), "settle", 1L))
+                  engine.submit(
+                      "y",
+                      f.d.orderBook(),
+                      "0x2f2ff15d" + "00".repeat(64),
+                      TxAction.SETTLE,
+                      OptionalLong.of(1)))
           .isInstanceOf(SignerPolicy.DisallowedException.class)
           .hasMessageContaining("selector 0x2f2ff15d");
-      assertThat(f.store.byKey("x")).isEmpty();
+      assertThat(f.store.intents().byKey("x")).isEmpty();
     }
   }
 }

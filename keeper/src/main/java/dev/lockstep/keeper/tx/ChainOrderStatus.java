@@ -1,7 +1,10 @@
 package dev.lockstep.keeper.tx;
 
-/** OrderBook.Status, in the contract's enum order. */
-public enum OrderStatus {
+/**
+ * {@code OrderBook.Status} as the contract holds it, in the contract's enum order (with {@code
+ * NONE}).
+ */
+public enum ChainOrderStatus {
   NONE,
   QUEUED,
   ACTIVE,

@@ -1,0 +1,11 @@
+package dev.lockstep.api.auth;
+
+import dev.lockstep.indexer.store.StoredEnum;
+
+/** What an API key may do (reference platform-docs "Authentication"). Stored lowercase. */
+public enum Scope implements StoredEnum {
+  /** Every call. */
+  FULL,
+  /** {@code GET} only. */
+  READ
+}

@@ -1,0 +1,18 @@
+package dev.lockstep.indexer.sync;
+
+import dev.lockstep.indexer.store.StoredEnum;
+
+/** Where a chain's follower is, as {@code /health} and {@code GET /v1/chains} show it. */
+public enum SyncStatus implements StoredEnum {
+  /** No step has finished yet. */
+  STARTING,
+  /** Caught up, or advancing. */
+  OK,
+  /**
+   * Behind with no progress, or RPC failing, for longer than the chain's {@code stall_after}; the
+   * loop keeps retrying.
+   */
+  STALLED,
+  /** A reorg deeper than finality was seen; an operator must clear it. */
+  HALTED
+}

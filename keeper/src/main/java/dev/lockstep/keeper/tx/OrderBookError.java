@@ -1,0 +1,43 @@
+package dev.lockstep.keeper.tx;
+
+import java.util.Optional;
+
+/**
+ * The OrderBook's custom errors that the keeper acts on, by their Solidity names (see {@code
+ * contracts/src/OrderBook.sol}). A reverted intent keeps its decoded error's name ({@link
+ * Intent#revertError()}); this maps it back to a type.
+ */
+public enum OrderBookError {
+  /** {@code OrderBookOrderNotQueued(orderId, status)}: promote of an order that is not QUEUED. */
+  ORDER_NOT_QUEUED("OrderBookOrderNotQueued"),
+  /** {@code OrderBookOrderNotActive(orderId, status)}: settle of an order that is not ACTIVE. */
+  ORDER_NOT_ACTIVE("OrderBookOrderNotActive"),
+  /** {@code OrderBookOrderNotOpen(orderId, status)}: cancel of a closed order. */
+  ORDER_NOT_OPEN("OrderBookOrderNotOpen"),
+  /**
+   * {@code OrderBookPayoutBelowMinimum(orderId, payout, minNotional)}: the net payout is below the
+   * order's slippage bound; the keeper cancels the order instead.
+   */
+  PAYOUT_BELOW_MINIMUM("OrderBookPayoutBelowMinimum");
+
+  private final String solidityName;
+
+  OrderBookError(String solidityName) {
+    this.solidityName = solidityName;
+  }
+
+  /** The error's name in the contract. */
+  public String solidityName() {
+    return solidityName;
+  }
+
+  /** The error named {@code solidityName}, if it is one of these. */
+  public static Optional<OrderBookError> named(String solidityName) {
+    for (OrderBookError e : values()) {
+      if (e.solidityName.equals(solidityName)) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+}

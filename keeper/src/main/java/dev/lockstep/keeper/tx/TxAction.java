@@ -1,0 +1,18 @@
+package dev.lockstep.keeper.tx;
+
+import dev.lockstep.indexer.store.StoredEnum;
+
+/**
+ * What an intent does: the order-book calls the keeper makes, and the no-op that fills a nonce gap.
+ * Stored lowercase; the {@code action} tag of the keeper's transaction metrics.
+ */
+public enum TxAction implements StoredEnum {
+  /** {@code OrderBook.promote}: a QUEUED order becomes ACTIVE when its venue opens. */
+  PROMOTE,
+  /** {@code OrderBook.settle}: burn the locked tokens and pay out, at the broker's fill. */
+  SETTLE,
+  /** {@code OrderBook.cancel}: return the locked tokens. */
+  CANCEL,
+  /** A zero-value self-transfer filling a nonce gap. */
+  NOOP
+}
