@@ -20,6 +20,7 @@ import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.indexer.Indexer;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.rpc.ChainRpc;
+import dev.lockstep.indexer.store.TokenKind;
 import dev.lockstep.indexer.sync.IndexListener;
 import dev.lockstep.ports.Mode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -165,10 +166,12 @@ public final class IndexerBench {
               .pollInterval(Duration.ofMillis(200))
               .targetLogsPerRange(batchRows)
               .fetchConcurrency(fetchConcurrency)
-              .token(ChainConfig.Erc20.stablecoin("USDC", d.usdc(), 6))
-              .token(ChainConfig.Erc20.stablecoin("USDT", d.usdt(), 6));
+              .stablecoin("USDC", d.usdc(), 6)
+              .stablecoin("USDT", d.usdt(), 6);
       for (int i = 0; i < benchTokens.size(); i++) {
-        chain.token(new ChainConfig.Erc20("BT" + i, benchTokens.get(i), 6, "erc20", null));
+        chain.token(
+            new ChainConfig.Erc20(
+                "BT" + i, benchTokens.get(i), 6, TokenKind.ERC20, d.deployBlock()));
       }
       ChainConfig config = chain.build();
 

@@ -111,7 +111,7 @@ public final class KeeperBench {
               .wsUrl(anvil.wsUrl())
               .startBlock(d.deployBlock())
               .pollInterval(Duration.ofMillis(200))
-              .token(ChainConfig.Erc20.stablecoin("USDC", d.usdc(), 6))
+              .stablecoin("USDC", d.usdc(), 6)
               .build();
       TxEngineConfig tx = TxEngineConfig.defaults();
       long started = System.nanoTime();

@@ -109,11 +109,15 @@ public final class Daemon implements AutoCloseable {
     Map<Long, RedeemDuty> duties = new HashMap<>();
     Map<Long, String> names = new HashMap<>();
     for (ChainConfig chain : cfg.chains()) {
+      names.put(chain.chainId(), chain.name());
+      if (chain.orderBook().isEmpty()) {
+        continue; // nothing to keep on a chain without an order book: indexed only
+      }
+      String orderBook = chain.orderBook().get();
       Web3j web3j = Web3j.build(new HttpService(chain.rpcUrl()));
       clients.put(chain.chainId(), web3j);
-      names.put(chain.chainId(), chain.name());
       SignerPolicy policy =
-          new SignerPolicy(Map.of(chain.orderBook(), OrderBookCalls.selectors()), LOW_BALANCE_WEI);
+          new SignerPolicy(Map.of(orderBook, OrderBookCalls.selectors()), LOW_BALANCE_WEI);
       TxEngine engine =
           new TxEngine(
               chain.chainId(),
@@ -131,7 +135,7 @@ public final class Daemon implements AutoCloseable {
           chain.chainId(),
           new RedeemDuty(
               chain.chainId(),
-              chain.orderBook(),
+              orderBook,
               index,
               broker,
               engine,

@@ -138,8 +138,8 @@ public final class Sandbox implements AutoCloseable {
                 .wsUrl(anvils.get(i).wsUrl())
                 .startBlock(d.deployBlock())
                 .finalityDepth(FINALITY_DEPTH)
-                .token(ChainConfig.Erc20.stablecoin("USDC", d.usdc(), 6))
-                .token(ChainConfig.Erc20.stablecoin("USDT", d.usdt(), 6))
+                .stablecoin("USDC", d.usdc(), 6)
+                .stablecoin("USDT", d.usdt(), 6)
                 .pollInterval(Duration.ofMillis(200))
                 .maxBlockRange(500)
                 .build());

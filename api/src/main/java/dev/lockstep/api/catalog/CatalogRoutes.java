@@ -9,6 +9,7 @@ import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.indexer.store.BalanceRow;
 import dev.lockstep.indexer.store.IndexReader;
+import dev.lockstep.indexer.store.TokenKind;
 import dev.lockstep.indexer.store.TokenRow;
 import dev.lockstep.indexer.sync.ChainHealth;
 import dev.lockstep.indexer.sync.SyncStatus;
@@ -161,7 +162,7 @@ public final class CatalogRoutes {
   public void tokens(Context ctx) {
     Map<String, List<TokenRow>> bySymbol = new LinkedHashMap<>();
     for (TokenRow t : index.tokens()) {
-      if (t.kind().equals("asset")) {
+      if (t.kind() == TokenKind.ASSET) {
         bySymbol.computeIfAbsent(t.symbol(), s -> new ArrayList<>()).add(t);
       }
     }
@@ -212,7 +213,7 @@ public final class CatalogRoutes {
             .orElseGet(() -> customers.wallets(tenant));
     List<Position> data =
         index.balancesOf(wallets).stream()
-            .filter(b -> b.kind().equals("asset"))
+            .filter(b -> b.kind() == TokenKind.ASSET)
             .map(this::position)
             .toList();
     ctx.json(page.page(data, Position::id));

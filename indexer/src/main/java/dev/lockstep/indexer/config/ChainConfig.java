@@ -1,28 +1,32 @@
 package dev.lockstep.indexer.config;
 
+import dev.lockstep.indexer.store.TokenKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What the indexer follows on one chain. Read from the daemon's JSON configuration (keys in
- * snake_case; absent optional keys take the defaults below) or built with {@link #builder}.
+ * What the indexer follows on one chain. Built with {@link #builder}, which holds the defaults
+ * below; the daemon's configuration reader validates a JSON file into one of these (keys in
+ * snake_case, README "Configuration").
  *
  * @param chainId EIP-155 chain id
  * @param name catalog name ({@code base}, {@code arbitrum}, {@code ethereum}, ...); default from
  *     {@link #defaultName}
  * @param rpcUrls HTTP JSON-RPC URLs, primary first; later ones are fallbacks (at least one)
- * @param wsUrl optional WebSocket JSON-RPC URL; when set, {@code newHeads} wakes the follower and
- *     polling continues as the fallback while the socket is down
+ * @param wsUrl WebSocket JSON-RPC URL; when set, {@code newHeads} wakes the follower and polling
+ *     continues as the fallback while the socket is down
  * @param confirmations blocks behind the head that are indexed (0 = index the head); default 0
  * @param finalityDepth blocks behind the head after which a block is final: rows at or below {@code
  *     head - finalityDepth} are reported final, and a reorg reaching below the finalized block is
  *     fatal for the chain; default 64 (Ethereum's two epochs)
- * @param startBlock first block to index when there is no checkpoint yet
- * @param factory AssetTokenFactory address; every token it deploys is indexed from its deployment
- * @param orderBook OrderBook address
+ * @param startBlock first block to index when there is no checkpoint yet; default 0
+ * @param factory AssetTokenFactory address, lowercase; every token it deploys is indexed from its
+ *     deployment. Empty on a chain without Lockstep's contracts
+ * @param orderBook OrderBook address, lowercase; empty likewise
  * @param tokens other ERC-20s to index (payout stablecoins, any existing token), each from its own
  *     start block
  * @param pollInterval delay between head polls when caught up; default 200 ms
@@ -39,73 +43,67 @@ public record ChainConfig(
     long chainId,
     String name,
     List<String> rpcUrls,
-    String wsUrl,
-    Integer confirmations,
-    Integer finalityDepth,
+    Optional<String> wsUrl,
+    int confirmations,
+    int finalityDepth,
     long startBlock,
-    String factory,
-    String orderBook,
+    Optional<String> factory,
+    Optional<String> orderBook,
     List<Erc20> tokens,
     Duration pollInterval,
-    Integer maxBlockRange,
-    Integer fetchConcurrency,
-    Integer targetLogsPerRange,
+    int maxBlockRange,
+    int fetchConcurrency,
+    int targetLogsPerRange,
     Duration requestTimeout,
     Duration stallAfter) {
 
+  /**
+   * @throws IllegalArgumentException if a value is out of range (the configuration reader reports
+   *     these per key before building)
+   */
   public ChainConfig {
-    if (rpcUrls == null || rpcUrls.isEmpty())
+    if (rpcUrls.isEmpty()) {
       throw new IllegalArgumentException("chain " + chainId + ": rpc_urls is empty");
-    rpcUrls = List.copyOf(rpcUrls);
-    name = name == null ? defaultName(chainId) : name;
-    factory = Objects.requireNonNull(factory, "factory").toLowerCase();
-    orderBook = Objects.requireNonNull(orderBook, "order_book").toLowerCase();
-    confirmations = confirmations == null ? 0 : confirmations;
-    finalityDepth = finalityDepth == null ? 64 : finalityDepth;
-    pollInterval = pollInterval == null ? Duration.ofMillis(200) : pollInterval;
-    maxBlockRange = maxBlockRange == null ? 2_000 : maxBlockRange;
-    fetchConcurrency = fetchConcurrency == null ? 4 : fetchConcurrency;
-    targetLogsPerRange = targetLogsPerRange == null ? 10_000 : targetLogsPerRange;
-    requestTimeout = requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout;
-    stallAfter = stallAfter == null ? Duration.ofSeconds(30) : stallAfter;
-    List<Erc20> resolved = new ArrayList<>();
-    for (Erc20 t : tokens == null ? List.<Erc20>of() : tokens) {
-      resolved.add(
-          t.startBlock() == null
-              ? new Erc20(t.symbol(), t.address(), t.decimals(), t.kind(), startBlock)
-              : t);
     }
-    tokens = List.copyOf(resolved);
-    if (confirmations < 0) throw new IllegalArgumentException("confirmations must be >= 0");
-    if (finalityDepth < confirmations)
-      throw new IllegalArgumentException("finality_depth must be >= confirmations");
-    if (maxBlockRange < 1) throw new IllegalArgumentException("max_block_range must be >= 1");
-    if (fetchConcurrency < 1) throw new IllegalArgumentException("fetch_concurrency must be >= 1");
-    if (targetLogsPerRange < 1)
-      throw new IllegalArgumentException("target_logs_per_range must be >= 1");
+    rpcUrls = List.copyOf(rpcUrls);
+    tokens = List.copyOf(tokens);
+    factory = factory.map(a -> a.toLowerCase(Locale.ROOT));
+    orderBook = orderBook.map(a -> a.toLowerCase(Locale.ROOT));
+    require(confirmations >= 0, "confirmations must be >= 0");
+    require(finalityDepth >= confirmations, "finality_depth must be >= confirmations");
+    require(startBlock >= 0, "start_block must be >= 0");
+    require(maxBlockRange >= 1, "max_block_range must be >= 1");
+    require(fetchConcurrency >= 1, "fetch_concurrency must be >= 1");
+    require(targetLogsPerRange >= 1, "target_logs_per_range must be >= 1");
+  }
+
+  private static void require(boolean ok, String what) {
+    if (!ok) {
+      throw new IllegalArgumentException(what);
+    }
   }
 
   /**
    * An ERC-20 the factory did not deploy (a payout stablecoin, or any existing token).
    *
    * @param symbol ticker, for example {@code USDC}
-   * @param address contract address
+   * @param address contract address, lowercase 0x-hex
    * @param decimals token decimals (6 for USDC and USDT)
-   * @param kind {@code stablecoin} (default) or {@code erc20}
-   * @param startBlock first block whose Transfer logs are indexed; default the chain's start block
+   * @param kind {@link TokenKind#STABLECOIN} or {@link TokenKind#ERC20}
+   * @param startBlock first block whose Transfer logs are indexed
    */
-  public record Erc20(String symbol, String address, int decimals, String kind, Long startBlock) {
+  public record Erc20(
+      String symbol, String address, int decimals, TokenKind kind, long startBlock) {
     public Erc20 {
-      address = Objects.requireNonNull(address, "address").toLowerCase();
-      kind = kind == null ? "stablecoin" : kind;
-      if (!kind.equals("stablecoin") && !kind.equals("erc20")) {
-        throw new IllegalArgumentException("token kind must be stablecoin or erc20: " + kind);
+      address = address.toLowerCase(Locale.ROOT);
+      if (kind == TokenKind.ASSET) {
+        throw new IllegalArgumentException("a configured token is a stablecoin or an erc20");
       }
     }
 
-    /** A stablecoin indexed from the chain's start block. */
-    public static Erc20 stablecoin(String symbol, String address, int decimals) {
-      return new Erc20(symbol, address, decimals, "stablecoin", null);
+    /** A stablecoin indexed from {@code startBlock}. */
+    public static Erc20 stablecoin(String symbol, String address, int decimals, long startBlock) {
+      return new Erc20(symbol, address, decimals, TokenKind.STABLECOIN, startBlock);
     }
   }
 
@@ -114,9 +112,14 @@ public record ChainConfig(
     return rpcUrls.getFirst();
   }
 
-  /** Starts a configuration with the defaults above. */
+  /** Starts a configuration of a chain with Lockstep's contracts, with the defaults above. */
   public static Builder builder(long chainId, String rpcUrl, String factory, String orderBook) {
-    return new Builder(chainId, rpcUrl, factory, orderBook);
+    return new Builder(chainId, rpcUrl).factory(factory).orderBook(orderBook);
+  }
+
+  /** Starts a configuration of a chain, with the defaults above and no Lockstep contracts. */
+  public static Builder builder(long chainId, String rpcUrl) {
+    return new Builder(chainId, rpcUrl);
   }
 
   private static final Map<Long, String> WELL_KNOWN =
@@ -130,41 +133,54 @@ public record ChainConfig(
     return WELL_KNOWN.getOrDefault(chainId, "chain-" + chainId);
   }
 
-  /** Builds a {@link ChainConfig}; unset values take the record's defaults. */
+  /** Builds a {@link ChainConfig}; unset values take the record's defaults. Not thread-safe. */
   public static final class Builder {
     private final long chainId;
     private final List<String> rpcUrls = new ArrayList<>();
-    private final String factory;
-    private final String orderBook;
-    private String name;
-    private String wsUrl;
-    private Integer confirmations;
-    private Integer finalityDepth;
-    private long startBlock;
+    private Optional<String> factory = Optional.empty();
+    private Optional<String> orderBook = Optional.empty();
+    private Optional<String> name = Optional.empty();
+    private Optional<String> wsUrl = Optional.empty();
+    private int confirmations = 0;
+    private int finalityDepth = 64;
+    private long startBlock = 0;
     private final List<Erc20> tokens = new ArrayList<>();
-    private Duration pollInterval;
-    private Integer maxBlockRange;
-    private Integer fetchConcurrency;
-    private Integer targetLogsPerRange;
-    private Duration requestTimeout;
-    private Duration stallAfter;
+    private Duration pollInterval = Duration.ofMillis(200);
+    private int maxBlockRange = 2_000;
+    private int fetchConcurrency = 4;
+    private int targetLogsPerRange = 10_000;
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration stallAfter = Duration.ofSeconds(30);
 
-    private Builder(long chainId, String rpcUrl, String factory, String orderBook) {
+    private Builder(long chainId, String rpcUrl) {
       this.chainId = chainId;
       this.rpcUrls.add(rpcUrl);
-      this.factory = factory;
-      this.orderBook = orderBook;
     }
 
     public Builder name(String v) {
-      name = v;
+      name = Optional.of(v);
+      return this;
+    }
+
+    public Builder factory(String v) {
+      factory = Optional.of(v);
+      return this;
+    }
+
+    public Builder orderBook(String v) {
+      orderBook = Optional.of(v);
       return this;
     }
 
     /** Replaces the RPC URLs (primary first). */
     public Builder rpcUrls(String... v) {
+      return rpcUrls(List.of(v));
+    }
+
+    /** Replaces the RPC URLs (primary first). */
+    public Builder rpcUrls(List<String> v) {
       rpcUrls.clear();
-      rpcUrls.addAll(List.of(v));
+      rpcUrls.addAll(v);
       return this;
     }
 
@@ -174,7 +190,7 @@ public record ChainConfig(
     }
 
     public Builder wsUrl(String v) {
-      wsUrl = v;
+      wsUrl = Optional.of(v);
       return this;
     }
 
@@ -196,6 +212,11 @@ public record ChainConfig(
     public Builder token(Erc20 v) {
       tokens.add(v);
       return this;
+    }
+
+    /** A stablecoin indexed from the chain's start block (as set so far). */
+    public Builder stablecoin(String symbol, String address, int decimals) {
+      return token(Erc20.stablecoin(symbol, address, decimals, startBlock));
     }
 
     public Builder pollInterval(Duration v) {
@@ -228,10 +249,13 @@ public record ChainConfig(
       return this;
     }
 
+    /**
+     * @throws IllegalArgumentException if a value is out of range
+     */
     public ChainConfig build() {
       return new ChainConfig(
           chainId,
-          name,
+          name.orElse(defaultName(chainId)),
           rpcUrls,
           wsUrl,
           confirmations,

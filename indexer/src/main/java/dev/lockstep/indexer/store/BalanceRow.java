@@ -12,7 +12,7 @@ public record BalanceRow(
     long chainId,
     String token,
     String symbol,
-    String kind,
+    TokenKind kind,
     int decimals,
     String holder,
     BigInteger amount,

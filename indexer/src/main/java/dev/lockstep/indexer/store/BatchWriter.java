@@ -73,7 +73,7 @@ public final class BatchWriter {
                 .bind("c", chain.chainId())
                 .bind("a", t.address())
                 .bind("s", t.symbol())
-                .bind("k", t.kind())
+                .bind("k", t.kind().dbValue())
                 .bind("d", t.decimals())
                 .bind("b", t.startBlock())
                 .execute();

@@ -61,7 +61,7 @@ public final class IndexReader {
                             rs.getLong(1),
                             rs.getString(2),
                             rs.getString(3),
-                            rs.getString(4),
+                            StoredEnum.fromDb(TokenKind.class, rs.getString(4)),
                             rs.getInt(5),
                             big(rs, "total_supply"),
                             rs.getLong(7)))
@@ -100,7 +100,7 @@ public final class IndexReader {
                             rs.getLong(1),
                             rs.getString(2),
                             rs.getString(3),
-                            rs.getString(4),
+                            StoredEnum.fromDb(TokenKind.class, rs.getString(4)),
                             rs.getInt(5),
                             rs.getString(6),
                             big(rs, "amount"),

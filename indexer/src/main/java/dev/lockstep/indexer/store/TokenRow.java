@@ -5,14 +5,14 @@ import java.math.BigInteger;
 /**
  * A token the indexer follows on one chain.
  *
- * @param kind {@code asset} (factory-deployed) or {@code stablecoin} (configured)
+ * @param kind factory-deployed asset, or a configured stablecoin or ERC-20
  * @param totalSupply indexed total supply in base units
  */
 public record TokenRow(
     long chainId,
     String address,
     String symbol,
-    String kind,
+    TokenKind kind,
     int decimals,
     BigInteger totalSupply,
     long firstBlock) {}

@@ -11,6 +11,7 @@ import dev.lockstep.indexer.store.BatchWriter;
 import dev.lockstep.indexer.store.Checkpoint;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.Rollback;
+import dev.lockstep.indexer.store.TokenKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,9 +96,7 @@ public final class ChainFollower implements AutoCloseable {
     this.listeners = List.copyOf(listeners);
     this.clock = clock;
     this.heads =
-        chain.wsUrl() == null
-            ? null
-            : new HeadWatcher(chain.wsUrl(), chain.chainId(), wake::release);
+        chain.wsUrl().map(url -> new HeadWatcher(url, chain.chainId(), wake::release)).orElse(null);
     this.metrics =
         new IndexerMetrics(
             registry,
@@ -253,7 +252,8 @@ public final class ChainFollower implements AutoCloseable {
         long waitStart = System.nanoTime();
         Batch batch = await(inflight.poll());
         long writeStart = System.nanoTime();
-        BatchWriter.Written written = writer.write(batch, chain.orderBook(), finalizedCandidate);
+        BatchWriter.Written written =
+            writer.write(batch, chain.orderBook().orElse(""), finalizedCandidate);
         if (log.isDebugEnabled()) {
           log.debug(
               "indexer chainId={} blocks {}..{}: waited {} ms for the fetch, wrote in {} ms",
@@ -422,7 +422,7 @@ public final class ChainFollower implements AutoCloseable {
    */
   private void loadKnownTokens() {
     reader.tokens().stream()
-        .filter(t -> t.chainId() == chain.chainId() && t.kind().equals("asset"))
+        .filter(t -> t.chainId() == chain.chainId() && t.kind() == TokenKind.ASSET)
         .forEach(t -> knownTokens.add(t.address()));
   }
 

@@ -65,8 +65,8 @@ final class RangeFetcher {
   Batch fetch(long from, long to, Set<String> knownTokens, long fullHeadersFrom)
       throws IOException {
     Set<String> addresses = new LinkedHashSet<>(knownTokens);
-    addresses.add(chain.factory());
-    addresses.add(chain.orderBook());
+    chain.factory().ifPresent(addresses::add);
+    chain.orderBook().ifPresent(addresses::add);
     Map<String, Long> configuredFrom = new HashMap<>();
     for (ChainConfig.Erc20 t : chain.tokens()) {
       if (t.startBlock() <= to) {
@@ -122,7 +122,7 @@ final class RangeFetcher {
   private Map<String, Long> deployedIn(List<RawLog> logs, Set<String> known) {
     Map<String, Long> deployed = new LinkedHashMap<>();
     for (RawLog log : logs) {
-      if (chain.factory().equals(log.address())
+      if (log.address().equals(chain.factory().orElse(null))
           && LogDecoder.TOKEN_DEPLOYED.equals(log.topic(0))
           && decoder.decode(log).orElse(null) instanceof IndexedEvent.TokenDeployed d
           && !known.contains(d.token())) {

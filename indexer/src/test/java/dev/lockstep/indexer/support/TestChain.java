@@ -42,8 +42,8 @@ public final class TestChain implements AutoCloseable {
         .name("test-" + chainId)
         .startBlock(d.deployBlock())
         .finalityDepth(64)
-        .token(ChainConfig.Erc20.stablecoin("USDC", d.usdc(), 6))
-        .token(ChainConfig.Erc20.stablecoin("USDT", d.usdt(), 6))
+        .stablecoin("USDC", d.usdc(), 6)
+        .stablecoin("USDT", d.usdt(), 6)
         .pollInterval(Duration.ofMillis(50))
         .maxBlockRange(50);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lockstep.devnet.DevAccounts;
+import dev.lockstep.indexer.store.OrderStatus;
 import dev.lockstep.indexer.support.Canonical;
 import dev.lockstep.indexer.support.SharedDatabase;
 import dev.lockstep.indexer.support.TestChain;
@@ -51,7 +52,7 @@ class ReorgIT extends SharedDatabase {
       assertThat(idx.reader.tokens()).noneMatch(t -> t.symbol().equals("NVDA"));
       assertThat(idx.registry.get("indexer.reorgs").counter().count()).isEqualTo(1.0);
       assertThat(idx.registry.get("indexer.reorg.depth").summary().max()).isEqualTo(depth);
-      assertThat(idx.follower().health().status()).isEqualTo("ok");
+      assertThat(idx.follower().health().status()).isEqualTo(SyncStatus.OK);
       assertThat(idx.checkpoint()).isEqualTo(ancestor + depth + 1);
     }
   }
@@ -70,13 +71,13 @@ class ReorgIT extends SharedDatabase {
           .send();
       idx.start();
       idx.awaitAt(c);
-      assertThat(idx.reader.order(31337, 1).orElseThrow().status()).isEqualTo("active");
+      assertThat(idx.reader.order(31337, 1).orElseThrow().status()).isEqualTo(OrderStatus.ACTIVE);
 
       String snap = c.snapshot();
       c.book(DevAccounts.keeper()).settle(BigInteger.ONE, BigInteger.valueOf(749_680_000)).send();
       idx.awaitAt(c);
       var settled = idx.reader.order(31337, 1).orElseThrow();
-      assertThat(settled.status()).isEqualTo("settled");
+      assertThat(settled.status()).isEqualTo(OrderStatus.SETTLED);
       assertThat(settled.payout()).contains(BigInteger.valueOf(749_680_000));
       assertThat(outbox(idx, "redeem.settled")).isEqualTo(1);
       // An integrator already received redeem.settled: the rollback must answer it, not drop it.
@@ -90,7 +91,7 @@ class ReorgIT extends SharedDatabase {
       idx.awaitAt(c);
 
       var reopened = idx.reader.order(31337, 1).orElseThrow();
-      assertThat(reopened.status()).isEqualTo("active");
+      assertThat(reopened.status()).isEqualTo(OrderStatus.ACTIVE);
       assertThat(reopened.payout()).isEmpty();
       assertThat(reopened.closedTx()).isEmpty();
       assertThat(idx.reader.orderHistory(31337, 1))
@@ -114,7 +115,7 @@ class ReorgIT extends SharedDatabase {
       // The keeper settles again on the canonical chain: indexed once, as a new event.
       c.book(DevAccounts.keeper()).settle(BigInteger.ONE, BigInteger.valueOf(749_680_000)).send();
       idx.awaitAt(c);
-      assertThat(idx.reader.order(31337, 1).orElseThrow().status()).isEqualTo("settled");
+      assertThat(idx.reader.order(31337, 1).orElseThrow().status()).isEqualTo(OrderStatus.SETTLED);
       assertThat(outbox(idx, "redeem.settled")).isEqualTo(2);
       Canonical.assertMatches(c, idx);
     }
@@ -139,7 +140,7 @@ class ReorgIT extends SharedDatabase {
       c.mine(8);
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> idx.follower().health().status().equals("halted"));
+          .until(() -> idx.follower().health().status() == SyncStatus.HALTED);
       var cp = idx.reader.checkpoint(31337).orElseThrow();
       assertThat(cp.haltedReason()).hasValueSatisfying(r -> assertThat(r).contains("finalized"));
       assertThat(cp.finalizedBlock()).isEqualTo(finalized);

@@ -116,13 +116,13 @@ class RpcResilienceIT extends SharedDatabase {
       traffic(c, 2);
       idx.start();
       idx.awaitAt(c);
-      assertThat(idx.follower().health().status()).isEqualTo("ok");
+      assertThat(idx.follower().health().status()).isEqualTo(SyncStatus.OK);
 
       proxy.failing(true);
       traffic(c, 2);
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> idx.follower().health().status().equals("stalled"));
+          .until(() -> idx.follower().health().status() == SyncStatus.STALLED);
       assertThat(idx.registry.get("indexer.stalled").gauge().value()).isEqualTo(1.0);
       assertThat(errors(idx, "http")).isPositive();
 
@@ -132,7 +132,7 @@ class RpcResilienceIT extends SharedDatabase {
       idx.awaitAt(c);
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> idx.follower().health().status().equals("ok"));
+          .until(() -> idx.follower().health().status() == SyncStatus.OK);
       Canonical.assertMatches(c, idx);
     }
   }
