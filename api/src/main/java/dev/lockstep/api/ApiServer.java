@@ -14,27 +14,24 @@ import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.ratelimit.RateLimits;
 import dev.lockstep.api.redeem.RedeemRoutes;
 import dev.lockstep.api.webhook.WebhookRoutes;
-import dev.lockstep.indexer.sync.ChainHealth;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson3;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The HTTP server: the /v1 REST surface, {@code /metrics} in Prometheus text format and {@code
- * /health}. Every /v1 request passes, in order: a request id, Bearer authentication, the key's rate
- * limit, and for a POST the Idempotency-Key check; errors of every kind are answered as RFC 9457
- * problem+json. JSON fields are snake_case; timestamps ISO-8601 UTC; absent optional fields are
- * omitted. The routes are one table ({@link #ROUTES}), which the OpenAPI document describes.
+ * The integrator-facing HTTP server: the /v1 REST surface and {@code /health} (and {@code /metrics}
+ * unless a management port serves it, {@link ManagementServer}). Every /v1 request passes, in
+ * order: a request id, Bearer authentication, the key's rate limit, and for a POST the
+ * Idempotency-Key check; errors of every kind are answered as RFC 9457 problem+json. JSON fields
+ * are snake_case; timestamps ISO-8601 UTC; absent optional fields are omitted. The routes are one
+ * table ({@link #ROUTES}), which the OpenAPI document describes.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -91,15 +88,12 @@ public final class ApiServer implements AutoCloseable {
   private final Javalin app;
 
   /**
-   * @param healthy whether the daemon's parts are running (answers /health with 503 when not)
-   * @param chains every chain's sync state, reported by /health ({@code degraded} while one is
-   *     stalled or halted)
+   * @param management what {@code /health} (always served here too, for load balancers) and {@code
+   *     /metrics} report
+   * @param metricsHere whether {@code /metrics} is served on this port (false when the daemon has a
+   *     management port of its own)
    */
-  public ApiServer(
-      Parts parts,
-      PrometheusMeterRegistry metrics,
-      BooleanSupplier healthy,
-      Supplier<List<ChainHealth>> chains) {
+  public ApiServer(Parts parts, ManagementServer.Sources management, boolean metricsHere) {
     JsonMapper json = jsonMapper();
     Problems problems = new Problems(json);
     String openApi = OpenApiDocument.render(json);
@@ -136,24 +130,7 @@ public final class ApiServer implements AutoCloseable {
               cfg.routes.get(
                   "/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
               cfg.routes.get("/docs", ctx -> ctx.html(docs));
-              cfg.routes.get(
-                  "/metrics",
-                  ctx ->
-                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                          .result(metrics.scrape()));
-              cfg.routes.get(
-                  "/health",
-                  ctx -> {
-                    boolean up = healthy.getAsBoolean();
-                    List<ChainHealth> states = chains.get();
-                    HealthStatus status =
-                        !up
-                            ? HealthStatus.DOWN
-                            : states.stream().anyMatch(ChainHealth::unhealthy)
-                                ? HealthStatus.DEGRADED
-                                : HealthStatus.OK;
-                    ctx.status(up ? 200 : 503).json(new Health(status, states));
-                  });
+              ManagementServer.routes(cfg, management, metricsHere);
               cfg.routes.exception(ApiException.class, (e, ctx) -> problems.write(ctx, e));
               cfg.routes.exception(
                   Exception.class,
@@ -197,19 +174,6 @@ public final class ApiServer implements AutoCloseable {
                               ErrorCode.PAYLOAD_TOO_LARGE,
                               "Request body over " + RequestBodies.MAX_BYTES + " bytes")));
             });
-  }
-
-  /**
-   * The body of {@code GET /health}: {@code ok}, {@code degraded} (a chain is stalled or halted;
-   * still 200, the other chains are served) or {@code down} (503).
-   */
-  public record Health(HealthStatus status, List<ChainHealth> chains) {}
-
-  /** The daemon's overall health in {@code GET /health}. */
-  public enum HealthStatus {
-    OK,
-    DEGRADED,
-    DOWN
   }
 
   /**

@@ -255,19 +255,13 @@ public final class IndexerBench {
       // checkpoint).
       Daemon daemon =
           Daemon.start(
-              new DaemonConfig(
-                  url,
-                  List.of(config),
-                  Numeric.toHexStringWithPrefixZeroPadded(
-                      DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-                  "127.0.0.1",
-                  0,
-                  Mode.TEST,
-                  Map.of(),
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(5),
-                  null,
-                  null),
+              DaemonConfig.builder(url, List.of(config), Mode.TEST)
+                  .localKeeperKey(
+                      Numeric.toHexStringWithPrefixZeroPadded(
+                          DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64))
+                  .simulatedMarkets(Map.of(), Duration.ofSeconds(1))
+                  .keeperInterval(Duration.ofSeconds(5))
+                  .build(),
               Clock.systemUTC());
       String key = daemon.apiKeys().create("ten_bench", Mode.TEST, Scope.READ);
       List<Long> delays =

@@ -117,19 +117,14 @@ public final class KeeperBench {
       long started = System.nanoTime();
       Daemon daemon =
           Daemon.start(
-              new DaemonConfig(
-                  url,
-                  List.of(chain),
-                  Numeric.toHexStringWithPrefixZeroPadded(
-                      DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-                  "127.0.0.1",
-                  0,
-                  Mode.TEST,
-                  Map.of("AAPL", new BigDecimal("150")),
-                  fillDelay,
-                  Duration.ofMillis(500),
-                  tx,
-                  null),
+              DaemonConfig.builder(url, List.of(chain), Mode.TEST)
+                  .localKeeperKey(
+                      Numeric.toHexStringWithPrefixZeroPadded(
+                          DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64))
+                  .simulatedMarkets(Map.of("AAPL", new BigDecimal("150")), fillDelay)
+                  .keeperInterval(Duration.ofMillis(500))
+                  .keeperTx(tx)
+                  .build(),
               Clock.systemUTC());
       try (Connection c = DriverManager.getConnection(url)) {
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lockstep.api.ApiServer;
 import dev.lockstep.api.ChainNames;
+import dev.lockstep.api.ManagementServer;
 import dev.lockstep.api.auth.ApiKeys;
 import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.auth.KeyRoutes;
@@ -27,17 +28,19 @@ import dev.lockstep.indexer.store.SchemaMigrations;
 import dev.lockstep.indexer.sync.ChainHealth;
 import dev.lockstep.indexer.sync.IndexListener;
 import dev.lockstep.keeper.KeeperMetrics;
+import dev.lockstep.keeper.broker.PrimeBroker;
 import dev.lockstep.keeper.broker.SimulatedBroker;
 import dev.lockstep.keeper.job.KeeperScheduler;
 import dev.lockstep.keeper.price.SimulatedPriceFeed;
 import dev.lockstep.keeper.redeem.KeeperOrderDesk;
 import dev.lockstep.keeper.redeem.RedeemDuty;
 import dev.lockstep.keeper.redeem.VenueCalendar;
-import dev.lockstep.keeper.tx.LocalKeySigner;
 import dev.lockstep.keeper.tx.OrderBookCalls;
 import dev.lockstep.keeper.tx.SignerPolicy;
 import dev.lockstep.keeper.tx.TxEngine;
+import dev.lockstep.keeper.tx.TxSigner;
 import dev.lockstep.keeper.tx.TxStore;
+import dev.lockstep.ports.PriceFeed;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -47,6 +50,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.web3j.protocol.Web3j;
@@ -63,8 +67,10 @@ public final class Daemon implements AutoCloseable {
   private final Indexer indexer;
   private final KeeperScheduler scheduler;
   private final ApiServer api;
+  private final Optional<ManagementServer> management;
+  private final Optional<Integer> managementPort;
   private final ApiKeys apiKeys;
-  private final SimulatedBroker broker;
+  private final PrimeBroker broker;
   private final int apiPort;
 
   /**
@@ -79,17 +85,16 @@ public final class Daemon implements AutoCloseable {
   /** How often the webhook loop publishes new events and sends due deliveries. */
   private static final Duration WEBHOOK_INTERVAL = Duration.ofMillis(250);
 
-  /** The simulated price feed ticks this often. */
-  private static final Duration PRICE_TICK = Duration.ofSeconds(5);
-
   private final CustomerStore customers;
-  private final SimulatedPriceFeed prices;
+  private final PriceFeed prices;
   private final WebhookDispatcher webhooks;
 
   /** Signer balance under which the keeper raises its low-balance alert: 0.1 ETH. */
   private static final BigInteger LOW_BALANCE_WEI = BigInteger.TEN.pow(17);
 
   private Daemon(DaemonConfig cfg, Clock clock) {
+    Adapters.checkLive(cfg.mode(), cfg.collaborators());
+    TxSigner keeperKey = Adapters.signer(cfg.collaborators(), clock);
     dataSource = dataSource(cfg.databaseUrl());
     for (String schema : List.of("keeper", "api")) {
       SchemaMigrations.migrate(dataSource, schema);
@@ -102,10 +107,10 @@ public final class Daemon implements AutoCloseable {
     IndexListener wakeKeeper = this::indexed;
     indexer = new Indexer(dataSource, cfg.chains(), metrics, List.of(wakeKeeper), clock);
     IndexReader index = indexer.reader();
-    broker = new SimulatedBroker(jdbi, cfg.markPricesUsd(), cfg.brokerFillDelay());
+    broker = Adapters.broker(cfg.collaborators(), jdbi, clock);
+    VenueCalendar calendar = Adapters.venueCalendar(cfg.collaborators(), clock);
     KeeperMetrics keeperMetrics = new KeeperMetrics(metrics);
     TxStore intents = TxStore.of(jdbi);
-    LocalKeySigner keeperKey = LocalKeySigner.of(cfg.keeperPrivateKey());
     Map<Long, RedeemDuty> duties = new HashMap<>();
     Map<Long, String> names = new HashMap<>();
     for (ChainConfig chain : cfg.chains()) {
@@ -140,7 +145,7 @@ public final class Daemon implements AutoCloseable {
               broker,
               engine,
               intents.intents(),
-              VenueCalendar.alwaysOpen(),
+              calendar,
               keeperMetrics,
               Duration.ofSeconds(30),
               this::brokerAnswerDue,
@@ -152,7 +157,7 @@ public final class Daemon implements AutoCloseable {
     ChainNames chainNames = new ChainNames(names);
     KeeperOrderDesk orderDesk = new KeeperOrderDesk(broker, scheduler::wakeAll, clock);
     customers = new CustomerStore(jdbi, clock);
-    prices = new SimulatedPriceFeed(cfg.markPricesUsd(), PRICE_TICK, clock);
+    prices = Adapters.priceFeed(cfg.collaborators(), clock);
     Idempotency idempotency = new Idempotency(jdbi, clock);
     webhooks =
         new WebhookDispatcher(
@@ -174,11 +179,30 @@ public final class Daemon implements AutoCloseable {
             new EventRoutes(jdbi, ApiServer.jsonMapper()),
             new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),
             new KeyRoutes(apiKeys));
-    api = new ApiServer(parts, metrics, () -> !dataSource.isClosed(), indexer::health);
+    ManagementServer.Sources operator =
+        new ManagementServer.Sources(metrics, () -> !dataSource.isClosed(), indexer::health);
+    api = new ApiServer(parts, operator, cfg.management().isEmpty());
+    management = cfg.management().map(m -> new ManagementServer(operator));
     indexer.start();
     scheduler.start();
     webhooks.start(WEBHOOK_INTERVAL);
     apiPort = api.start(cfg.apiHost(), cfg.apiPort());
+    managementPort = cfg.management().map(m -> management.orElseThrow().start(m.host(), m.port()));
+  }
+
+  /** The line printed once the daemon runs. */
+  String banner() {
+    return "lockstep running: API on port "
+        + apiPort
+        + managementPort.map(p -> ", /metrics and /health on port " + p).orElse("")
+        + ", "
+        + chainHealth().size()
+        + " chain(s)";
+  }
+
+  /** The port of /metrics and /health, if the configuration gave them one of their own. */
+  public Optional<Integer> managementPort() {
+    return managementPort;
   }
 
   /**
@@ -220,14 +244,28 @@ public final class Daemon implements AutoCloseable {
     return customers;
   }
 
-  /** The simulated price feed (freeze a symbol to see its NAV go stale). */
+  /**
+   * The simulated price feed (freeze a symbol to see its NAV go stale).
+   *
+   * @throws IllegalStateException if the price feed is a real adapter
+   */
   public SimulatedPriceFeed prices() {
-    return prices;
+    if (prices instanceof SimulatedPriceFeed simulated) {
+      return simulated;
+    }
+    throw new IllegalStateException("the price feed is not the simulator");
   }
 
-  /** The simulated prime broker (for failure injection in the sandbox). */
+  /**
+   * The simulated prime broker (for failure injection in the sandbox).
+   *
+   * @throws IllegalStateException if the broker is a real adapter
+   */
   public SimulatedBroker broker() {
-    return broker;
+    if (broker instanceof SimulatedBroker simulated) {
+      return simulated;
+    }
+    throw new IllegalStateException("the broker is not the simulator");
   }
 
   private static HikariDataSource dataSource(String url) {
@@ -241,6 +279,7 @@ public final class Daemon implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    management.ifPresent(ManagementServer::close);
     webhooks.close();
     scheduler.close();
     duties.values().forEach(d -> d.engine().release());

@@ -5,46 +5,182 @@ import dev.lockstep.keeper.tx.TxEngineConfig;
 import dev.lockstep.ports.Mode;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Everything one daemon needs; read from a JSON file ({@code lockstep run --config FILE}, keys in
- * snake_case, durations ISO-8601 such as {@code "PT0.5S"}) or built by the sandbox.
+ * Everything one daemon needs, validated: read from a JSON file by {@link
+ * dev.lockstep.daemon.config.ConfigReader} ({@code lockstep run --config FILE}, README
+ * "Configuration") or built with {@link #builder} (the sandbox, the benchmarks).
  *
- * @param databaseUrl JDBC URL of the PostgreSQL database (user and password as URL parameters)
- * @param chains chains to index and keep
- * @param keeperPrivateKey hex private key of the keeper account (KEEPER_ROLE on each order book)
- * @param apiHost address the API binds to
- * @param apiPort API port (0 picks a free one)
- * @param mode {@code test} (sandbox, {@code sk_test_} keys) or {@code live} ({@code sk_live_})
- * @param markPricesUsd simulated broker: USD price of one share per asset symbol
- * @param brokerFillDelay simulated broker: time from offset request to fill
+ * @param databaseUrl JDBC URL of the PostgreSQL database ({@code jdbc:postgresql://…}, user and
+ *     password as URL parameters)
+ * @param chains chains to index, and to keep where they have an order book
+ * @param mode {@code TEST} (sandbox, {@code sk_test_} keys) or {@code LIVE}
+ * @param apiHost address the integrator-facing API binds to
+ * @param apiPort its port (0 picks a free one)
+ * @param management where {@code /metrics} and {@code /health} are served on their own (Prometheus
+ *     convention); empty to serve them on the API port as well
+ * @param collaborators the off-chain collaborators: which adapter each one is
  * @param keeperInterval delay between scheduled keeper runs
- * @param keeperTx the keeper's transaction engine settings ({@code keeper_tx}; every field of
- *     {@link TxEngineConfig} when given); null for {@link TxEngineConfig#defaults()}. The
- *     confirmation depth of each chain is its {@code confirmations} (at least 1)
- * @param rateLimits requests per second replacing the reference's defaults for some tiers ({@code
- *     startup}, {@code growth}, {@code scale}, {@code enterprise}, {@code sandbox}); null or empty
- *     for the defaults
+ * @param keeperTx the keeper's transaction engine settings; the confirmation depth of each chain is
+ *     its {@code confirmations} (at least 1)
+ * @param rateLimits requests per second replacing the reference's defaults for some tiers
  */
 public record DaemonConfig(
     String databaseUrl,
     List<ChainConfig> chains,
-    String keeperPrivateKey,
+    Mode mode,
     String apiHost,
     int apiPort,
-    Mode mode,
-    Map<String, BigDecimal> markPricesUsd,
-    Duration brokerFillDelay,
+    Optional<Endpoint> management,
+    Collaborators collaborators,
     Duration keeperInterval,
     TxEngineConfig keeperTx,
     Map<String, Long> rateLimits) {
 
   public DaemonConfig {
-    rateLimits = rateLimits == null ? Map.of() : Map.copyOf(rateLimits);
-    keeperTx = keeperTx == null ? TxEngineConfig.defaults() : keeperTx;
     chains = List.copyOf(chains);
-    markPricesUsd = Map.copyOf(markPricesUsd);
+    rateLimits = Map.copyOf(rateLimits);
+  }
+
+  /** A host and port to listen on (port 0 picks a free one). */
+  public record Endpoint(String host, int port) {}
+
+  /**
+   * One off-chain collaborator: the adapter that implements its interface, by name, with the
+   * adapter's own settings. Built-in names: broker {@code simulated}, price feed {@code simulated},
+   * venue calendar {@code always_open}, signer {@code local_key}; any other name is looked up among
+   * the {@link dev.lockstep.ports.AdapterFactory} implementations on the classpath.
+   *
+   * @param named whether the configuration named it (live mode refuses a simulator it did not)
+   */
+  public record Adapter(String name, Map<String, String> settings, boolean named) {
+    public Adapter {
+      settings = Map.copyOf(settings);
+    }
+
+    /** The setting {@code key}, if given. */
+    public Optional<String> setting(String key) {
+      return Optional.ofNullable(settings.get(key));
+    }
+  }
+
+  /**
+   * The off-chain collaborators (SPEC "Components").
+   *
+   * @param broker the prime broker ({@code dev.lockstep.keeper.broker.PrimeBroker})
+   * @param priceFeed marks and NAV ({@code dev.lockstep.ports.PriceFeed})
+   * @param venueCalendar trading sessions ({@code dev.lockstep.keeper.redeem.VenueCalendar})
+   * @param signer the keeper's transaction signer ({@code dev.lockstep.keeper.tx.TxSigner})
+   * @param markPricesUsd the simulators' USD price of one share per asset symbol
+   */
+  public record Collaborators(
+      Adapter broker,
+      Adapter priceFeed,
+      Adapter venueCalendar,
+      Adapter signer,
+      Map<String, BigDecimal> markPricesUsd) {
+    public Collaborators {
+      markPricesUsd = Map.copyOf(markPricesUsd);
+    }
+  }
+
+  /** Name of the simulated broker and price feed adapters. */
+  public static final String SIMULATED = "simulated";
+
+  /** Name of the venue calendar that never closes. */
+  public static final String ALWAYS_OPEN = "always_open";
+
+  /** Name of the signer holding one private key in the daemon's memory. */
+  public static final String LOCAL_KEY = "local_key";
+
+  /** Starts a configuration with the sandbox's collaborators and the defaults of the README. */
+  public static Builder builder(String databaseUrl, List<ChainConfig> chains, Mode mode) {
+    return new Builder(databaseUrl, chains, mode);
+  }
+
+  /** Builds a {@link DaemonConfig}. Not thread-safe. */
+  public static final class Builder {
+    private final String databaseUrl;
+    private final List<ChainConfig> chains;
+    private final Mode mode;
+    private String apiHost = "127.0.0.1";
+    private int apiPort = 0;
+    private Optional<Endpoint> management = Optional.empty();
+    private Map<String, BigDecimal> marks = Map.of();
+    private Duration fillDelay = Duration.ofSeconds(2);
+    private String keeperKeyHex = "";
+    private Duration keeperInterval = Duration.ofMillis(500);
+    private TxEngineConfig keeperTx = TxEngineConfig.defaults();
+    private Map<String, Long> rateLimits = Map.of();
+
+    private Builder(String databaseUrl, List<ChainConfig> chains, Mode mode) {
+      this.databaseUrl = databaseUrl;
+      this.chains = chains;
+      this.mode = mode;
+    }
+
+    public Builder api(String host, int port) {
+      apiHost = host;
+      apiPort = port;
+      return this;
+    }
+
+    public Builder management(Endpoint v) {
+      management = Optional.of(v);
+      return this;
+    }
+
+    /** The simulated broker and price feed at these marks; the broker fills after {@code delay}. */
+    public Builder simulatedMarkets(Map<String, BigDecimal> markPricesUsd, Duration delay) {
+      marks = new LinkedHashMap<>(markPricesUsd);
+      fillDelay = delay;
+      return this;
+    }
+
+    /** The keeper signs with this private key (0x-hex). */
+    public Builder localKeeperKey(String privateKeyHex) {
+      keeperKeyHex = privateKeyHex;
+      return this;
+    }
+
+    public Builder keeperInterval(Duration v) {
+      keeperInterval = v;
+      return this;
+    }
+
+    public Builder keeperTx(TxEngineConfig v) {
+      keeperTx = v;
+      return this;
+    }
+
+    public Builder rateLimits(Map<String, Long> v) {
+      rateLimits = v;
+      return this;
+    }
+
+    public DaemonConfig build() {
+      Collaborators c =
+          new Collaborators(
+              new Adapter(SIMULATED, Map.of("fill_delay", fillDelay.toString()), true),
+              new Adapter(SIMULATED, Map.of(), true),
+              new Adapter(ALWAYS_OPEN, Map.of(), true),
+              new Adapter(LOCAL_KEY, Map.of("private_key", keeperKeyHex), true),
+              marks);
+      return new DaemonConfig(
+          databaseUrl,
+          chains,
+          mode,
+          apiHost,
+          apiPort,
+          management,
+          c,
+          keeperInterval,
+          keeperTx,
+          rateLimits);
+    }
   }
 }

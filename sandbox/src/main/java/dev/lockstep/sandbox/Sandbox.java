@@ -146,36 +146,31 @@ public final class Sandbox implements AutoCloseable {
       }
       String url = db.createDatabase("lockstep");
       DaemonConfig cfg =
-          new DaemonConfig(
-              url,
-              chains,
-              Numeric.toHexStringWithPrefixZeroPadded(
-                  DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-              "127.0.0.1",
-              apiPort,
-              Mode.TEST,
-              MARKS,
-              Duration.ofSeconds(2),
-              Duration.ofMillis(500),
-              null,
-              rateLimits);
+          DaemonConfig.builder(url, chains, Mode.TEST)
+              .api("127.0.0.1", apiPort)
+              .localKeeperKey(
+                  Numeric.toHexStringWithPrefixZeroPadded(
+                      DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64))
+              .simulatedMarkets(MARKS, Duration.ofSeconds(2))
+              .keeperInterval(Duration.ofMillis(500))
+              .rateLimits(rateLimits)
+              .build();
       Daemon daemon = Daemon.start(cfg, clock);
       List<Daemon> others = new ArrayList<>();
       for (int i = 1; i < daemons; i++) {
         others.add(
             Daemon.start(
                 new DaemonConfig(
-                    url,
-                    chains,
-                    cfg.keeperPrivateKey(),
+                    cfg.databaseUrl(),
+                    cfg.chains(),
+                    cfg.mode(),
                     cfg.apiHost(),
                     0,
-                    cfg.mode(),
-                    MARKS,
-                    cfg.brokerFillDelay(),
+                    cfg.management(),
+                    cfg.collaborators(),
                     cfg.keeperInterval(),
-                    null,
-                    rateLimits),
+                    cfg.keeperTx(),
+                    cfg.rateLimits()),
                 clock));
       }
       String key = daemon.apiKeys().create(TENANT, Mode.TEST, Scope.FULL);

@@ -95,6 +95,82 @@ public final class ApiKeys {
         });
   }
 
+  /** A tenant as operators administer it. */
+  public record Tenant(String id, String tier, Instant createdAt, int activeKeys) {}
+
+  /** The rate-limit tiers a tenant can have (reference platform-docs "Rate limits"). */
+  public static final java.util.List<String> TIERS =
+      java.util.List.of("startup", "growth", "scale", "enterprise");
+
+  /**
+   * Creates tenant {@code id} with {@code tier}.
+   *
+   * @return false if it already exists (nothing changes)
+   * @throws IllegalArgumentException if {@code tier} is none of {@link #TIERS}
+   */
+  public boolean createTenant(String id, String tier) {
+    if (!TIERS.contains(tier)) {
+      throw new IllegalArgumentException("tier must be one of " + TIERS + ": " + tier);
+    }
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO api.tenants (id, tier, created_at) VALUES (:t, :tier, :at) ON CONFLICT DO NOTHING")
+                    .bind("t", id)
+                    .bind("tier", tier)
+                    .bind("at", Timestamp.from(clock.instant()))
+                    .execute())
+        == 1;
+  }
+
+  /** Every tenant, oldest first, with its count of usable keys. */
+  public java.util.List<Tenant> tenants() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT t.id, t.tier, t.created_at,
+                      (SELECT count(*) FROM api.api_keys k WHERE k.tenant_id = t.id AND k.revoked_at IS NULL
+                         AND (k.expires_at IS NULL OR k.expires_at > :now)) AS active
+                    FROM api.tenants t ORDER BY t.created_at, t.id""")
+                .bind("now", Timestamp.from(clock.instant()))
+                .map(
+                    (rs, ctx) ->
+                        new Tenant(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getTimestamp(3).toInstant(),
+                            rs.getInt(4)))
+                .list());
+  }
+
+  /** Whether tenant {@code id} exists. */
+  public boolean tenantExists(String id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT 1 FROM api.tenants WHERE id = :t")
+                .bind("t", id)
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent());
+  }
+
+  /**
+   * Revokes key {@code id} whatever its tenant (operator command {@code lockstep keys revoke}).
+   *
+   * @return the key after the call; empty if no key has that id
+   */
+  public Optional<KeyInfo> revokeById(String id) {
+    Optional<String> tenant =
+        jdbi.withHandle(
+            h ->
+                h.createQuery("SELECT tenant_id FROM api.api_keys WHERE id = :id")
+                    .bind("id", id)
+                    .mapTo(String.class)
+                    .findOne());
+    return tenant.flatMap(t -> revoke(t, id));
+  }
+
   /** Creates a key for an existing tenant (POST /v1/api_keys); the answer carries the secret. */
   public KeyInfo createFor(String tenantId, Mode mode, Scope scope) {
     return jdbi.inTransaction(h -> insert(h, tenantId, mode, scope));

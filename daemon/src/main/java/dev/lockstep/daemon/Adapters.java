@@ -1,0 +1,159 @@
+package dev.lockstep.daemon;
+
+import dev.lockstep.daemon.DaemonConfig.Adapter;
+import dev.lockstep.daemon.DaemonConfig.Collaborators;
+import dev.lockstep.daemon.config.ConfigException;
+import dev.lockstep.keeper.broker.PrimeBroker;
+import dev.lockstep.keeper.broker.SimulatedBroker;
+import dev.lockstep.keeper.price.SimulatedPriceFeed;
+import dev.lockstep.keeper.redeem.VenueCalendar;
+import dev.lockstep.keeper.tx.LocalKeySigner;
+import dev.lockstep.keeper.tx.TxSigner;
+import dev.lockstep.ports.AdapterFactory;
+import dev.lockstep.ports.Mode;
+import dev.lockstep.ports.PriceFeed;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the off-chain collaborators the configuration names: the built-in simulators and local
+ * key, or an {@link AdapterFactory} found on the classpath. In live mode a simulator runs only if
+ * the configuration named it; the daemon then says so in a WARN line at start.
+ */
+final class Adapters {
+  private static final Logger log = LoggerFactory.getLogger(Adapters.class);
+
+  /** The simulated price feed ticks this often. */
+  private static final Duration PRICE_TICK = Duration.ofSeconds(5);
+
+  private Adapters() {}
+
+  /**
+   * Refuses a live daemon whose collaborators fall back to simulators the configuration did not
+   * name.
+   *
+   * @throws ConfigException one line per unnamed simulator
+   */
+  static void checkLive(Mode mode, Collaborators c) {
+    if (mode != Mode.LIVE) {
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    live(problems, "broker", c.broker(), DaemonConfig.SIMULATED);
+    live(problems, "price_feed", c.priceFeed(), DaemonConfig.SIMULATED);
+    live(problems, "venue_calendar", c.venueCalendar(), DaemonConfig.ALWAYS_OPEN);
+    if (!problems.isEmpty()) {
+      throw new ConfigException("live mode", problems);
+    }
+  }
+
+  private static void live(List<String> problems, String role, Adapter a, String simulator) {
+    if (!a.name().equals(simulator)) {
+      return;
+    }
+    if (!a.named()) {
+      problems.add(
+          role
+              + ": live mode will not fall back to the "
+              + simulator
+              + " simulator; configure a real adapter, or name the simulator to run on it anyway;"
+              + " e.g. \""
+              + role
+              + "\": {\"adapter\": \""
+              + simulator
+              + "\"}");
+    } else {
+      log.warn(
+          "live mode with the {} simulator as {} (named in the configuration)", simulator, role);
+    }
+  }
+
+  static PrimeBroker broker(Collaborators c, Jdbi jdbi, Clock clock) {
+    Adapter a = c.broker();
+    if (a.name().equals(DaemonConfig.SIMULATED)) {
+      Duration delay = a.setting("fill_delay").map(Duration::parse).orElse(Duration.ofSeconds(2));
+      return new SimulatedBroker(jdbi, c.markPricesUsd(), delay);
+    }
+    return external("broker", a, PrimeBroker.class, clock);
+  }
+
+  static PriceFeed priceFeed(Collaborators c, Clock clock) {
+    Adapter a = c.priceFeed();
+    if (a.name().equals(DaemonConfig.SIMULATED)) {
+      return new SimulatedPriceFeed(c.markPricesUsd(), PRICE_TICK, clock);
+    }
+    return external("price_feed", a, PriceFeed.class, clock);
+  }
+
+  static VenueCalendar venueCalendar(Collaborators c, Clock clock) {
+    Adapter a = c.venueCalendar();
+    if (a.name().equals(DaemonConfig.ALWAYS_OPEN)) {
+      return VenueCalendar.alwaysOpen();
+    }
+    return external("venue_calendar", a, VenueCalendar.class, clock);
+  }
+
+  /**
+   * The keeper's signer. {@code local_key} takes {@code private_key} (0x-hex) or {@code
+   * private_key_env} (the environment variable holding it, so the key stays out of the file).
+   */
+  static TxSigner signer(Collaborators c, Clock clock) {
+    Adapter a = c.signer();
+    if (!a.name().equals(DaemonConfig.LOCAL_KEY)) {
+      return external("signer", a, TxSigner.class, clock);
+    }
+    Optional<String> env = a.setting("private_key_env");
+    String key =
+        env.map(System::getenv)
+            .or(() -> a.setting("private_key"))
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "signer",
+                        List.of(
+                            env.map(
+                                    n ->
+                                        "signer.private_key_env: environment variable "
+                                            + n
+                                            + " is not set")
+                                .orElse(
+                                    "signer: local_key needs private_key or private_key_env"))));
+    return LocalKeySigner.of(key);
+  }
+
+  private static <T> T external(String role, Adapter a, Class<T> type, Clock clock) {
+    List<String> known = new ArrayList<>();
+    for (AdapterFactory<?> f : ServiceLoader.load(AdapterFactory.class)) {
+      if (f.type() != type) {
+        continue;
+      }
+      if (f.name().equals(a.name())) {
+        try {
+          return type.cast(f.create(a.settings(), clock));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(
+              role, List.of(role + ": adapter " + a.name() + ": " + e.getMessage()));
+        }
+      }
+      known.add(f.name());
+    }
+    throw new ConfigException(
+        role,
+        List.of(
+            role
+                + ".adapter: no adapter '"
+                + a.name()
+                + "' on the classpath (found for "
+                + type.getSimpleName()
+                + ": "
+                + (known.isEmpty() ? "none" : String.join(", ", known))
+                + ")"));
+  }
+}
