@@ -1,7 +1,7 @@
 package dev.lockstep.api;
 
 import dev.lockstep.api.error.ApiException;
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Instant;

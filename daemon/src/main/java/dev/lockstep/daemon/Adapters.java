@@ -75,6 +75,25 @@ final class Adapters {
     }
   }
 
+  /**
+   * Refuses, before anything connects, an adapter name that is neither built in nor provided by an
+   * {@link AdapterFactory} on the classpath.
+   *
+   * @throws ConfigException naming the role and the adapters found
+   */
+  static void checkResolvable(Collaborators c) {
+    resolvable("broker", c.broker(), DaemonConfig.SIMULATED, PrimeBroker.class);
+    resolvable("price_feed", c.priceFeed(), DaemonConfig.SIMULATED, PriceFeed.class);
+    resolvable("venue_calendar", c.venueCalendar(), DaemonConfig.ALWAYS_OPEN, VenueCalendar.class);
+    resolvable("signer", c.signer(), DaemonConfig.LOCAL_KEY, TxSigner.class);
+  }
+
+  private static void resolvable(String role, Adapter a, String builtIn, Class<?> type) {
+    if (!a.name().equals(builtIn)) {
+      factory(role, a, type);
+    }
+  }
+
   static PrimeBroker broker(Collaborators c, Jdbi jdbi, Clock clock) {
     Adapter a = c.broker();
     if (a.name().equals(DaemonConfig.SIMULATED)) {
@@ -129,18 +148,24 @@ final class Adapters {
   }
 
   private static <T> T external(String role, Adapter a, Class<T> type, Clock clock) {
+    AdapterFactory<?> f = factory(role, a, type);
+    try {
+      return type.cast(f.create(a.settings(), clock));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          role, List.of(role + ": adapter " + a.name() + ": " + e.getMessage()));
+    }
+  }
+
+  /** The factory of adapter {@code a} for {@code type} on the classpath. */
+  private static AdapterFactory<?> factory(String role, Adapter a, Class<?> type) {
     List<String> known = new ArrayList<>();
     for (AdapterFactory<?> f : ServiceLoader.load(AdapterFactory.class)) {
       if (f.type() != type) {
         continue;
       }
       if (f.name().equals(a.name())) {
-        try {
-          return type.cast(f.create(a.settings(), clock));
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException(
-              role, List.of(role + ": adapter " + a.name() + ": " + e.getMessage()));
-        }
+        return f;
       }
       known.add(f.name());
     }

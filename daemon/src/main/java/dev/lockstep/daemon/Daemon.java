@@ -53,6 +53,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
@@ -62,6 +64,7 @@ import org.web3j.protocol.http.HttpService;
  * stops them in reverse order.
  */
 public final class Daemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
   private final HikariDataSource dataSource;
   private final Map<Long, Web3j> clients = new HashMap<>();
   private final Indexer indexer;
@@ -94,6 +97,7 @@ public final class Daemon implements AutoCloseable {
 
   private Daemon(DaemonConfig cfg, Clock clock) {
     Adapters.checkLive(cfg.mode(), cfg.collaborators());
+    Adapters.checkResolvable(cfg.collaborators());
     TxSigner keeperKey = Adapters.signer(cfg.collaborators(), clock);
     dataSource = dataSource(cfg.databaseUrl());
     for (String schema : List.of("keeper", "api")) {
@@ -276,15 +280,33 @@ public final class Daemon implements AutoCloseable {
     return new HikariDataSource(c);
   }
 
+  /**
+   * Stops in order: the API stops taking requests, the webhook loop and the keeper's jobs stop, the
+   * nonce leases are released (another daemon takes over at once), the chain followers stop, then
+   * the pool closes. Each step that fails is one WARN line and the stop goes on; with the database
+   * already gone, connection attempts give up after {@link #STOP_CONNECTION_TIMEOUT}.
+   */
   @Override
   public void close() {
-    api.close();
-    management.ifPresent(ManagementServer::close);
-    webhooks.close();
-    scheduler.close();
-    duties.values().forEach(d -> d.engine().release());
-    indexer.close();
+    dataSource.getHikariConfigMXBean().setConnectionTimeout(STOP_CONNECTION_TIMEOUT.toMillis());
+    step("API", api::close);
+    management.ifPresent(m -> step("management endpoints", m::close));
+    step("webhook loop", webhooks::close);
+    step("keeper scheduler", scheduler::close);
+    duties.values().forEach(d -> step("nonce lease release", () -> d.engine().release()));
+    step("indexer", indexer::close);
     clients.values().forEach(Web3j::shutdown);
-    dataSource.close();
+    step("database pool", dataSource::close);
+  }
+
+  /** How long a connection attempt may wait while the daemon stops. */
+  private static final Duration STOP_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+
+  private static void step(String what, Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("stopping {}: {}", what, e.toString());
+    }
   }
 }

@@ -29,6 +29,9 @@ public final class AnvilNode implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("Listening on ([0-9.]+):(\\d+)");
   private static final String BINARY = "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
 
+  /** util-linux setsid(1): runs the node in a new session (it execs, so the pid is the node's). */
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
   private final Process process;
   private final long chainId;
   private final String host;
@@ -50,8 +53,13 @@ public final class AnvilNode implements AutoCloseable {
    */
   public static AnvilNode start(long chainId, Optional<Duration> blockTime) {
     Path binary = locateBinary();
-    List<String> cmd =
-        new ArrayList<>(List.of(binary.toString(), "--port", "0", "--host", "127.0.0.1"));
+    List<String> cmd = new ArrayList<>();
+    // A session of its own: Ctrl-C in a terminal signals the whole foreground process group, and
+    // the node must outlive the daemon's orderly stop, which ends it last (close()).
+    if (Files.isExecutable(SETSID)) {
+      cmd.add(SETSID.toString());
+    }
+    cmd.addAll(List.of(binary.toString(), "--port", "0", "--host", "127.0.0.1"));
     cmd.addAll(List.of("--chain-id", Long.toString(chainId), "--accounts", "10"));
     blockTime.ifPresent(t -> cmd.addAll(List.of("--block-time", Long.toString(t.toSeconds()))));
     try {

@@ -1,6 +1,6 @@
 package dev.lockstep.ports;
 
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 
 /**
  * The environment a daemon serves (reference platform-docs "Authentication"): {@code test} keys

@@ -11,6 +11,7 @@ import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.ports.Mode;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +81,79 @@ class ApiConventionsIT {
         api.post("/v1/customers", read, customerBody("r1", DevAccounts.wallet(5).getAddress(), "")),
         403,
         "forbidden");
+  }
+
+  @Test
+  void noApiKeySecretRestsInAnyColumnOfAnyTableEvenWhenCreatedWithAnIdempotencyKey()
+      throws Exception {
+    String admin = tenantKey("ten_conv_sealed");
+    HttpResponse<String> first =
+        api.post("/v1/api_keys", admin, "{\"scope\": \"full\"}", "sealed-create-1");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    String secret = body(first).get("secret").asString();
+    HttpResponse<String> rotated =
+        api.post(
+            "/v1/api_keys/" + body(first).get("id").asString() + "/rotate",
+            admin,
+            null,
+            "sealed-rotate-1");
+    String successor = body(rotated).get("secret").asString();
+
+    // The same key replays both answers verbatim, secrets included.
+    HttpResponse<String> replay =
+        api.post("/v1/api_keys", admin, "{\"scope\": \"full\"}", "sealed-create-1");
+    assertThat(replay.body()).isEqualTo(first.body());
+    assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(
+            api.post(
+                    "/v1/api_keys/" + body(first).get("id").asString() + "/rotate",
+                    admin,
+                    null,
+                    "sealed-rotate-1")
+                .body())
+        .isEqualTo(rotated.body());
+    // Another key of the same tenant cannot open the stored answer.
+    assertProblem(
+        api.post("/v1/api_keys", secret, "{\"scope\": \"full\"}", "sealed-create-1"),
+        409,
+        "idempotency_mismatch");
+
+    for (String s : List.of(secret, successor)) {
+      String tail = s.substring("sk_test_".length());
+      String hex = java.util.HexFormat.of().formatHex(tail.getBytes(StandardCharsets.UTF_8));
+      List<String> tables = allTables();
+      assertThat(tables).contains("api.api_keys", "api.idempotency_keys", "indexer.transfers");
+      for (String table : tables) {
+        assertThat(
+                count(
+                    "SELECT count(*) FROM "
+                        + table
+                        + " t WHERE t::text LIKE '%"
+                        + tail
+                        + "%' OR t::text LIKE '%"
+                        + hex
+                        + "%'"))
+            .as("the secret in a row of " + table)
+            .isZero();
+      }
+    }
+  }
+
+  /** Every table of every schema of the sandbox's database, as {@code schema.table}. */
+  private static List<String> allTables() throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    try (var c = java.sql.DriverManager.getConnection(sandbox.databaseUrl());
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+                        + " WHERE table_type = 'BASE TABLE'"
+                        + " AND table_schema NOT IN ('pg_catalog', 'information_schema')")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   @Test

@@ -17,6 +17,7 @@ public final class Authenticator {
   private static final Pattern BEARER =
       Pattern.compile("Bearer (sk_(test|live)_[0-9A-Za-z]{1,128})");
 
+  private static final String SECRET_ATTRIBUTE = "lockstep.bearer_secret";
   private final ApiKeys keys;
   private final Mode serverMode;
 
@@ -59,6 +60,15 @@ public final class Authenticator {
               + " needs scope 'full'");
     }
     ctx.attribute(ATTRIBUTE, key);
+    ctx.attribute(SECRET_ATTRIBUTE, m.group(1));
+  }
+
+  /**
+   * The bearer secret {@link #check} accepted for this request: held in the request only, never
+   * stored or logged (the idempotency store seals answers with it).
+   */
+  public static String bearerSecret(Context ctx) {
+    return ctx.attribute(SECRET_ATTRIBUTE);
   }
 
   /** The key {@link #check} accepted for this request. */

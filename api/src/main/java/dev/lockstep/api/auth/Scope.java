@@ -1,6 +1,6 @@
 package dev.lockstep.api.auth;
 
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 
 /** What an API key may do (reference platform-docs "Authentication"). Stored lowercase. */
 public enum Scope implements StoredEnum {

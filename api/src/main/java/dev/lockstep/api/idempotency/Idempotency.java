@@ -32,7 +32,9 @@ import org.jdbi.v3.core.Jdbi;
  *
  * <p>The claim is its own committed row, taken with {@code INSERT ... ON CONFLICT DO NOTHING}, so
  * two daemons racing on one key serialise on the primary key. A claim whose daemon died is retaken
- * after {@link #LOCK}. Times come from the injected clock. Thread-safe.
+ * after {@link #LOCK}. The stored answer is sealed with the caller's own API key ({@link
+ * SealedAnswers}): no secret it carries rests in clear, and only that key replays it. Times come
+ * from the injected clock. Thread-safe.
  */
 public final class Idempotency {
   /** How long a stored response is replayed: 24 hours. */
@@ -55,7 +57,13 @@ public final class Idempotency {
     this.clock = clock;
   }
 
-  private record Claim(String tenantId, Mode mode, String key) {}
+  /** A claimed key and the caller's bearer secret, which seals the stored answer (never stored). */
+  private record Claim(String tenantId, Mode mode, String key, String bearerSecret) {
+    /** What a sealed answer is bound to besides the secret. */
+    String scope() {
+      return tenantId + "|" + mode.dbValue() + "|" + key;
+    }
+  }
 
   private record Stored(
       String requestHash,
@@ -64,7 +72,11 @@ public final class Idempotency {
       Integer status,
       String contentType,
       byte[] body,
-      Instant createdAt) {}
+      Instant createdAt) {
+    Stored withBody(byte[] b) {
+      return new Stored(requestHash, requestId, lockedUntil, status, contentType, b, createdAt);
+    }
+  }
 
   /**
    * Before the endpoint: claims the key, or answers a replay and skips the endpoint, or refuses.
@@ -81,7 +93,7 @@ public final class Idempotency {
     ApiKey caller = Authenticator.keyOf(ctx);
     String hash = hash(ctx);
     Instant now = clock.instant();
-    Claim claim = new Claim(caller.tenantId(), caller.mode(), key);
+    Claim claim = new Claim(caller.tenantId(), caller.mode(), key, Authenticator.bearerSecret(ctx));
     Optional<Stored> replay =
         jdbi.inTransaction(
             h -> {
@@ -145,7 +157,22 @@ public final class Idempotency {
                     "The first request with key '" + key + "' is still running; retry shortly",
                     Map.of("original_request_id", s.requestId(), "retry_after_seconds", 1));
               }
-              return Optional.of(s);
+              Optional<byte[]> opened =
+                  SealedAnswers.open(claim.bearerSecret(), claim.scope(), s.body());
+              if (opened.isEmpty()) {
+                throw new ApiException(
+                    ErrorCode.IDEMPOTENCY_MISMATCH,
+                    "Key '"
+                        + key
+                        + "' was first used with another API key; its answer is replayed"
+                        + " only to that key",
+                    Map.of(
+                        "original_request_id",
+                        s.requestId(),
+                        "action",
+                        "Retry with the original API key, or with a different Idempotency-Key."));
+              }
+              return Optional.of(s.withBody(opened.get()));
             });
     if (replay.isPresent()) {
       Stored s = replay.get();
@@ -193,7 +220,7 @@ public final class Idempotency {
             WHERE tenant_id = :t AND mode = :m AND key = :k""")
                 .bind("s", status)
                 .bind("ct", ctx.res().getContentType())
-                .bind("b", body)
+                .bind("b", SealedAnswers.seal(claim.bearerSecret(), claim.scope(), body))
                 .bind("t", claim.tenantId())
                 .bind("m", claim.mode().dbValue())
                 .bind("k", claim.key())

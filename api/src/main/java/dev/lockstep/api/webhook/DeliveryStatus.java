@@ -1,6 +1,6 @@
 package dev.lockstep.api.webhook;
 
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 
 /**
  * Where a webhook delivery stands (reference platform-docs "Webhooks": retries, then abandoned).

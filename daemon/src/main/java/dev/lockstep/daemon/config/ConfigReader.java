@@ -5,7 +5,7 @@ import dev.lockstep.daemon.DaemonConfig.Adapter;
 import dev.lockstep.daemon.DaemonConfig.Collaborators;
 import dev.lockstep.daemon.DaemonConfig.Endpoint;
 import dev.lockstep.indexer.config.ChainConfig;
-import dev.lockstep.indexer.store.TokenKind;
+import dev.lockstep.indexer.model.TokenKind;
 import dev.lockstep.keeper.tx.TxEngineConfig;
 import dev.lockstep.ports.Mode;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.lockstep.indexer.config;
 
-import dev.lockstep.indexer.store.TokenKind;
+import dev.lockstep.indexer.model.TokenKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

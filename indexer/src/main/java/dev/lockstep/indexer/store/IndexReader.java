@@ -1,5 +1,8 @@
 package dev.lockstep.indexer.store;
 
+import dev.lockstep.indexer.model.OrderStatus;
+import dev.lockstep.indexer.model.StoredEnum;
+import dev.lockstep.indexer.model.TokenKind;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.ResultSet;

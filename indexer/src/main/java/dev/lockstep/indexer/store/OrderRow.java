@@ -1,5 +1,6 @@
 package dev.lockstep.indexer.store;
 
+import dev.lockstep.indexer.model.OrderStatus;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Optional;

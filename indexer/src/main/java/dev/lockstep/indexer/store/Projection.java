@@ -3,6 +3,7 @@ package dev.lockstep.indexer.store;
 import dev.lockstep.indexer.IndexerException;
 import dev.lockstep.indexer.decode.IndexedEvent;
 import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
+import dev.lockstep.indexer.model.OrderStatus;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

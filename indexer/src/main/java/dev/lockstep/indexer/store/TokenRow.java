@@ -1,5 +1,6 @@
 package dev.lockstep.indexer.store;
 
+import dev.lockstep.indexer.model.TokenKind;
 import java.math.BigInteger;
 
 /**

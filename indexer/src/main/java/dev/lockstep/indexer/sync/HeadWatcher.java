@@ -94,10 +94,9 @@ final class HeadWatcher implements AutoCloseable {
   }
 
   private void disconnect() {
-    if (subscription != null) {
-      subscription.dispose();
-      subscription = null;
-    }
+    // No eth_unsubscribe: the subscription ends with the connection, and web3j logs an ERROR when
+    // the socket closes before the node answers an unsubscribe.
+    subscription = null;
     if (service != null) {
       try {
         service.close();

@@ -1,6 +1,6 @@
 package dev.lockstep.indexer.sync;
 
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 
 /** Where a chain's follower is, as {@code /health} and {@code GET /v1/chains} show it. */
 public enum SyncStatus implements StoredEnum {

@@ -1,6 +1,6 @@
 package dev.lockstep.indexer.sync;
 
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 
 /** A chain's {@code newHeads} websocket subscription. */
 public enum WebsocketState implements StoredEnum {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lockstep.devnet.DevAccounts;
-import dev.lockstep.indexer.store.OrderStatus;
+import dev.lockstep.indexer.model.OrderStatus;
 import dev.lockstep.indexer.support.Canonical;
 import dev.lockstep.indexer.support.SharedDatabase;
 import dev.lockstep.indexer.support.TestChain;

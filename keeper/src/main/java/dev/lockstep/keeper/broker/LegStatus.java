@@ -1,6 +1,6 @@
 package dev.lockstep.keeper.broker;
 
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 
 /** Where the broker's offset of one order stands (SPEC "Redeem": the broker leg). */
 public enum LegStatus implements StoredEnum {

@@ -1,6 +1,6 @@
 package dev.lockstep.keeper.broker;
 
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;

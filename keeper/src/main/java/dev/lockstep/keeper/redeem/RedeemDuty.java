@@ -1,8 +1,8 @@
 package dev.lockstep.keeper.redeem;
 
+import dev.lockstep.indexer.model.OrderStatus;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.OrderRow;
-import dev.lockstep.indexer.store.OrderStatus;
 import dev.lockstep.keeper.KeeperMetrics;
 import dev.lockstep.keeper.broker.BrokerLeg;
 import dev.lockstep.keeper.broker.LegStatus;

@@ -1,6 +1,6 @@
 package dev.lockstep.keeper.tx;
 
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 
 /** What one signed transaction of an intent is. Stored lowercase. */
 public enum AttemptKind implements StoredEnum {

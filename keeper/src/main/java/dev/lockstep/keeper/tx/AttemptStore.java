@@ -1,7 +1,7 @@
 package dev.lockstep.keeper.tx;
 
+import dev.lockstep.indexer.model.StoredEnum;
 import dev.lockstep.indexer.store.Columns;
-import dev.lockstep.indexer.store.StoredEnum;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package dev.lockstep.keeper.tx;
 
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 
 /** Where a transaction intent stands in the engine (see {@link TxEngine}). Stored lowercase. */
 public enum IntentStatus implements StoredEnum {

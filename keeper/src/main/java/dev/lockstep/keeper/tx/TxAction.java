@@ -1,6 +1,6 @@
 package dev.lockstep.keeper.tx;
 
-import dev.lockstep.indexer.store.StoredEnum;
+import dev.lockstep.indexer.model.StoredEnum;
 
 /**
  * What an intent does: the order-book calls the keeper makes, and the no-op that fills a nonce gap.

@@ -126,6 +126,22 @@ class LayeringTest {
   }
 
   @Test
+  void theIndexersVocabularyDependsOnNoOtherIndexerPackage() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.lockstep.indexer.model..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.lockstep.indexer.store..",
+            "dev.lockstep.indexer.sync..",
+            "dev.lockstep.indexer.decode..",
+            "dev.lockstep.indexer.config..",
+            "dev.lockstep.indexer.rpc..")
+        .check(production);
+  }
+
+  @Test
   void theIndexersStoreNeverReachesUpIntoSync() {
     noClasses()
         .that()

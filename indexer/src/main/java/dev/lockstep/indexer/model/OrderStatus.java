@@ -1,4 +1,4 @@
-package dev.lockstep.indexer.store;
+package dev.lockstep.indexer.model;
 
 /**
  * The lifecycle status of an indexed order (reference redeem-flow "Order lifecycle"; the contract's

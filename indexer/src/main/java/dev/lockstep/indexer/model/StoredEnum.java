@@ -1,4 +1,4 @@
-package dev.lockstep.indexer.store;
+package dev.lockstep.indexer.model;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.lockstep.indexer.store;
+package dev.lockstep.indexer.model;
 
 /** What an indexed ERC-20 is. Stored lowercase in {@code indexer.tokens.kind}. */
 public enum TokenKind implements StoredEnum {

@@ -1,0 +1,5 @@
+/**
+ * The indexer's closed vocabularies, shared by its layers and by the modules above it: order status
+ * and token kind, each a {@link dev.lockstep.indexer.model.StoredEnum} stored as lowercase text.
+ */
+package dev.lockstep.indexer.model;
