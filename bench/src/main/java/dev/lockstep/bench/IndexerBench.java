@@ -17,6 +17,7 @@ import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.devnet.EmbeddedDatabase;
+import dev.lockstep.devnet.RpcFaultProxy;
 import dev.lockstep.indexer.Indexer;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.model.TokenKind;
@@ -137,11 +138,14 @@ public final class IndexerBench {
             Path.of(opts.getOrDefault("work-dir", "target/bench")),
             Integer.parseInt(opts.getOrDefault("target-logs", "10000")),
             Integer.parseInt(opts.getOrDefault("fetch-concurrency", "4")))
-        .run();
+        .run(opts.containsKey("startup-only"));
     System.exit(0);
   }
 
-  private void run() throws Exception {
+  /**
+   * @param startupOnly measure only the start-up of {@code lockstep index} (phase 0), then stop
+   */
+  private void run(boolean startupOnly) throws Exception {
     Files.createDirectories(workDir);
     Map<String, Object> out = new LinkedHashMap<>();
     try (EmbeddedDatabase db = EmbeddedDatabase.start(workDir.resolve("pg"));
@@ -174,6 +178,22 @@ public final class IndexerBench {
                 "BT" + i, benchTokens.get(i), 6, TokenKind.ERC20, d.deployBlock()));
       }
       ChainConfig config = chain.build();
+
+      // 0. Start-up of `lockstep index` as a new user runs it (scripts/lockstep, a fresh database,
+      //    its schema migrated on the way): from the process launch to its first eth_getLogs, as
+      //    seen by a proxy in front of the node. STARTUP_RUNS runs; the median is the figure.
+      List<Double> startups = new ArrayList<>();
+      for (int run = 0; run < STARTUP_RUNS; run++) {
+        startups.add(startupToFirstFetch(db, config));
+      }
+      List<Double> sorted = startups.stream().sorted().toList();
+      say("start-up to the first eth_getLogs (lockstep index, fresh database): %s s", startups);
+      out.put("startup_to_first_fetch_seconds", sorted.get(sorted.size() / 2));
+      out.put("startup_to_first_fetch_runs", startups);
+      if (startupOnly) {
+        System.out.println(JSON.writeValueAsString(out));
+        return;
+      }
 
       // 1. Backfill with the indexer alone (as `lockstep index` runs it) into a fresh database. The
       //    schema migration is timed on its own (a one-time install step, not indexing); the
@@ -286,6 +306,60 @@ public final class IndexerBench {
       web3j.shutdown();
     }
     System.out.println(JSON.writeValueAsString(out));
+  }
+
+  /** Runs of the start-up measurement. */
+  private static final int STARTUP_RUNS = 3;
+
+  /**
+   * Seconds from launching {@code scripts/lockstep index --config …} (on a fresh database) to its
+   * first {@code eth_getLogs}, which reaches the node through a proxy that notes the time.
+   */
+  private double startupToFirstFetch(EmbeddedDatabase db, ChainConfig chain) throws Exception {
+    try (RpcFaultProxy proxy = RpcFaultProxy.start(chain.rpcUrl())) {
+      String url = db.createDatabase("startup");
+      Path config = workDir.resolve("startup.json");
+      Files.writeString(
+          config,
+          JSON.writeValueAsString(
+              Map.of(
+                  "database_url",
+                  url,
+                  "chains",
+                  List.of(
+                      Map.of(
+                          "chain_id",
+                          chain.chainId(),
+                          "rpc_urls",
+                          List.of(proxy.url()),
+                          "start_block",
+                          chain.startBlock(),
+                          "factory",
+                          chain.factory().orElseThrow(),
+                          "order_book",
+                          chain.orderBook().orElseThrow())))));
+      Path log = workDir.resolve("startup.log");
+      long launched = System.nanoTime();
+      Process p =
+          new ProcessBuilder("scripts/lockstep", "index", "--config", config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      try {
+        long deadline = launched + Duration.ofSeconds(60).toNanos();
+        while (proxy.firstGetLogsNanos().isEmpty()) {
+          if (!p.isAlive() || System.nanoTime() > deadline) {
+            throw new IllegalStateException("lockstep index never fetched logs; see " + log);
+          }
+          Thread.sleep(5);
+        }
+        return round((proxy.firstGetLogsNanos().getAsLong() - launched) / 1e9);
+      } finally {
+        p.destroy();
+        p.waitFor(10, TimeUnit.SECONDS);
+        p.destroyForcibly();
+      }
+    }
   }
 
   private static HikariDataSource pool(String url) {

@@ -7,6 +7,7 @@ import dev.lockstep.daemon.config.IndexConfig;
 import dev.lockstep.indexer.Indexer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,11 @@ final class StandaloneIndexer implements AutoCloseable {
   private final Optional<ManagementServer> management;
   private final Optional<Integer> managementPort;
 
+  /** Milliseconds from the JVM's start to the indexer's start, and of that the migration. */
+  private final long startedAfterMillis;
+
+  private final long migrationMillis;
+
   private StandaloneIndexer(IndexConfig cfg, Clock clock) {
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(cfg.databaseUrl());
@@ -29,7 +35,9 @@ final class StandaloneIndexer implements AutoCloseable {
     pool.setPoolName("lockstep-indexer");
     dataSource = new HikariDataSource(pool);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    long m0 = System.nanoTime();
     indexer = new Indexer(dataSource, cfg.chains(), metrics, List.of(), clock);
+    migrationMillis = (System.nanoTime() - m0) / 1_000_000;
     management =
         cfg.management()
             .map(
@@ -39,6 +47,7 @@ final class StandaloneIndexer implements AutoCloseable {
                             metrics, () -> !dataSource.isClosed(), indexer::health)));
     managementPort = cfg.management().map(m -> management.orElseThrow().start(m.host(), m.port()));
     indexer.start();
+    startedAfterMillis = ManagementFactory.getRuntimeMXBean().getUptime();
   }
 
   static StandaloneIndexer start(IndexConfig cfg, Clock clock) {
@@ -49,7 +58,12 @@ final class StandaloneIndexer implements AutoCloseable {
     return "lockstep indexer running on "
         + indexer.health().size()
         + " chain(s)"
-        + managementPort.map(p -> ", /metrics and /health on port " + p).orElse("");
+        + managementPort.map(p -> ", /metrics and /health on port " + p).orElse("")
+        + " (started "
+        + startedAfterMillis
+        + " ms after the JVM, "
+        + migrationMillis
+        + " ms of it checking the schema)";
   }
 
   @Override

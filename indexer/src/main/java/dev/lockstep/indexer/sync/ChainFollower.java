@@ -58,6 +58,7 @@ public final class ChainFollower implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   private static final int ANCESTOR_CHUNK = 64;
 
+  private final BackfillProgress progress;
   private final ChainConfig chain;
   private final ChainRpc rpc;
   private final BatchWriter writer;
@@ -91,6 +92,7 @@ public final class ChainFollower implements AutoCloseable {
       List<IndexListener> listeners,
       Clock clock) {
     this.chain = chain;
+    this.progress = new BackfillProgress(chain.chainId());
     this.writer = writer;
     this.reader = reader;
     this.listeners = List.copyOf(listeners);
@@ -230,8 +232,12 @@ public final class ChainFollower implements AutoCloseable {
               && !rpc.headers(List.of(cp.blockNumber())).getFirst().hash().equals(cp.blockHash())
               && resolveFork(cp.blockNumber());
       lastProgressAt = clock.instant();
+      if (!rolledBack) {
+        progress.caughtUp(cp.blockNumber(), cp.blockHash());
+      }
       return rolledBack;
     }
+    progress.starting(cp.blockNumber() + 1, target);
     return backfill(cp, target, head - chain.finalityDepth());
   }
 
@@ -267,6 +273,7 @@ public final class ChainFollower implements AutoCloseable {
           case APPLIED -> {
             progressed = true;
             committed(batch, written.checkpoint());
+            progress.committed(batch.toBlock(), target, batch.eventCount());
             if (newTokens(batch)) {
               // Ranges already in flight were fetched without the new token's address.
               cancel(inflight);
