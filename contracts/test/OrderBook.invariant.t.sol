@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {Deployment} from "./support/Deployment.sol";
 import {OrderBook} from "../src/OrderBook.sol";
 import {AssetToken} from "../src/AssetToken.sol";
-import {TestStablecoin} from "../src/TestStablecoin.sol";
+import {TestStablecoin} from "./devnet/TestStablecoin.sol";
 import {Vm, TestBase} from "./support/Vm.sol";
 
 /// @notice Drives random sequences of create/promote/settle/cancel/userCancel against the book and

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {AssetTokenFactory} from "../../src/AssetTokenFactory.sol";
 import {AssetToken} from "../../src/AssetToken.sol";
 import {OrderBook} from "../../src/OrderBook.sol";
-import {TestStablecoin} from "../../src/TestStablecoin.sol";
+import {TestStablecoin} from "../devnet/TestStablecoin.sol";
 import {IAssetTokenFactory} from "../../src/IAssetTokenFactory.sol";
 import {TestBase} from "./Vm.sol";
 

@@ -23,6 +23,8 @@ import dev.lockstep.api.webhook.WebhookSender;
 import dev.lockstep.api.webhook.WebhookStore;
 import dev.lockstep.indexer.Indexer;
 import dev.lockstep.indexer.config.ChainConfig;
+import dev.lockstep.indexer.rpc.ChainRpc;
+import dev.lockstep.indexer.rpc.Web3jTransport;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.SchemaMigrations;
 import dev.lockstep.indexer.sync.ChainHealth;
@@ -56,7 +58,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * One Lockstep process: migrates the database, then runs the {@link Indexer} (one follower per
@@ -123,7 +124,11 @@ public final class Daemon implements AutoCloseable {
         continue; // nothing to keep on a chain without an order book: indexed only
       }
       String orderBook = chain.orderBook().get();
-      Web3j web3j = Web3j.build(new HttpService(chain.rpcUrl()));
+      // The indexer's JSON-RPC stack: the keeper too fails over to the chain's other rpc_urls.
+      Web3j web3j =
+          Web3j.build(
+              new Web3jTransport(
+                  new ChainRpc(chain.rpcUrls(), chain.requestTimeout(), 3, kind -> {})));
       clients.put(chain.chainId(), web3j);
       SignerPolicy policy =
           new SignerPolicy(Map.of(orderBook, OrderBookCalls.selectors()), LOW_BALANCE_WEI);

@@ -16,6 +16,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.exc.JacksonIOException;
@@ -168,6 +169,18 @@ public final class ChainRpc implements AutoCloseable {
     return post("eth_getLogs " + from + ".." + to, body, JsonRpcAnswers::logs);
   }
 
+  /**
+   * Posts a JSON-RPC request (or batch) as given and returns the answer's bytes, with the same
+   * timeout, retries and endpoint fallback as every other call: the transport of {@link
+   * Web3jTransport}. A JSON-RPC error answer is returned, not thrown.
+   *
+   * @param what the call, for messages
+   * @throws IOException if no endpoint answered after the retries
+   */
+  public byte[] postRaw(String what, String body) throws IOException {
+    return send(what, body, ResponseBody::bytes);
+  }
+
   private static String request(long id, String method, String params) {
     return "{\"jsonrpc\":\"2.0\",\"id\":"
         + id
@@ -185,6 +198,17 @@ public final class ChainRpc implements AutoCloseable {
 
   /** Posts {@code body} (with retries and fallback) and reads the answer as it streams in. */
   private <T> T post(String what, String body, AnswerReader<T> reader) throws IOException {
+    return send(what, body, answer -> parse(what, answer, reader));
+  }
+
+  /** Reads an answer's body. */
+  @FunctionalInterface
+  private interface BodyReader<T> {
+    T read(ResponseBody body) throws IOException;
+  }
+
+  /** Posts {@code body} with retries and endpoint fallback; {@code reader} reads a 2xx answer. */
+  private <T> T send(String what, String body, BodyReader<T> reader) throws IOException {
     int start = preferred.get();
     try {
       return Failsafe.with(retry)
@@ -206,7 +230,7 @@ public final class ChainRpc implements AutoCloseable {
     }
   }
 
-  private <T> T postOnce(String url, String what, String body, AnswerReader<T> reader)
+  private <T> T postOnce(String url, String what, String body, BodyReader<T> reader)
       throws IOException {
     Request request =
         new Request.Builder().url(url).post(RequestBody.create(body, JSON_MEDIA)).build();
@@ -216,21 +240,27 @@ public final class ChainRpc implements AutoCloseable {
             response.code() == 429 ? RpcErrorKind.RATE_LIMITED : RpcErrorKind.HTTP,
             what + ": HTTP " + response.code());
       }
-      // An answer of known length up to WHOLE_ANSWER_MAX is read whole and parsed from one array
-      // (no buffer refills: the parser's fast paths throughout); a larger or chunked one is
-      // streamed.
-      long length = response.body().contentLength();
-      try (JsonParser parser =
-          length >= 0 && length <= WHOLE_ANSWER_MAX
-              ? JSON.createParser(response.body().bytes())
-              : JSON.createParser(response.body().byteStream())) {
-        return reader.read(new JsonRpcAnswers(parser, what));
-      } catch (JacksonIOException e) {
-        throw e.getCause();
-      } catch (JacksonException e) {
-        throw new RpcException(
-            RpcErrorKind.RPC, what + ": malformed answer: " + e.getOriginalMessage());
-      }
+      return reader.read(response.body());
+    }
+  }
+
+  /** Parses a JSON-RPC answer with {@code reader}. */
+  private static <T> T parse(String what, ResponseBody answer, AnswerReader<T> reader)
+      throws IOException {
+    // An answer of known length up to WHOLE_ANSWER_MAX is read whole and parsed from one array
+    // (no buffer refills: the parser's fast paths throughout); a larger or chunked one is
+    // streamed.
+    long length = answer.contentLength();
+    try (JsonParser parser =
+        length >= 0 && length <= WHOLE_ANSWER_MAX
+            ? JSON.createParser(answer.bytes())
+            : JSON.createParser(answer.byteStream())) {
+      return reader.read(new JsonRpcAnswers(parser, what));
+    } catch (JacksonIOException e) {
+      throw e.getCause();
+    } catch (JacksonException e) {
+      throw new RpcException(
+          RpcErrorKind.RPC, what + ": malformed answer: " + e.getOriginalMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.lockstep.keeper.job;
 
+import dev.lockstep.keeper.KeeperException;
 import dev.lockstep.keeper.redeem.RedeemDuty;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
@@ -30,7 +31,14 @@ public final class KeeperJob implements Job {
     }
     try {
       duty.engine().pump();
-    } catch (Exception e) {
+    } catch (KeeperException e) {
+      if (e.retryable()) {
+        log.warn("{} (the next round retries)", e.getMessage());
+      } else {
+        log.error(
+            "keeper chainId={} engine round refused: {}", duty.engine().chainId(), e.getMessage());
+      }
+    } catch (RuntimeException e) {
       log.warn(
           "keeper chainId={} engine round failed (next round retries): {}",
           duty.engine().chainId(),

@@ -1,5 +1,6 @@
 package dev.lockstep.keeper.tx;
 
+import dev.lockstep.keeper.KeeperException;
 import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Map;
@@ -19,9 +20,9 @@ public record SignerPolicy(Map<String, Set<String>> allowed, BigInteger lowBalan
   }
 
   /** Thrown for a transaction the policy does not allow. */
-  public static final class DisallowedException extends IllegalArgumentException {
+  public static final class DisallowedException extends KeeperException {
     public DisallowedException(String message) {
-      super(message);
+      super(message, false);
     }
   }
 

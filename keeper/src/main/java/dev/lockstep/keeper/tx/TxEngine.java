@@ -1,5 +1,6 @@
 package dev.lockstep.keeper.tx;
 
+import dev.lockstep.keeper.KeeperException;
 import dev.lockstep.keeper.KeeperMetrics;
 import dev.lockstep.keeper.tx.RevertDecoder.DecodedError;
 import java.io.IOException;
@@ -150,8 +151,22 @@ public final class TxEngine {
     scope.store().intents().enqueueAll(scope.chainId(), scope.from(), all, scope.clock().instant());
   }
 
-  /** One round: lease, receipts and confirmations, replacements, gap fills, new transactions. */
-  public void pump() throws IOException {
+  /**
+   * One round: lease, receipts and confirmations, replacements, gap fills, new transactions.
+   *
+   * @throws KeeperException retryable, when the node fails or answers with an error (the next round
+   *     resumes from the stored intents)
+   */
+  public void pump() {
+    try {
+      round();
+    } catch (IOException e) {
+      throw new KeeperException(
+          "keeper chainId=" + scope.chainId() + " engine round: " + e.getMessage(), true, e);
+    }
+  }
+
+  private void round() throws IOException {
     long mined = calls.nonce(DefaultBlockParameterName.LATEST);
     long pending = calls.nonce(DefaultBlockParameterName.PENDING);
     OptionalLong lease =

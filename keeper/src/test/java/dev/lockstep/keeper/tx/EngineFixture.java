@@ -53,13 +53,18 @@ final class EngineFixture implements AutoCloseable {
 
   /** An engine for the keeper key, holder {@code holder}. */
   TxEngine engine(TxEngineConfig config, String holder) {
+    return engine(config, holder, web3j);
+  }
+
+  /** An engine for the keeper key that talks to the chain through {@code client}. */
+  TxEngine engine(TxEngineConfig config, String holder, Web3j client) {
     SignerPolicy policy =
         new SignerPolicy(
             Map.of(d.orderBook().toLowerCase(), OrderBookCalls.selectors()),
             BigInteger.TEN.pow(17));
     return new TxEngine(
         CHAIN,
-        web3j,
+        client,
         new LocalKeySigner(DevAccounts.keeper()),
         policy,
         store,

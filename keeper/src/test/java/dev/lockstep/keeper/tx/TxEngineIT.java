@@ -344,6 +344,28 @@ class TxEngineIT {
   }
 
   @Test
+  void aDeadPrimaryRpcUrlFailsOverToTheChainsFallbackUrl() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "failover");
+        java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      String dead = "http://127.0.0.1:" + closed.getLocalPort();
+      closed.close(); // nothing listens there any more: every call to it is refused
+      List<dev.lockstep.indexer.rpc.RpcErrorKind> errors =
+          java.util.Collections.synchronizedList(new ArrayList<>());
+      org.web3j.protocol.Web3j failover =
+          org.web3j.protocol.Web3j.build(
+              new dev.lockstep.indexer.rpc.Web3jTransport(
+                  new dev.lockstep.indexer.rpc.ChainRpc(
+                      List.of(dead, f.anvil.rpcUrl()), Duration.ofSeconds(5), 3, errors::add)));
+      TxEngine engine = f.engine(FAST, "failover", failover);
+      long order = f.activeOrder(2, 100_000);
+      Intent done = f.pumpUntilClosed(f.settle(engine, order, 300_000_000).id(), engine);
+      assertThat(done.status()).isEqualTo(IntentStatus.CONFIRMED);
+      assertThat(f.status(order)).isEqualTo(ChainOrderStatus.SETTLED);
+      assertThat(errors).as("the dead primary was tried and refused").isNotEmpty();
+    }
+  }
+
+  @Test
   void theSignerPolicyRefusesAnythingElse() throws Exception {
     try (EngineFixture f = new EngineFixture(db, "policy")) {
       TxEngine engine = f.engine(FAST);
