@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Body of {@code POST /v1/customers} (reference platform-docs "Customers & attestations"): the
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  * attestation from the tenant's KYC/KYB vendor. Validated on construction; every refusal is an
  * {@code invalid_request} naming the field.
  */
-public record CustomerRequest(String externalId, String wallet, Attestation attestation) {
+public record CustomerRequest(String externalId, String wallet, @Nullable Attestation attestation) {
   private static final Pattern EXTERNAL_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
   public CustomerRequest {
@@ -44,15 +45,15 @@ public record CustomerRequest(String externalId, String wallet, Attestation atte
   public record Attestation(
       String kind,
       String provider,
-      String providerName,
+      @Nullable String providerName,
       String vendorReference,
       String attestedAt,
-      String expiresAt,
+      @Nullable String expiresAt,
       List<String> signals,
       String attestationHash,
       String pii,
-      String encryptedPayload,
-      String kmsKeyId) {
+      @Nullable String encryptedPayload,
+      @Nullable String kmsKeyId) {
     /** Vendors the reference names, and {@code custom}. */
     public static final Set<String> PROVIDERS =
         Set.of("jumio", "onfido", "persona", "sumsub", "middesk", "alloy", "veriff", "custom");

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code Idempotency-Key} on every POST (reference platform-docs "Idempotency"): the first response
@@ -69,8 +70,8 @@ public final class Idempotency {
       String requestHash,
       String requestId,
       Optional<Instant> lockedUntil,
-      Integer status,
-      String contentType,
+      @Nullable Integer status,
+      @Nullable String contentType,
       byte[] body,
       Instant createdAt) {
     Stored withBody(byte[] b) {

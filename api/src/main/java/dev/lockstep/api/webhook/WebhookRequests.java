@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bodies of the webhook routes, validated on construction (400 {@code invalid_request} naming the
@@ -21,7 +22,11 @@ public final class WebhookRequests {
 
   /** POST /v1/webhooks. */
   public record Create(
-      String url, List<String> events, String secret, String description, Boolean enabled) {
+      String url,
+      List<String> events,
+      @Nullable String secret,
+      @Nullable String description,
+      @Nullable Boolean enabled) {
     public Create {
       url = checkUrl("url", url);
       events = checkEvents("events", events);
@@ -34,7 +39,11 @@ public final class WebhookRequests {
   }
 
   /** POST /v1/webhooks/{id}: the fields to change. */
-  public record Update(String url, List<String> events, Boolean enabled, String description) {
+  public record Update(
+      @Nullable String url,
+      @Nullable List<String> events,
+      @Nullable Boolean enabled,
+      @Nullable String description) {
     public Update {
       url = url == null ? null : checkUrl("url", url);
       events = events == null ? null : checkEvents("events", events);
@@ -43,14 +52,14 @@ public final class WebhookRequests {
   }
 
   /** POST /v1/webhook_deliveries/{id}/replay: optionally to another URL. */
-  public record Replay(String url) {
+  public record Replay(@Nullable String url) {
     public Replay {
       url = url == null ? null : checkUrl("url", url);
     }
   }
 
   /** POST /v1/webhooks/{id}/replay: every abandoned delivery created in {@code [from, to)}. */
-  public record ReplayAbandoned(String from, String to, String url) {
+  public record ReplayAbandoned(String from, String to, @Nullable String url) {
     public ReplayAbandoned {
       Instant f = checkInstant("from", from);
       Instant t = checkInstant("to", to);

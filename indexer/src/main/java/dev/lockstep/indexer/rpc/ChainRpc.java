@@ -17,6 +17,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.exc.JacksonIOException;
@@ -153,7 +154,7 @@ public final class ChainRpc implements AutoCloseable {
    *
    * @throws RangeTooLargeException if the provider refuses the range; split it and ask again
    */
-  public List<RawLog> logs(long from, long to, List<String> addresses, String topic0)
+  public List<RawLog> logs(long from, long to, List<String> addresses, @Nullable String topic0)
       throws IOException {
     StringBuilder params =
         new StringBuilder("[{\"fromBlock\":\"0x")

@@ -175,7 +175,7 @@ final class JsonRpcAnswers {
     long timestamp = -1;
     String hash = null;
     String parentHash = null;
-    byte[] bloom = null;
+    byte[] bloom = new byte[0];
     for (String name = p.nextName(); name != null; name = p.nextName()) {
       JsonToken t = p.nextToken();
       if (t == JsonToken.VALUE_NULL) {

@@ -1,6 +1,7 @@
 package dev.lockstep.indexer.rpc;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.web3j.protocol.core.methods.response.Log;
 
 /**
@@ -29,7 +30,7 @@ public record RawLog(
   }
 
   /** Topic {@code i}, or null if the log has fewer topics. */
-  public String topic(int i) {
+  public @Nullable String topic(int i) {
     return i < topics.size() ? topics.get(i) : null;
   }
 

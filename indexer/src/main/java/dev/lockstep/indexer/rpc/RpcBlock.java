@@ -11,7 +11,7 @@ import org.web3j.utils.Numeric;
  *
  * @param header number, hash, parent hash and timestamp
  * @param logsBloom the 2048-bit bloom filter over every log's address and topics (Yellow Paper
- *     section 4.3.1), or null if the node did not send one
+ *     section 4.3.1), 256 bytes; empty if the node did not send one
  */
 public record RpcBlock(BlockHeader header, byte[] logsBloom) {
   /**
@@ -19,7 +19,7 @@ public record RpcBlock(BlockHeader header, byte[] logsBloom) {
    * certainly holds no log of that contract; true may be a false positive. No bloom admits all.
    */
   public boolean mayHoldLogsOf(String address) {
-    if (logsBloom == null) {
+    if (logsBloom.length == 0) {
       return true;
     }
     byte[] h = Hash.sha3(Numeric.hexStringToByteArray(address.toLowerCase(Locale.ROOT)));

@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,16 +71,16 @@ public final class ChainFollower implements AutoCloseable {
   private final RangeSizer sizer;
   private final Set<String> knownTokens = ConcurrentHashMap.newKeySet();
   private final Semaphore wake = new Semaphore(0);
-  private final HeadWatcher heads;
+  private final @Nullable HeadWatcher heads;
   private final ExecutorService fetchers;
   private volatile boolean running;
-  private volatile Instant lastProgressAt;
-  private volatile Instant lastStepAt;
-  private volatile String lastError;
-  private volatile String haltedReason;
-  private volatile Checkpoint checkpoint;
-  private volatile Instant started;
-  private Thread thread;
+  private volatile @Nullable Instant lastProgressAt;
+  private volatile @Nullable Instant lastStepAt;
+  private volatile @Nullable String lastError;
+  private volatile @Nullable String haltedReason;
+  private volatile @Nullable Checkpoint checkpoint;
+  private volatile @Nullable Instant started;
+  private @Nullable Thread thread;
 
   /**
    * @param registry where the chain's {@link IndexerMetrics} are registered

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A local prime broker for the sandbox and tests, its state in table {@code keeper.broker_legs} so
@@ -196,9 +197,9 @@ public final class SimulatedBroker implements PrimeBroker {
       BigInteger quantity,
       LegStatus status,
       LegStatus outcome,
-      BigDecimal mark,
-      BigInteger gross,
-      String reason,
+      @Nullable BigDecimal mark,
+      @Nullable BigInteger gross,
+      @Nullable String reason,
       Instant requested,
       Instant resolves) {
     h.createUpdate(

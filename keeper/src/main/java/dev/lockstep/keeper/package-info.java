@@ -1,0 +1,5 @@
+/** The keeper: its metrics catalogue and exception root. */
+@NullMarked
+package dev.lockstep.keeper;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** The simulated price feed. */
+@NullMarked
+package dev.lockstep.keeper.price;
+
+import org.jspecify.annotations.NullMarked;
