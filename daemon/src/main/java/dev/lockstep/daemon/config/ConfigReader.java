@@ -95,14 +95,9 @@ public final class ConfigReader {
   public static IndexConfig readIndex(Path file) {
     List<String> problems = new ArrayList<>();
     ConfigNode root = root(file, problems);
-    List<String> known = new ArrayList<>(INDEX_KEYS);
-    known.addAll(RUN_KEYS);
-    root.onlyKeys(known);
-    Optional<String> db = databaseUrl(root);
-    List<ChainConfig> chains = chains(root);
-    Optional<Endpoint> management = management(root);
+    IndexConfig index = indexPart(root);
     done(file, problems);
-    return new IndexConfig(db.orElseThrow(), chains, management);
+    return index;
   }
 
   /**
@@ -142,12 +137,7 @@ public final class ConfigReader {
   public static DaemonConfig readRun(Path file) {
     List<String> problems = new ArrayList<>();
     ConfigNode root = root(file, problems);
-    List<String> known = new ArrayList<>(INDEX_KEYS);
-    known.addAll(RUN_KEYS);
-    root.onlyKeys(known);
-    Optional<String> db = databaseUrl(root);
-    List<ChainConfig> chains = chains(root);
-    Optional<Endpoint> management = management(root);
+    IndexConfig index = indexPart(root);
     Optional<Mode> mode = mode(root);
     String apiHost = root.string("api_host", "\"api_host\": \"0.0.0.0\"").orElse("127.0.0.1");
     int apiPort = (int) root.integer("api_port", 0, 65535, "\"api_port\": 8080").orElse(8080);
@@ -159,16 +149,30 @@ public final class ConfigReader {
     Map<String, Long> rateLimits = rateLimits(root);
     done(file, problems);
     return new DaemonConfig(
-        db.orElseThrow(),
-        chains,
+        index.databaseUrl(),
+        index.chains(),
         mode.orElseThrow(),
         apiHost,
         apiPort,
-        management,
+        index.management(),
         collaborators,
         keeperInterval,
         tx,
         rateLimits);
+  }
+
+  /**
+   * What every command reads: refuses unknown keys, then reads the database, chains and management
+   * endpoint; the values are placeholders when a problem was found (the caller throws then).
+   */
+  private static IndexConfig indexPart(ConfigNode root) {
+    List<String> known = new ArrayList<>(INDEX_KEYS);
+    known.addAll(RUN_KEYS);
+    root.onlyKeys(known);
+    String db = databaseUrl(root).orElse("");
+    List<ChainConfig> chains = chains(root);
+    Optional<Endpoint> management = management(root);
+    return new IndexConfig(db, chains, management);
   }
 
   private static ConfigNode root(Path file, List<String> problems) {
