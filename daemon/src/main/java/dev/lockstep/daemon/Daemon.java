@@ -96,7 +96,10 @@ public final class Daemon implements AutoCloseable {
   /** Signer balance under which the keeper raises its low-balance alert: 0.1 ETH. */
   private static final BigInteger LOW_BALANCE_WEI = BigInteger.TEN.pow(17);
 
+  private final DaemonConfig config;
+
   private Daemon(DaemonConfig cfg, Clock clock) {
+    this.config = cfg;
     Adapters.checkLive(cfg.mode(), cfg.collaborators());
     Adapters.checkResolvable(cfg.collaborators());
     TxSigner keeperKey = Adapters.signer(cfg.collaborators(), clock);
@@ -231,6 +234,11 @@ public final class Daemon implements AutoCloseable {
   /** Starts every part of the daemon. */
   public static Daemon start(DaemonConfig cfg, Clock clock) {
     return new Daemon(cfg, clock);
+  }
+
+  /** The configuration this daemon runs with. */
+  public DaemonConfig config() {
+    return config;
   }
 
   /** The port the API listens on. */

@@ -9,6 +9,8 @@ import dev.lockstep.api.auth.Scope;
 import dev.lockstep.contracts.generated.AssetToken;
 import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.daemon.Daemon;
+import dev.lockstep.daemon.DaemonConfig;
 import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
@@ -213,6 +215,37 @@ class SandboxIT {
     HttpResponse<String> m = call("GET", "/metrics", null);
     assertThat(m.statusCode()).isEqualTo(200);
     assertThat(m.body()).contains("indexer_indexed_block{chain_id=\"8453\"}");
+  }
+
+  @Test
+  void aManagementPortServesMetricsAndHealthAndTakesMetricsOffTheApiPort() throws Exception {
+    DaemonConfig base = sandbox.daemon().config();
+    DaemonConfig withManagement =
+        new DaemonConfig(
+            base.databaseUrl(),
+            base.chains(),
+            base.mode(),
+            base.apiHost(),
+            0,
+            java.util.Optional.of(new DaemonConfig.Endpoint("127.0.0.1", 0)),
+            base.collaborators(),
+            base.keeperInterval(),
+            base.keeperTx(),
+            base.rateLimits());
+    try (Daemon second = Daemon.start(withManagement, java.time.Clock.systemUTC())) {
+      int port = second.managementPort().orElseThrow();
+      assertThat(port).isNotEqualTo(second.apiPort());
+      ApiClient operator = new ApiClient("http://127.0.0.1:" + port);
+      ApiClient integrator = new ApiClient("http://127.0.0.1:" + second.apiPort());
+      HttpResponse<String> metrics = operator.get("/metrics", null);
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("indexer_indexed_block{chain_id=\"8453\"}");
+      assertThat(operator.get("/health", null).statusCode()).isEqualTo(200);
+      assertProblem(integrator.get("/metrics", null), 404, "not_found");
+      assertThat(integrator.get("/health", null).statusCode())
+          .as("health stays on the API port for load balancers")
+          .isEqualTo(200);
+    }
   }
 
   @Test
