@@ -63,7 +63,7 @@ final class StandaloneIndexer implements AutoCloseable {
         + startedAfterMillis
         + " ms after the JVM, "
         + migrationMillis
-        + " ms of it checking the schema)";
+        + " ms of it opening the database and checking its schema)";
   }
 
   @Override
