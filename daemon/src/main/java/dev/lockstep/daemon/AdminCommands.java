@@ -149,37 +149,25 @@ final class AdminCommands {
           names = "--scope",
           required = true,
           description = "full (every call) or read (GET only)")
-      String scope;
+      Scope scope;
 
       @Option(
           names = "--env",
           required = true,
           description = "test or live: which daemons accept it")
-      String env;
+      Mode env;
 
       @ArgGroup(exclusive = true, multiplicity = "1")
       Main.Database db;
 
       @Override
       public Integer call() {
-        Scope s =
-            switch (scope) {
-              case "full" -> Scope.FULL;
-              case "read" -> Scope.READ;
-              default -> throw usage(spec, "--scope must be full or read: " + scope);
-            };
-        Mode m =
-            switch (env) {
-              case "test" -> Mode.TEST;
-              case "live" -> Mode.LIVE;
-              default -> throw usage(spec, "--env must be test or live: " + env);
-            };
         Optional<KeyInfo> key =
             withKeys(
                 db,
                 k ->
                     k.tenantExists(tenant)
-                        ? Optional.of(k.createFor(tenant, m, s))
+                        ? Optional.of(k.createFor(tenant, env, scope))
                         : Optional.empty());
         if (key.isEmpty()) {
           throw usage(
@@ -197,9 +185,9 @@ final class AdminCommands {
                 + " for tenant "
                 + tenant
                 + " ("
-                + env
+                + env.dbValue()
                 + ", "
-                + scope
+                + scope.dbValue()
                 + "); the secret, shown only now:");
         out.println(key.get().secret().orElseThrow());
         out.flush();

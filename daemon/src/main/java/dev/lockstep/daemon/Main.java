@@ -37,7 +37,9 @@ public final class Main implements Runnable {
 
   /** The command line with Lockstep's error handling (tests run it in-process). */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setExecutionExceptionHandler(Main::failed);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Main::failed);
   }
 
   /** Without a command: the usage, and exit status 2. */

@@ -136,7 +136,9 @@ class FirstKeyIT {
               "--database-url",
               jdbc);
       assertThat(badScope.code()).isEqualTo(2);
-      assertThat(badScope.err()).contains("--scope must be full or read");
+      assertThat(badScope.err())
+          .contains("Invalid value for option '--scope'")
+          .contains("FULL, READ");
       Result unreachable =
           lockstep("tenants", "list", "--database-url", "postgresql://u@127.0.0.1:1/db");
       assertThat(unreachable.code()).isEqualTo(1);
