@@ -1,6 +1,7 @@
 package dev.lockstep.api;
 
 import dev.lockstep.indexer.sync.ChainHealth;
+import dev.lockstep.ports.SignerStatus;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson3;
@@ -17,10 +18,11 @@ import java.util.function.Supplier;
  */
 public final class ManagementServer implements AutoCloseable {
   /**
-   * The body of {@code GET /health}: {@code ok}, {@code degraded} (a chain is stalled or halted;
-   * still 200, the other chains are served) or {@code down} (503: the database is gone).
+   * The body of {@code GET /health}: {@code ok}, {@code degraded} (a chain is stalled or halted, or
+   * a keeper signer is stuck; still 200, the rest is served) or {@code down} (503: the database is
+   * gone), with every chain's sync state and every keeper signer's.
    */
-  public record Health(HealthStatus status, List<ChainHealth> chains) {}
+  public record Health(HealthStatus status, List<ChainHealth> chains, List<SignerStatus> signers) {}
 
   /** The daemon's overall health in {@code GET /health}. */
   public enum HealthStatus {
@@ -33,7 +35,8 @@ public final class ManagementServer implements AutoCloseable {
   public record Sources(
       PrometheusMeterRegistry metrics,
       BooleanSupplier databaseUp,
-      Supplier<List<ChainHealth>> chains) {}
+      Supplier<List<ChainHealth>> chains,
+      Supplier<List<SignerStatus>> signers) {}
 
   private final Javalin app;
 
@@ -61,13 +64,15 @@ public final class ManagementServer implements AutoCloseable {
         ctx -> {
           boolean up = sources.databaseUp().getAsBoolean();
           List<ChainHealth> states = sources.chains().get();
+          List<SignerStatus> signers = sources.signers().get();
           HealthStatus status =
               !up
                   ? HealthStatus.DOWN
                   : states.stream().anyMatch(ChainHealth::unhealthy)
+                          || signers.stream().anyMatch(SignerStatus::stuck)
                       ? HealthStatus.DEGRADED
                       : HealthStatus.OK;
-          ctx.status(up ? 200 : 503).json(new Health(status, states));
+          ctx.status(up ? 200 : 503).json(new Health(status, states, signers));
         });
   }
 

@@ -142,7 +142,9 @@ public final class Daemon implements AutoCloseable {
               keeperKey,
               policy,
               intents,
-              cfg.keeperTx().withConfirmations(Math.max(1, chain.confirmations())),
+              cfg.keeperTx()
+                  .withConfirmations(Math.max(1, chain.confirmations()))
+                  .withFinalityDepth(chain.finalityDepth()),
               keeperMetrics,
               OrderBookCalls.REVERTS,
               OrderBookCalls::alreadyDone,
@@ -192,7 +194,11 @@ public final class Daemon implements AutoCloseable {
             new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),
             new KeyRoutes(apiKeys));
     ManagementServer.Sources operator =
-        new ManagementServer.Sources(metrics, () -> !dataSource.isClosed(), indexer::health);
+        new ManagementServer.Sources(
+            metrics,
+            () -> !dataSource.isClosed(),
+            indexer::health,
+            () -> this.duties.values().stream().map(d -> d.engine().status()).toList());
     api = new ApiServer(parts, operator, cfg.management().isEmpty());
     management = cfg.management().map(m -> new ManagementServer(operator));
     indexer.start();

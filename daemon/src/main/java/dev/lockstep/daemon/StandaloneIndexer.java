@@ -44,7 +44,7 @@ final class StandaloneIndexer implements AutoCloseable {
                 m ->
                     new ManagementServer(
                         new ManagementServer.Sources(
-                            metrics, () -> !dataSource.isClosed(), indexer::health)));
+                            metrics, () -> !dataSource.isClosed(), indexer::health, List::of)));
     managementPort = cfg.management().map(m -> management.orElseThrow().start(m.host(), m.port()));
     indexer.start();
     startedAfterMillis = ManagementFactory.getRuntimeMXBean().getUptime();

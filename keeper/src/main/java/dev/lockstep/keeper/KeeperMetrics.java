@@ -75,6 +75,15 @@ public final class KeeperMetrics {
         .increment();
   }
 
+  /** Registers {@code keeper.signer.stuck} (1 while the signer is stuck) of one engine. */
+  public void stuckSigner(long chainId, String signer, java.util.function.BooleanSupplier stuck) {
+    Gauge.builder("keeper.signer.stuck", stuck, s -> s.getAsBoolean() ? 1 : 0)
+        .tag("chain_id", Long.toString(chainId))
+        .tag("signer", signer)
+        .strongReference(true)
+        .register(registry);
+  }
+
   /** Registers the gauges of one engine. */
   public void engine(long chainId, String signer, Supplier<Double> oldestPendingAgeSeconds) {
     String key = chainId + ":" + signer;

@@ -83,7 +83,8 @@ public final class ConfigReader {
           "max_in_flight",
           "gas_headroom_percent",
           "rebroadcast_after",
-          "lease_ttl");
+          "lease_ttl",
+          "stuck_after");
 
   private ConfigReader() {}
 
@@ -522,7 +523,9 @@ public final class ConfigReader {
                     .orElse(d.gasHeadroomPercent()),
             t.duration("rebroadcast_after", "\"rebroadcast_after\": \"PT10S\"")
                 .orElse(d.rebroadcastAfter()),
-            t.duration("lease_ttl", "\"lease_ttl\": \"PT15S\"").orElse(d.leaseTtl()));
+            t.duration("lease_ttl", "\"lease_ttl\": \"PT15S\"").orElse(d.leaseTtl()),
+            d.finalityDepth(),
+            t.duration("stuck_after", "\"stuck_after\": \"PT2M\"").orElse(d.stuckAfter()));
     return out;
   }
 

@@ -75,6 +75,27 @@ final class ChainCalls {
     return r.getBalance();
   }
 
+  /** Hashes of the canonical blocks {@code numbers} the node has, by number. */
+  Map<Long, String> blockHashes(java.util.Collection<Long> numbers) throws IOException {
+    Map<Long, String> out = new HashMap<>();
+    for (List<Long> chunk : chunks(List.copyOf(numbers))) {
+      BatchRequest batch = web3j.newBatch();
+      chunk.forEach(
+          n ->
+              batch.add(
+                  web3j.ethGetBlockByNumber(
+                      DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false)));
+      for (Response<?> r : batch.send().getResponses()) {
+        check(r, "eth_getBlockByNumber");
+        var block = ((org.web3j.protocol.core.methods.response.EthBlock) r).getBlock();
+        if (block != null) {
+          out.put(block.getNumber().longValueExact(), block.getHash());
+        }
+      }
+    }
+    return out;
+  }
+
   /** Receipts of {@code hashes} that exist, by transaction hash. */
   Map<String, TransactionReceipt> receipts(List<String> hashes) throws IOException {
     Map<String, TransactionReceipt> out = new HashMap<>();

@@ -268,6 +268,65 @@ public final class IntentStore {
   }
 
   /**
+   * Intents of a signer closed on chain ({@code confirmed}; {@code reverted} or {@code failed}
+   * after a transaction of theirs was mined, a revert or a voiding no-op) whose block is above
+   * {@code finalizedBlock}: a reorg can still remove them. Nonce order.
+   */
+  public List<Intent> notYetFinal(long chainId, String signer, long finalizedBlock, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM keeper.tx_intents WHERE chain_id = :c AND signer = :s"
+                        + " AND status IN ('confirmed', 'reverted', 'failed') AND mined_block > :f"
+                        + " ORDER BY nonce LIMIT :l")
+                .bind("c", chainId)
+                .bind("s", signer)
+                .bind("f", finalizedBlock)
+                .bind("l", limit)
+                .map((rs, ctx) -> map(rs))
+                .list());
+  }
+
+  /** A closed intent's transaction is in another block now (mined again after a reorg). */
+  public void remined(long intentId, long block, String blockHash, Instant now) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+                    UPDATE keeper.tx_intents SET mined_block = :b, mined_block_hash = :bh, updated_at = :now
+                    WHERE id = :id""")
+                .bind("b", block)
+                .bind("bh", blockHash)
+                .bind("now", Timestamp.from(now))
+                .bind("id", intentId)
+                .execute());
+  }
+
+  /**
+   * A closed intent whose transaction a reorg removed from the canonical chain is open again: back
+   * to {@code submitted}, its outcome cleared, to be broadcast again (same bytes).
+   *
+   * @return whether it was reopened (false if it was no longer closed)
+   */
+  public boolean reopen(long intentId, Instant replaceAfter, Instant now) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        """
+                        UPDATE keeper.tx_intents SET status = 'submitted', mined_block = NULL,
+                          mined_block_hash = NULL, mined_at = NULL, outcome = NULL, revert_error = NULL,
+                          replace_after = :ra, updated_at = :now
+                        WHERE id = :id AND status IN ('confirmed', 'reverted', 'failed')""")
+                    .bind("ra", Timestamp.from(replaceAfter))
+                    .bind("now", Timestamp.from(now))
+                    .bind("id", intentId)
+                    .execute())
+        == 1;
+  }
+
+  /**
    * Closes an open intent with what happened.
    *
    * @param status a closing status

@@ -167,6 +167,81 @@ final class Tracking {
     }
   }
 
+  /**
+   * Closed intents whose block is not final yet ({@code finality_depth}): if a reorg deeper than
+   * the confirmations removed that block, the intent is open again ({@code submitted}) and its
+   * mined transaction's bytes go back to the node, in nonce order, so the signer's later nonces can
+   * be mined again too. One header batch per round (the distinct blocks), receipts only for the
+   * blocks whose hash changed.
+   */
+  void watchUntilFinal(long head) throws IOException {
+    Instant now = scope.clock().instant();
+    List<Intent> watched =
+        scope
+            .store()
+            .intents()
+            .notYetFinal(
+                scope.chainId(),
+                scope.from(),
+                head - scope.config().finalityDepth(),
+                scope.config().maxInFlight());
+    if (watched.isEmpty()) {
+      return;
+    }
+    Map<Long, String> canonical =
+        calls.blockHashes(
+            watched.stream().map(i -> i.minedBlock().getAsLong()).distinct().toList());
+    List<Intent> moved =
+        watched.stream()
+            .filter(
+                i ->
+                    !i.minedBlockHash()
+                        .orElse("")
+                        .equalsIgnoreCase(canonical.getOrDefault(i.minedBlock().getAsLong(), "")))
+            .toList();
+    if (moved.isEmpty()) {
+      return;
+    }
+    Map<String, TransactionReceipt> receipts =
+        calls.receipts(moved.stream().map(i -> i.minedTxHash().orElseThrow()).toList());
+    Map<Long, List<Attempt>> attempts =
+        scope.store().attempts().attemptsOf(moved.stream().map(Intent::id).toList());
+    for (Intent i : moved) {
+      String hash = i.minedTxHash().orElseThrow();
+      TransactionReceipt r = receipts.get(hash);
+      if (r != null) {
+        // Mined again (the same bytes) in the new chain: note its new block, still watched.
+        scope
+            .store()
+            .intents()
+            .remined(i.id(), r.getBlockNumber().longValueExact(), r.getBlockHash(), now);
+        continue;
+      }
+      if (!scope.store().intents().reopen(i.id(), now.plus(scope.config().replaceAfter()), now)) {
+        continue;
+      }
+      scope.metrics().tx(TxEvent.REORGED, i.action());
+      log.warn(
+          "keeper chainId={} intent {} ({}) nonce {} was {} in block {} {}; a reorg deeper than {}"
+              + " confirmations removed it: open again, broadcasting tx {} again",
+          scope.chainId(),
+          i.idempotencyKey(),
+          i.action().dbValue(),
+          i.nonce().orElse(-1),
+          i.status().dbValue(),
+          i.minedBlock().getAsLong(),
+          i.minedBlockHash().orElse(""),
+          scope.config().confirmations(),
+          hash);
+      Attempt mined =
+          attempts.get(i.id()).stream()
+              .filter(a -> a.txHash().equals(hash))
+              .findFirst()
+              .orElseThrow();
+      broadcaster.broadcast(scope.store().intents().get(i.id()), mined);
+    }
+  }
+
   /** The same signed transaction goes back to the node. */
   private void reorgedOut(Intent i, Attempt minedAttempt, Instant now) throws IOException {
     scope.store().intents().unmined(i.id(), now.plus(scope.config().replaceAfter()), now);

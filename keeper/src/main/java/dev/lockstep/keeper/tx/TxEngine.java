@@ -3,6 +3,7 @@ package dev.lockstep.keeper.tx;
 import dev.lockstep.keeper.KeeperException;
 import dev.lockstep.keeper.KeeperMetrics;
 import dev.lockstep.keeper.tx.RevertDecoder.DecodedError;
+import dev.lockstep.ports.SignerStatus;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -54,6 +55,7 @@ public final class TxEngine {
   private final Submission submission;
   private final Tracking tracking;
   private final GapFiller gaps;
+  private final SignerWatchdog watchdog;
 
   /**
    * @param alreadyDone whether a custom error means the call's purpose is already achieved by
@@ -94,6 +96,8 @@ public final class TxEngine {
     this.tracking =
         new Tracking(scope, calls, broadcaster, new Replacement(scope, broadcaster), outcomes);
     this.gaps = new GapFiller(scope, broadcaster);
+    this.watchdog = new SignerWatchdog(chainId, signer.address(), config.stuckAfter());
+    metrics.stuckSigner(chainId, signer.address(), () -> watchdog.status().stuck());
     String from = scope.from();
     metrics.engine(
         chainId,
@@ -109,6 +113,11 @@ public final class TxEngine {
   /** The chain this engine sends on. */
   public long chainId() {
     return scope.chainId();
+  }
+
+  /** The signer's state as {@code /health} reports it (stuck or not). */
+  public SignerStatus status() {
+    return watchdog.status();
   }
 
   /** The signer's address. */
@@ -179,10 +188,15 @@ public final class TxEngine {
       return; // another daemon holds this signer's nonces
     }
     long head = calls.head();
+    watchdog.observe(
+        mined,
+        scope.store().intents().inFlight(scope.chainId(), scope.from()),
+        scope.clock().instant());
     scope
         .metrics()
         .signerBalance(
             scope.chainId(), scope.from(), calls.balanceWei(), scope.policy().lowBalanceWei());
+    tracking.watchUntilFinal(head);
     tracking.trackSubmitted(mined);
     tracking.confirmMined(head);
     gaps.fill(mined, lease.getAsLong());

@@ -21,6 +21,12 @@ import java.time.Duration;
  * @param rebroadcastAfter an unmined transaction is broadcast again (same bytes) after this long,
  *     in case the node dropped it
  * @param leaseTtl how long a nonce lease lasts without renewal (a daemon that dies loses it then)
+ * @param finalityDepth blocks after which a mined transaction is final: a {@code confirmed} (or
+ *     mined-and-{@code reverted}) intent stays watched until its block is this deep, and goes back
+ *     to {@code submitted}, its signed bytes broadcast again, if a deeper reorg removes it; the
+ *     chain's {@code finality_depth} (at least {@code confirmations})
+ * @param stuckAfter a signer with transactions in flight whose chain nonce has not moved for this
+ *     long is reported stuck (health {@code degraded}, metric, one ERROR line)
  */
 public record TxEngineConfig(
     int confirmations,
@@ -32,13 +38,17 @@ public record TxEngineConfig(
     int maxInFlight,
     int gasHeadroomPercent,
     Duration rebroadcastAfter,
-    Duration leaseTtl) {
+    Duration leaseTtl,
+    int finalityDepth,
+    Duration stuckAfter) {
   public TxEngineConfig {
     if (confirmations < 1) throw new IllegalArgumentException("confirmations must be >= 1");
     if (bumpPercent < 10)
       throw new IllegalArgumentException("bump_percent must be >= 10 (nodes refuse less)");
     if (maxInFlight < 1) throw new IllegalArgumentException("max_in_flight must be >= 1");
     if (maxReplacements < 0) throw new IllegalArgumentException("max_replacements must be >= 0");
+    if (finalityDepth < confirmations)
+      throw new IllegalArgumentException("finality_depth must be >= confirmations");
   }
 
   /**
@@ -56,9 +66,12 @@ public record TxEngineConfig(
         1000,
         20,
         Duration.ofSeconds(10),
-        Duration.ofSeconds(15));
+        Duration.ofSeconds(15),
+        64,
+        Duration.ofMinutes(2));
   }
 
+  /** The same with {@code n} confirmations (and a finality depth of at least {@code n}). */
   public TxEngineConfig withConfirmations(int n) {
     return new TxEngineConfig(
         n,
@@ -70,7 +83,9 @@ public record TxEngineConfig(
         maxInFlight,
         gasHeadroomPercent,
         rebroadcastAfter,
-        leaseTtl);
+        leaseTtl,
+        Math.max(n, finalityDepth),
+        stuckAfter);
   }
 
   public TxEngineConfig withReplaceAfter(Duration d, int replacements) {
@@ -84,7 +99,9 @@ public record TxEngineConfig(
         maxInFlight,
         gasHeadroomPercent,
         rebroadcastAfter,
-        leaseTtl);
+        leaseTtl,
+        finalityDepth,
+        stuckAfter);
   }
 
   public TxEngineConfig withLeaseTtl(Duration ttl) {
@@ -98,7 +115,9 @@ public record TxEngineConfig(
         maxInFlight,
         gasHeadroomPercent,
         rebroadcastAfter,
-        ttl);
+        ttl,
+        finalityDepth,
+        stuckAfter);
   }
 
   public TxEngineConfig withFeeCap(BigInteger capWei) {
@@ -112,6 +131,59 @@ public record TxEngineConfig(
         maxInFlight,
         gasHeadroomPercent,
         rebroadcastAfter,
-        leaseTtl);
+        leaseTtl,
+        finalityDepth,
+        stuckAfter);
+  }
+
+  /** The same with the chain's finality depth (at least the confirmations). */
+  public TxEngineConfig withFinalityDepth(int depth) {
+    return new TxEngineConfig(
+        confirmations,
+        maxFeePerGasCapWei,
+        minPriorityFeeWei,
+        replaceAfter,
+        maxReplacements,
+        bumpPercent,
+        maxInFlight,
+        gasHeadroomPercent,
+        rebroadcastAfter,
+        leaseTtl,
+        Math.max(depth, confirmations),
+        stuckAfter);
+  }
+
+  /** The same with another stuck-signer threshold. */
+  public TxEngineConfig withStuckAfter(Duration d) {
+    return new TxEngineConfig(
+        confirmations,
+        maxFeePerGasCapWei,
+        minPriorityFeeWei,
+        replaceAfter,
+        maxReplacements,
+        bumpPercent,
+        maxInFlight,
+        gasHeadroomPercent,
+        rebroadcastAfter,
+        leaseTtl,
+        finalityDepth,
+        d);
+  }
+
+  /** The same with another re-broadcast delay for unmined transactions. */
+  public TxEngineConfig withRebroadcastAfter(Duration d) {
+    return new TxEngineConfig(
+        confirmations,
+        maxFeePerGasCapWei,
+        minPriorityFeeWei,
+        replaceAfter,
+        maxReplacements,
+        bumpPercent,
+        maxInFlight,
+        gasHeadroomPercent,
+        d,
+        leaseTtl,
+        finalityDepth,
+        stuckAfter);
   }
 }

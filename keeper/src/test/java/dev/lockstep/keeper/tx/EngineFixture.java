@@ -135,6 +135,19 @@ final class EngineFixture implements AutoCloseable {
         "intent " + intentId + " still " + store.intents().get(intentId).status());
   }
 
+  /** {@code OrderSettled} logs of {@code orderId} on the canonical chain. */
+  long settledLogs(long orderId) throws Exception {
+    org.web3j.protocol.core.methods.request.EthFilter filter =
+        new org.web3j.protocol.core.methods.request.EthFilter(
+            org.web3j.protocol.core.DefaultBlockParameterName.EARLIEST,
+            org.web3j.protocol.core.DefaultBlockParameterName.LATEST,
+            d.orderBook());
+    filter.addSingleTopic(org.web3j.abi.EventEncoder.encode(OrderBook.ORDERSETTLED_EVENT));
+    filter.addOptionalTopics(
+        org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(orderId), 64));
+    return web3j.ethGetLogs(filter).send().getLogs().size();
+  }
+
   double counter(String name, String action) {
     var c = registry.find(name).tag("action", action).counter();
     return c == null ? 0 : c.count();

@@ -166,6 +166,97 @@ class TxEngineIT {
   }
 
   @Test
+  void
+      aSettleConfirmedThenRemovedByAReorgDeeperThanItsConfirmationsIsSentAgainWithTheThreeBehindIt()
+          throws Exception {
+    deepReorg("deep-reorg", false);
+  }
+
+  @Test
+  void theSameDeepReorgHealsAcrossADaemonRestart() throws Exception {
+    deepReorg("deep-reorg-restart", true);
+  }
+
+  /**
+   * A settle is confirmed (1 confirmation), two more blocks are mined on top, three more settles of
+   * the signer are broadcast behind it (the next nonces), then a reorg removes the settle's block:
+   * the signer's chain nonce falls back below the confirmed intent's. Every order must end settled
+   * exactly once on chain, with every intent confirmed, without re-signing anything.
+   */
+  private void deepReorg(String name, boolean restart) throws Exception {
+    try (EngineFixture f = new EngineFixture(db, name)) {
+      List<Long> orders = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        orders.add(f.activeOrder(1, 100_000));
+      }
+      TxEngineConfig config =
+          FAST.withFinalityDepth(64)
+              .withLeaseTtl(Duration.ofMillis(500))
+              .withRebroadcastAfter(Duration.ofSeconds(1));
+      TxEngine engine = f.engine(config, name + "-a");
+      String beforeSettle = f.anvil.snapshot();
+      Intent first = f.settle(engine, orders.get(0), 100_000_000);
+      assertThat(f.pumpUntilClosed(first.id(), engine).status()).isEqualTo(IntentStatus.CONFIRMED);
+      f.anvil.mine(2); // the settle is now 3 blocks deep: two deeper than its confirmations
+      f.anvil.automine(false);
+      List<Intent> behind = new ArrayList<>();
+      for (long o : orders.subList(1, 4)) {
+        behind.add(f.settle(engine, o, 100_000_000));
+      }
+      engine.pump(); // the three are signed and broadcast at the next nonces; none is mined
+      assertThat(behind)
+          .allMatch(i -> f.store.intents().get(i.id()).status() == IntentStatus.SUBMITTED);
+
+      f.anvil.revert(beforeSettle); // the settle's block is gone: the chain nonce falls back
+      assertThat(f.status(orders.get(0))).isEqualTo(ChainOrderStatus.ACTIVE);
+      if (restart) {
+        Thread.sleep(600); // the first daemon is gone; its lease expires
+        engine = f.engine(config, name + "-b");
+      }
+      engine.pump(); // sees the settle's block replaced: open again, its bytes broadcast again
+      assertThat(f.store.intents().get(first.id()).status()).isEqualTo(IntentStatus.SUBMITTED);
+      assertThat(f.counter("keeper.tx.reorged", "settle")).isEqualTo(1);
+      f.anvil.automine(true);
+      f.anvil.mine(1);
+      List<Intent> all = new ArrayList<>(behind);
+      all.addFirst(first);
+      for (Intent i : all) {
+        Intent done = f.pumpUntilClosed(i.id(), engine);
+        assertThat(done.status()).as(i.idempotencyKey()).isEqualTo(IntentStatus.CONFIRMED);
+        assertThat(f.attempts(i.id())).as("nothing re-signed").hasSize(1);
+      }
+      for (long o : orders) {
+        assertThat(f.status(o)).isEqualTo(ChainOrderStatus.SETTLED);
+        assertThat(f.settledLogs(o)).as("OrderSettled of order " + o).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void aSignerWhoseNonceStopsMovingWithIntentsInFlightIsReportedStuckUntilItMovesAgain()
+      throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "stuck")) {
+      long order = f.activeOrder(1, 100_000);
+      TxEngine engine = f.engine(FAST.withStuckAfter(Duration.ofSeconds(1)), "stuck");
+      f.anvil.automine(false); // nothing is mined: the signer's nonce stays where it is
+      Intent i = f.settle(engine, order, 100_000_000);
+      engine.pump();
+      assertThat(engine.status().stuck()).isFalse();
+      Thread.sleep(1_200);
+      engine.pump();
+      assertThat(engine.status().stuck()).isTrue();
+      assertThat(engine.status().inFlight()).isEqualTo(1);
+      assertThat(f.registry.find("keeper.signer.stuck").gauge().value()).isEqualTo(1.0);
+      f.anvil.automine(true);
+      f.anvil.mine(1);
+      assertThat(f.pumpUntilClosed(i.id(), engine).status()).isEqualTo(IntentStatus.CONFIRMED);
+      engine.pump();
+      assertThat(engine.status().stuck()).isFalse();
+      assertThat(f.registry.find("keeper.signer.stuck").gauge().value()).isZero();
+    }
+  }
+
+  @Test
   void aRestartWithTransactionsInFlightSignsNothingNew() throws Exception {
     try (EngineFixture f = new EngineFixture(db, "restart")) {
       long a = f.activeOrder(1, 100_000);
