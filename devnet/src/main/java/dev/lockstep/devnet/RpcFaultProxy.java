@@ -85,7 +85,6 @@ public final class RpcFaultProxy implements AutoCloseable {
     return this;
   }
 
-  /** How many eth_getLogs calls were refused as too wide. */
   /**
    * The next {@code n} eth_getLogs answers that hold logs lose the logs of their highest block, as
    * from a backend one block behind.
@@ -95,6 +94,30 @@ public final class RpcFaultProxy implements AutoCloseable {
     return this;
   }
 
+  /**
+   * From now on every log of every {@code eth_getLogs} answer (range and by-hash queries alike) is
+   * left out with {@code probability}, drawn from a generator seeded with {@code seed}: a
+   * load-balanced provider whose backends answer incompletely (graph-node#3891). 0 turns it off.
+   */
+  public RpcFaultProxy dropLogs(double probability, long seed) {
+    synchronized (dropLock) {
+      dropRandom = new java.util.Random(seed);
+      dropProbability = probability;
+    }
+    return this;
+  }
+
+  /** How many logs {@link #dropLogs} has left out so far. */
+  public int droppedLogs() {
+    return droppedLogs.get();
+  }
+
+  private final Object dropLock = new Object();
+  private volatile double dropProbability;
+  private java.util.Random dropRandom = new java.util.Random(0);
+  private final AtomicInteger droppedLogs = new AtomicInteger();
+
+  /** How many eth_getLogs calls were refused as too wide. */
   public int refusedRanges() {
     return refusedRanges.get();
   }
@@ -180,10 +203,33 @@ public final class RpcFaultProxy implements AutoCloseable {
           answer = JSON.writeValueAsBytes(parsed);
         }
       }
+      if (dropProbability > 0 && "eth_getLogs".equals(request.path("method").asString(""))) {
+        answer = withDroppedLogs(answer);
+      }
       reply(ex, up.statusCode(), answer);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private byte[] withDroppedLogs(byte[] answer) {
+    JsonNode parsed = JSON.readTree(answer);
+    if (!(parsed.path("result") instanceof ArrayNode logs) || logs.isEmpty()) {
+      return answer;
+    }
+    int before = logs.size();
+    synchronized (dropLock) {
+      for (int i = logs.size() - 1; i >= 0; i--) {
+        if (dropRandom.nextDouble() < dropProbability) {
+          logs.remove(i);
+        }
+      }
+    }
+    if (logs.size() == before) {
+      return answer;
+    }
+    droppedLogs.addAndGet(before - logs.size());
+    return JSON.writeValueAsBytes(parsed);
   }
 
   private static void reply(HttpExchange ex, int status, byte[] body) throws IOException {
