@@ -163,6 +163,7 @@ class ConfigReaderTest {
                  "signer": {"adapter": "local_key", "private_key_env": "LOCKSTEP_TEST_KEY"},
                  "broker": {"adapter": "simulated", "fill_delay": "PT3S"}, "price_feed": {"adapter": "simulated"},
                  "venue_calendar": {"adapter": "always_open"}, "management": {"host": "0.0.0.0", "port": 0},
+                 "keeper_tx": {"stuck_after": "PT30S"},
                  %s}"""
                     .formatted(chains)));
     assertThat(named.collaborators().broker().named()).isTrue();
@@ -170,6 +171,7 @@ class ConfigReaderTest {
     assertThat(named.collaborators().signer().setting("private_key_env"))
         .hasValue("LOCKSTEP_TEST_KEY");
     assertThat(named.keeperTx().replaceAfter()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(named.keeperTx().stuckAfter()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
