@@ -20,6 +20,7 @@ import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.devnet.RpcFaultProxy;
 import dev.lockstep.indexer.Indexer;
 import dev.lockstep.indexer.config.ChainConfig;
+import dev.lockstep.indexer.model.LogVerification;
 import dev.lockstep.indexer.model.TokenKind;
 import dev.lockstep.indexer.rpc.ChainRpc;
 import dev.lockstep.indexer.sync.IndexListener;
@@ -111,6 +112,9 @@ public final class IndexerBench {
   /** The indexer's fetch_concurrency; also the raw eth_getLogs concurrency. */
   private final int fetchConcurrency;
 
+  /** The chain's log verification mode (--verify none|bloom|receipts, default bloom). */
+  private final LogVerification verification;
+
   private IndexerBench(
       long events,
       int perTx,
@@ -118,7 +122,9 @@ public final class IndexerBench {
       int liveBlocks,
       Path workDir,
       int batchRows,
-      int fetchConcurrency) {
+      int fetchConcurrency,
+      LogVerification verification) {
+    this.verification = verification;
     this.batchRows = batchRows;
     this.fetchConcurrency = fetchConcurrency;
     this.events = events;
@@ -137,7 +143,9 @@ public final class IndexerBench {
             Integer.parseInt(opts.getOrDefault("live-blocks", "60")),
             Path.of(opts.getOrDefault("work-dir", "target/bench")),
             Integer.parseInt(opts.getOrDefault("target-logs", "10000")),
-            Integer.parseInt(opts.getOrDefault("fetch-concurrency", "4")))
+            Integer.parseInt(opts.getOrDefault("fetch-concurrency", "4")),
+            LogVerification.valueOf(
+                opts.getOrDefault("verify", "bloom").toUpperCase(java.util.Locale.ROOT)))
         .run(opts.containsKey("startup-only"));
     System.exit(0);
   }
@@ -170,6 +178,7 @@ public final class IndexerBench {
               .pollInterval(Duration.ofMillis(200))
               .targetLogsPerRange(batchRows)
               .fetchConcurrency(fetchConcurrency)
+              .verification(verification)
               .stablecoin("USDC", d.usdc(), 6)
               .stablecoin("USDT", d.usdt(), 6);
       for (int i = 0; i < benchTokens.size(); i++) {
@@ -244,6 +253,7 @@ public final class IndexerBench {
             "schema migration %.2f s; backfill: %,d transfers in %.2f s = %,d events/s; peak heap %d MB",
             migrationSeconds, indexed, seconds, rate, peak >> 20);
         out.put("events", indexed);
+        out.put("verify", verification.dbValue());
         out.put("schema_migration_seconds", round(migrationSeconds));
         out.put("blocks", head - d.deployBlock() + 1);
         out.put("backfill_seconds", round(seconds));

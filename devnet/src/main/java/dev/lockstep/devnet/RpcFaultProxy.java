@@ -95,9 +95,10 @@ public final class RpcFaultProxy implements AutoCloseable {
   }
 
   /**
-   * From now on every log of every {@code eth_getLogs} answer (range and by-hash queries alike) is
-   * left out with {@code probability}, drawn from a generator seeded with {@code seed}: a
-   * load-balanced provider whose backends answer incompletely (graph-node#3891). 0 turns it off.
+   * From now on each non-empty {@code eth_getLogs} answer (range and by-hash queries alike) loses
+   * one of its logs, chosen at random, with {@code probability}, drawn from a generator seeded with
+   * {@code seed}: a load-balanced provider whose backends now and then answer incompletely
+   * (graph-node#3891, subql#1999). 0 turns it off.
    */
   public RpcFaultProxy dropLogs(double probability, long seed) {
     synchronized (dropLock) {
@@ -217,18 +218,13 @@ public final class RpcFaultProxy implements AutoCloseable {
     if (!(parsed.path("result") instanceof ArrayNode logs) || logs.isEmpty()) {
       return answer;
     }
-    int before = logs.size();
     synchronized (dropLock) {
-      for (int i = logs.size() - 1; i >= 0; i--) {
-        if (dropRandom.nextDouble() < dropProbability) {
-          logs.remove(i);
-        }
+      if (dropRandom.nextDouble() >= dropProbability) {
+        return answer;
       }
+      logs.remove(dropRandom.nextInt(logs.size()));
     }
-    if (logs.size() == before) {
-      return answer;
-    }
-    droppedLogs.addAndGet(before - logs.size());
+    droppedLogs.incrementAndGet();
     return JSON.writeValueAsBytes(parsed);
   }
 

@@ -5,6 +5,7 @@ import dev.lockstep.daemon.DaemonConfig.Adapter;
 import dev.lockstep.daemon.DaemonConfig.Collaborators;
 import dev.lockstep.daemon.DaemonConfig.Endpoint;
 import dev.lockstep.indexer.config.ChainConfig;
+import dev.lockstep.indexer.model.LogVerification;
 import dev.lockstep.indexer.model.TokenKind;
 import dev.lockstep.keeper.tx.TxEngineConfig;
 import dev.lockstep.ports.Mode;
@@ -69,7 +70,8 @@ public final class ConfigReader {
           "fetch_concurrency",
           "target_logs_per_range",
           "request_timeout",
-          "stall_after");
+          "stall_after",
+          "verify");
   private static final List<String> TOKEN_KEYS =
       List.of("symbol", "address", "decimals", "kind", "start_block");
   private static final List<String> TX_KEYS =
@@ -311,6 +313,22 @@ public final class ConfigReader {
     Optional<Duration> timeout = c.duration("request_timeout", "\"request_timeout\": \"PT10S\"");
     Optional<Duration> stall = c.duration("stall_after", "\"stall_after\": \"PT30S\"");
     Optional<String> name = c.string("name", "\"name\": \"base\"");
+    String verifyExample = "\"verify\": \"bloom\"";
+    Optional<LogVerification> verify =
+        c.string("verify", verifyExample)
+            .flatMap(
+                v -> {
+                  for (LogVerification m : LogVerification.values()) {
+                    if (m.dbValue().equals(v)) {
+                      return Optional.of(m);
+                    }
+                  }
+                  c.problem(
+                      c.key("verify"),
+                      "'" + v + "' must be none, bloom or receipts",
+                      verifyExample);
+                  return Optional.empty();
+                });
     if (confirmations.isPresent()
         && finality.isPresent()
         && finality.getAsLong() < confirmations.getAsLong()) {
@@ -335,6 +353,7 @@ public final class ConfigReader {
     poll.ifPresent(b::pollInterval);
     timeout.ifPresent(b::requestTimeout);
     stall.ifPresent(b::stallAfter);
+    verify.ifPresent(b::verification);
     try {
       return Optional.of(b.build());
     } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.lockstep.indexer.config;
 
+import dev.lockstep.indexer.model.LogVerification;
 import dev.lockstep.indexer.model.TokenKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ import java.util.Optional;
  * @param requestTimeout timeout of one JSON-RPC call; default 10 s
  * @param stallAfter a chain whose node head moves but whose index does not, or whose RPC keeps
  *     failing, for this long is reported stalled in health and metrics; default 30 s
+ * @param verification how far each {@code eth_getLogs} answer is checked for completeness; default
+ *     {@link LogVerification#BLOOM}
  */
 public record ChainConfig(
     long chainId,
@@ -55,7 +58,8 @@ public record ChainConfig(
     int fetchConcurrency,
     int targetLogsPerRange,
     Duration requestTimeout,
-    Duration stallAfter) {
+    Duration stallAfter,
+    LogVerification verification) {
 
   /**
    * @throws IllegalArgumentException if a value is out of range (the configuration reader reports
@@ -151,6 +155,7 @@ public record ChainConfig(
     private int targetLogsPerRange = 10_000;
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration stallAfter = Duration.ofSeconds(30);
+    private LogVerification verification = LogVerification.BLOOM;
 
     private Builder(long chainId, String rpcUrl) {
       this.chainId = chainId;
@@ -249,6 +254,11 @@ public record ChainConfig(
       return this;
     }
 
+    public Builder verification(LogVerification v) {
+      verification = v;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException if a value is out of range
      */
@@ -269,7 +279,8 @@ public record ChainConfig(
           fetchConcurrency,
           targetLogsPerRange,
           requestTimeout,
-          stallAfter);
+          stallAfter,
+          verification);
     }
   }
 }

@@ -80,6 +80,14 @@ public final class ChainRpc implements AutoCloseable {
             .build();
   }
 
+  /**
+   * Moves the preference to the next endpoint: the last one's answer failed a check only the caller
+   * can make (an incomplete {@code eth_getLogs}), so the next call asks another backend.
+   */
+  public String preferNextUrl() {
+    return urls.get(preferred.updateAndGet(i -> (i + 1) % urls.size()));
+  }
+
   /** The URL of the endpoint currently preferred (the last one that answered). */
   public String currentUrl() {
     return urls.get(preferred.get());
@@ -138,6 +146,32 @@ public final class ChainRpc implements AutoCloseable {
             "eth_getLogs",
             "[{\"blockHash\":\"" + blockHash + "\",\"address\":" + addressArray(addresses) + "}]");
     return post("eth_getLogs block " + blockHash, body, JsonRpcAnswers::logs);
+  }
+
+  /**
+   * {@code eth_getBlockReceipts} of the block {@code blockHash} (by hash, EIP-1898), in transaction
+   * order, parsed by web3j.
+   *
+   * @throws IOException if the call fails after retries, or the node has no such block
+   */
+  public List<org.web3j.protocol.core.methods.response.TransactionReceipt> blockReceipts(
+      String blockHash) throws IOException {
+    String what = "eth_getBlockReceipts " + blockHash;
+    byte[] answer =
+        postRaw(
+            what,
+            request(ids.incrementAndGet(), "eth_getBlockReceipts", "[\"" + blockHash + "\"]"));
+    var parsed =
+        org.web3j.protocol.ObjectMapperFactory.getObjectMapper()
+            .readValue(answer, org.web3j.protocol.core.methods.response.EthGetBlockReceipts.class);
+    if (parsed.hasError()) {
+      throw new RpcException(RpcErrorKind.RPC, what + ": " + parsed.getError().getMessage());
+    }
+    return parsed
+        .getBlockReceipts()
+        .orElseThrow(
+            () ->
+                new RpcException(RpcErrorKind.INCONSISTENT, what + ": the node has no such block"));
   }
 
   private static String addressArray(List<String> addresses) {

@@ -176,6 +176,7 @@ final class JsonRpcAnswers {
     String hash = null;
     String parentHash = null;
     byte[] bloom = new byte[0];
+    String receiptsRoot = "";
     for (String name = p.nextName(); name != null; name = p.nextName()) {
       JsonToken t = p.nextToken();
       if (t == JsonToken.VALUE_NULL) {
@@ -187,6 +188,7 @@ final class JsonRpcAnswers {
         case "parentHash" -> parentHash = lower(p.getString());
         case "timestamp" -> timestamp = quantity();
         case "logsBloom" -> bloom = bytes(256);
+        case "receiptsRoot" -> receiptsRoot = lower(p.getString());
         default -> p.skipChildren();
       }
     }
@@ -196,7 +198,9 @@ final class JsonRpcAnswers {
           what + ": block without number, hash, parent or timestamp" + " (pending or malformed)");
     }
     return new RpcBlock(
-        new BlockHeader(number, hash, parentHash, Instant.ofEpochSecond(timestamp)), bloom);
+        new BlockHeader(number, hash, parentHash, Instant.ofEpochSecond(timestamp)),
+        bloom,
+        receiptsRoot);
   }
 
   /** The current string token as {@code length} bytes of 0x-hex. */

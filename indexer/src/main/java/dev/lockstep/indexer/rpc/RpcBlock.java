@@ -12,8 +12,9 @@ import org.web3j.utils.Numeric;
  * @param header number, hash, parent hash and timestamp
  * @param logsBloom the 2048-bit bloom filter over every log's address and topics (Yellow Paper
  *     section 4.3.1), 256 bytes; empty if the node did not send one
+ * @param receiptsRoot the root of the block's receipts trie, 0x-hex; empty if not sent
  */
-public record RpcBlock(BlockHeader header, byte[] logsBloom) {
+public record RpcBlock(BlockHeader header, byte[] logsBloom, String receiptsRoot) {
   /**
    * Whether the bloom admits a log emitted by {@code address} (0x-hex). False means the block
    * certainly holds no log of that contract; true may be a false positive. No bloom admits all.
@@ -36,7 +37,8 @@ public record RpcBlock(BlockHeader header, byte[] logsBloom) {
   public boolean equals(Object o) {
     return o instanceof RpcBlock b
         && header.equals(b.header)
-        && Arrays.equals(logsBloom, b.logsBloom);
+        && Arrays.equals(logsBloom, b.logsBloom)
+        && receiptsRoot.equals(b.receiptsRoot);
   }
 
   @Override

@@ -109,7 +109,7 @@ public final class ChainFollower implements AutoCloseable {
             () -> heads != null && heads.connected());
     this.rpc = new ChainRpc(chain.rpcUrls(), chain.requestTimeout(), 3, metrics::rpcError);
     this.sizer = new RangeSizer(chain.maxBlockRange(), chain.targetLogsPerRange());
-    this.fetcher = new RangeFetcher(chain, rpc, sizer);
+    this.fetcher = new RangeFetcher(chain, rpc, sizer, metrics::rpcError);
     this.fetchers =
         Executors.newFixedThreadPool(
             chain.fetchConcurrency(),

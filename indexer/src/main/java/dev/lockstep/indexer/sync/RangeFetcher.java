@@ -4,10 +4,12 @@ import dev.lockstep.indexer.IndexerException;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.decode.IndexedEvent;
 import dev.lockstep.indexer.decode.LogDecoder;
+import dev.lockstep.indexer.model.LogVerification;
 import dev.lockstep.indexer.rpc.BlockHeader;
 import dev.lockstep.indexer.rpc.ChainRpc;
 import dev.lockstep.indexer.rpc.RangeTooLargeException;
 import dev.lockstep.indexer.rpc.RawLog;
+import dev.lockstep.indexer.rpc.ReceiptsRoot;
 import dev.lockstep.indexer.rpc.RpcBlock;
 import dev.lockstep.indexer.rpc.RpcErrorKind;
 import dev.lockstep.indexer.rpc.RpcException;
@@ -45,12 +47,22 @@ import java.util.TreeSet;
  * the fetch the same way. A range the provider refuses as too large is split in halves.
  */
 final class RangeFetcher {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RangeFetcher.class);
+
   private final ChainConfig chain;
   private final ChainRpc rpc;
   private final RangeSizer sizer;
   private final LogDecoder decoder = new LogDecoder();
 
-  RangeFetcher(ChainConfig chain, ChainRpc rpc, RangeSizer sizer) {
+  /** Told of every answer that failed verification and was fetched again. */
+  private final java.util.function.Consumer<RpcErrorKind> onError;
+
+  RangeFetcher(
+      ChainConfig chain,
+      ChainRpc rpc,
+      RangeSizer sizer,
+      java.util.function.Consumer<RpcErrorKind> onError) {
+    this.onError = onError;
     this.chain = chain;
     this.rpc = rpc;
     this.sizer = sizer;
@@ -63,6 +75,34 @@ final class RangeFetcher {
    * @param fullHeadersFrom first block whose header is fetched even without logs
    */
   Batch fetch(long from, long to, Set<String> knownTokens, long fullHeadersFrom)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return fetchOnce(from, to, knownTokens, fullHeadersFrom);
+      } catch (IndexerException e) {
+        // An answer that fails verification is fetched again at once, from the next endpoint
+        // first; only a range that stays inconsistent fails the step (and its backoff).
+        if (attempt >= INCONSISTENT_REFETCHES
+            || !(e.getCause() instanceof RpcException r)
+            || r.kind() != RpcErrorKind.INCONSISTENT) {
+          throw e;
+        }
+        onError.accept(RpcErrorKind.INCONSISTENT);
+        log.info(
+            "indexer chainId={} blocks {}..{}: {}; fetching again from {}",
+            chain.chainId(),
+            from,
+            to,
+            e.getMessage(),
+            rpc.preferNextUrl());
+      }
+    }
+  }
+
+  /** Fetches of one range whose answers fail verification before the step fails. */
+  static final int INCONSISTENT_REFETCHES = 8;
+
+  private Batch fetchOnce(long from, long to, Set<String> knownTokens, long fullHeadersFrom)
       throws IOException {
     Set<String> addresses = new LinkedHashSet<>(knownTokens);
     chain.factory().ifPresent(addresses::add);
@@ -86,7 +126,10 @@ final class RangeFetcher {
       logs.addAll(logs(first, to, List.copyOf(deployedHere.keySet()), false));
     }
 
-    List<RpcBlock> blocks = rpc.blocks(wantedHeaders(from, to, fullHeadersFrom, logs));
+    // Verified ranges need every block's header (its bloom, its receipts root), not only those
+    // with logs in the answer: a block whose every log was left out would otherwise go unseen.
+    long headersFrom = chain.verification() == LogVerification.NONE ? fullHeadersFrom : from;
+    List<RpcBlock> blocks = rpc.blocks(wantedHeaders(from, to, headersFrom, logs));
     List<BlockHeader> headers = blocks.stream().map(RpcBlock::header).toList();
     Map<Long, String> hashes = chainedHashes(from, to, headers);
     if (!toHashBefore.equals(hashes.get(to))) {
@@ -101,7 +144,11 @@ final class RangeFetcher {
     }
     List<String> queried = new ArrayList<>(addresses);
     queried.addAll(deployedHere.keySet());
-    checkBlooms(blocks, fullHeadersFrom, logs, queried);
+    switch (chain.verification()) {
+      case NONE -> {}
+      case BLOOM -> checkBlooms(blocks, from, logs, queried, false);
+      case RECEIPTS -> checkBlooms(blocks, from, logs, queried, true);
+    }
     List<IndexedEvent> events = new ArrayList<>();
     TransferBulk transfers = new TransferBulk(chain.chainId());
     project(logs, hashes, configuredFrom, from, to, events, transfers);
@@ -215,22 +262,27 @@ final class RangeFetcher {
   }
 
   /**
-   * In unfinalized blocks (those at or above {@code fullHeadersFrom}, where a lagging or
-   * load-balanced node is likeliest), a contract whose address the block's logs bloom admits but
-   * which has no log there in the answers is checked: the block's logs are asked again by block
-   * hash (EIP-234). A log missing from the range answers means it was incomplete: the fetch fails
-   * and is retried. Nothing new means a bloom false positive.
+   * In every block at or above {@code checkFrom}, a followed contract whose address the block's
+   * logs bloom admits is checked: with {@code receipts} false only if it has no log in the answer
+   * (its logs are asked again by block hash, EIP-234); with {@code receipts} true always, against
+   * the block's receipts, which must hash to the header's receipts root ({@link ReceiptsRoot}). A
+   * log missing from the range's answers means the answer was incomplete: the fetch fails and is
+   * retried (on the next endpoint first). Nothing new means a bloom false positive.
    */
   private void checkBlooms(
-      List<RpcBlock> blocks, long fullHeadersFrom, List<RawLog> logs, List<String> addresses)
+      List<RpcBlock> blocks,
+      long checkFrom,
+      List<RawLog> logs,
+      List<String> addresses,
+      boolean receipts)
       throws IOException {
-    if (blocks.getLast().header().number() < fullHeadersFrom) {
-      return; // wholly below the unfinalized part: nothing to check
+    if (blocks.getLast().header().number() < checkFrom) {
+      return; // wholly below the checked part: nothing to check
     }
     Map<Long, Set<String>> emitters = new HashMap<>();
     Map<Long, Set<Integer>> indexes = new HashMap<>();
     for (RawLog l : logs) {
-      if (l.blockNumber() >= fullHeadersFrom) {
+      if (l.blockNumber() >= checkFrom) {
         emitters.computeIfAbsent(l.blockNumber(), k -> new HashSet<>()).add(l.address());
         indexes.computeIfAbsent(l.blockNumber(), k -> new HashSet<>()).add(l.logIndex());
       }
@@ -238,24 +290,64 @@ final class RangeFetcher {
     for (RpcBlock b : blocks) {
       long n = b.header().number();
       Set<String> seen = emitters.getOrDefault(n, Set.of());
-      if (n < fullHeadersFrom
-          || addresses.stream().noneMatch(a -> !seen.contains(a) && b.mayHoldLogsOf(a))) {
+      boolean admitted =
+          receipts
+              ? addresses.stream().anyMatch(b::mayHoldLogsOf)
+              : addresses.stream().anyMatch(a -> !seen.contains(a) && b.mayHoldLogsOf(a));
+      if (n < checkFrom || !admitted) {
         continue;
       }
       Set<Integer> have = indexes.getOrDefault(n, Set.of());
+      // By hash, only the contracts the bloom admits and the answer lacks (a dense block's bloom
+      // admits nearly everything; asking for the others would download the block's logs again).
+      List<String> suspects =
+          addresses.stream().filter(a -> !seen.contains(a) && b.mayHoldLogsOf(a)).toList();
       long missed =
-          rpc.logsOfBlock(b.header().hash(), addresses).stream()
-              .filter(l -> !have.contains(l.logIndex()))
-              .count();
+          (receipts ? receiptLogIndexes(b, addresses) : byHashLogIndexes(b, suspects))
+              .stream().filter(i -> !have.contains(i)).count();
       if (missed > 0) {
         throw inconsistent(
             "eth_getLogs left out "
                 + missed
                 + " logs of block "
                 + n
-                + " that its bloom and a by-hash query show (node behind, or a lagging backend)");
+                + " that its "
+                + (receipts
+                    ? "receipts (matching the header's receipts root)"
+                    : "bloom and a by-hash query")
+                + " show (node behind, or a lagging backend)");
       }
     }
+  }
+
+  private List<Integer> byHashLogIndexes(RpcBlock b, List<String> addresses) throws IOException {
+    return rpc.logsOfBlock(b.header().hash(), addresses).stream().map(RawLog::logIndex).toList();
+  }
+
+  /** Log indexes of {@code addresses}' logs in the block's receipts, after checking their root. */
+  private List<Integer> receiptLogIndexes(RpcBlock b, List<String> addresses) throws IOException {
+    var receipts = rpc.blockReceipts(b.header().hash());
+    String root = ReceiptsRoot.of(receipts);
+    if (!root.equalsIgnoreCase(b.receiptsRoot())) {
+      throw inconsistent(
+          "receipts of block "
+              + b.header().number()
+              + " hash to "
+              + root
+              + ", not the header's receipts root "
+              + b.receiptsRoot()
+              + " (altered or incomplete receipts)");
+    }
+    Set<String> wanted = new HashSet<>(addresses);
+    List<Integer> out = new ArrayList<>();
+    for (var r : receipts) {
+      for (var l : r.getLogs()) {
+        if (wanted.contains(l.getAddress().toLowerCase(java.util.Locale.ROOT))) {
+          out.add(l.getLogIndex().intValueExact());
+        }
+      }
+    }
+    return out;
   }
 
   private static IndexerException inconsistent(String message) {
