@@ -63,6 +63,7 @@ class ConfigReaderTest {
     assertThat(chain.factory()).isEmpty();
     assertThat(chain.orderBook()).isEmpty();
     assertThat(chain.startBlock()).isZero();
+    assertThat(chain.verification()).isEqualTo(dev.lockstep.indexer.model.LogVerification.BLOOM);
     assertThat(chain.finalityDepth()).isEqualTo(64);
     ChainConfig.Erc20 usdc = chain.tokens().getFirst();
     assertThat(usdc.address()).isEqualTo("0x833589fcd6edb6e08f4c7c32d4f71b54bda02913");
@@ -91,7 +92,8 @@ class ConfigReaderTest {
             {"database_url": "mysql://x", "chains": [{"chain_id": 1, "rpc_urls": ["ftp://x"],
               "tokens": [{"address": "0x5fbdb2315678afecb367f032d93f642f64180aa3"},
                          {"symbol": "X", "address": "0x12", "decimals": 6.5, "kind": "nft"}],
-              "poll_interval": "200ms", "finality_depth": 1, "confirmations": 2, "fatcory": "0x"}]}""",
+              "poll_interval": "200ms", "finality_depth": 1, "confirmations": 2, "fatcory": "0x",
+              "verify": "paranoid"}]}""",
             false);
     assertThat(p)
         .anyMatch(l -> l.startsWith("database_url: must be a postgresql:// or jdbc:postgresql://"))
@@ -104,7 +106,8 @@ class ConfigReaderTest {
         .anyMatch(l -> l.startsWith("chains[0].tokens[1].kind: 'nft' must be stablecoin or erc20"))
         .anyMatch(l -> l.startsWith("chains[0].poll_interval: '200ms' is not an ISO-8601 duration"))
         .anyMatch(l -> l.startsWith("chains[0].finality_depth: must be at least confirmations"))
-        .anyMatch(l -> l.startsWith("chains[0].fatcory: unknown key"));
+        .anyMatch(l -> l.startsWith("chains[0].fatcory: unknown key"))
+        .anyMatch(l -> l.startsWith("chains[0].verify: 'paranoid' must be none, bloom or receipts"));
     assertThat(p).allMatch(l -> !l.contains("Exception") && !l.contains("\n"));
   }
 
