@@ -107,7 +107,8 @@ class ConfigReaderTest {
         .anyMatch(l -> l.startsWith("chains[0].poll_interval: '200ms' is not an ISO-8601 duration"))
         .anyMatch(l -> l.startsWith("chains[0].finality_depth: must be at least confirmations"))
         .anyMatch(l -> l.startsWith("chains[0].fatcory: unknown key"))
-        .anyMatch(l -> l.startsWith("chains[0].verify: 'paranoid' must be none, bloom or receipts"));
+        .anyMatch(
+            l -> l.startsWith("chains[0].verify: 'paranoid' must be none, bloom or receipts"));
     assertThat(p).allMatch(l -> !l.contains("Exception") && !l.contains("\n"));
   }
 

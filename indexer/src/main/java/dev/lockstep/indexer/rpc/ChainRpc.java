@@ -174,6 +174,39 @@ public final class ChainRpc implements AutoCloseable {
                 new RpcException(RpcErrorKind.INCONSISTENT, what + ": the node has no such block"));
   }
 
+  /**
+   * {@code eth_getLogs} of several blocks by hash (EIP-234), each for its own {@code addresses}, in
+   * JSON-RPC batches; the answers in the same order.
+   */
+  public List<List<RawLog>> logsOfBlocks(List<String> blockHashes, List<List<String>> addresses)
+      throws IOException {
+    List<List<RawLog>> out = new ArrayList<>(blockHashes.size());
+    for (int i = 0; i < blockHashes.size(); i += HEADER_CHUNK) {
+      int end = Math.min(blockHashes.size(), i + HEADER_CHUNK);
+      StringBuilder batch = new StringBuilder().append('[');
+      for (int k = i; k < end; k++) {
+        batch
+            .append(k == i ? "" : ",")
+            .append(
+                request(
+                    k - i,
+                    "eth_getLogs",
+                    "[{\"blockHash\":\""
+                        + blockHashes.get(k)
+                        + "\",\"address\":"
+                        + addressArray(addresses.get(k))
+                        + "}]"));
+      }
+      int n = end - i;
+      out.addAll(
+          post(
+              "eth_getLogs of " + n + " blocks by hash",
+              batch.append(']').toString(),
+              a -> a.logsBatch(n)));
+    }
+    return out;
+  }
+
   private static String addressArray(List<String> addresses) {
     StringBuilder out = new StringBuilder("[");
     for (int i = 0; i < addresses.size(); i++) {

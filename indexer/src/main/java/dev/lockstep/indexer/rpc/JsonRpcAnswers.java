@@ -127,6 +127,43 @@ final class JsonRpcAnswers {
     return out;
   }
 
+  /** A batch of {@code n} {@code eth_getLogs} answers (ids 0..n-1), in id order. */
+  List<List<RawLog>> logsBatch(int n) throws IOException {
+    if (p.nextToken() != JsonToken.START_ARRAY) {
+      throw new RpcException(RpcErrorKind.RPC, what + ": batch answer is not an array");
+    }
+    Map<Integer, List<RawLog>> byId = new HashMap<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      int[] id = {-1};
+      List<RawLog> logs =
+          response(
+              id,
+              () -> {
+                if (p.currentToken() != JsonToken.START_ARRAY) {
+                  throw new RpcException(RpcErrorKind.RPC, what + ": result is not an array");
+                }
+                List<RawLog> out = new ArrayList<>();
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                  out.add(log());
+                }
+                return out;
+              });
+      if (id[0] < 0 || id[0] >= n || logs == null) {
+        throw new RpcException(RpcErrorKind.RPC, what + ": answer " + id[0] + " unusable");
+      }
+      byId.put(id[0], logs);
+    }
+    List<List<RawLog>> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      List<RawLog> logs = byId.get(i);
+      if (logs == null) {
+        throw new RpcException(RpcErrorKind.RPC, what + ": batch answer lacks answer " + i);
+      }
+      out.add(logs);
+    }
+    return out;
+  }
+
   @FunctionalInterface
   private interface ValueReader<T> {
     /** Reads the value the parser is positioned on. */

@@ -1,6 +1,8 @@
 package dev.lockstep.indexer.store;
 
 import dev.lockstep.indexer.IndexerException;
+import dev.lockstep.indexer.rpc.RpcErrorKind;
+import dev.lockstep.indexer.rpc.RpcException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +18,9 @@ final class Balances {
   /**
    * Adds {@code deltas[i]} to the balance of {@code holders[i]} in {@code tokens[i]}.
    *
-   * @throws IndexerException (not retryable) if a balance would go negative: the logs were
-   *     incomplete or the index is corrupt, and the enclosing transaction must roll back
+   * @throws IndexerException (retryable, caused by an {@link RpcErrorKind#INCONSISTENT} answer) if
+   *     a balance would go negative: the logs were incomplete, the enclosing transaction must roll
+   *     back and the range be fetched again
    */
   static void add(
       Handle h, long chainId, List<String> tokens, List<String> holders, List<BigDecimal> deltas) {
@@ -54,13 +57,14 @@ final class Balances {
             })
         .list();
     if (!negative.isEmpty()) {
-      throw new IndexerException(
+      String message =
           "negative balances on chain "
               + chainId
               + " "
               + negative
-              + ": the node's logs are incomplete or the index is corrupt",
-          false);
+              + ": the node's logs are incomplete (the batch is abandoned and fetched again)";
+      throw new IndexerException(
+          message, true, new RpcException(RpcErrorKind.INCONSISTENT, message));
     }
     if (!zeroTokens.isEmpty()) {
       h.createUpdate(

@@ -78,6 +78,16 @@ public final class ChainFollower implements AutoCloseable {
   private volatile @Nullable Instant lastStepAt;
   private volatile @Nullable String lastError;
   private volatile @Nullable String haltedReason;
+
+  /** Why answers keep failing verification, while they do ({@link SyncStatus#DEGRADED}). */
+  private volatile @Nullable String degradedReason;
+
+  /** Steps in a row that failed on an inconsistent answer. */
+  private int inconsistentInARow;
+
+  /** Inconsistent steps in a row after which the chain is reported degraded. */
+  private static final int DEGRADED_AFTER = 3;
+
   private volatile @Nullable Checkpoint checkpoint;
   private volatile @Nullable Instant started;
   private @Nullable Thread thread;
@@ -146,6 +156,14 @@ public final class ChainFollower implements AutoCloseable {
         boolean progressed = step();
         lastStepAt = clock.instant();
         lastError = null;
+        inconsistentInARow = 0;
+        if (degradedReason != null) {
+          log.info(
+              "indexer chainId={} answers verify again at block {}: no longer degraded",
+              chain.chainId(),
+              checkpoint == null ? -1 : checkpoint.blockNumber());
+          degradedReason = null;
+        }
         backoff = chain.pollInterval();
         if (!progressed) {
           wake.tryAcquire(chain.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -163,9 +181,20 @@ public final class ChainFollower implements AutoCloseable {
           haltedOrFatal(ie);
         } else if (!(e instanceof java.io.IOException)
             && RpcErrorKind.of(e) == RpcErrorKind.INCONSISTENT) {
-          // Answers that disagree (logs vs headers) are found after the calls; failed calls
-          // themselves were counted per attempt by ChainRpc.
+          // Answers that disagree (logs vs headers, or a negative balance they would cause) are
+          // found after the calls; failed calls themselves were counted per attempt by ChainRpc.
           metrics.rpcError(RpcErrorKind.INCONSISTENT);
+          String next = rpc.preferNextUrl();
+          if (++inconsistentInARow >= DEGRADED_AFTER && degradedReason == null) {
+            degradedReason = lastError;
+            log.error(
+                "indexer chainId={} DEGRADED: {} steps in a row got answers that fail verification,"
+                    + " last: {}; fetching again from {} (resumes by itself)",
+                chain.chainId(),
+                inconsistentInARow,
+                lastError,
+                next);
+          }
         }
         long jittered =
             (long) (backoff.toMillis() * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
@@ -446,6 +475,8 @@ public final class ChainFollower implements AutoCloseable {
     SyncStatus status;
     if (haltedReason != null) {
       status = SyncStatus.HALTED;
+    } else if (degradedReason != null) {
+      status = SyncStatus.DEGRADED;
     } else if (lastStepAt == null && lastProgressAt == null) {
       Instant since = started;
       status =

@@ -29,10 +29,10 @@ public record ChainHealth(
     String rpcUrl,
     WebsocketState websocket) {
 
-  /** Whether the chain needs attention (stalled or halted). */
+  /** Whether the chain needs attention (stalled, degraded or halted). */
   public boolean unhealthy() {
     return switch (status) {
-      case STALLED, HALTED -> true;
+      case STALLED, DEGRADED, HALTED -> true;
       case STARTING, OK -> false;
     };
   }

@@ -287,24 +287,40 @@ final class RangeFetcher {
         indexes.computeIfAbsent(l.blockNumber(), k -> new HashSet<>()).add(l.logIndex());
       }
     }
+    List<RpcBlock> checked = new ArrayList<>();
+    List<List<String>> suspects = new ArrayList<>();
     for (RpcBlock b : blocks) {
       long n = b.header().number();
-      Set<String> seen = emitters.getOrDefault(n, Set.of());
-      boolean admitted =
-          receipts
-              ? addresses.stream().anyMatch(b::mayHoldLogsOf)
-              : addresses.stream().anyMatch(a -> !seen.contains(a) && b.mayHoldLogsOf(a));
-      if (n < checkFrom || !admitted) {
+      if (n < checkFrom) {
         continue;
       }
-      Set<Integer> have = indexes.getOrDefault(n, Set.of());
+      Set<String> seen = emitters.getOrDefault(n, Set.of());
       // By hash, only the contracts the bloom admits and the answer lacks (a dense block's bloom
       // admits nearly everything; asking for the others would download the block's logs again).
-      List<String> suspects =
+      List<String> unseen =
           addresses.stream().filter(a -> !seen.contains(a) && b.mayHoldLogsOf(a)).toList();
-      long missed =
-          (receipts ? receiptLogIndexes(b, addresses) : byHashLogIndexes(b, suspects))
-              .stream().filter(i -> !have.contains(i)).count();
+      if (receipts ? addresses.stream().anyMatch(b::mayHoldLogsOf) : !unseen.isEmpty()) {
+        checked.add(b);
+        suspects.add(unseen);
+      }
+    }
+    if (checked.isEmpty()) {
+      return;
+    }
+    List<List<Integer>> found = new ArrayList<>();
+    if (receipts) {
+      for (RpcBlock b : checked) {
+        found.add(receiptLogIndexes(b, addresses));
+      }
+    } else {
+      List<List<RawLog>> byHash =
+          rpc.logsOfBlocks(checked.stream().map(b -> b.header().hash()).toList(), suspects);
+      byHash.forEach(l -> found.add(l.stream().map(RawLog::logIndex).toList()));
+    }
+    for (int k = 0; k < checked.size(); k++) {
+      long n = checked.get(k).header().number();
+      Set<Integer> have = indexes.getOrDefault(n, Set.of());
+      long missed = found.get(k).stream().filter(i -> !have.contains(i)).count();
       if (missed > 0) {
         throw inconsistent(
             "eth_getLogs left out "
@@ -318,10 +334,6 @@ final class RangeFetcher {
                 + " show (node behind, or a lagging backend)");
       }
     }
-  }
-
-  private List<Integer> byHashLogIndexes(RpcBlock b, List<String> addresses) throws IOException {
-    return rpc.logsOfBlock(b.header().hash(), addresses).stream().map(RawLog::logIndex).toList();
   }
 
   /** Log indexes of {@code addresses}' logs in the block's receipts, after checking their root. */

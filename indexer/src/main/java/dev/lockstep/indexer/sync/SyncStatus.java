@@ -13,6 +13,12 @@ public enum SyncStatus implements StoredEnum {
    * loop keeps retrying.
    */
   STALLED,
+  /**
+   * Answers keep failing verification (logs left out, or a derived inconsistency such as a negative
+   * balance): the follower refetches from the next endpoint and resumes by itself when a good
+   * answer comes; the reason is in the health's {@code last_error}.
+   */
+  DEGRADED,
   /** A reorg deeper than finality was seen; an operator must clear it. */
   HALTED
 }

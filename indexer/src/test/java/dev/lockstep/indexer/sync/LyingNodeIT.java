@@ -86,4 +86,47 @@ class LyingNodeIT extends SharedDatabase {
       }
     }
   }
+
+  @Test
+  void aNodeThatKeepsLyingShowsDegradedWithTheReasonAndTheChainResumesByItself() throws Exception {
+    try (TestChain c = new TestChain(31337)) {
+      BenchToken token =
+          BenchToken.deploy(
+                  c.web3j,
+                  ContractDeployer.transactionManager(c.web3j, DevAccounts.admin(), c.chainId),
+                  c.gas,
+                  "BT",
+                  BigInteger.TEN.pow(30))
+              .send();
+      long tokenBlock = c.head();
+      for (int i = 0; i < 3; i++) {
+        token.spray(BigInteger.ONE, BigInteger.TEN, BigInteger.valueOf(50), BigInteger.ONE).send();
+      }
+      try (RpcFaultProxy proxy = RpcFaultProxy.start(c.anvil.rpcUrl()).dropLogs(1.0, 3);
+          TestIndex idx =
+              new TestIndex(
+                  db,
+                  "lying-always",
+                  c.config()
+                      .rpcUrls(proxy.url())
+                      .verification(LogVerification.RECEIPTS)
+                      .token(
+                          new ChainConfig.Erc20(
+                              "BT", token.getContractAddress(), 6, TokenKind.ERC20, tokenBlock))
+                      .build())) {
+        idx.start();
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(30))
+            .until(() -> idx.follower().health().status() == SyncStatus.DEGRADED);
+        assertThat(idx.follower().health().lastError())
+            .hasValueSatisfying(e -> assertThat(e).contains("left out"));
+        assertThat(idx.follower().health().unhealthy()).isTrue();
+
+        proxy.dropLogs(0, 3); // the node answers completely again
+        idx.awaitAt(c);
+        assertThat(idx.follower().health().status()).isEqualTo(SyncStatus.OK);
+        Canonical.assertMatches(c, idx);
+      }
+    }
+  }
 }
