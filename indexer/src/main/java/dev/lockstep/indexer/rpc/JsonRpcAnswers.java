@@ -64,18 +64,7 @@ final class JsonRpcAnswers {
    */
   List<RawLog> logs() throws IOException {
     rangeErrors = true;
-    List<RawLog> logs =
-        single(
-            () -> {
-              if (p.currentToken() != JsonToken.START_ARRAY) {
-                throw new RpcException(RpcErrorKind.RPC, what + ": result is not an array");
-              }
-              List<RawLog> out = new ArrayList<>();
-              while (p.nextToken() == JsonToken.START_OBJECT) {
-                out.add(log());
-              }
-              return out;
-            });
+    List<RawLog> logs = single(this::logArray);
     if (logs == null) {
       throw new RpcException(RpcErrorKind.RPC, what + ": null result");
     }
@@ -127,6 +116,18 @@ final class JsonRpcAnswers {
     return out;
   }
 
+  /** The current token's array of logs (an {@code eth_getLogs} result). */
+  private List<RawLog> logArray() throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new RpcException(RpcErrorKind.RPC, what + ": result is not an array");
+    }
+    List<RawLog> out = new ArrayList<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      out.add(log());
+    }
+    return out;
+  }
+
   /** A batch of {@code n} {@code eth_getLogs} answers (ids 0..n-1), in id order. */
   List<List<RawLog>> logsBatch(int n) throws IOException {
     if (p.nextToken() != JsonToken.START_ARRAY) {
@@ -135,19 +136,7 @@ final class JsonRpcAnswers {
     Map<Integer, List<RawLog>> byId = new HashMap<>();
     while (p.nextToken() == JsonToken.START_OBJECT) {
       int[] id = {-1};
-      List<RawLog> logs =
-          response(
-              id,
-              () -> {
-                if (p.currentToken() != JsonToken.START_ARRAY) {
-                  throw new RpcException(RpcErrorKind.RPC, what + ": result is not an array");
-                }
-                List<RawLog> out = new ArrayList<>();
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                  out.add(log());
-                }
-                return out;
-              });
+      List<RawLog> logs = response(id, this::logArray);
       if (id[0] < 0 || id[0] >= n || logs == null) {
         throw new RpcException(RpcErrorKind.RPC, what + ": answer " + id[0] + " unusable");
       }

@@ -30,14 +30,7 @@ class LyingNodeIT extends SharedDatabase {
   @Test
   void receiptsVerificationLosesNoLogBehindANodeThatDropsThem() throws Exception {
     try (TestChain c = new TestChain(31337)) {
-      BenchToken token =
-          BenchToken.deploy(
-                  c.web3j,
-                  ContractDeployer.transactionManager(c.web3j, DevAccounts.admin(), c.chainId),
-                  c.gas,
-                  "BT",
-                  BigInteger.TEN.pow(30))
-              .send();
+      BenchToken token = benchToken(c);
       long tokenBlock = c.head();
       for (int i = 0; i < TXS; i++) {
         token
@@ -90,14 +83,7 @@ class LyingNodeIT extends SharedDatabase {
   @Test
   void aNodeThatKeepsLyingShowsDegradedWithTheReasonAndTheChainResumesByItself() throws Exception {
     try (TestChain c = new TestChain(31337)) {
-      BenchToken token =
-          BenchToken.deploy(
-                  c.web3j,
-                  ContractDeployer.transactionManager(c.web3j, DevAccounts.admin(), c.chainId),
-                  c.gas,
-                  "BT",
-                  BigInteger.TEN.pow(30))
-              .send();
+      BenchToken token = benchToken(c);
       long tokenBlock = c.head();
       for (int i = 0; i < 3; i++) {
         token.spray(BigInteger.ONE, BigInteger.TEN, BigInteger.valueOf(50), BigInteger.ONE).send();
@@ -128,5 +114,16 @@ class LyingNodeIT extends SharedDatabase {
         Canonical.assertMatches(c, idx);
       }
     }
+  }
+
+  /** A plain ERC-20 whose {@code spray} puts many logs of one contract in one block. */
+  private static BenchToken benchToken(TestChain c) throws Exception {
+    return BenchToken.deploy(
+            c.web3j,
+            ContractDeployer.transactionManager(c.web3j, DevAccounts.admin(), c.chainId),
+            c.gas,
+            "BT",
+            BigInteger.TEN.pow(30))
+        .send();
   }
 }
