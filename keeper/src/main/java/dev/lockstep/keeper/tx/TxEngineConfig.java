@@ -73,117 +73,93 @@ public record TxEngineConfig(
 
   /** The same with {@code n} confirmations (and a finality depth of at least {@code n}). */
   public TxEngineConfig withConfirmations(int n) {
-    return new TxEngineConfig(
-        n,
-        maxFeePerGasCapWei,
-        minPriorityFeeWei,
-        replaceAfter,
-        maxReplacements,
-        bumpPercent,
-        maxInFlight,
-        gasHeadroomPercent,
-        rebroadcastAfter,
-        leaseTtl,
-        Math.max(n, finalityDepth),
-        stuckAfter);
+    return copy(
+        b -> {
+          b.confirmations = n;
+          b.finalityDepth = Math.max(n, finalityDepth);
+        });
   }
 
+  /** The same with another replacement deadline and number of fee bumps. */
   public TxEngineConfig withReplaceAfter(Duration d, int replacements) {
-    return new TxEngineConfig(
-        confirmations,
-        maxFeePerGasCapWei,
-        minPriorityFeeWei,
-        d,
-        replacements,
-        bumpPercent,
-        maxInFlight,
-        gasHeadroomPercent,
-        rebroadcastAfter,
-        leaseTtl,
-        finalityDepth,
-        stuckAfter);
+    return copy(
+        b -> {
+          b.replaceAfter = d;
+          b.maxReplacements = replacements;
+        });
   }
 
+  /** The same with another nonce lease time-to-live. */
   public TxEngineConfig withLeaseTtl(Duration ttl) {
-    return new TxEngineConfig(
-        confirmations,
-        maxFeePerGasCapWei,
-        minPriorityFeeWei,
-        replaceAfter,
-        maxReplacements,
-        bumpPercent,
-        maxInFlight,
-        gasHeadroomPercent,
-        rebroadcastAfter,
-        ttl,
-        finalityDepth,
-        stuckAfter);
-  }
-
-  public TxEngineConfig withFeeCap(BigInteger capWei) {
-    return new TxEngineConfig(
-        confirmations,
-        capWei,
-        minPriorityFeeWei,
-        replaceAfter,
-        maxReplacements,
-        bumpPercent,
-        maxInFlight,
-        gasHeadroomPercent,
-        rebroadcastAfter,
-        leaseTtl,
-        finalityDepth,
-        stuckAfter);
+    return copy(b -> b.leaseTtl = ttl);
   }
 
   /** The same with the chain's finality depth (at least the confirmations). */
   public TxEngineConfig withFinalityDepth(int depth) {
-    return new TxEngineConfig(
-        confirmations,
-        maxFeePerGasCapWei,
-        minPriorityFeeWei,
-        replaceAfter,
-        maxReplacements,
-        bumpPercent,
-        maxInFlight,
-        gasHeadroomPercent,
-        rebroadcastAfter,
-        leaseTtl,
-        Math.max(depth, confirmations),
-        stuckAfter);
+    return copy(b -> b.finalityDepth = Math.max(depth, confirmations));
   }
 
   /** The same with another stuck-signer threshold. */
   public TxEngineConfig withStuckAfter(Duration d) {
-    return new TxEngineConfig(
-        confirmations,
-        maxFeePerGasCapWei,
-        minPriorityFeeWei,
-        replaceAfter,
-        maxReplacements,
-        bumpPercent,
-        maxInFlight,
-        gasHeadroomPercent,
-        rebroadcastAfter,
-        leaseTtl,
-        finalityDepth,
-        d);
+    return copy(b -> b.stuckAfter = d);
   }
 
   /** The same with another re-broadcast delay for unmined transactions. */
   public TxEngineConfig withRebroadcastAfter(Duration d) {
-    return new TxEngineConfig(
-        confirmations,
-        maxFeePerGasCapWei,
-        minPriorityFeeWei,
-        replaceAfter,
-        maxReplacements,
-        bumpPercent,
-        maxInFlight,
-        gasHeadroomPercent,
-        d,
-        leaseTtl,
-        finalityDepth,
-        stuckAfter);
+    return copy(b -> b.rebroadcastAfter = d);
+  }
+
+  /** This configuration's values, changed by {@code change}, as a new one. */
+  private TxEngineConfig copy(java.util.function.Consumer<Values> change) {
+    Values v = new Values(this);
+    change.accept(v);
+    return v.build();
+  }
+
+  /** The components, mutable, for {@link #copy}. */
+  private static final class Values {
+    int confirmations;
+    BigInteger maxFeePerGasCapWei;
+    BigInteger minPriorityFeeWei;
+    Duration replaceAfter;
+    int maxReplacements;
+    int bumpPercent;
+    int maxInFlight;
+    int gasHeadroomPercent;
+    Duration rebroadcastAfter;
+    Duration leaseTtl;
+    int finalityDepth;
+    Duration stuckAfter;
+
+    Values(TxEngineConfig c) {
+      confirmations = c.confirmations;
+      maxFeePerGasCapWei = c.maxFeePerGasCapWei;
+      minPriorityFeeWei = c.minPriorityFeeWei;
+      replaceAfter = c.replaceAfter;
+      maxReplacements = c.maxReplacements;
+      bumpPercent = c.bumpPercent;
+      maxInFlight = c.maxInFlight;
+      gasHeadroomPercent = c.gasHeadroomPercent;
+      rebroadcastAfter = c.rebroadcastAfter;
+      leaseTtl = c.leaseTtl;
+      finalityDepth = c.finalityDepth;
+      stuckAfter = c.stuckAfter;
+    }
+
+    TxEngineConfig build() {
+      return new TxEngineConfig(
+          confirmations,
+          maxFeePerGasCapWei,
+          minPriorityFeeWei,
+          replaceAfter,
+          maxReplacements,
+          bumpPercent,
+          maxInFlight,
+          gasHeadroomPercent,
+          rebroadcastAfter,
+          leaseTtl,
+          finalityDepth,
+          stuckAfter);
+    }
   }
 }
