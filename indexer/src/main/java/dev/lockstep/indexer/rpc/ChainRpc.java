@@ -51,6 +51,19 @@ public final class ChainRpc implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong();
   private final RetryPolicy<Object> retry;
   private final Consumer<RpcErrorKind> onError;
+  private final Consumer<String> onDemoted;
+
+  /** Answers of each endpoint in a row that failed the caller's verification. */
+  private final java.util.concurrent.atomic.AtomicIntegerArray strikes;
+
+  /** {@link System#nanoTime()} until which each endpoint is passed over (0: not demoted). */
+  private final java.util.concurrent.atomic.AtomicLongArray demotedUntil;
+
+  /** Verification failures in a row after which an endpoint is demoted. */
+  public static final int STRIKES = 3;
+
+  /** How long a demoted endpoint is passed over while another one is available. */
+  public static final Duration DEMOTION = Duration.ofMinutes(1);
 
   /**
    * @param urls HTTP JSON-RPC URLs, primary first
@@ -60,6 +73,22 @@ public final class ChainRpc implements AutoCloseable {
    */
   public ChainRpc(
       List<String> urls, Duration timeout, int maxRetries, Consumer<RpcErrorKind> onError) {
+    this(urls, timeout, maxRetries, onError, url -> {});
+  }
+
+  /**
+   * @param onDemoted told of every endpoint demoted for {@link #DEMOTION} after {@link #STRIKES}
+   *     answers in a row that failed verification
+   */
+  public ChainRpc(
+      List<String> urls,
+      Duration timeout,
+      int maxRetries,
+      Consumer<RpcErrorKind> onError,
+      Consumer<String> onDemoted) {
+    this.onDemoted = onDemoted;
+    this.strikes = new java.util.concurrent.atomic.AtomicIntegerArray(urls.size());
+    this.demotedUntil = new java.util.concurrent.atomic.AtomicLongArray(urls.size());
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("at least one RPC URL is required");
     }
@@ -85,7 +114,29 @@ public final class ChainRpc implements AutoCloseable {
    * can make (an incomplete {@code eth_getLogs}), so the next call asks another backend.
    */
   public String preferNextUrl() {
+    int bad = preferred.get();
+    if (urls.size() > 1 && strikes.incrementAndGet(bad) >= STRIKES) {
+      strikes.set(bad, 0);
+      demotedUntil.set(bad, System.nanoTime() + DEMOTION.toNanos());
+      onDemoted.accept(urls.get(bad));
+    }
     return urls.get(preferred.updateAndGet(i -> (i + 1) % urls.size()));
+  }
+
+  /**
+   * The endpoint for attempt {@code attempt} of a call that started at {@code start}: the next ones
+   * in turn, passing over demoted endpoints while another one is available.
+   */
+  private int endpoint(int start, int attempt) {
+    long now = System.nanoTime();
+    for (int k = 0; k < urls.size(); k++) {
+      int i = (start + attempt + k) % urls.size();
+      long until = demotedUntil.get(i);
+      if (until == 0 || now - until >= 0) {
+        return i;
+      }
+    }
+    return (start + attempt) % urls.size();
   }
 
   /** The URL of the endpoint currently preferred (the last one that answered). */
@@ -282,7 +333,7 @@ public final class ChainRpc implements AutoCloseable {
       return Failsafe.with(retry)
           .get(
               ctx -> {
-                int i = (start + ctx.getAttemptCount()) % urls.size();
+                int i = endpoint(start, ctx.getAttemptCount());
                 try {
                   T result = postOnce(urls.get(i), what, body, reader);
                   preferred.set(i);

@@ -117,7 +117,21 @@ public final class ChainFollower implements AutoCloseable {
             clock,
             () -> health().unhealthy(),
             () -> heads != null && heads.connected());
-    this.rpc = new ChainRpc(chain.rpcUrls(), chain.requestTimeout(), 3, metrics::rpcError);
+    this.rpc =
+        new ChainRpc(
+            chain.rpcUrls(),
+            chain.requestTimeout(),
+            3,
+            metrics::rpcError,
+            url -> {
+              metrics.demoted();
+              log.warn(
+                  "indexer chainId={} RPC endpoint {} demoted for {}: its answers keep failing"
+                      + " verification",
+                  chain.chainId(),
+                  url,
+                  ChainRpc.DEMOTION);
+            });
     this.sizer = new RangeSizer(chain.maxBlockRange(), chain.targetLogsPerRange());
     this.fetcher = new RangeFetcher(chain, rpc, sizer, metrics::rpcError);
     this.fetchers =

@@ -42,6 +42,7 @@ public final class IndexerMetrics {
   private final Counter reorgs;
   private final DistributionSummary reorgDepth;
   private final Map<RpcErrorKind, Counter> rpcErrors = new EnumMap<>(RpcErrorKind.class);
+  private final Counter demotions;
   private final long[] window =
       new long[3]; // window start ms, events in current window, events in last window
 
@@ -92,6 +93,11 @@ public final class IndexerMetrics {
         Counter.builder("indexer.events")
             .tag("chain_id", chain)
             .description("decoded events committed")
+            .register(registry);
+    demotions =
+        Counter.builder("indexer.rpc.demotions")
+            .tag("chain_id", chain)
+            .description("RPC endpoints passed over for a while after answers failing verification")
             .register(registry);
     reorgs =
         Counter.builder("indexer.reorgs")
@@ -168,5 +174,10 @@ public final class IndexerMetrics {
       window[2] = window[1];
       window[1] = 0;
     }
+  }
+
+  /** One endpoint demoted. */
+  public void demoted() {
+    demotions.increment();
   }
 }

@@ -205,4 +205,41 @@ class ChainRpcTest {
         .isInstanceOfSatisfying(
             RpcException.class, e -> assertThat(e.kind()).isEqualTo(RpcErrorKind.RPC));
   }
+
+  @Test
+  void anEndpointWhoseAnswersKeepFailingVerificationIsPassedOverForAWhile() throws Exception {
+    HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    List<String> served = java.util.Collections.synchronizedList(new ArrayList<>());
+    other.createContext(
+        "/",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          served.add("second");
+          byte[] out =
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x2\"}".getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(200, out.length);
+          ex.getResponseBody().write(out);
+          ex.close();
+        });
+    other.start();
+    body.set("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}");
+    String first = "http://127.0.0.1:" + server.getAddress().getPort();
+    String second = "http://127.0.0.1:" + other.getAddress().getPort();
+    List<String> demoted = new ArrayList<>();
+    try (ChainRpc two =
+        new ChainRpc(List.of(first, second), Duration.ofSeconds(2), 0, errors::add, demoted::add)) {
+      assertThat(two.blockNumber()).isEqualTo(1);
+      // The caller finds the answers incomplete five times in a row: each time it moves on, so
+      // the strikes alternate first, second, first, second, first.
+      for (int k = 0; k < 2 * ChainRpc.STRIKES - 1; k++) {
+        two.preferNextUrl();
+      }
+      assertThat(demoted).as("only the endpoint with three strikes").containsExactly(first);
+      assertThat(two.blockNumber()).isEqualTo(2);
+      assertThat(served).hasSize(1);
+    } finally {
+      other.stop(0);
+    }
+  }
 }
