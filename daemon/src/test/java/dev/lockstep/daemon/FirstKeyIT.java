@@ -30,6 +30,21 @@ import org.junit.jupiter.api.Test;
 class FirstKeyIT {
   private record Result(int code, String out, String err) {}
 
+  /** {@code lockstep keys create --tenant ten_acme --scope SCOPE --env live DB-OPTION VALUE}. */
+  private static Result liveKey(String scope, String dbOption, String dbValue) {
+    return lockstep(
+        "keys",
+        "create",
+        "--tenant",
+        "ten_acme",
+        "--scope",
+        scope,
+        "--env",
+        "live",
+        dbOption,
+        dbValue);
+  }
+
   private static Result lockstep(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -54,18 +69,7 @@ class FirstKeyIT {
       Path config = Files.createTempFile(Path.of("target"), "first-key", ".json");
       Files.writeString(config, "{\"database_url\": \"" + libpq + "\"}");
 
-      Result noTenant =
-          lockstep(
-              "keys",
-              "create",
-              "--tenant",
-              "ten_acme",
-              "--scope",
-              "full",
-              "--env",
-              "live",
-              "--config",
-              config.toString());
+      Result noTenant = liveKey("full", "--config", config.toString());
       assertThat(noTenant.code()).isEqualTo(2);
       assertThat(noTenant.err()).contains("no tenant ten_acme; create it first");
 
@@ -77,18 +81,7 @@ class FirstKeyIT {
       assertThat(lockstep("tenants", "create", "ten_acme", "--database-url", jdbc).out())
           .contains("tenant ten_acme already exists");
 
-      Result key =
-          lockstep(
-              "keys",
-              "create",
-              "--tenant",
-              "ten_acme",
-              "--scope",
-              "full",
-              "--env",
-              "live",
-              "--database-url",
-              jdbc);
+      Result key = liveKey("full", "--database-url", jdbc);
       assertThat(key.code()).as(key.err()).isZero();
       List<String> lines = key.out().lines().toList();
       String keyId = lines.getFirst().split(" ")[2];
@@ -123,18 +116,7 @@ class FirstKeyIT {
             .contains("no key key_nope");
       }
 
-      Result badScope =
-          lockstep(
-              "keys",
-              "create",
-              "--tenant",
-              "ten_acme",
-              "--scope",
-              "admin",
-              "--env",
-              "live",
-              "--database-url",
-              jdbc);
+      Result badScope = liveKey("admin", "--database-url", jdbc);
       assertThat(badScope.code()).isEqualTo(2);
       assertThat(badScope.err())
           .contains("Invalid value for option '--scope'")
