@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
 /**
  * Reads the JSON-RPC answers the indexer asks for ({@code eth_blockNumber}, batched {@code
- * eth_getBlockByNumber}, {@code eth_getLogs}) with a streaming parser, keeping only the fields it
- * uses: a backfill reads millions of logs, and web3j's response types decode every quantity through
- * an exception and a regex and read blocks into trees first.
+ * eth_getBlockByNumber}, {@code eth_getLogs}, batched {@code eth_getBlockReceipts}) with a
+ * streaming parser, keeping only the fields it uses: a backfill reads millions of logs, and web3j's
+ * response types decode every quantity through an exception and a regex and read blocks into trees
+ * first.
  *
  * <p>Consecutive logs mostly share their block hash, transaction hash, address and topics; a value
  * equal to the previous log's is compared in the parser's buffer and the earlier String reused, and
@@ -130,27 +132,98 @@ final class JsonRpcAnswers {
 
   /** A batch of {@code n} {@code eth_getLogs} answers (ids 0..n-1), in id order. */
   List<List<RawLog>> logsBatch(int n) throws IOException {
+    List<List<RawLog>> out = batch(n, this::logArray);
+    for (int i = 0; i < n; i++) {
+      if (out.get(i) == null) {
+        throw new RpcException(RpcErrorKind.RPC, what + ": answer " + i + " is null");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A batch of {@code n} {@code eth_getBlockReceipts} answers (ids 0..n-1), in id order.
+   *
+   * @throws RpcException (inconsistent) if the node answers null: it has no such block
+   */
+  List<List<RpcReceipt>> receiptsBatch(int n) throws IOException {
+    List<List<RpcReceipt>> out = batch(n, this::receiptArray);
+    for (int i = 0; i < n; i++) {
+      if (out.get(i) == null) {
+        throw new RpcException(
+            RpcErrorKind.INCONSISTENT, what + ": the node has no block " + i + " of the batch");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A batch of {@code n} answers (ids 0..n-1) read by {@code result}, in id order (a batch answer
+   * may come in any order); null where the node answered null.
+   */
+  private <T> List<@Nullable T> batch(int n, ValueReader<T> result) throws IOException {
     if (p.nextToken() != JsonToken.START_ARRAY) {
       throw new RpcException(RpcErrorKind.RPC, what + ": batch answer is not an array");
     }
-    Map<Integer, List<RawLog>> byId = new HashMap<>();
+    Map<Integer, @Nullable T> byId = new HashMap<>();
     while (p.nextToken() == JsonToken.START_OBJECT) {
       int[] id = {-1};
-      List<RawLog> logs = response(id, this::logArray);
-      if (id[0] < 0 || id[0] >= n || logs == null) {
-        throw new RpcException(RpcErrorKind.RPC, what + ": answer " + id[0] + " unusable");
+      T value = response(id, result);
+      if (id[0] < 0 || id[0] >= n || byId.containsKey(id[0])) {
+        throw new RpcException(RpcErrorKind.RPC, what + ": answer with unknown id " + id[0]);
       }
-      byId.put(id[0], logs);
+      byId.put(id[0], value);
     }
-    List<List<RawLog>> out = new ArrayList<>(n);
+    List<@Nullable T> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      List<RawLog> logs = byId.get(i);
-      if (logs == null) {
+      if (!byId.containsKey(i)) {
         throw new RpcException(RpcErrorKind.RPC, what + ": batch answer lacks answer " + i);
       }
-      out.add(logs);
+      out.add(byId.get(i));
     }
     return out;
+  }
+
+  /** The current token's array of receipts (an {@code eth_getBlockReceipts} result). */
+  private List<RpcReceipt> receiptArray() throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new RpcException(RpcErrorKind.RPC, what + ": result is not an array");
+    }
+    List<RpcReceipt> out = new ArrayList<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      out.add(receipt());
+    }
+    return out;
+  }
+
+  private RpcReceipt receipt() throws IOException {
+    long type = 0;
+    long status = -1;
+    long cumulativeGasUsed = -1;
+    byte[] bloom = null;
+    List<RawLog> logs = List.of();
+    for (String name = p.nextName(); name != null; name = p.nextName()) {
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      switch (name) {
+        case "type" -> type = quantity();
+        case "status" -> status = quantity();
+        case "cumulativeGasUsed" -> cumulativeGasUsed = quantity();
+        case "logsBloom" -> bloom = bytes(256);
+        case "logs" -> logs = logArray();
+        default -> p.skipChildren();
+      }
+    }
+    if (status < 0 || cumulativeGasUsed < 0 || bloom == null || type > 0xff) {
+      throw new RpcException(
+          RpcErrorKind.RPC,
+          what
+              + ": receipt without status, cumulative gas or bloom (receipts from before"
+              + " Byzantium are not supported)");
+    }
+    return new RpcReceipt((int) type, status, cumulativeGasUsed, bloom, logs);
   }
 
   @FunctionalInterface

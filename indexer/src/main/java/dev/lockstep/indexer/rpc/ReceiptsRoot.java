@@ -5,8 +5,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import org.web3j.crypto.Hash;
-import org.web3j.protocol.core.methods.response.Log;
-import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.rlp.RlpEncoder;
 import org.web3j.rlp.RlpList;
 import org.web3j.rlp.RlpString;
@@ -25,7 +23,7 @@ public final class ReceiptsRoot {
   private ReceiptsRoot() {}
 
   /** The root of {@code receipts}, in transaction order, 0x-hex. */
-  public static String of(List<TransactionReceipt> receipts) {
+  public static String of(List<RpcReceipt> receipts) {
     List<byte[][]> pairs = new ArrayList<>();
     for (int i = 0; i < receipts.size(); i++) {
       pairs.add(
@@ -42,32 +40,31 @@ public final class ReceiptsRoot {
   }
 
   /** The consensus encoding of one receipt (post-Byzantium: with a status). */
-  static byte[] encode(TransactionReceipt r) {
-    List<RlpType> logs = new ArrayList<>();
-    for (Log l : r.getLogs()) {
-      List<RlpType> topics = new ArrayList<>();
-      for (String t : l.getTopics()) {
+  static byte[] encode(RpcReceipt r) {
+    List<RlpType> logs = new ArrayList<>(r.logs().size());
+    for (RawLog l : r.logs()) {
+      List<RlpType> topics = new ArrayList<>(l.topics().size());
+      for (String t : l.topics()) {
         topics.add(RlpString.create(Numeric.hexStringToByteArray(t)));
       }
       logs.add(
           new RlpList(
-              RlpString.create(Numeric.hexStringToByteArray(l.getAddress())),
+              RlpString.create(Numeric.hexStringToByteArray(l.address())),
               new RlpList(topics),
-              RlpString.create(Numeric.hexStringToByteArray(l.getData()))));
+              RlpString.create(Numeric.hexStringToByteArray(l.data()))));
     }
     byte[] body =
         RlpEncoder.encode(
             new RlpList(
-                RlpString.create(Numeric.decodeQuantity(r.getStatus())),
-                RlpString.create(r.getCumulativeGasUsed()),
-                RlpString.create(Numeric.hexStringToByteArray(r.getLogsBloom())),
+                RlpString.create(BigInteger.valueOf(r.status())),
+                RlpString.create(BigInteger.valueOf(r.cumulativeGasUsed())),
+                RlpString.create(r.logsBloom()),
                 new RlpList(logs)));
-    int type = r.getType() == null ? 0 : Numeric.decodeQuantity(r.getType()).intValueExact();
-    if (type == 0) {
+    if (r.type() == 0) {
       return body;
     }
     ByteArrayOutputStream typed = new ByteArrayOutputStream(body.length + 1);
-    typed.write(type);
+    typed.write(r.type());
     typed.writeBytes(body);
     return typed.toByteArray();
   }

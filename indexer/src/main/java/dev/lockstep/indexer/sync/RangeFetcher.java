@@ -13,6 +13,7 @@ import dev.lockstep.indexer.rpc.ReceiptsRoot;
 import dev.lockstep.indexer.rpc.RpcBlock;
 import dev.lockstep.indexer.rpc.RpcErrorKind;
 import dev.lockstep.indexer.rpc.RpcException;
+import dev.lockstep.indexer.rpc.RpcReceipt;
 import dev.lockstep.indexer.store.Batch;
 import dev.lockstep.indexer.store.TransferBulk;
 import java.io.IOException;
@@ -309,8 +310,11 @@ final class RangeFetcher {
     }
     List<List<Integer>> found = new ArrayList<>();
     if (receipts) {
-      for (RpcBlock b : checked) {
-        found.add(receiptLogIndexes(b, addresses));
+      for (int i = 0; i < checked.size(); i += ChainRpc.RECEIPTS_CHUNK) {
+        found.addAll(
+            receiptLogIndexes(
+                checked.subList(i, Math.min(checked.size(), i + ChainRpc.RECEIPTS_CHUNK)),
+                addresses));
       }
     } else {
       List<List<RawLog>> byHash =
@@ -336,28 +340,38 @@ final class RangeFetcher {
     }
   }
 
-  /** Log indexes of {@code addresses}' logs in the block's receipts, after checking their root. */
-  private List<Integer> receiptLogIndexes(RpcBlock b, List<String> addresses) throws IOException {
-    var receipts = rpc.blockReceipts(b.header().hash());
-    String root = ReceiptsRoot.of(receipts);
-    if (!root.equalsIgnoreCase(b.receiptsRoot())) {
-      throw inconsistent(
-          "receipts of block "
-              + b.header().number()
-              + " hash to "
-              + root
-              + ", not the header's receipts root "
-              + b.receiptsRoot()
-              + " (altered or incomplete receipts)");
-    }
+  /**
+   * For each block, the log indexes of {@code addresses}' logs in its receipts, after checking that
+   * they hash to its header's receipts root. One batch.
+   */
+  private List<List<Integer>> receiptLogIndexes(List<RpcBlock> blocks, List<String> addresses)
+      throws IOException {
+    List<List<RpcReceipt>> receipts =
+        rpc.blockReceipts(blocks.stream().map(b -> b.header().hash()).toList());
     Set<String> wanted = new HashSet<>(addresses);
-    List<Integer> out = new ArrayList<>();
-    for (var r : receipts) {
-      for (var l : r.getLogs()) {
-        if (wanted.contains(l.getAddress().toLowerCase(java.util.Locale.ROOT))) {
-          out.add(l.getLogIndex().intValueExact());
+    List<List<Integer>> out = new ArrayList<>(blocks.size());
+    for (int k = 0; k < blocks.size(); k++) {
+      RpcBlock b = blocks.get(k);
+      String root = ReceiptsRoot.of(receipts.get(k));
+      if (!root.equalsIgnoreCase(b.receiptsRoot())) {
+        throw inconsistent(
+            "receipts of block "
+                + b.header().number()
+                + " hash to "
+                + root
+                + ", not the header's receipts root "
+                + b.receiptsRoot()
+                + " (altered or incomplete receipts)");
+      }
+      List<Integer> indexes = new ArrayList<>();
+      for (RpcReceipt r : receipts.get(k)) {
+        for (RawLog l : r.logs()) {
+          if (wanted.contains(l.address())) {
+            indexes.add(l.logIndex());
+          }
         }
       }
+      out.add(indexes);
     }
     return out;
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.indexer.support.TestChain;
 import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.web3j.abi.FunctionEncoder;
@@ -14,7 +16,6 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthBlock;
-import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /** The receipts root computed from a block's receipts equals the one in its header, on anvil. */
 class ReceiptsRootIT {
@@ -63,34 +64,56 @@ class ReceiptsRootIT {
 
       long head = c.head();
       int checked = 0;
-      for (long n = 0; n <= head; n++) {
-        EthBlock.Block block =
-            c.web3j
-                .ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false)
-                .send()
-                .getBlock();
-        List<TransactionReceipt> receipts =
-            c.web3j
-                .ethGetBlockReceipts(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)))
-                .send()
-                .getBlockReceipts()
-                .orElseThrow();
-        assertThat(ReceiptsRoot.of(receipts)).as("block " + n).isEqualTo(block.getReceiptsRoot());
-        checked += receipts.size();
-      }
-      assertThat(checked).as("receipts checked").isGreaterThan(150);
+      try (ChainRpc rpc =
+          new ChainRpc(List.of(c.anvil.rpcUrl()), Duration.ofSeconds(10), 2, e -> {})) {
+        List<EthBlock.Block> blocks = new ArrayList<>();
+        for (long n = 0; n <= head; n++) {
+          blocks.add(
+              c.web3j
+                  .ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false)
+                  .send()
+                  .getBlock());
+        }
+        // In batches as the indexer asks for them, parsed by its streaming parser.
+        for (int i = 0; i < blocks.size(); i += ChainRpc.RECEIPTS_CHUNK) {
+          List<EthBlock.Block> chunk =
+              blocks.subList(i, Math.min(blocks.size(), i + ChainRpc.RECEIPTS_CHUNK));
+          List<List<RpcReceipt>> receipts =
+              rpc.blockReceipts(chunk.stream().map(EthBlock.Block::getHash).toList());
+          for (int k = 0; k < chunk.size(); k++) {
+            assertThat(ReceiptsRoot.of(receipts.get(k)))
+                .as("block " + chunk.get(k).getNumber())
+                .isEqualTo(chunk.get(k).getReceiptsRoot());
+            assertThat(receipts.get(k)).hasSize(chunk.get(k).getTransactions().size());
+            checked += receipts.get(k).size();
+          }
+        }
+        assertThat(checked).as("receipts checked").isGreaterThan(150);
 
-      // Leaving one log out changes the root.
-      List<TransactionReceipt> busy =
-          c.web3j
-              .ethGetBlockReceipts(DefaultBlockParameter.valueOf(BigInteger.valueOf(head - 1)))
-              .send()
-              .getBlockReceipts()
-              .orElseThrow();
-      assertThat(busy).hasSize(150);
-      String root = ReceiptsRoot.of(busy);
-      busy.getFirst().setLogs(List.of());
-      assertThat(ReceiptsRoot.of(busy)).isNotEqualTo(root);
+        // Leaving one log out changes the root; so does altering a log's data.
+        List<RpcReceipt> busy =
+            rpc.blockReceipts(List.of(blocks.get((int) head - 1).getHash())).getFirst();
+        assertThat(busy).hasSize(150);
+        String root = ReceiptsRoot.of(busy);
+        assertThat(busy.getFirst().logs()).hasSize(1);
+        List<RpcReceipt> dropped = new ArrayList<>(busy);
+        dropped.set(0, busy.getFirst().withLogs(List.of()));
+        assertThat(ReceiptsRoot.of(dropped)).isNotEqualTo(root);
+        RawLog l = busy.getFirst().logs().getFirst();
+        RawLog altered =
+            new RawLog(
+                l.address(),
+                l.topics(),
+                l.data().substring(0, l.data().length() - 1) + (l.data().endsWith("1") ? "2" : "1"),
+                l.blockNumber(),
+                l.blockHash(),
+                l.transactionHash(),
+                l.logIndex(),
+                false);
+        List<RpcReceipt> changed = new ArrayList<>(busy);
+        changed.set(0, busy.getFirst().withLogs(List.of(altered)));
+        assertThat(ReceiptsRoot.of(changed)).isNotEqualTo(root);
+      }
     }
   }
 }
