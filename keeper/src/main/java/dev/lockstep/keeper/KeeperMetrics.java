@@ -132,6 +132,19 @@ public final class KeeperMetrics {
     timeToConfirm.record(d);
   }
 
+  /**
+   * One keeper round of {@code chainId} (duties, then the transaction engine): the timer {@code
+   * keeper.round.duration}. A round longer than the chain's block time leaves blocks part-filled.
+   */
+  public void round(long chainId, Duration d) {
+    Timer.builder("keeper.round.duration")
+        .description("one keeper round: duties, then the transaction engine")
+        .tag("chain_id", Long.toString(chainId))
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)
+        .record(d);
+  }
+
   /** Counts one nonce gap filled. */
   public void nonceGap() {
     gaps.increment();

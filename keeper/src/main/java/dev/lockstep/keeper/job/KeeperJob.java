@@ -24,6 +24,7 @@ public final class KeeperJob implements Job {
 
   @Override
   public void execute(JobExecutionContext context) throws JobExecutionException {
+    long started = System.nanoTime();
     try {
       duty.run();
     } catch (RuntimeException e) {
@@ -44,5 +45,7 @@ public final class KeeperJob implements Job {
           duty.engine().chainId(),
           e.toString());
     }
+    duty.metrics()
+        .round(duty.engine().chainId(), java.time.Duration.ofNanos(System.nanoTime() - started));
   }
 }

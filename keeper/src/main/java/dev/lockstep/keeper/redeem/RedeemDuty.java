@@ -90,6 +90,11 @@ public final class RedeemDuty {
     this.clock = clock;
   }
 
+  /** Where this duty's rounds are counted. */
+  public KeeperMetrics metrics() {
+    return metrics;
+  }
+
   /** The engine that sends this duty's transactions. */
   public TxEngine engine() {
     return engine;

@@ -12,6 +12,7 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.BatchRequest;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
@@ -149,7 +150,7 @@ final class ChainCalls {
     BigInteger headroom = BigInteger.valueOf(100L + scope.config().gasHeadroomPercent());
     for (List<Intent> chunk : chunks(intents)) {
       BatchRequest batch = web3j.newBatch();
-      chunk.forEach(i -> batch.add(web3j.ethEstimateGas(call(i))));
+      chunk.forEach(i -> batch.add(estimateAtLatest(call(i))));
       for (Response<?> resp : batch.send().getResponses()) {
         EthEstimateGas r = (EthEstimateGas) resp;
         if (r.hasError()) {
@@ -172,6 +173,19 @@ final class ChainCalls {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code eth_estimateGas} at the latest block, as the simulation runs. Without a block a node
+   * estimates against its pending block (anvil builds it from the whole transaction pool for every
+   * call, so with a thousand settles in flight each estimate executed them all again, and a round's
+   * estimates took seconds); web3j's request takes no block, so the parameter is added to it.
+   */
+  @SuppressWarnings("unchecked")
+  private Request<?, EthEstimateGas> estimateAtLatest(Transaction tx) {
+    Request<Object, EthEstimateGas> r = (Request<Object, EthEstimateGas>) web3j.ethEstimateGas(tx);
+    r.setParams(List.of(tx, DefaultBlockParameterName.LATEST.getValue()));
+    return r;
   }
 
   /** The custom error the intent's call reverts with at {@code block}, if it reverts. */
