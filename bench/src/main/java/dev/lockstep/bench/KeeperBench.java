@@ -153,7 +153,7 @@ public final class KeeperBench {
       }
     }
     out.put(
-        "targets", Map.of("fraction_of_bound_min", 0.8, "duplicates_max", 0, "failures_max", 0));
+        "targets", Map.of("fraction_of_bound_min", 0.9, "duplicates_max", 0, "failures_max", 0));
     System.out.println(JSON.writeValueAsString(out));
   }
 
