@@ -126,7 +126,7 @@ public final class ApiBench {
                       "POST",
                       "/v1/customers",
                       "{\"external_id\":\"bench-post\",\"wallet\":\""
-                          + DevAccounts.wallet(9).getAddress()
+                          + Credentials.create("0x" + "42".repeat(32)).getAddress()
                           + "\"}")));
       // Warm-up: the JIT, the pool, the caches.
       for (Route r : routes) {

@@ -7,6 +7,8 @@ import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.ManagementServer;
 import dev.lockstep.api.auth.ApiKeys;
 import dev.lockstep.api.auth.Authenticator;
+import dev.lockstep.api.auth.FailureLimits;
+import dev.lockstep.api.auth.KeyCache;
 import dev.lockstep.api.auth.KeyRoutes;
 import dev.lockstep.api.catalog.CatalogRoutes;
 import dev.lockstep.api.customer.CustomerRoutes;
@@ -74,6 +76,7 @@ public final class Daemon implements AutoCloseable {
   private final Optional<ManagementServer> management;
   private final Optional<Integer> managementPort;
   private final ApiKeys apiKeys;
+  private final KeyCache keyCache;
   private final PrimeBroker broker;
   private final int apiPort;
 
@@ -167,7 +170,8 @@ public final class Daemon implements AutoCloseable {
     }
     this.duties = Map.copyOf(duties);
     scheduler = new KeeperScheduler(dataSource, instanceId, duties, cfg.keeperInterval());
-    apiKeys = new ApiKeys(jdbi, clock);
+    keyCache = KeyCache.listening(() -> listenerConnection(cfg.databaseUrl()));
+    apiKeys = new ApiKeys(jdbi, clock, keyCache);
     ChainNames chainNames = new ChainNames(names);
     KeeperOrderDesk orderDesk = new KeeperOrderDesk(broker, scheduler::wakeAll, clock);
     customers = new CustomerStore(jdbi, clock);
@@ -184,8 +188,8 @@ public final class Daemon implements AutoCloseable {
             clock);
     ApiServer.Parts parts =
         new ApiServer.Parts(
-            new Authenticator(apiKeys, cfg.mode()),
-            new RateLimits(cfg.rateLimits()),
+            new Authenticator(apiKeys, cfg.mode(), FailureLimits.defaults()),
+            new RateLimits(cfg.rateLimits(), dataSource),
             idempotency,
             new CatalogRoutes(index, chainNames, indexer::health, customers, prices, clock),
             new RedeemRoutes(index, orderDesk, chainNames, customers),
@@ -291,6 +295,18 @@ public final class Daemon implements AutoCloseable {
     throw new IllegalStateException("the broker is not the simulator");
   }
 
+  /**
+   * The key cache's own connection (held for the daemon's life, outside the pool): reads time out
+   * after 10 s, so a silently dead connection is noticed by the cache's heartbeat.
+   */
+  private static java.sql.Connection listenerConnection(String url) throws java.sql.SQLException {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("socketTimeout", "10");
+    p.setProperty("tcpKeepAlive", "true");
+    p.setProperty("ApplicationName", "lockstep-key-cache");
+    return java.sql.DriverManager.getConnection(url, p);
+  }
+
   private static HikariDataSource dataSource(String url) {
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(url);
@@ -314,6 +330,7 @@ public final class Daemon implements AutoCloseable {
     step("keeper scheduler", scheduler::close);
     duties.values().forEach(d -> step("nonce lease release", () -> d.engine().release()));
     step("indexer", indexer::close);
+    step("api key cache", keyCache::close);
     clients.values().forEach(Web3j::shutdown);
     step("database pool", dataSource::close);
   }

@@ -99,7 +99,7 @@ class FirstKeyIT {
                   assertThat(k.tenantId()).isEqualTo("ten_acme");
                   assertThat(k.mode()).isEqualTo(Mode.LIVE);
                   assertThat(k.scope()).isEqualTo(Scope.FULL);
-                  assertThat(k.tier()).isEqualTo("growth");
+                  assertThat(k.tier()).isEqualTo(dev.lockstep.api.auth.Tier.GROWTH);
                 });
         assertThat(secretAnywhere(jdbc, secret)).as("the secret in any row").isZero();
 

@@ -9,7 +9,6 @@ import dev.lockstep.ports.Mode;
  * @param tenantId the tenant every row the key reads or writes belongs to
  * @param mode {@code test} ({@code sk_test_}) or {@code live} ({@code sk_live_})
  * @param scope {@code full} (every call) or {@code read} (GET only)
- * @param tier the tenant's rate-limit tier: {@code startup}, {@code growth}, {@code scale} or
- *     {@code enterprise}
+ * @param tier the tenant's rate-limit tier (never {@link Tier#SANDBOX}: that is the mode's)
  */
-public record ApiKey(String id, String tenantId, Mode mode, Scope scope, String tier) {}
+public record ApiKey(String id, String tenantId, Mode mode, Scope scope, Tier tier) {}

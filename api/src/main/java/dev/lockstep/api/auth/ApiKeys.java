@@ -15,7 +15,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -40,10 +42,21 @@ public final class ApiKeys {
 
   private final Jdbi jdbi;
   private final Clock clock;
+  private final KeyCache cache;
 
+  /** Keys without a cache: every authentication is a lookup (the operator commands). */
   public ApiKeys(Jdbi jdbi, Clock clock) {
+    this(jdbi, clock, KeyCache.none());
+  }
+
+  /**
+   * @param cache where authenticated keys are kept between requests ({@link KeyCache} states its
+   *     bound); revocations and rotations made here notify it and every other daemon's
+   */
+  public ApiKeys(Jdbi jdbi, Clock clock, KeyCache cache) {
     this.jdbi = jdbi;
     this.clock = clock;
+    this.cache = cache;
   }
 
   /**
@@ -100,7 +113,7 @@ public final class ApiKeys {
 
   /** The rate-limit tiers a tenant can have (reference platform-docs "Rate limits"). */
   public static final java.util.List<String> TIERS =
-      java.util.List.of("startup", "growth", "scale", "enterprise");
+      Tier.tenantTiers().stream().map(Tier::dbValue).toList();
 
   /**
    * Creates tenant {@code id} with {@code tier}.
@@ -184,7 +197,8 @@ public final class ApiKeys {
    * @throws IllegalStateException if the key is revoked, expired or already rotated
    */
   public Optional<KeyInfo> rotate(String tenantId, String id) {
-    return jdbi.inTransaction(
+    List<String> changed = new ArrayList<>();
+    return changing(
         h -> {
           Optional<KeyInfo> old =
               h.createQuery(SELECT + " WHERE id = :id AND tenant_id = :t FOR UPDATE")
@@ -203,28 +217,56 @@ public final class ApiKeys {
                 "key " + id + " is revoked, expiring or already rotated");
           }
           KeyInfo next = insert(h, tenantId, k.mode(), k.scope());
-          h.createUpdate(
-                  "UPDATE api.api_keys SET expires_at = :exp, replaced_by = :next WHERE id = :id")
-              .bind("exp", Timestamp.from(clock.instant().plus(ROTATION_GRACE)))
-              .bind("next", next.id())
-              .bind("id", id)
-              .execute();
+          String hash =
+              h.createQuery(
+                      "UPDATE api.api_keys SET expires_at = :exp, replaced_by = :next WHERE id = :id"
+                          + " RETURNING key_hash")
+                  .bind("exp", Timestamp.from(clock.instant().plus(ROTATION_GRACE)))
+                  .bind("next", next.id())
+                  .bind("id", id)
+                  .mapTo(String.class)
+                  .one();
+          KeyCache.notifyChanged(h, hash);
+          changed.add(hash);
           return Optional.of(next);
-        });
+        },
+        changed);
   }
 
   /** Revokes key {@code id} of {@code tenantId} at once; revoking twice keeps the first time. */
   public Optional<KeyInfo> revoke(String tenantId, String id) {
-    return jdbi.inTransaction(
+    List<String> changed = new ArrayList<>();
+    return changing(
         h -> {
-          h.createUpdate(
-                  "UPDATE api.api_keys SET revoked_at = :at WHERE id = :id AND tenant_id = :t AND revoked_at IS NULL")
+          h.createQuery(
+                  "UPDATE api.api_keys SET revoked_at = :at WHERE id = :id AND tenant_id = :t AND revoked_at IS NULL"
+                      + " RETURNING key_hash")
               .bind("at", Timestamp.from(clock.instant()))
               .bind("id", id)
               .bind("t", tenantId)
-              .execute();
+              .mapTo(String.class)
+              .findOne()
+              .ifPresent(
+                  hash -> {
+                    KeyCache.notifyChanged(h, hash);
+                    changed.add(hash);
+                  });
           return find(h, tenantId, id);
-        });
+        },
+        changed);
+  }
+
+  /**
+   * Runs a transaction that changes keys (each notified in it), then drops the changed keys from
+   * this daemon's cache at once, after the commit.
+   */
+  private <T> T changing(
+      org.jdbi.v3.core.HandleCallback<T, RuntimeException> tx, List<String> changed) {
+    try {
+      return jdbi.inTransaction(tx);
+    } finally {
+      changed.forEach(cache::invalidate);
+    }
   }
 
   /** Key {@code id}, if it is the tenant's. */
@@ -245,25 +287,45 @@ public final class ApiKeys {
                 KeyInfo::id));
   }
 
-  /** The usable (not revoked, not expired) key whose secret is {@code secret}. */
+  /** The key of {@code secret} if the cache holds it and it is usable now (no lookup). */
+  public Optional<ApiKey> cached(String secret) {
+    return cache.get(sha256(secret), clock.instant());
+  }
+
+  /**
+   * The usable (not revoked, not expired) key whose secret is {@code secret}: from the cache when
+   * it holds the key (see {@link KeyCache} for how soon a change reaches it), else looked up.
+   */
   public Optional<ApiKey> authenticate(String secret) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    """
-            SELECT k.id, k.tenant_id, k.mode, k.scope, t.tier FROM api.api_keys k JOIN api.tenants t ON t.id = k.tenant_id
+    String hash = sha256(secret);
+    Instant now = clock.instant();
+    Optional<ApiKey> cached = cache.get(hash, now);
+    if (cached.isPresent()) {
+      return cached;
+    }
+    long epoch = cache.epoch();
+    Optional<KeyCache.Cached> found =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        """
+            SELECT k.id, k.tenant_id, k.mode, k.scope, t.tier, k.expires_at FROM api.api_keys k JOIN api.tenants t ON t.id = k.tenant_id
             WHERE k.key_hash = :h AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > :now)""")
-                .bind("h", sha256(secret))
-                .bind("now", Timestamp.from(clock.instant()))
-                .map(
-                    (rs, ctx) ->
-                        new ApiKey(
-                            rs.getString(1),
-                            rs.getString(2),
-                            StoredEnum.fromDb(Mode.class, rs.getString(3)),
-                            StoredEnum.fromDb(Scope.class, rs.getString(4)),
-                            rs.getString(5)))
-                .findOne());
+                    .bind("h", hash)
+                    .bind("now", Timestamp.from(now))
+                    .map(
+                        (rs, ctx) ->
+                            new KeyCache.Cached(
+                                new ApiKey(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    StoredEnum.fromDb(Mode.class, rs.getString(3)),
+                                    StoredEnum.fromDb(Scope.class, rs.getString(4)),
+                                    StoredEnum.fromDb(Tier.class, rs.getString(5))),
+                                Columns.instant(rs, "expires_at")))
+                    .findOne());
+    found.ifPresent(k -> cache.put(hash, k, epoch));
+    return found.map(KeyCache.Cached::key);
   }
 
   private KeyInfo insert(Handle h, String tenantId, Mode mode, Scope scope) {

@@ -4,7 +4,7 @@ import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.ports.Mode;
 import io.javalin.http.Context;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * Checks {@code Authorization: Bearer sk_(test|live)_...} on every /v1 request (reference
@@ -14,33 +14,46 @@ import java.util.regex.Pattern;
  */
 public final class Authenticator {
   private static final String ATTRIBUTE = "lockstep.api_key";
-  private static final Pattern BEARER =
-      Pattern.compile("Bearer (sk_(test|live)_[0-9A-Za-z]{1,128})");
 
   private static final String SECRET_ATTRIBUTE = "lockstep.bearer_secret";
   private final ApiKeys keys;
   private final Mode serverMode;
+  private final FailureLimits failures;
 
   /**
    * @param serverMode {@code TEST} for the sandbox, {@code LIVE} for production data
+   * @param failures the per-address limit of failed authentications, applied before any lookup
    */
-  public Authenticator(ApiKeys keys, Mode serverMode) {
+  public Authenticator(ApiKeys keys, Mode serverMode, FailureLimits failures) {
     this.keys = keys;
     this.serverMode = serverMode;
+    this.failures = failures;
   }
 
   /** Authenticates the request or throws the matching {@link ApiException}. */
   public void check(Context ctx) {
     String header = ctx.header("Authorization");
-    var m = header == null ? null : BEARER.matcher(header.trim());
-    if (m == null || !m.matches()) {
+    String secret = header == null ? null : bearer(header.trim());
+    String address = ctx.ip();
+    if (secret == null) {
+      refuseIfSpent(ctx, address);
+      failures.failed(address);
       throw new ApiException(
           ErrorCode.UNAUTHORIZED, "Send Authorization: Bearer sk_test_... (or sk_live_...)");
     }
     ApiKey key =
-        keys.authenticate(m.group(1))
-            .orElseThrow(
-                () -> new ApiException(ErrorCode.UNAUTHORIZED, "Unknown or revoked API key"));
+        keys.cached(secret)
+            .orElseGet(
+                () -> {
+                  refuseIfSpent(ctx, address);
+                  return keys.authenticate(secret)
+                      .orElseThrow(
+                          () -> {
+                            failures.failed(address);
+                            return new ApiException(
+                                ErrorCode.UNAUTHORIZED, "Unknown or revoked API key");
+                          });
+                });
     if (key.mode() != serverMode) {
       throw new ApiException(
           ErrorCode.KEY_LACKS_LIVE_SCOPE,
@@ -60,7 +73,39 @@ public final class Authenticator {
               + " needs scope 'full'");
     }
     ctx.attribute(ATTRIBUTE, key);
-    ctx.attribute(SECRET_ATTRIBUTE, m.group(1));
+    ctx.attribute(SECRET_ATTRIBUTE, secret);
+  }
+
+  /** 429 before any lookup when {@code address} has spent its failed authentications. */
+  private void refuseIfSpent(Context ctx, String address) {
+    long retryAfter = failures.retryAfterSeconds(address);
+    if (retryAfter > 0) {
+      ctx.header("Retry-After", Long.toString(retryAfter));
+      throw new ApiException(
+          ErrorCode.RATE_LIMITED,
+          "Too many requests failing authentication from this address",
+          Map.of("retry_after_seconds", retryAfter, "limit_rps", failures.perSecond()));
+    }
+  }
+
+  /** The secret of {@code Bearer sk_(test|live)_<1-128 base-62>}, or null if malformed. */
+  private static String bearer(String header) {
+    if (!header.startsWith("Bearer sk_")) {
+      return null;
+    }
+    String secret = header.substring(7);
+    boolean prefix = secret.startsWith("sk_test_") || secret.startsWith("sk_live_");
+    int n = secret.length() - 8;
+    if (!prefix || n < 1 || n > 128) {
+      return null;
+    }
+    for (int i = 8; i < secret.length(); i++) {
+      char c = secret.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+        return null;
+      }
+    }
+    return secret;
   }
 
   /**

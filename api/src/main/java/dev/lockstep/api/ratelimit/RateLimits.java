@@ -1,68 +1,117 @@
 package dev.lockstep.api.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.lockstep.api.auth.ApiKey;
 import dev.lockstep.api.auth.Authenticator;
+import dev.lockstep.api.auth.Tier;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.ports.Mode;
-import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
- * Per-key request rate limits by tier (reference platform-docs "Rate limits"): requests per second
- * of startup 500, growth 1,000, scale 2,500, enterprise 5,000 and sandbox ({@code sk_test_} keys)
- * 10,000. A cold key may burst to twice its rate for ten seconds, then traffic is shaped to the
- * rate: two token buckets (Bucket4j) per key, one of 2 x rate refilled at 2 x rate per second and
- * one of 10 x rate refilled at the rate.
+ * Per-key request rate limits by tier (reference platform-docs "Rate limits"), held across every
+ * daemon sharing the database: requests per second of startup 500, growth 1,000, scale 2,500,
+ * enterprise 5,000 and sandbox ({@code sk_test_} keys) 10,000. A cold key may burst to twice its
+ * rate for ten seconds, then traffic is shaped to the rate: two token-bucket limits per budget, one
+ * of 2 x rate refilled at 2 x rate per second and one of 10 x rate refilled at the rate. On Scale
+ * and Enterprise a key has two budgets of its tier's rate, one for GETs and one for mutating calls,
+ * so reads never consume the mutating budget; on the other tiers one budget serves both.
  *
- * <p>Every answer carries {@code X-RateLimit-Limit} (the tier's requests per second), {@code
- * X-RateLimit-Remaining} and {@code X-RateLimit-Reset} (Unix seconds when the buckets are full
+ * <p><b>Shared buckets.</b> The buckets live in {@code api.rate_limit_buckets} (Bucket4j's
+ * PostgreSQL backend, {@code SELECT ... FOR UPDATE}); each daemon consumes from its local view and
+ * synchronises with the row after {@code rate / 20} tokens or {@link #SYNC_EVERY}, whichever comes
+ * first (Bucket4j's delaying optimization), so a request almost never waits on the database, and
+ * the keys' combined rate across N daemons exceeds the tier by at most N x rate / 20 tokens per
+ * synchronisation. A row expires when its bucket would be full again.
+ *
+ * <p>Every answer carries {@code X-RateLimit-Limit} (the budget's requests per second), {@code
+ * X-RateLimit-Remaining} and {@code X-RateLimit-Reset} (Unix seconds when the budget is full
  * again); a request over the limit is 429 {@code rate_limited} with {@code Retry-After} and {@code
- * retry_after_seconds}. Limits are counted per daemon process. Thread-safe.
+ * retry_after_seconds}. Thread-safe.
  */
 public final class RateLimits {
-  /** Requests per second by tier, as the reference gives them. */
-  public static final Map<String, Long> DEFAULT_RPS =
-      Map.of(
-          "startup",
-          500L,
-          "growth",
-          1_000L,
-          "scale",
-          2_500L,
-          "enterprise",
-          5_000L,
-          "sandbox",
-          10_000L);
+  /** Longest a daemon consumes from its local view of a bucket before synchronising. */
+  public static final Duration SYNC_EVERY = Duration.ofMillis(50);
 
-  private final Map<String, Long> rps;
-  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  /** What a request consumes from. */
+  enum Budget {
+    /** Every request (tiers without a separate read budget). */
+    ALL,
+    /** GETs on Scale and Enterprise. */
+    READ,
+    /** Mutating requests on Scale and Enterprise. */
+    WRITE
+  }
+
+  private final Map<Tier, Long> rps;
+  private final ProxyManager<String> buckets;
+  private final Cache<String, BucketProxy> proxies =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
   /**
-   * @param overrides requests per second replacing the defaults of some tiers (configuration,
-   *     tests)
+   * @param overrides requests per second replacing the defaults of some tiers, by tier name
+   *     (configuration, tests)
+   * @param dataSource the database whose {@code api.rate_limit_buckets} every daemon shares
    */
-  public RateLimits(Map<String, Long> overrides) {
-    Map<String, Long> m = new HashMap<>(DEFAULT_RPS);
+  public RateLimits(Map<String, Long> overrides, DataSource dataSource) {
+    Map<Tier, Long> m = new EnumMap<>(Tier.class);
+    for (Tier t : Tier.values()) {
+      m.put(t, t.defaultRps());
+    }
     overrides.forEach(
         (tier, limit) -> {
-          if (!DEFAULT_RPS.containsKey(tier) || limit < 1) {
-            throw new IllegalArgumentException(
-                "rate limit for unknown tier or below 1: " + tier + "=" + limit);
+          Tier t = tierNamed(tier);
+          if (limit < 1) {
+            throw new IllegalArgumentException("rate limit below 1: " + tier + "=" + limit);
           }
-          m.put(tier, limit);
+          m.put(t, limit);
         });
     this.rps = Map.copyOf(m);
+    this.buckets =
+        Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+            .primaryKeyMapper(PrimaryKeyMapper.STRING)
+            .table("api.rate_limit_buckets")
+            .idColumn("id")
+            .stateColumn("state")
+            .expiresAtColumn("expires_at")
+            .expirationAfterWrite(
+                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                    Duration.ofSeconds(10)))
+            .build();
+  }
+
+  private static Tier tierNamed(String name) {
+    for (Tier t : Tier.values()) {
+      if (t.dbValue().equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("rate limit for unknown tier: " + name);
   }
 
   /** The tier a key is limited by: {@code sandbox} for test keys, else its tenant's tier. */
-  public static String tierOf(ApiKey key) {
-    return key.mode() == Mode.TEST ? "sandbox" : key.tier();
+  public static Tier tierOf(ApiKey key) {
+    return key.mode() == Mode.TEST ? Tier.SANDBOX : key.tier();
+  }
+
+  /** Requests per second of {@code tier} here (the default or its override). */
+  public long rpsOf(Tier tier) {
+    return rps.get(tier);
   }
 
   /**
@@ -70,17 +119,14 @@ public final class RateLimits {
    */
   public void check(Context ctx) {
     ApiKey key = Authenticator.keyOf(ctx);
-    long limit = rps.get(tierOf(key));
-    Bucket bucket =
-        buckets.computeIfAbsent(
-            key.id() + "/" + limit,
-            k ->
-                Bucket.builder()
-                    .addLimit(
-                        l -> l.capacity(2 * limit).refillGreedy(2 * limit, Duration.ofSeconds(1)))
-                    .addLimit(
-                        l -> l.capacity(10 * limit).refillGreedy(limit, Duration.ofSeconds(1)))
-                    .build());
+    Tier tier = tierOf(key);
+    long limit = rps.get(tier);
+    Budget budget =
+        !tier.separateReadBudget()
+            ? Budget.ALL
+            : ctx.method().name().equals("GET") ? Budget.READ : Budget.WRITE;
+    String id = key.id() + "/" + budget.name().toLowerCase(java.util.Locale.ROOT) + "/" + limit;
+    BucketProxy bucket = proxies.get(id, k -> bucket(k, limit));
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
     long nowSeconds = System.currentTimeMillis() / 1000;
     ctx.header("X-RateLimit-Limit", Long.toString(limit));
@@ -98,10 +144,24 @@ public final class RateLimits {
               + " requests per second on key "
               + key.id()
               + " (tier "
-              + tierOf(key)
+              + tier.dbValue()
+              + (budget == Budget.ALL ? "" : ", " + budget.name().toLowerCase() + " budget")
               + ")",
           Map.of("retry_after_seconds", retryAfter, "limit_rps", limit));
     }
+  }
+
+  private BucketProxy bucket(String id, long limit) {
+    BucketConfiguration config =
+        BucketConfiguration.builder()
+            .addLimit(l -> l.capacity(2 * limit).refillGreedy(2 * limit, Duration.ofSeconds(1)))
+            .addLimit(l -> l.capacity(10 * limit).refillGreedy(limit, Duration.ofSeconds(1)))
+            .build();
+    return buckets
+        .builder()
+        .withOptimization(
+            Optimizations.delaying(new DelayParameters(Math.max(1, limit / 20), SYNC_EVERY)))
+        .build(id, () -> config);
   }
 
   private static long ceilSeconds(long nanos) {
