@@ -195,6 +195,13 @@ public final class Sandbox implements AutoCloseable {
     return "http://127.0.0.1:" + daemon.apiPort();
   }
 
+  /** The API URL of every daemon, the first one's first. */
+  public List<String> apiUrls() {
+    List<String> out = new ArrayList<>(List.of(apiUrl()));
+    others.forEach(o -> out.add("http://127.0.0.1:" + o.apiPort()));
+    return out;
+  }
+
   public String apiKey() {
     return apiKey;
   }

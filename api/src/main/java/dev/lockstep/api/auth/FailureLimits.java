@@ -8,17 +8,20 @@ import java.time.Duration;
 /**
  * Limits requests that fail authentication (no, malformed, unknown or revoked key) per client
  * address, in this daemon's memory, so that a flood of bad keys never reaches the database: each
- * failure takes a token from the address's bucket ({@code burst} tokens, refilled at {@code
- * perSecond}); while the bucket is empty, a request from that address whose key is not already
- * known to the key cache is refused with 429 {@code rate_limited} before any lookup. A valid key
- * the cache holds keeps working from that address. The address is the connection's remote address
- * (behind a proxy, the proxy's). Thread-safe.
+ * failure takes a token from the address's bucket ({@code burst} tokens, refilled with {@code
+ * perSecond} x 10 tokens every {@link #REFILL}); while the bucket is empty, a request from that
+ * address whose key is not already known to the key cache is refused with 429 {@code rate_limited}
+ * before any lookup. A valid key the cache holds keeps working from that address. The address is
+ * the connection's remote address (behind a proxy, the proxy's). Thread-safe.
  */
 public final class FailureLimits {
   /** The defaults: 50 failures a second per address, bursts of 200. */
   public static final long PER_SECOND = 50;
 
   public static final long BURST = 200;
+
+  /** How often an address's spent failures are given back, in one go. */
+  public static final Duration REFILL = Duration.ofSeconds(10);
 
   private final long perSecond;
   private final long burst;
@@ -63,7 +66,10 @@ public final class FailureLimits {
             address,
             a ->
                 Bucket.builder()
-                    .addLimit(l -> l.capacity(burst).refillGreedy(perSecond, Duration.ofSeconds(1)))
+                    .addLimit(
+                        l ->
+                            l.capacity(burst)
+                                .refillIntervally(perSecond * REFILL.toSeconds(), REFILL))
                     .build())
         .tryConsume(1);
   }

@@ -115,39 +115,68 @@ public final class RateLimits {
   }
 
   /**
+   * What one request took from its key's budget.
+   *
+   * @param limit the budget's requests per second
+   * @param remaining tokens left in the budget
+   * @param resetSeconds seconds until the budget is full again
+   * @param retryAfterSeconds when refused, seconds until a request would be taken (else 0)
+   * @param budget which budget the request counted against
+   */
+  public record Taken(
+      boolean allowed,
+      long limit,
+      long remaining,
+      long resetSeconds,
+      long retryAfterSeconds,
+      Tier tier,
+      String budget) {}
+
+  /**
+   * Takes one request of {@code key} from its budget ({@code get}: whether it is a GET), shared
+   * with every daemon on the database.
+   */
+  public Taken take(ApiKey key, boolean get) {
+    Tier tier = tierOf(key);
+    long limit = rps.get(tier);
+    Budget budget = !tier.separateReadBudget() ? Budget.ALL : get ? Budget.READ : Budget.WRITE;
+    String name = budget.name().toLowerCase(java.util.Locale.ROOT);
+    String id = key.id() + "/" + name + "/" + limit;
+    BucketProxy bucket = proxies.get(id, k -> bucket(k, limit));
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    return new Taken(
+        probe.isConsumed(),
+        limit,
+        Math.max(0, probe.getRemainingTokens()),
+        ceilSeconds(probe.getNanosToWaitForReset()),
+        probe.isConsumed() ? 0 : Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill())),
+        tier,
+        name);
+  }
+
+  /**
    * Takes one request from the caller's budget and sets the headers; throws 429 when it is spent.
    */
   public void check(Context ctx) {
     ApiKey key = Authenticator.keyOf(ctx);
-    Tier tier = tierOf(key);
-    long limit = rps.get(tier);
-    Budget budget =
-        !tier.separateReadBudget()
-            ? Budget.ALL
-            : ctx.method().name().equals("GET") ? Budget.READ : Budget.WRITE;
-    String id = key.id() + "/" + budget.name().toLowerCase(java.util.Locale.ROOT) + "/" + limit;
-    BucketProxy bucket = proxies.get(id, k -> bucket(k, limit));
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    Taken t = take(key, ctx.method().name().equals("GET"));
     long nowSeconds = System.currentTimeMillis() / 1000;
-    ctx.header("X-RateLimit-Limit", Long.toString(limit));
-    ctx.header("X-RateLimit-Remaining", Long.toString(Math.max(0, probe.getRemainingTokens())));
-    ctx.header(
-        "X-RateLimit-Reset",
-        Long.toString(nowSeconds + ceilSeconds(probe.getNanosToWaitForReset())));
-    if (!probe.isConsumed()) {
-      long retryAfter = Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill()));
-      ctx.header("Retry-After", Long.toString(retryAfter));
+    ctx.header("X-RateLimit-Limit", Long.toString(t.limit()));
+    ctx.header("X-RateLimit-Remaining", Long.toString(t.remaining()));
+    ctx.header("X-RateLimit-Reset", Long.toString(nowSeconds + t.resetSeconds()));
+    if (!t.allowed()) {
+      ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
       throw new ApiException(
           ErrorCode.RATE_LIMITED,
           "Exceeded "
-              + limit
+              + t.limit()
               + " requests per second on key "
               + key.id()
               + " (tier "
-              + tier.dbValue()
-              + (budget == Budget.ALL ? "" : ", " + budget.name().toLowerCase() + " budget")
+              + t.tier().dbValue()
+              + (t.budget().equals("all") ? "" : ", " + t.budget() + " budget")
               + ")",
-          Map.of("retry_after_seconds", retryAfter, "limit_rps", limit));
+          Map.of("retry_after_seconds", t.retryAfterSeconds(), "limit_rps", t.limit()));
     }
   }
 
