@@ -7,6 +7,8 @@ import dev.lockstep.indexer.store.Columns;
 import dev.lockstep.indexer.store.IndexReader;
 import java.math.BigDecimal;
 import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -39,11 +42,22 @@ public final class CustomerStore {
         ON true
       WHERE c.tenant_id = :t""";
 
+  /** {@link #SELECT} for one customer, with JDBC's positional parameters (tenant, id). */
+  private static final String SELECT_ONE =
+      SELECT.replace("c.tenant_id = :t", "c.tenant_id = ?") + " AND c.id = ?";
+
   private final Jdbi jdbi;
+  private final DataSource dataSource;
   private final Clock clock;
 
-  public CustomerStore(Jdbi jdbi, Clock clock) {
+  /**
+   * @param dataSource the pool {@code jdbi} is over: the single-customer read, the API's most
+   *     frequent, goes through plain JDBC (Jdbi's per-handle and per-statement configuration copies
+   *     were 70% of its time in the API bench's profile)
+   */
+  public CustomerStore(Jdbi jdbi, DataSource dataSource, Clock clock) {
     this.jdbi = jdbi;
+    this.dataSource = dataSource;
     this.clock = clock;
   }
 
@@ -117,7 +131,16 @@ public final class CustomerStore {
 
   /** The tenant's customer {@code id}. */
   public Optional<Customer> find(String tenantId, String id) {
-    return jdbi.withHandle(h -> find(h, tenantId, id));
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(SELECT_ONE)) {
+      ps.setString(1, tenantId);
+      ps.setString(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(customer(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading customer " + id + ": " + e.getMessage(), e);
+    }
   }
 
   /** The tenant's customers matching {@code q}, newest first. */

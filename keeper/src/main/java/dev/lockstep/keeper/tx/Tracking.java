@@ -172,9 +172,22 @@ final class Tracking {
    * the confirmations removed that block, the intent is open again ({@code submitted}) and its
    * mined transaction's bytes go back to the node, in nonce order, so the signer's later nonces can
    * be mined again too. One header batch per round (the distinct blocks), receipts only for the
-   * blocks whose hash changed.
+   * blocks whose hash changed; nothing but the head's hash while the head is the block it was at
+   * the last complete check (any reorg changes the head's hash, so nothing can have moved).
    */
   void watchUntilFinal(long head) throws IOException {
+    String headHash = calls.blockHashes(List.of(head)).getOrDefault(head, "");
+    if (!headHash.isEmpty() && headHash.equalsIgnoreCase(checkedAtHead)) {
+      return;
+    }
+    watchAll(head);
+    checkedAtHead = headHash;
+  }
+
+  /** The head's hash at the last complete {@link #watchUntilFinal} check. */
+  private String checkedAtHead = "";
+
+  private void watchAll(long head) throws IOException {
     Instant now = scope.clock().instant();
     List<Intent> watched =
         scope
