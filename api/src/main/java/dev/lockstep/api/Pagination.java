@@ -59,11 +59,25 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
   }
 
   /**
+   * How a page finds its cursor's {@code seq}: {@code resolve} looks the cursor up; {@code seqSql},
+   * when given, is a subquery yielding it from {@code :cursor_id} (and {@code :cursor_tenant}),
+   * folded into the page's own query, so a page is one statement ({@code resolve} then runs only
+   * when that page comes back empty, to tell an unknown cursor from the last page).
+   */
+  public record CursorLookup(
+      Optional<String> seqSql, String tenantId, Function<String, Optional<Long>> resolve) {
+    /** A cursor resolved by {@code resolve} alone, in a statement of its own. */
+    public static CursorLookup by(Function<String, Optional<Long>> resolve) {
+      return new CursorLookup(Optional.empty(), "", resolve);
+    }
+  }
+
+  /**
    * Runs one page of {@code baseSql} (a SELECT exposing a {@code seq} column, filtered to the
    * caller's rows) on {@code h}.
    *
-   * @param seqOf the {@code seq} of the cursor's object, if it is one of the caller's rows (an id
-   *     of another tenant resolves to empty, so it is answered exactly like an unknown id)
+   * @param cursorLookup how the cursor's {@code seq} is found; an id of another tenant resolves to
+   *     nothing, so it is answered exactly like an unknown id
    * @param binds the named parameters of {@code baseSql}
    * @param idOf the public id of a row
    * @throws ApiException {@code invalid_request} if the cursor is not one of the caller's objects
@@ -72,26 +86,26 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
       Handle h,
       String baseSql,
       Map<String, ?> binds,
-      Function<String, Optional<Long>> seqOf,
+      CursorLookup cursorLookup,
       RowMapper<T> mapper,
       Function<T, String> idOf) {
     String cursorParam = startingAfter.isPresent() ? "starting_after" : "ending_before";
+    Optional<String> cursorId = startingAfter.or(() -> endingBefore);
+    boolean folded = cursorId.isPresent() && cursorLookup.seqSql().isPresent();
     Optional<Long> cursor =
-        startingAfter
-            .or(() -> endingBefore)
-            .map(
+        folded
+            ? Optional.empty()
+            : cursorId.map(
                 id ->
-                    seqOf
+                    cursorLookup
+                        .resolve()
                         .apply(id)
-                        .orElseThrow(
-                            () ->
-                                ApiException.invalidParam(
-                                    cursorParam, "No object '" + id + "' to page from")));
+                        .orElseThrow(() -> unknownCursor(cursorParam, id)));
     boolean backwards = endingBefore.isPresent();
+    String bound =
+        folded ? "(" + cursorLookup.seqSql().get() + ")" : cursor.isPresent() ? ":cursor_seq" : "";
     String where =
-        cursor.isEmpty()
-            ? ""
-            : backwards ? " WHERE q.seq > :cursor_seq" : " WHERE q.seq < :cursor_seq";
+        bound.isEmpty() ? "" : backwards ? " WHERE q.seq > " + bound : " WHERE q.seq < " + bound;
     var q =
         h.createQuery(
             "SELECT * FROM ("
@@ -103,7 +117,13 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
                 + " LIMIT :page_limit");
     binds.forEach(q::bind);
     cursor.ifPresent(s -> q.bind("cursor_seq", s));
+    if (folded) {
+      q.bind("cursor_id", cursorId.get()).bind("cursor_tenant", cursorLookup.tenantId());
+    }
     List<T> rows = new ArrayList<>(q.bind("page_limit", limit + 1).map(mapper).list());
+    if (folded && rows.isEmpty() && cursorLookup.resolve().apply(cursorId.get()).isEmpty()) {
+      throw unknownCursor(cursorParam, cursorId.get());
+    }
     boolean more = rows.size() > limit;
     if (more) {
       rows.removeLast();
@@ -118,17 +138,25 @@ public record Pagination(int limit, Optional<String> startingAfter, Optional<Str
     return ListPage.of(rows, more, next);
   }
 
+  private static ApiException unknownCursor(String param, String id) {
+    return ApiException.invalidParam(param, "No object '" + id + "' to page from");
+  }
+
   /**
-   * The usual cursor resolver: the {@code seq} of object {@code id} in {@code table} if it is a row
-   * of {@code tenantId}.
+   * The usual cursor lookup: the {@code seq} of object {@code id} in {@code table} if it is a row
+   * of {@code tenantId}, folded into the page's query.
    */
-  public static Function<String, Optional<Long>> seqIn(Handle h, String table, String tenantId) {
-    return id ->
-        h.createQuery("SELECT seq FROM " + table + " WHERE id = :id AND tenant_id = :t")
-            .bind("id", id)
-            .bind("t", tenantId)
-            .mapTo(Long.class)
-            .findOne();
+  public static CursorLookup seqIn(Handle h, String table, String tenantId) {
+    return new CursorLookup(
+        Optional.of(
+            "SELECT seq FROM " + table + " WHERE id = :cursor_id AND tenant_id = :cursor_tenant"),
+        tenantId,
+        id ->
+            h.createQuery("SELECT seq FROM " + table + " WHERE id = :id AND tenant_id = :t")
+                .bind("id", id)
+                .bind("t", tenantId)
+                .mapTo(Long.class)
+                .findOne());
   }
 
   /** One page of an in-memory list already in newest-first order, keyed by {@code idOf}. */

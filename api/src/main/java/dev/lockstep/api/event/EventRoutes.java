@@ -62,12 +62,13 @@ public final class EventRoutes {
                     h,
                     sql.toString(),
                     binds,
-                    id ->
+                    Pagination.CursorLookup.by(
+                        id ->
                         h.createQuery(VISIBLE + " AND e.event_id = :id")
                             .bind("t", tenant)
                             .bind("id", id)
                             .map((rs, c) -> rs.getLong(1))
-                            .findOne(),
+                            .findOne()),
                     (rs, c) -> json.readTree(rs.getString("body")),
                     n -> n.get("id").asString()));
     ctx.json(events);
