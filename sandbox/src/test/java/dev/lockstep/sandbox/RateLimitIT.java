@@ -220,6 +220,23 @@ class RateLimitIT {
     assertThat(startupWrite.allowed()).as("one budget for both on Startup").isFalse();
     assertThat(startupWrite.budget()).isEqualTo("all");
     assertThat(startupWrite.retryAfterSeconds()).isPositive();
+
+    // A bucket row removed behind the daemons' backs (an expired row cleaned up) is made again.
+    ApiKey growth =
+        new ApiKey("key_budget_growth", "ten_budget", Mode.LIVE, Scope.FULL, Tier.GROWTH);
+    assertThat(a.take(growth, true).allowed()).isTrue();
+    try (var c = ds.getConnection()) {
+      assertThat(
+              c.createStatement()
+                  .executeUpdate(
+                      "DELETE FROM api.rate_limit_buckets WHERE id LIKE 'key_budget_growth/%'"))
+          .isEqualTo(1);
+    }
+    Thread.sleep(RateLimits.SYNC_EVERY.toMillis() * 2);
+    for (int i = 0; i < 5; i++) {
+      assertThat(a.take(growth, true).allowed()).isTrue();
+      assertThat(b.take(growth, false).allowed()).isTrue();
+    }
   }
 
   /** The id of {@code key}, as the tenant's key list shows it (by its prefix). */

@@ -64,11 +64,11 @@ public final class EventRoutes {
                     binds,
                     Pagination.CursorLookup.by(
                         id ->
-                        h.createQuery(VISIBLE + " AND e.event_id = :id")
-                            .bind("t", tenant)
-                            .bind("id", id)
-                            .map((rs, c) -> rs.getLong(1))
-                            .findOne()),
+                            h.createQuery(VISIBLE + " AND e.event_id = :id")
+                                .bind("t", tenant)
+                                .bind("id", id)
+                                .map((rs, c) -> rs.getLong(1))
+                                .findOne()),
                     (rs, c) -> json.readTree(rs.getString("body")),
                     n -> n.get("id").asString()));
     ctx.json(events);

@@ -13,6 +13,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
@@ -142,8 +143,18 @@ public final class RateLimits {
     Budget budget = !tier.separateReadBudget() ? Budget.ALL : get ? Budget.READ : Budget.WRITE;
     String name = budget.name().toLowerCase(java.util.Locale.ROOT);
     String id = key.id() + "/" + name + "/" + limit;
-    BucketProxy bucket = proxies.get(id, k -> bucket(k, limit));
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe;
+    try {
+      probe = proxies.get(id, k -> bucket(k, limit)).tryConsumeAndReturnRemaining(1);
+    } catch (RuntimeException e) {
+      if (!bucketMissing(e)) {
+        throw e;
+      }
+      // The row is gone (expired while this daemon held a local view of it) or a concurrent first
+      // use raced its creation: start again from a bucket created in the table.
+      proxies.invalidate(id);
+      probe = proxies.get(id, k -> bucket(k, limit)).tryConsumeAndReturnRemaining(1);
+    }
     return new Taken(
         probe.isConsumed(),
         limit,
@@ -180,12 +191,27 @@ public final class RateLimits {
     }
   }
 
+  private static boolean bucketMissing(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BucketNotFoundException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The optimized proxy of bucket {@code id}, after making sure its row exists (created by a plain
+   * proxy, once per daemon and key: the delaying optimization's first synchronisation can race a
+   * row that does not exist yet).
+   */
   private BucketProxy bucket(String id, long limit) {
     BucketConfiguration config =
         BucketConfiguration.builder()
             .addLimit(l -> l.capacity(2 * limit).refillGreedy(2 * limit, Duration.ofSeconds(1)))
             .addLimit(l -> l.capacity(10 * limit).refillGreedy(limit, Duration.ofSeconds(1)))
             .build();
+    buckets.builder().build(id, () -> config).getAvailableTokens();
     return buckets
         .builder()
         .withOptimization(
