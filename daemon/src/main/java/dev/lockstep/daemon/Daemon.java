@@ -106,7 +106,7 @@ public final class Daemon implements AutoCloseable {
     Adapters.checkLive(cfg.mode(), cfg.collaborators());
     Adapters.checkResolvable(cfg.collaborators());
     TxSigner keeperKey = Adapters.signer(cfg.collaborators(), clock);
-    dataSource = dataSource(cfg.databaseUrl());
+    dataSource = dataSource(cfg.databaseUrl(), cfg.poolSize());
     for (String schema : List.of("keeper", "api")) {
       SchemaMigrations.migrate(dataSource, schema);
     }
@@ -307,18 +307,10 @@ public final class Daemon implements AutoCloseable {
     return java.sql.DriverManager.getConnection(url, p);
   }
 
-  /**
-   * Connections of the daemon's pool. The API's requests each hold one for their statements, beside
-   * the indexer, keeper and webhook loop: at 8, requests queued for a connection (the API bench: a
-   * single GET at 6,300 requests/s, p99 14 ms; at 16: 10,500/s, p99 6 ms). PostgreSQL's default of
-   * 100 connections leaves room for several daemons.
-   */
-  static final int POOL_SIZE = 16;
-
-  private static HikariDataSource dataSource(String url) {
+  private static HikariDataSource dataSource(String url, int poolSize) {
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(url);
-    c.setMaximumPoolSize(POOL_SIZE);
+    c.setMaximumPoolSize(poolSize);
     c.setPoolName("lockstep");
     return new HikariDataSource(c);
   }

@@ -146,6 +146,17 @@ class ConfigReaderTest {
                     + chains
                     + "}"));
     assertThat(live.mode()).isEqualTo(Mode.LIVE);
+    assertThat(live.poolSize()).isEqualTo(DaemonConfig.DEFAULT_POOL_SIZE);
+    String base =
+        "{\"database_url\": \"postgresql://h/db\", \"mode\": \"test\", \"keeper_private_key\": \""
+            + key
+            + "\", "
+            + chains;
+    assertThat(ConfigReader.readRun(file(base + ", \"database_pool_size\": 40}")).poolSize())
+        .isEqualTo(40);
+    assertThat(problems(base + ", \"database_pool_size\": 1}", true))
+        .anyMatch(
+            l -> l.startsWith("database_pool_size: ") && l.contains("\"database_pool_size\": 16"));
     assertThat(live.collaborators().broker().named()).isFalse();
     assertThatThrownBy(() -> Daemon.start(live, java.time.Clock.systemUTC()))
         .isInstanceOf(ConfigException.class)

@@ -158,20 +158,7 @@ public final class Sandbox implements AutoCloseable {
       Daemon daemon = Daemon.start(cfg, clock);
       List<Daemon> others = new ArrayList<>();
       for (int i = 1; i < daemons; i++) {
-        others.add(
-            Daemon.start(
-                new DaemonConfig(
-                    cfg.databaseUrl(),
-                    cfg.chains(),
-                    cfg.mode(),
-                    cfg.apiHost(),
-                    0,
-                    cfg.management(),
-                    cfg.collaborators(),
-                    cfg.keeperInterval(),
-                    cfg.keeperTx(),
-                    cfg.rateLimits()),
-                clock));
+        others.add(Daemon.start(cfg.withApiPort(0), clock));
       }
       String key = daemon.apiKeys().create(TENANT, Mode.TEST, Scope.FULL);
       // The sandbox tenant's customers are the funded test wallets, so its key sees their state.

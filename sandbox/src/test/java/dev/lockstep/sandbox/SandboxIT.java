@@ -221,17 +221,7 @@ class SandboxIT {
   void aManagementPortServesMetricsAndHealthAndTakesMetricsOffTheApiPort() throws Exception {
     DaemonConfig base = sandbox.daemon().config();
     DaemonConfig withManagement =
-        new DaemonConfig(
-            base.databaseUrl(),
-            base.chains(),
-            base.mode(),
-            base.apiHost(),
-            0,
-            java.util.Optional.of(new DaemonConfig.Endpoint("127.0.0.1", 0)),
-            base.collaborators(),
-            base.keeperInterval(),
-            base.keeperTx(),
-            base.rateLimits());
+        base.withApiPort(0).withManagement(new DaemonConfig.Endpoint("127.0.0.1", 0));
     try (Daemon second = Daemon.start(withManagement, java.time.Clock.systemUTC())) {
       int port = second.managementPort().orElseThrow();
       assertThat(port).isNotEqualTo(second.apiPort());

@@ -52,7 +52,8 @@ public final class ConfigReader {
           "broker_fill_delay",
           "keeper_interval",
           "keeper_tx",
-          "rate_limits");
+          "rate_limits",
+          "database_pool_size");
   private static final List<String> CHAIN_KEYS =
       List.of(
           "chain_id",
@@ -150,6 +151,10 @@ public final class ConfigReader {
             .orElse(Duration.ofMillis(500));
     TxEngineConfig tx = keeperTx(root);
     Map<String, Long> rateLimits = rateLimits(root);
+    int poolSize =
+        (int)
+            root.integer("database_pool_size", 2, 200, "\"database_pool_size\": 16")
+                .orElse(DaemonConfig.DEFAULT_POOL_SIZE);
     done(file, problems);
     return new DaemonConfig(
         index.databaseUrl(),
@@ -161,7 +166,8 @@ public final class ConfigReader {
         collaborators,
         keeperInterval,
         tx,
-        rateLimits);
+        rateLimits,
+        poolSize);
   }
 
   /**
