@@ -403,20 +403,7 @@ public final class ApiBench {
       c.createStatement().execute("DROP DATABASE IF EXISTS pgbench");
       c.createStatement().execute("CREATE DATABASE pgbench");
     }
-    exec(
-        List.of(
-            "pgbench",
-            "-i",
-            "-q",
-            "-s",
-            "10",
-            "-h",
-            pg.get("host"),
-            "-p",
-            pg.get("port"),
-            "-U",
-            pg.get("user"),
-            "pgbench"));
+    exec(pgbenchCommand(pg, "-i", "-q", "-s", "10"));
   }
 
   /**
@@ -426,27 +413,29 @@ public final class ApiBench {
   private double pgbench(Map<String, String> pg, int threads) throws Exception {
     String output =
         exec(
-            List.of(
-                "pgbench",
+            pgbenchCommand(
+                pg,
                 "-S",
                 "-c",
                 Integer.toString(connections),
                 "-j",
                 Integer.toString(threads),
                 "-T",
-                Integer.toString(durationSeconds),
-                "-h",
-                pg.get("host"),
-                "-p",
-                pg.get("port"),
-                "-U",
-                pg.get("user"),
-                "pgbench"));
+                Integer.toString(durationSeconds)));
     Matcher m = TPS.matcher(output);
     if (!m.find()) {
       throw new IllegalStateException("no tps in pgbench output: " + output);
     }
     return Double.parseDouble(m.group(1));
+  }
+
+  /** {@code pgbench <options>} against database {@code pgbench} of the sandbox's server. */
+  private static List<String> pgbenchCommand(Map<String, String> pg, String... options) {
+    List<String> out = new ArrayList<>(List.of("pgbench"));
+    out.addAll(List.of(options));
+    out.addAll(
+        List.of("-h", pg.get("host"), "-p", pg.get("port"), "-U", pg.get("user"), "pgbench"));
+    return out;
   }
 
   private static String exec(List<String> command) throws Exception {

@@ -62,29 +62,22 @@ public record DaemonConfig(
 
   /** The same configuration with the API on {@code port} (0: a free one). */
   public DaemonConfig withApiPort(int port) {
+    return copy(port, management);
+  }
+
+  /** The same configuration with {@code /metrics} and {@code /health} on {@code endpoint}. */
+  public DaemonConfig withManagement(Endpoint endpoint) {
+    return copy(apiPort, Optional.of(endpoint));
+  }
+
+  private DaemonConfig copy(int port, Optional<Endpoint> managementEndpoint) {
     return new DaemonConfig(
         databaseUrl,
         chains,
         mode,
         apiHost,
         port,
-        management,
-        collaborators,
-        keeperInterval,
-        keeperTx,
-        rateLimits,
-        poolSize);
-  }
-
-  /** The same configuration with {@code /metrics} and {@code /health} on {@code endpoint}. */
-  public DaemonConfig withManagement(Endpoint endpoint) {
-    return new DaemonConfig(
-        databaseUrl,
-        chains,
-        mode,
-        apiHost,
-        apiPort,
-        Optional.of(endpoint),
+        managementEndpoint,
         collaborators,
         keeperInterval,
         keeperTx,

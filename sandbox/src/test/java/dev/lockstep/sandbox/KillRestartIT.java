@@ -8,7 +8,6 @@ import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.devnet.EmbeddedDatabase;
-import dev.lockstep.indexer.decode.LogDecoder;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -17,14 +16,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.http.HttpService;
 
 /**
@@ -93,27 +88,9 @@ class KillRestartIT {
         p.destroyForcibly();
         p.waitFor();
 
-        EthFilter filter =
-            new EthFilter(
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(d.deployBlock())),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(head)),
-                token.getContractAddress());
-        filter.addSingleTopic(LogDecoder.TRANSFER);
-        List<String> onChain = new ArrayList<>();
-        for (var l : web3j.ethGetLogs(filter).send().getLogs()) {
-          Log log = (Log) l.get();
-          onChain.add(log.getBlockNumber() + ":" + log.getLogIndex());
-        }
-        List<String> indexed = new ArrayList<>();
-        try (ResultSet rs =
-            c.createStatement()
-                .executeQuery(
-                    """
-            SELECT block_number || ':' || log_index FROM indexer.transfers WHERE token = '%s'
-            ORDER BY block_number, log_index"""
-                        .formatted(token.getContractAddress().toLowerCase()))) {
-          while (rs.next()) indexed.add(rs.getString(1));
-        }
+        List<String> onChain =
+            IndexedTransfers.onChain(web3j, token.getContractAddress(), d.deployBlock(), head);
+        List<String> indexed = IndexedTransfers.indexed(c, token.getContractAddress(), head);
         assertThat(onChain).hasSize(150 * 200 + 1);
         assertThat(indexed).containsExactlyElementsOf(onChain);
         try (ResultSet rs =
@@ -159,17 +136,6 @@ class KillRestartIT {
   }
 
   private static long checkpoint(Connection c) throws Exception {
-    try (ResultSet rs =
-        c.createStatement().executeQuery("SELECT to_regclass('indexer.checkpoints') IS NULL")) {
-      rs.next();
-      if (rs.getBoolean(1)) return -1; // the indexer process has not migrated yet
-    }
-    try (ResultSet rs =
-        c.createStatement()
-            .executeQuery(
-                "SELECT coalesce((SELECT block_number FROM indexer.checkpoints WHERE chain_id = 31337), -1)")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return IndexedTransfers.checkpoint(c);
   }
 }

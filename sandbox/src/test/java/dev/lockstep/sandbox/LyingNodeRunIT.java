@@ -9,7 +9,6 @@ import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.devnet.RpcFaultProxy;
-import dev.lockstep.indexer.decode.LogDecoder;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.ServerSocket;
@@ -23,15 +22,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.http.HttpService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -151,29 +146,10 @@ class LyingNodeRunIT {
 
   private static void assertEveryTransferOnceAndBalancesMatch(
       Connection c, Web3j web3j, BenchToken token, long fromBlock, long toBlock) throws Exception {
-    EthFilter filter =
-        new EthFilter(
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)),
-            token.getContractAddress());
-    filter.addSingleTopic(LogDecoder.TRANSFER);
-    List<String> onChain = new ArrayList<>();
-    for (var l : web3j.ethGetLogs(filter).send().getLogs()) {
-      Log log = (Log) l.get();
-      onChain.add(log.getBlockNumber() + ":" + log.getLogIndex());
-    }
-    List<String> indexed = new ArrayList<>();
+    List<String> onChain =
+        IndexedTransfers.onChain(web3j, token.getContractAddress(), fromBlock, toBlock);
+    List<String> indexed = IndexedTransfers.indexed(c, token.getContractAddress(), toBlock);
     String t = token.getContractAddress().toLowerCase();
-    try (ResultSet rs =
-        c.createStatement()
-            .executeQuery(
-                "SELECT block_number || ':' || log_index FROM indexer.transfers WHERE token = '"
-                    + t
-                    + "' AND block_number <= "
-                    + toBlock
-                    + " ORDER BY block_number, log_index")) {
-      while (rs.next()) indexed.add(rs.getString(1));
-    }
     assertThat(indexed).as("every transfer, once").containsExactlyElementsOf(onChain);
     int holders = 0;
     try (ResultSet rs =
@@ -216,18 +192,7 @@ class LyingNodeRunIT {
   }
 
   private static long checkpoint(Connection c) throws Exception {
-    try (ResultSet rs =
-        c.createStatement().executeQuery("SELECT to_regclass('indexer.checkpoints') IS NULL")) {
-      rs.next();
-      if (rs.getBoolean(1)) return -1;
-    }
-    try (ResultSet rs =
-        c.createStatement()
-            .executeQuery(
-                "SELECT coalesce((SELECT block_number FROM indexer.checkpoints WHERE chain_id = 31337), -1)")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return IndexedTransfers.checkpoint(c);
   }
 
   private static int freePort() throws Exception {
