@@ -177,6 +177,7 @@ public final class Daemon implements AutoCloseable {
     customers = new CustomerStore(jdbi, dataSource, clock);
     prices = Adapters.priceFeed(cfg.collaborators(), clock);
     Idempotency idempotency = new Idempotency(jdbi, clock);
+    RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
     webhooks =
         new WebhookDispatcher(
             jdbi,
@@ -184,12 +185,12 @@ public final class Daemon implements AutoCloseable {
                 jdbi, indexer.outbox(), chainNames, cfg.mode(), ApiServer.jsonMapper(), clock),
             new WebhookSender(clock),
             RetrySchedule.withRandomJitter(),
-            idempotency,
+            List.of(idempotency::purgeExpired, rateLimits::removeExpired),
             clock);
     ApiServer.Parts parts =
         new ApiServer.Parts(
             new Authenticator(apiKeys, cfg.mode(), FailureLimits.defaults()),
-            new RateLimits(cfg.rateLimits(), dataSource),
+            rateLimits,
             idempotency,
             new CatalogRoutes(index, chainNames, indexer::health, customers, prices, clock),
             new RedeemRoutes(index, orderDesk, chainNames, customers),

@@ -237,6 +237,25 @@ class RateLimitIT {
       assertThat(a.take(growth, true).allowed()).isTrue();
       assertThat(b.take(growth, false).allowed()).isTrue();
     }
+
+    // Housekeeping deletes rows past their expiry (here the Startup key's, made to have expired).
+    try (var c = ds.getConnection()) {
+      c.createStatement()
+          .executeUpdate(
+              "UPDATE api.rate_limit_buckets SET expires_at = 0 WHERE id LIKE 'key_budget_startup/%'");
+      // (other tests' idle buckets may be past their expiry too)
+      assertThat(a.removeExpired()).isGreaterThanOrEqualTo(1);
+      var rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT id FROM api.rate_limit_buckets WHERE id LIKE 'key_budget_%' ORDER BY id");
+      List<String> left = new ArrayList<>();
+      while (rs.next()) left.add(rs.getString(1).replaceAll("/[0-9]+$", ""));
+      assertThat(left)
+          .as("the Startup key's row gone; the Growth and Scale keys' rows kept")
+          .containsExactly(
+              "key_budget_growth/all", "key_budget_scale/read", "key_budget_scale/write");
+    }
   }
 
   /** The id of {@code key}, as the tenant's key list shows it (by its prefix). */

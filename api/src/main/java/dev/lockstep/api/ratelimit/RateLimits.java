@@ -14,6 +14,7 @@ import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
+import io.github.bucket4j.distributed.proxy.ExpiredEntriesCleaner;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
@@ -189,6 +190,14 @@ public final class RateLimits {
               + ")",
           Map.of("retry_after_seconds", t.retryAfterSeconds(), "limit_rps", t.limit()));
     }
+  }
+
+  /**
+   * Deletes bucket rows past their expiry (a bucket full again and unused), up to 1,000 a call; how
+   * many. Run once a minute by the webhook loop's housekeeping.
+   */
+  public int removeExpired() {
+    return ((ExpiredEntriesCleaner) buckets).removeExpired(1_000);
   }
 
   private static boolean bucketMissing(Throwable e) {

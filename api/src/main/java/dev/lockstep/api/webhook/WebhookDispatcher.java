@@ -1,7 +1,6 @@
 package dev.lockstep.api.webhook;
 
 import dev.lockstep.api.event.EventPublisher;
-import dev.lockstep.api.idempotency.Idempotency;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * with {@code FOR UPDATE SKIP LOCKED}), so several daemons share the work and a delivery whose
  * daemon died is sent again after the lease: delivery is at least once, and receivers deduplicate
  * on the delivery id. Deliveries of a disabled subscription wait (replays are sent regardless). Due
- * times use the injected clock. Thread-safe.
+ * times use the injected clock. Once a minute the loop also runs the API's housekeeping (expired
+ * idempotency records and rate-limit buckets). Thread-safe.
  */
 public final class WebhookDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -36,7 +36,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final EventPublisher publisher;
   private final WebhookSender sender;
   private final RetrySchedule schedule;
-  private final Idempotency idempotency;
+  private final List<Runnable> housekeeping;
   private final Clock clock;
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(
@@ -60,13 +60,13 @@ public final class WebhookDispatcher implements AutoCloseable {
       EventPublisher publisher,
       WebhookSender sender,
       RetrySchedule schedule,
-      Idempotency idempotency,
+      List<Runnable> housekeeping,
       Clock clock) {
     this.jdbi = jdbi;
     this.publisher = publisher;
     this.sender = sender;
     this.schedule = schedule;
-    this.idempotency = idempotency;
+    this.housekeeping = List.copyOf(housekeeping);
     this.clock = clock;
   }
 
@@ -111,7 +111,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     } while (due.size() == BATCH);
     if (clock.instant().isAfter(lastPurge.plus(Duration.ofMinutes(1)))) {
       lastPurge = clock.instant();
-      idempotency.purgeExpired();
+      for (Runnable r : housekeeping) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          log.warn("api housekeeping failed (retried in a minute): {}", e.toString());
+        }
+      }
     }
     return sent;
   }
