@@ -91,7 +91,10 @@ public final class OpenApiDocument {
               RedeemResource.class,
               true,
               200,
-              with(PAGE, "wallet", "Customer wallet (0x address), required."),
+              with(
+                  PAGE,
+                  "wallet",
+                  "Customer wallet (0x address); without it, every customer's redeems."),
               List.of()),
           op(
               "GET /v1/redeems/{id}",
@@ -380,7 +383,7 @@ public final class OpenApiDocument {
                         "in",
                         "query",
                         "required",
-                        name.equals("wallet") && r.path().equals("/v1/redeems"),
+                        false,
                         "description",
                         description,
                         "schema",
@@ -451,9 +454,14 @@ public final class OpenApiDocument {
     props.put("object", Map.of("const", "list"));
     props.put("data", Map.of("type", "array", "items", item));
     props.put("has_more", Map.of("type", "boolean"));
-    props.put("next_cursor", Map.of("type", "string"));
+    props.put("next_cursor", Map.of("type", List.of("string", "null")));
     return Map.of(
-        "type", "object", "required", List.of("object", "data", "has_more"), "properties", props);
+        "type",
+        "object",
+        "required",
+        List.of("object", "data", "has_more", "next_cursor"),
+        "properties",
+        props);
   }
 
   private static Map<String, Object> problemSchema() {

@@ -142,6 +142,17 @@ class SandboxIT {
           .atMost(Duration.ofSeconds(20))
           .until(() -> call("GET", "/v1/redeems/" + id, sandbox.apiKey()).statusCode() == 200);
 
+      // Tenant-wide (no ?wallet=): every redeem of the tenant's customers, the last page's
+      // next_cursor written as null; another tenant sees none of them.
+      java.util.List<String> tenantWide = new java.util.ArrayList<>();
+      JsonNode page = body(call("GET", "/v1/redeems?limit=100", sandbox.apiKey()));
+      page.get("data").forEach(r -> tenantWide.add(r.get("id").asString()));
+      assertThat(tenantWide).contains(id);
+      assertThat(page.get("has_more").asBoolean()).isFalse();
+      assertThat(page.get("next_cursor").isNull()).isTrue();
+      String other = sandbox.daemon().apiKeys().create("ten_sbx_other", Mode.TEST, Scope.READ);
+      assertThat(body(call("GET", "/v1/redeems", other)).get("data").size()).isZero();
+
       HttpResponse<String> cancel = call("POST", "/v1/redeems/" + id + "/cancel", sandbox.apiKey());
       assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
       await()

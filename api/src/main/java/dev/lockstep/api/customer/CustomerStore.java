@@ -217,6 +217,17 @@ public final class CustomerStore {
   }
 
   /** Whether {@code wallet} belongs to one of the tenant's customers. */
+  /**
+   * SQL over {@code column} true when it is a wallet of one of the tenant's customers, with the
+   * named parameter {@code :owner_tenant}: for another module's queries over wallets.
+   */
+  public static String walletOfTenant(String column) {
+    if (!column.matches("[a-z_]+(\\.[a-z_]+)?")) {
+      throw new IllegalArgumentException("not a column: " + column);
+    }
+    return column + " IN (SELECT wallet FROM api.customers WHERE tenant_id = :owner_tenant)";
+  }
+
   public boolean ownsWallet(String tenantId, String wallet) {
     return jdbi.withHandle(
         h ->

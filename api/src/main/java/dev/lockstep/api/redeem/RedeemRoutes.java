@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * GET /v1/redeems/{id}, GET /v1/redeems?wallet=, POST /v1/redeems/{id}/cancel. A tenant sees and
+ * GET /v1/redeems/{id}, GET /v1/redeems[?wallet=], POST /v1/redeems/{id}/cancel. A tenant sees and
  * cancels only the redeems of its customers' wallets; any other redeem is answered exactly like a
  * missing one ({@code redeem_not_found}), so ids of other tenants reveal nothing.
  */
@@ -41,9 +41,12 @@ public final class RedeemRoutes {
     ctx.json(resource(find(ctx, ctx.pathParam("id"))));
   }
 
-  /** GET /v1/redeems?wallet=0x...: the wallet's redeems, newest first, cursor-paginated. */
+  /**
+   * GET /v1/redeems[?wallet=0x...]: the wallet's redeems, or without {@code wallet} every redeem of
+   * the tenant's customers' wallets; newest first, cursor-paginated.
+   */
   public void list(Context ctx) {
-    String wallet = Params.address(ctx, "wallet");
+    Optional<String> wallet = Params.optionalAddress(ctx, "wallet");
     Pagination page = Pagination.of(ctx);
     boolean newer = page.endingBefore().isPresent();
     String param = newer ? "ending_before" : "starting_after";
@@ -60,12 +63,21 @@ public final class RedeemRoutes {
                                       param, "'" + param + "' must be a redeem id (rdm_...)"));
                   return new long[] {id.chainId(), id.orderId()};
                 });
-    if (!customers.ownsWallet(Authenticator.keyOf(ctx).tenantId(), wallet)) {
+    String tenant = Authenticator.keyOf(ctx).tenantId();
+    if (wallet.isPresent() && !customers.ownsWallet(tenant, wallet.get())) {
       ctx.json(ListPage.of(List.of(), false, Optional.empty()));
       return;
     }
     List<OrderRow> rows =
-        new java.util.ArrayList<>(index.ordersByOwner(wallet, page.limit() + 1, cursor, newer));
+        new java.util.ArrayList<>(
+            wallet.isPresent()
+                ? index.ordersByOwner(wallet.get(), page.limit() + 1, cursor, newer)
+                : index.ordersOwnedBy(
+                    CustomerStore.walletOfTenant("o.owner"),
+                    Map.of("owner_tenant", tenant),
+                    page.limit() + 1,
+                    cursor,
+                    newer));
     boolean more = rows.size() > page.limit();
     if (more) {
       // The extra row is the one furthest from the cursor: last going older, first going newer.

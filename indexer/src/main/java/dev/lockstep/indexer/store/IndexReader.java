@@ -150,6 +150,21 @@ public final class IndexReader {
    */
   public List<OrderRow> ordersByOwner(
       String owner, int limit, Optional<long[]> cursor, boolean newer) {
+    return ordersOwnedBy(
+        "o.owner = :owner", java.util.Map.of("owner", owner.toLowerCase()), limit, cursor, newer);
+  }
+
+  /**
+   * Orders whose owner satisfies {@code ownerPredicate} (SQL over {@code o.owner}, with the named
+   * parameters {@code binds}: for example a subquery of another module's wallets, {@code o.owner IN
+   * (SELECT ...)}), paged like {@link #ordersByOwner}.
+   */
+  public List<OrderRow> ordersOwnedBy(
+      String ownerPredicate,
+      java.util.Map<String, ?> binds,
+      int limit,
+      Optional<long[]> cursor,
+      boolean newer) {
     String where =
         cursor.isEmpty()
             ? ""
@@ -166,12 +181,14 @@ public final class IndexReader {
               var q =
                   h.createQuery(
                           ORDER_SELECT
-                              + " WHERE o.owner = :owner"
+                              + " WHERE ("
+                              + ownerPredicate
+                              + ")"
                               + where
                               + order
                               + " LIMIT :limit")
-                      .bind("owner", owner.toLowerCase())
                       .bind("limit", limit);
+              binds.forEach(q::bind);
               cursor.ifPresent(a -> q.bind("ac", a[0]).bind("ao", a[1]));
               return new java.util.ArrayList<>(q.map((rs, ctx) -> order(rs)).list());
             });
