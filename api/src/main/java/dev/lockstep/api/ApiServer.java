@@ -49,6 +49,7 @@ public final class ApiServer implements AutoCloseable {
       List.of(
           new Route(HandlerType.GET, "/v1/chains", p -> p.catalog()::chains),
           new Route(HandlerType.GET, "/v1/tokens", p -> p.catalog()::tokens),
+          new Route(HandlerType.GET, "/v1/tokens/{ticker}", p -> p.catalog()::token),
           new Route(HandlerType.GET, "/v1/positions", p -> p.catalog()::positions),
           new Route(HandlerType.GET, "/v1/redeems", p -> p.redeems()::list),
           new Route(HandlerType.GET, "/v1/redeems/{id}", p -> p.redeems()::get),

@@ -67,8 +67,18 @@ public final class OpenApiDocument {
               PAGE,
               List.of()),
           op(
+              "GET /v1/tokens/{ticker}",
+              "Retrieve one token of the universe by ticker",
+              null,
+              CatalogRoutes.Token.class,
+              false,
+              200,
+              Map.of(),
+              List.of("asset_not_found")),
+          op(
               "GET /v1/tokens",
-              "List asset tokens: supply per chain and NAV",
+              "List the asset universe: every ticker the venue prices or that is deployed, with"
+                  + " supply per chain and NAV",
               null,
               CatalogRoutes.Token.class,
               true,
@@ -369,9 +379,19 @@ public final class OpenApiDocument {
         (r.method().name().toLowerCase() + r.path()).replaceAll("[^A-Za-z0-9]+", "_"));
     o.put("summary", op.summary());
     List<Object> params = new ArrayList<>();
-    if (r.path().contains("{id}")) {
+    java.util.regex.Matcher path =
+        java.util.regex.Pattern.compile("\\{([a-z_]+)}").matcher(r.path());
+    while (path.find()) {
       params.add(
-          Map.of("name", "id", "in", "path", "required", true, "schema", Map.of("type", "string")));
+          Map.of(
+              "name",
+              path.group(1),
+              "in",
+              "path",
+              "required",
+              true,
+              "schema",
+              Map.of("type", "string")));
     }
     op.query()
         .forEach(

@@ -28,4 +28,12 @@ public interface PriceFeed {
 
   /** The latest mark of {@code symbol}, if the feed has ever priced it. */
   Optional<Mark> mark(String symbol);
+
+  /**
+   * The tickers the feed prices: the asset universe the catalog lists, minted or not yet. A feed
+   * that cannot list them answers none (the catalog then lists the deployed tokens only).
+   */
+  default java.util.Set<String> symbols() {
+    return java.util.Set.of();
+  }
 }

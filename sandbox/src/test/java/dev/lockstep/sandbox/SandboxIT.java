@@ -19,6 +19,7 @@ import dev.lockstep.indexer.sync.WebsocketState;
 import dev.lockstep.ports.Mode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -171,6 +172,29 @@ class SandboxIT {
     } finally {
       web3j.shutdown();
     }
+  }
+
+  @Test
+  void theCatalogListsTheAssetUniverseBeforeAnyoneMintsAndRetrievesOneByTicker() throws Exception {
+    JsonNode tokens = body(call("GET", "/v1/tokens?limit=100", sandbox.apiKey()));
+    java.util.Map<String, JsonNode> byTicker = new java.util.HashMap<>();
+    tokens.get("data").forEach(t -> byTicker.put(t.get("ticker").asString(), t));
+    assertThat(byTicker.keySet()).containsAll(Sandbox.MARKS.keySet());
+    for (var mark : Sandbox.MARKS.entrySet()) {
+      JsonNode t = byTicker.get(mark.getKey());
+      assertThat(new BigDecimal(t.get("nav_usdc").asString()))
+          .as(mark.getKey())
+          .isEqualByComparingTo(mark.getValue());
+      assertThat(t.get("decimals").asInt()).isEqualTo(6);
+    }
+    JsonNode spy = body(call("GET", "/v1/tokens/SPY", sandbox.apiKey()));
+    assertThat(spy.get("id").asString()).isEqualTo("SPY");
+    assertThat(spy.get("object").asString()).isEqualTo("token");
+    assertThat(new BigDecimal(spy.get("supply").asString()))
+        .isEqualByComparingTo(new BigDecimal(byTicker.get("SPY").get("supply").asString()));
+    HttpResponse<String> unknown = call("GET", "/v1/tokens/ZZZZ", sandbox.apiKey());
+    assertProblem(unknown, 404, "asset_not_found");
+    assertThat(body(unknown).get("ticker").asString()).isEqualTo("ZZZZ");
   }
 
   @Test

@@ -7,6 +7,8 @@ import dev.lockstep.api.Pagination;
 import dev.lockstep.api.Params;
 import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.customer.CustomerStore;
+import dev.lockstep.api.error.ApiException;
+import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.indexer.model.TokenKind;
 import dev.lockstep.indexer.store.BalanceRow;
 import dev.lockstep.indexer.store.IndexReader;
@@ -21,7 +23,6 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -158,46 +159,76 @@ public final class CatalogRoutes {
     ctx.json(Pagination.of(ctx).page(data, Chain::id));
   }
 
-  /** GET /v1/tokens: every asset token the factories deployed, with supply per chain. */
+  /**
+   * GET /v1/tokens: the asset universe, by ticker: every token deployed on a served chain and every
+   * ticker the price feed prices (a ticker nobody has minted yet lists no chains and a supply of
+   * 0), so an integrator sees what it can mint before anyone has.
+   */
   public void tokens(Context ctx) {
-    Map<String, List<TokenRow>> bySymbol = new LinkedHashMap<>();
+    ctx.json(Pagination.of(ctx).page(catalog(), Token::id));
+  }
+
+  /**
+   * GET /v1/tokens/{ticker}: one token of the universe.
+   *
+   * @throws ApiException 404 {@code asset_not_found} for a ticker not in the universe
+   */
+  public void token(Context ctx) {
+    String ticker = ctx.pathParam("ticker");
+    ctx.json(
+        catalog().stream()
+            .filter(t -> t.ticker().equals(ticker))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.ASSET_NOT_FOUND,
+                        "No token '" + ticker + "' in the universe",
+                        Map.of("ticker", ticker))));
+  }
+
+  /** Every token of the universe, by ticker. */
+  private List<Token> catalog() {
+    Map<String, List<TokenRow>> bySymbol = new java.util.TreeMap<>();
     for (TokenRow t : index.tokens()) {
       if (t.kind() == TokenKind.ASSET) {
         bySymbol.computeIfAbsent(t.symbol(), s -> new ArrayList<>()).add(t);
       }
     }
-    List<Token> data =
-        bySymbol.entrySet().stream()
-            .map(
-                e -> {
-                  List<TokenRow> rows = e.getValue();
-                  int decimals = rows.getFirst().decimals();
-                  BigInteger total =
-                      rows.stream()
-                          .map(TokenRow::totalSupply)
-                          .reduce(BigInteger.ZERO, BigInteger::add);
-                  Optional<PriceFeed.Mark> mark = prices.mark(e.getKey());
-                  return new Token(
-                      e.getKey(),
-                      "token",
-                      e.getKey(),
-                      decimals,
-                      Amounts.format(total, decimals),
-                      mark.map(m -> usdc(m.priceUsd())),
-                      nav(mark),
-                      rows.stream()
-                          .map(
-                              r ->
-                                  new TokenChain(
-                                      chains.name(r.chainId()),
-                                      r.chainId(),
-                                      r.address(),
-                                      Amounts.format(r.totalSupply(), r.decimals())))
-                          .toList());
-                })
-            .toList();
-    ctx.json(Pagination.of(ctx).page(data, Token::id));
+    for (String symbol : prices.symbols()) {
+      bySymbol.computeIfAbsent(symbol, s -> new ArrayList<>());
+    }
+    return bySymbol.entrySet().stream()
+        .map(
+            e -> {
+              List<TokenRow> rows = e.getValue();
+              int decimals = rows.isEmpty() ? ASSET_DECIMALS : rows.getFirst().decimals();
+              BigInteger total =
+                  rows.stream().map(TokenRow::totalSupply).reduce(BigInteger.ZERO, BigInteger::add);
+              Optional<PriceFeed.Mark> mark = prices.mark(e.getKey());
+              return new Token(
+                  e.getKey(),
+                  "token",
+                  e.getKey(),
+                  decimals,
+                  Amounts.format(total, decimals),
+                  mark.map(m -> usdc(m.priceUsd())),
+                  nav(mark),
+                  rows.stream()
+                      .map(
+                          r ->
+                              new TokenChain(
+                                  chains.name(r.chainId()),
+                                  r.chainId(),
+                                  r.address(),
+                                  Amounts.format(r.totalSupply(), r.decimals())))
+                      .toList());
+            })
+        .toList();
   }
+
+  /** Decimals of every asset token the factory deploys ({@code AssetToken.decimals()}). */
+  private static final int ASSET_DECIMALS = 6;
 
   /**
    * GET /v1/positions: the non-zero asset-token holdings of the caller's customers' wallets, or of

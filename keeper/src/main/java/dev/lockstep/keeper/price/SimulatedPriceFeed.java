@@ -40,6 +40,11 @@ public final class SimulatedPriceFeed implements PriceFeed {
     return Optional.of(new Mark(price, at));
   }
 
+  @Override
+  public java.util.Set<String> symbols() {
+    return java.util.Set.copyOf(prices.keySet());
+  }
+
   /** Sets {@code symbol}'s price from the next tick on. */
   public void publish(String symbol, BigDecimal priceUsd) {
     prices.put(symbol, priceUsd);
