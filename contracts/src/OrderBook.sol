@@ -5,6 +5,8 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {AssetToken} from "./AssetToken.sol";
 import {IAssetTokenFactory} from "./IAssetTokenFactory.sol";
 
@@ -12,17 +14,40 @@ import {IAssetTokenFactory} from "./IAssetTokenFactory.sol";
 /// @notice Redeem lifecycle (reference/redeem-flow.txt): {createRedeem} locks the holder's tokens
 ///         here and creates the order, QUEUED out of session or ACTIVE in session; the keeper
 ///         {promote}s a QUEUED order when the venue opens; once the broker has offset the
-///         underlying the keeper calls {settle}, which burns exactly the locked tokens and pays the
-///         stablecoin from this contract's payout pool to the destination; if the broker leg fails
+///         underlying the keeper calls {settle} with the broker's fill, attested (EIP-712) by a
+///         holder of ATTESTER_ROLE: it burns exactly the locked tokens and pays gross notional minus
+///         costs, as the attestation says, from this contract's payout pool to the destination, so
+///         the keeper cannot pay an amount on its own word; if the broker leg fails
 ///         the keeper calls {cancel} and the tokens go back to the owner; if neither happens within
 ///         the recovery window the owner can {userCancel}. SETTLED and CANCELLED are final.
 ///         Amounts: token quantities in the token's base units (1e-6 share); notionals in the payout
 ///         stablecoin's base units (1e-6 USD).
-contract OrderBook is AccessControl, ReentrancyGuard {
+contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
     using SafeERC20 for IERC20;
 
     /// @notice Role of the keeper that promotes, settles and cancels orders and sets the session flag.
     bytes32 public constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
+    /// @notice Role of the broker's attester, whose EIP-712 signature over a {Fill} a settle needs.
+    bytes32 public constant ATTESTER_ROLE = keccak256("ATTESTER_ROLE");
+
+    /// @notice A broker fill as the attester signs it (EIP-712 domain "Lockstep OrderBook", version
+    ///         "1", this chain and this contract). Amounts in the payout stablecoin's base units.
+    /// @param orderId the order it fills
+    /// @param quantity the asset quantity offset, equal to the order's
+    /// @param grossNotional proceeds of the offset
+    /// @param costs the broker's costs, deducted from the proceeds
+    /// @param expiry last unix second the attestation may be used
+    struct Fill {
+        uint256 orderId;
+        uint256 quantity;
+        uint256 grossNotional;
+        uint256 costs;
+        uint64 expiry;
+    }
+
+    /// @notice EIP-712 type hash of {Fill}.
+    bytes32 public constant FILL_TYPEHASH =
+        keccak256("Fill(uint256 orderId,uint256 quantity,uint256 grossNotional,uint256 costs,uint64 expiry)");
 
     /// @notice Order status. NONE means "no such order".
     enum Status {
@@ -59,6 +84,7 @@ contract OrderBook is AccessControl, ReentrancyGuard {
     mapping(uint256 orderId => Order) private _orders;
     mapping(address token => uint256 quantity) private _locked;
     mapping(address token => bool accepted) private _payoutCurrencies;
+    mapping(bytes32 digest => bool used) private _usedFills;
 
     /// @notice An order was created and `quantity` of `token` locked from `owner`.
     event OrderCreated(
@@ -105,11 +131,21 @@ contract OrderBook is AccessControl, ReentrancyGuard {
     error OrderBookNotOrderOwner(uint256 orderId, address caller);
     /// @notice The recovery window has not elapsed; userCancel opens at `availableAt` (unix seconds).
     error OrderBookRecoveryWindowNotElapsed(uint256 orderId, uint256 availableAt);
+    /// @notice The fill attestation's expiry (unix seconds) has passed.
+    error OrderBookFillExpired(uint256 orderId, uint64 expiry);
+    /// @notice The fill's quantity is not the order's.
+    error OrderBookFillQuantityMismatch(uint256 orderId, uint256 fillQuantity, uint256 orderQuantity);
+    /// @notice The fill is not signed by `attester`, or `attester` does not hold ATTESTER_ROLE.
+    error OrderBookFillNotAttested(uint256 orderId, address attester);
+    /// @notice This fill attestation was used already.
+    error OrderBookFillAlreadyUsed(bytes32 digest);
 
     /// @param admin receives DEFAULT_ADMIN_ROLE.
     /// @param factory_ the token factory; only its tokens can be redeemed.
     /// @param recoveryWindowSeconds seconds after creation from which the owner may {userCancel}.
-    constructor(address admin, IAssetTokenFactory factory_, uint64 recoveryWindowSeconds) {
+    constructor(address admin, IAssetTokenFactory factory_, uint64 recoveryWindowSeconds)
+        EIP712("Lockstep OrderBook", "1")
+    {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _factory = factory_;
         _recoveryWindow = recoveryWindowSeconds;
@@ -218,20 +254,44 @@ contract OrderBook is AccessControl, ReentrancyGuard {
         emit OrderPromoted(orderId);
     }
 
-    /// @notice Settles an ACTIVE order after the broker offset: burns exactly the locked tokens and pays
-    ///         `grossNotional` (payout-token base units) to the destination. Caller needs KEEPER_ROLE.
-    ///         Reverts if the payout is below the order's minNotional or the pool cannot pay it.
-    function settle(uint256 orderId, uint256 grossNotional) external onlyRole(KEEPER_ROLE) nonReentrant {
+    /// @notice The EIP-712 digest an attester signs for `fill`.
+    function fillDigest(Fill calldata fill) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(FILL_TYPEHASH, fill.orderId, fill.quantity, fill.grossNotional, fill.costs, fill.expiry)
+            )
+        );
+    }
+
+    /// @notice Settles an ACTIVE order at the broker's attested fill: burns the locked tokens and pays
+    ///         `fill.grossNotional - fill.costs` to the destination. Caller needs KEEPER_ROLE; the fill
+    ///         must be signed by `attester` (an EOA, or an ERC-1271 contract) holding ATTESTER_ROLE,
+    ///         unexpired, for the order's quantity, and unused. A payout below the order's minimum
+    ///         notional reverts with {OrderBookPayoutBelowMinimum}.
+    function settle(Fill calldata fill, address attester, bytes calldata signature)
+        external
+        onlyRole(KEEPER_ROLE)
+        nonReentrant
+    {
+        uint256 orderId = fill.orderId;
         Order storage o = _orders[orderId];
         if (o.status != Status.ACTIVE) revert OrderBookOrderNotActive(orderId, o.status);
-        uint256 payout = grossNotional;
+        if (block.timestamp > fill.expiry) revert OrderBookFillExpired(orderId, fill.expiry);
+        if (fill.quantity != o.quantity) revert OrderBookFillQuantityMismatch(orderId, fill.quantity, o.quantity);
+        bytes32 digest = fillDigest(fill);
+        if (_usedFills[digest]) revert OrderBookFillAlreadyUsed(digest);
+        if (!hasRole(ATTESTER_ROLE, attester) || !SignatureChecker.isValidSignatureNow(attester, digest, signature)) {
+            revert OrderBookFillNotAttested(orderId, attester);
+        }
+        uint256 payout = fill.grossNotional > fill.costs ? fill.grossNotional - fill.costs : 0;
         if (payout < o.minNotional) revert OrderBookPayoutBelowMinimum(orderId, payout, o.minNotional);
         uint256 available = IERC20(o.payoutToken).balanceOf(address(this));
         if (available < payout) revert OrderBookInsufficientLiquidity(o.payoutToken, available, payout);
 
+        _usedFills[digest] = true;
         o.status = Status.SETTLED;
         _locked[o.token] -= o.quantity;
-        emit OrderSettled(orderId, grossNotional, payout);
+        emit OrderSettled(orderId, fill.grossNotional, payout);
 
         AssetToken(o.token).burn(o.quantity);
         IERC20(o.payoutToken).safeTransfer(o.destination, payout);

@@ -14,6 +14,7 @@ contract OrderBookHandler is TestBase {
     AssetToken internal immutable token;
     TestStablecoin internal immutable usdc;
     address internal immutable keeper;
+    uint256 internal immutable attesterPk;
     address[3] internal holders = [address(0x1111), address(0x3333), address(0x4444)];
 
     uint256[] public orderIds;
@@ -22,11 +23,12 @@ contract OrderBookHandler is TestBase {
     uint256 public ghostPaid;
     mapping(uint256 => uint256) public closings;
 
-    constructor(OrderBook book_, AssetToken token_, TestStablecoin usdc_, address keeper_) {
+    constructor(OrderBook book_, AssetToken token_, TestStablecoin usdc_, address keeper_, uint256 attesterPk_) {
         book = book_;
         token = token_;
         usdc = usdc_;
         keeper = keeper_;
+        attesterPk = attesterPk_;
     }
 
     function holderCount() external pure returns (uint256) {
@@ -66,8 +68,10 @@ contract OrderBookHandler is TestBase {
         if (id == 0 || book.statusOf(id) != OrderBook.Status.ACTIVE) return;
         OrderBook.Order memory o = book.getOrder(id);
         gross = bound(gross, o.minNotional, o.minNotional + 1e9);
+        OrderBook.Fill memory fill = OrderBook.Fill(id, o.quantity, gross, 0, uint64(block.timestamp + 1 hours));
+        (uint8 v, bytes32 r, bytes32 sg) = vm.sign(attesterPk, book.fillDigest(fill));
         vm.prank(keeper);
-        book.settle(id, gross);
+        book.settle(fill, vm.addr(attesterPk), abi.encodePacked(r, sg, v));
         closings[id] += 1;
         ghostLocked -= o.quantity;
         ghostBurned += o.quantity;
@@ -110,7 +114,7 @@ contract OrderBookInvariantTest is Deployment {
 
     function setUp() public {
         _deploy();
-        handler = new OrderBookHandler(book, aapl, usdc, KEEPER);
+        handler = new OrderBookHandler(book, aapl, usdc, KEEPER, ATTESTER_PK);
         vm.startPrank(KEEPER);
         factory.mint("AAPL", address(0x3333), 25e6);
         factory.mint("AAPL", address(0x4444), 7e6);

@@ -60,8 +60,9 @@ contract OrderBookTest is Deployment {
         _openSession();
         uint256 id = _redeem(HOLDER, 4e6, 700e6);
         uint256 supplyBefore = aapl.totalSupply();
+        (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 749_680_000);
         vm.prank(KEEPER);
-        book.settle(id, 749_680_000);
+        book.settle(fill, ATTESTER, sig);
         assertTrue(book.statusOf(id) == OrderBook.Status.SETTLED, "settled");
         assertEq(aapl.totalSupply(), supplyBefore - 4e6, "burned exactly the locked quantity");
         assertEq(aapl.balanceOf(address(book)), 0, "nothing left locked");
@@ -71,49 +72,55 @@ contract OrderBookTest is Deployment {
 
     function test_settle_revertsIfNotActive() public {
         uint256 id = _redeem(HOLDER, 1e6, 0);
+        (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 1);
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookOrderNotActive.selector, id, OrderBook.Status.QUEUED));
         vm.prank(KEEPER);
-        book.settle(id, 1);
+        book.settle(fill, ATTESTER, sig);
     }
 
     function test_settle_revertsIfPayoutBelowMinimum() public {
         _openSession();
         uint256 id = _redeem(HOLDER, 1e6, 100e6);
+        (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 99e6);
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookPayoutBelowMinimum.selector, id, 99e6, 100e6));
         vm.prank(KEEPER);
-        book.settle(id, 99e6);
+        book.settle(fill, ATTESTER, sig);
         assertTrue(book.statusOf(id) == OrderBook.Status.ACTIVE, "still active");
     }
 
     function test_settle_revertsIfPoolCannotPay() public {
         _openSession();
         uint256 id = _redeem(HOLDER, 1e6, 0);
+        (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, POOL + 1);
         vm.expectRevert(
             abi.encodeWithSelector(OrderBook.OrderBookInsufficientLiquidity.selector, address(usdc), POOL, POOL + 1)
         );
         vm.prank(KEEPER);
-        book.settle(id, POOL + 1);
+        book.settle(fill, ATTESTER, sig);
     }
 
     function test_settle_revertsWithoutKeeperRole() public {
         _openSession();
         uint256 id = _redeem(HOLDER, 1e6, 0);
+        (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 1);
+        bytes32 keeperRole = book.KEEPER_ROLE();
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, HOLDER, book.KEEPER_ROLE())
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, HOLDER, keeperRole)
         );
         vm.prank(HOLDER);
-        book.settle(id, 1);
+        book.settle(fill, ATTESTER, sig);
     }
 
     function test_settle_isFinal() public {
         _openSession();
         uint256 id = _redeem(HOLDER, 1e6, 0);
+        (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 1e6);
         vm.startPrank(KEEPER);
-        book.settle(id, 1e6);
+        book.settle(fill, ATTESTER, sig);
         vm.expectRevert(
             abi.encodeWithSelector(OrderBook.OrderBookOrderNotActive.selector, id, OrderBook.Status.SETTLED)
         );
-        book.settle(id, 1e6);
+        book.settle(fill, ATTESTER, sig);
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookOrderNotOpen.selector, id, OrderBook.Status.SETTLED));
         book.cancel(id);
         vm.stopPrank();
@@ -127,11 +134,12 @@ contract OrderBookTest is Deployment {
         assertTrue(book.statusOf(id) == OrderBook.Status.CANCELLED, "cancelled");
         assertEq(aapl.balanceOf(HOLDER), 10e6, "tokens back");
         assertEq(book.lockedOf(address(aapl)), 0, "unlocked");
+        (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 1);
         vm.expectRevert(
             abi.encodeWithSelector(OrderBook.OrderBookOrderNotActive.selector, id, OrderBook.Status.CANCELLED)
         );
         vm.prank(KEEPER);
-        book.settle(id, 1);
+        book.settle(fill, ATTESTER, sig);
     }
 
     function test_cancel_worksOnQueuedOrders() public {
@@ -181,18 +189,75 @@ contract OrderBookTest is Deployment {
         _openSession();
         uint256 id = _redeem(HOLDER, quantity, minN);
         uint256 supply = aapl.totalSupply();
+        (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, gross);
         if (gross < minN) {
             vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookPayoutBelowMinimum.selector, id, gross, minN));
             vm.prank(KEEPER);
-            book.settle(id, gross);
+            book.settle(fill, ATTESTER, sig);
             assertEq(aapl.totalSupply(), supply, "nothing burned");
             assertEq(book.lockedOf(address(aapl)), quantity, "still locked");
         } else {
             vm.prank(KEEPER);
-            book.settle(id, gross);
+            book.settle(fill, ATTESTER, sig);
             assertEq(aapl.totalSupply(), supply - quantity, "burned");
             assertEq(usdc.balanceOf(DEST), gross, "paid");
             assertEq(book.lockedOf(address(aapl)), 0, "unlocked");
         }
+    }
+
+    function test_settle_refusesAFillSignedByAnyoneButAnAttester() public {
+        _openSession();
+        uint256 id = _redeem(HOLDER, 1e6, 0);
+        (OrderBook.Fill memory forged, bytes memory forgedSig) =
+            _attestWith(OTHER_PK, id, 1e6, 1e6, 0, uint64(block.timestamp + 1));
+        address other = vm.addr(OTHER_PK);
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookFillNotAttested.selector, id, other));
+        vm.prank(KEEPER);
+        book.settle(forged, other, forgedSig);
+        // The attester's role named, another key's signature: refused too.
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookFillNotAttested.selector, id, ATTESTER));
+        vm.prank(KEEPER);
+        book.settle(forged, ATTESTER, forgedSig);
+        // The keeper altering an attested amount breaks the signature.
+        (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 1e6);
+        fill.grossNotional = 2e6;
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookFillNotAttested.selector, id, ATTESTER));
+        vm.prank(KEEPER);
+        book.settle(fill, ATTESTER, sig);
+        assertTrue(book.statusOf(id) == OrderBook.Status.ACTIVE, "still active");
+        assertEq(usdc.balanceOf(DEST), 0, "nothing paid");
+    }
+
+    function test_settle_refusesAnExpiredFillOrAnotherQuantity() public {
+        _openSession();
+        uint256 id = _redeem(HOLDER, 2e6, 0);
+        (OrderBook.Fill memory stale, bytes memory staleSig) =
+            _attestWith(ATTESTER_PK, id, 2e6, 1e6, 0, uint64(block.timestamp + 10));
+        vm.warp(block.timestamp + 11);
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookFillExpired.selector, id, stale.expiry));
+        vm.prank(KEEPER);
+        book.settle(stale, ATTESTER, staleSig);
+        (OrderBook.Fill memory half, bytes memory halfSig) =
+            _attestWith(ATTESTER_PK, id, 1e6, 1e6, 0, uint64(block.timestamp + 10));
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookFillQuantityMismatch.selector, id, 1e6, 2e6));
+        vm.prank(KEEPER);
+        book.settle(half, ATTESTER, halfSig);
+    }
+
+    function test_settle_paysGrossMinusCostsAndAFillIsUsedOnce() public {
+        _openSession();
+        uint256 id = _redeem(HOLDER, 1e6, 100e6);
+        (OrderBook.Fill memory fill, bytes memory sig) =
+            _attestWith(ATTESTER_PK, id, 1e6, 187_420_000, 1_500_000, uint64(block.timestamp + 60));
+        vm.prank(KEEPER);
+        book.settle(fill, ATTESTER, sig);
+        assertEq(usdc.balanceOf(DEST), 185_920_000, "gross minus costs");
+        // Costs above the minimum's headroom revert with the named error.
+        uint256 id2 = _redeem(HOLDER, 1e6, 100e6);
+        (OrderBook.Fill memory costly, bytes memory costlySig) =
+            _attestWith(ATTESTER_PK, id2, 1e6, 150e6, 60e6, uint64(block.timestamp + 60));
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookPayoutBelowMinimum.selector, id2, 90e6, 100e6));
+        vm.prank(KEEPER);
+        book.settle(costly, ATTESTER, costlySig);
     }
 }
