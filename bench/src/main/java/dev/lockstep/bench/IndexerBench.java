@@ -286,6 +286,7 @@ public final class IndexerBench {
       Daemon daemon =
           Daemon.start(
               DaemonConfig.builder(url, List.of(config), Mode.TEST)
+                  .simulatedAttesterKey(DevAccounts.attesterKeyHex())
                   .localKeeperKey(
                       Numeric.toHexStringWithPrefixZeroPadded(
                           DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64))

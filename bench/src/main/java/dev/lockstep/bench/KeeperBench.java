@@ -118,6 +118,7 @@ public final class KeeperBench {
       Daemon daemon =
           Daemon.start(
               DaemonConfig.builder(url, List.of(chain), Mode.TEST)
+                  .simulatedAttesterKey(DevAccounts.attesterKeyHex())
                   .localKeeperKey(
                       Numeric.toHexStringWithPrefixZeroPadded(
                           DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64))

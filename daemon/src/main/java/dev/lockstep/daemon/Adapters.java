@@ -21,6 +21,7 @@ import java.util.ServiceLoader;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
 
 /**
  * Creates the off-chain collaborators the configuration names: the built-in simulators and local
@@ -98,7 +99,11 @@ final class Adapters {
     Adapter a = c.broker();
     if (a.name().equals(DaemonConfig.SIMULATED)) {
       Duration delay = a.setting("fill_delay").map(Duration::parse).orElse(Duration.ofSeconds(2));
-      return new SimulatedBroker(jdbi, c.markPricesUsd(), delay);
+      // The broker's attester signs fills with a key of its own, never the keeper's.
+      Credentials attester =
+          Credentials.create(
+              privateKey(a, "broker", "attester_", "the simulated broker's fill attester"));
+      return new SimulatedBroker(jdbi, c.markPricesUsd(), delay, attester);
     }
     return external("broker", a, PrimeBroker.class, clock);
   }
@@ -128,23 +133,39 @@ final class Adapters {
     if (!a.name().equals(DaemonConfig.LOCAL_KEY)) {
       return external("signer", a, TxSigner.class, clock);
     }
-    Optional<String> env = a.setting("private_key_env");
-    String key =
-        env.map(System::getenv)
-            .or(() -> a.setting("private_key"))
-            .orElseThrow(
-                () ->
-                    new ConfigException(
-                        "signer",
-                        List.of(
-                            env.map(
-                                    n ->
-                                        "signer.private_key_env: environment variable "
-                                            + n
-                                            + " is not set")
-                                .orElse(
-                                    "signer: local_key needs private_key or private_key_env"))));
-    return LocalKeySigner.of(key);
+    return LocalKeySigner.of(privateKey(a, "signer", "", "local_key"));
+  }
+
+  /**
+   * The private key an adapter section names: {@code <prefix>private_key_env} (the environment
+   * variable holding it, so the key stays out of the file) or {@code <prefix>private_key}.
+   */
+  private static String privateKey(Adapter a, String role, String prefix, String what) {
+    Optional<String> env = a.setting(prefix + "private_key_env");
+    return env.map(System::getenv)
+        .or(() -> a.setting(prefix + "private_key"))
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    role,
+                    List.of(
+                        env.map(
+                                n ->
+                                    role
+                                        + "."
+                                        + prefix
+                                        + "private_key_env: environment variable "
+                                        + n
+                                        + " is not set")
+                            .orElse(
+                                role
+                                    + ": "
+                                    + what
+                                    + " needs "
+                                    + prefix
+                                    + "private_key or "
+                                    + prefix
+                                    + "private_key_env"))));
   }
 
   private static <T> T external(String role, Adapter a, Class<T> type, Clock clock) {

@@ -152,6 +152,7 @@ public record DaemonConfig(
     private Map<String, BigDecimal> marks = Map.of();
     private Duration fillDelay = Duration.ofSeconds(2);
     private String keeperKeyHex = "";
+    private String attesterKeyHex = "";
     private Duration keeperInterval = Duration.ofMillis(500);
     private TxEngineConfig keeperTx = TxEngineConfig.defaults();
     private Map<String, Long> rateLimits = Map.of();
@@ -180,6 +181,12 @@ public record DaemonConfig(
       return this;
     }
 
+    /** The simulated broker's attester signs fills with this private key (0x-hex). */
+    public Builder simulatedAttesterKey(String privateKeyHex) {
+      attesterKeyHex = privateKeyHex;
+      return this;
+    }
+
     /** The keeper signs with this private key (0x-hex). */
     public Builder localKeeperKey(String privateKeyHex) {
       keeperKeyHex = privateKeyHex;
@@ -204,7 +211,11 @@ public record DaemonConfig(
     public DaemonConfig build() {
       Collaborators c =
           new Collaborators(
-              new Adapter(SIMULATED, Map.of("fill_delay", fillDelay.toString()), true),
+              new Adapter(
+                  SIMULATED,
+                  Map.of(
+                      "fill_delay", fillDelay.toString(), "attester_private_key", attesterKeyHex),
+                  true),
               new Adapter(SIMULATED, Map.of(), true),
               new Adapter(ALWAYS_OPEN, Map.of(), true),
               new Adapter(LOCAL_KEY, Map.of("private_key", keeperKeyHex), true),

@@ -21,9 +21,9 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 /**
  * Deploys and wires Lockstep's contracts on a local chain the way the sandbox runs them: USDC and
  * USDT test stablecoins, AssetTokenFactory, OrderBook (recovery window as given), the keeper
- * granted MINTER_ROLE and PAUSER_ROLE on the factory and KEEPER_ROLE on the book, the book granted
- * BURNER_ROLE, USDC and USDT accepted as payout currencies, both payout pools funded, and the
- * session open.
+ * granted MINTER_ROLE and PAUSER_ROLE on the factory and KEEPER_ROLE on the book, the broker's
+ * attester ({@link DevAccounts#attester}) ATTESTER_ROLE on the book, the book granted BURNER_ROLE,
+ * USDC and USDT accepted as payout currencies, both payout pools funded, and the session open.
  */
 public final class ContractDeployer {
   private static final Logger log = LoggerFactory.getLogger(ContractDeployer.class);
@@ -69,6 +69,8 @@ public final class ContractDeployer {
       check(factory.grantRole(factory.PAUSER_ROLE().send(), keeper).send());
       check(factory.grantRole(factory.BURNER_ROLE().send(), book.getContractAddress()).send());
       check(book.grantRole(book.KEEPER_ROLE().send(), keeper).send());
+      check(
+          book.grantRole(book.ATTESTER_ROLE().send(), DevAccounts.attester().getAddress()).send());
       for (TestStablecoin stable : java.util.List.of(usdc, usdt)) {
         check(book.setPayoutCurrency(stable.getContractAddress(), true).send());
         check(stable.mint(book.getContractAddress(), POOL_USDC).send());
@@ -131,6 +133,30 @@ public final class ContractDeployer {
             .approve(d.orderBook(), quantity)
             .send());
     return token;
+  }
+
+  /**
+   * Settles order {@code orderId} at {@code grossNotional} (no costs) through {@code keeperBook}
+   * (an order book loaded with the keeper's key), with the fill attested by {@link
+   * DevAccounts#attester} for the order's quantity on chain, valid for a day: what the simulated
+   * broker and the keeper do together, for tests that settle directly.
+   */
+  public static org.web3j.protocol.core.methods.response.TransactionReceipt settle(
+      OrderBook keeperBook, long chainId, long orderId, BigInteger grossNotional) throws Exception {
+    BigInteger quantity = keeperBook.getOrder(BigInteger.valueOf(orderId)).send().quantity;
+    dev.lockstep.contracts.FillAttestation f =
+        dev.lockstep.contracts.FillAttestation.sign(
+            DevAccounts.attester(),
+            chainId,
+            keeperBook.getContractAddress(),
+            orderId,
+            quantity,
+            grossNotional,
+            BigInteger.ZERO,
+            java.time.Instant.now().plus(Duration.ofDays(1)).getEpochSecond());
+    return keeperBook
+        .settle(f.fill(), f.attester(), org.web3j.utils.Numeric.hexStringToByteArray(f.signature()))
+        .send();
   }
 
   public static ContractGasProvider devnetGas(long chainId) {

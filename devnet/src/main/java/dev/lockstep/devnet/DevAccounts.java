@@ -11,7 +11,8 @@ import org.web3j.crypto.MnemonicUtils;
  * {@code m/44'/60'/0'/0/i}. Public test keys: never use them outside a local devnet.
  *
  * <p>Roles in the sandbox: index 0 deploys and administers, 1 is the keeper (minter, order-book
- * keeper), 2 operates the broker's treasury, 3 and up are test wallets.
+ * keeper), 2 is the broker's (its fill attester, ATTESTER_ROLE on the order book), 3 and up are
+ * test wallets.
  */
 public final class DevAccounts {
   /** Anvil's default mnemonic. */
@@ -36,6 +37,17 @@ public final class DevAccounts {
   /** The keeper: MINTER_ROLE on the factory, KEEPER_ROLE on the order book. */
   public static Credentials keeper() {
     return account(1);
+  }
+
+  /** The broker's fill attester: ATTESTER_ROLE on the order book; signs fills, never sends. */
+  public static Credentials attester() {
+    return account(2);
+  }
+
+  /** The attester's private key, 0x-hex (for the simulated broker's configuration). */
+  public static String attesterKeyHex() {
+    return org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(
+        attester().getEcKeyPair().getPrivateKey(), 64);
   }
 
   /** Test wallet {@code n} (0-6), accounts 3 and up. */

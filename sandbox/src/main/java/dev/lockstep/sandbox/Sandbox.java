@@ -148,6 +148,7 @@ public final class Sandbox implements AutoCloseable {
       DaemonConfig cfg =
           DaemonConfig.builder(url, chains, Mode.TEST)
               .api("127.0.0.1", apiPort)
+              .simulatedAttesterKey(DevAccounts.attesterKeyHex())
               .localKeeperKey(
                   Numeric.toHexStringWithPrefixZeroPadded(
                       DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64))

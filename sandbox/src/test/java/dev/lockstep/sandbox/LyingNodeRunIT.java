@@ -69,7 +69,7 @@ class LyingNodeRunIT {
             """
             {"database_url": "%s", "keeper_private_key": "%s", "api_host": "127.0.0.1", "api_port": 0,
              "management": {"host": "127.0.0.1", "port": %d}, "mode": "test",
-             "mark_prices_usd": {}, "broker_fill_delay": "PT1S", "keeper_interval": "PT1S",
+             "mark_prices_usd": {}, "broker": {"adapter": "simulated", "fill_delay": "PT1S", "attester_private_key": "%s"}, "keeper_interval": "PT1S",
              "chains": [{"chain_id": 31337, "rpc_urls": ["%s"], "start_block": %d, "factory": "%s",
                          "order_book": "%s", "verify": "receipts", "max_block_range": 2,
                          "poll_interval": "PT0.1S",
@@ -79,6 +79,7 @@ class LyingNodeRunIT {
                     url,
                     org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(
                         DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
+                    DevAccounts.attesterKeyHex(),
                     management,
                     proxy.url(),
                     d.deployBlock(),

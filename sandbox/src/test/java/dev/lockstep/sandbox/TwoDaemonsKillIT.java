@@ -53,7 +53,7 @@ class TwoDaemonsKillIT {
           config,
           """
           {"database_url": "%s", "keeper_private_key": "%s", "api_host": "127.0.0.1", "api_port": 0, "mode": "test",
-           "mark_prices_usd": {"AAPL": 150}, "broker_fill_delay": "PT1S", "keeper_interval": "PT0.5S",
+           "mark_prices_usd": {"AAPL": 150}, "broker": {"adapter": "simulated", "fill_delay": "PT1S", "attester_private_key": "%s"}, "keeper_interval": "PT0.5S",
            "keeper_tx": {"confirmations": 1, "max_fee_per_gas_cap_wei": 500000000000, "min_priority_fee_wei": 1000000000,
                          "replace_after": "PT15S", "max_replacements": 3, "bump_percent": 25, "max_in_flight": 100,
                          "gas_headroom_percent": 20, "rebroadcast_after": "PT5S", "lease_ttl": "PT3S"},
@@ -65,6 +65,7 @@ class TwoDaemonsKillIT {
                   url,
                   Numeric.toHexStringWithPrefixZeroPadded(
                       DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
+                  DevAccounts.attesterKeyHex(),
                   anvil.rpcUrl(),
                   d.deployBlock(),
                   d.factory(),

@@ -2,6 +2,7 @@ package dev.lockstep.indexer.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.indexer.support.Canonical;
@@ -164,9 +165,8 @@ class DifferentialIT {
         long id = openOrders.remove(rnd.nextInt(openOrders.size()));
         var keeper = c.book(DevAccounts.keeper());
         if (rnd.nextInt(3) > 0) {
-          keeper
-              .settle(BigInteger.valueOf(id), BigInteger.valueOf(1_000 + rnd.nextInt(1_000_000)))
-              .send();
+          ContractDeployer.settle(
+              keeper, c.chainId, id, BigInteger.valueOf(1_000 + rnd.nextInt(1_000_000)));
         } else {
           keeper.cancel(BigInteger.valueOf(id)).send();
         }

@@ -4,6 +4,7 @@ import static dev.lockstep.indexer.support.TestChain.shares;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.indexer.model.OrderStatus;
 import dev.lockstep.indexer.support.Canonical;
@@ -74,7 +75,8 @@ class ReorgIT extends SharedDatabase {
       assertThat(idx.reader.order(31337, 1).orElseThrow().status()).isEqualTo(OrderStatus.ACTIVE);
 
       String snap = c.snapshot();
-      c.book(DevAccounts.keeper()).settle(BigInteger.ONE, BigInteger.valueOf(749_680_000)).send();
+      ContractDeployer.settle(
+          c.book(DevAccounts.keeper()), 31337, 1, BigInteger.valueOf(749_680_000));
       idx.awaitAt(c);
       var settled = idx.reader.order(31337, 1).orElseThrow();
       assertThat(settled.status()).isEqualTo(OrderStatus.SETTLED);
@@ -113,7 +115,8 @@ class ReorgIT extends SharedDatabase {
       Canonical.assertMatches(c, idx);
 
       // The keeper settles again on the canonical chain: indexed once, as a new event.
-      c.book(DevAccounts.keeper()).settle(BigInteger.ONE, BigInteger.valueOf(749_680_000)).send();
+      ContractDeployer.settle(
+          c.book(DevAccounts.keeper()), 31337, 1, BigInteger.valueOf(749_680_000));
       idx.awaitAt(c);
       assertThat(idx.reader.order(31337, 1).orElseThrow().status()).isEqualTo(OrderStatus.SETTLED);
       assertThat(outbox(idx, "redeem.settled")).isEqualTo(2);

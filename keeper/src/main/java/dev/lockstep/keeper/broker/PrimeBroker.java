@@ -27,6 +27,15 @@ public interface PrimeBroker {
     return Optional.empty();
   }
 
+  /**
+   * The broker's signed fill of a {@code filled} leg for {@code OrderBook.settle} on the order book
+   * {@code orderBook}: EIP-712, by the broker's attester key (ATTESTER_ROLE), never the keeper's.
+   * The same fill gives the same attestation (its expiry is fixed per leg).
+   *
+   * @throws IllegalArgumentException if the leg is not filled
+   */
+  dev.lockstep.contracts.FillAttestation attestation(BrokerLeg filled, String orderBook);
+
   /** The leg of an order, if requested. */
   Optional<BrokerLeg> leg(long chainId, long orderId);
 

@@ -24,18 +24,64 @@ import org.jspecify.annotations.Nullable;
  * with no mark price fails with reason {@code no_mark_price}.
  */
 public final class SimulatedBroker implements PrimeBroker {
+  /** How long a fill attestation stays valid after the fill. */
+  public static final Duration ATTESTATION_VALIDITY = Duration.ofDays(30);
+
   private final Jdbi jdbi;
   private final Map<String, BigDecimal> markPricesUsd;
   private final Duration fillDelay;
+  private final org.web3j.crypto.Credentials attester;
+
+  /** Signed fills by (chain, order), so a round does not sign every filled leg again; bounded. */
+  private final Map<String, dev.lockstep.contracts.FillAttestation> signed =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(
+                Map.Entry<String, dev.lockstep.contracts.FillAttestation> e) {
+              return size() > 20_000;
+            }
+          });
 
   /**
    * @param markPricesUsd price of one share per asset symbol, in USD (for example AAPL=187.42)
    * @param fillDelay time from request to fill or failure
    */
-  public SimulatedBroker(Jdbi jdbi, Map<String, BigDecimal> markPricesUsd, Duration fillDelay) {
+  public SimulatedBroker(
+      Jdbi jdbi,
+      Map<String, BigDecimal> markPricesUsd,
+      Duration fillDelay,
+      org.web3j.crypto.Credentials attester) {
     this.jdbi = jdbi;
     this.markPricesUsd = Map.copyOf(markPricesUsd);
     this.fillDelay = fillDelay;
+    this.attester = attester;
+  }
+
+  /**
+   * Signs the fill with the simulated broker's attester key: gross notional as filled, no costs,
+   * valid {@link #ATTESTATION_VALIDITY} from its first signing by this daemon (the keeper stores
+   * the settle's call data with its intent, so a later signing never changes a decided settle).
+   */
+  @Override
+  public dev.lockstep.contracts.FillAttestation attestation(BrokerLeg filled, String orderBook) {
+    if (filled.status() != LegStatus.FILLED || filled.grossNotional().isEmpty()) {
+      throw new IllegalArgumentException(
+          "order " + filled.orderId() + " has no fill to attest: " + filled.status());
+    }
+    String key = filled.chainId() + ":" + filled.orderId() + ":" + orderBook;
+    return signed.computeIfAbsent(
+        key,
+        k ->
+            dev.lockstep.contracts.FillAttestation.sign(
+                attester,
+                filled.chainId(),
+                orderBook,
+                filled.orderId(),
+                filled.quantity(),
+                filled.grossNotional().get(),
+                BigInteger.ZERO,
+                Instant.now().plus(ATTESTATION_VALIDITY).getEpochSecond()));
   }
 
   /** Makes the next {@code count} offsets of {@code asset} fail with {@code reason}. */

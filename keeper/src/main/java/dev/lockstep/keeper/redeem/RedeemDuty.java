@@ -119,7 +119,7 @@ public final class RedeemDuty {
       if (leg.isPresent() && leg.get().status() == LegStatus.CANCELLED) {
         cancel(round, o, "cancel requested");
       } else if (calendar.isOpen(o.symbol(), now)) {
-        intend(round, o, TxAction.PROMOTE, OrderBookCalls.promote(o.orderId()));
+        intend(round, o, TxAction.PROMOTE, () -> OrderBookCalls.promote(o.orderId()));
       }
     }
     for (OrderRow o : active) {
@@ -170,20 +170,18 @@ public final class RedeemDuty {
       return;
     }
     intend(
-        round,
-        o,
-        TxAction.SETTLE,
-        OrderBookCalls.settle(o.orderId(), leg.grossNotional().orElseThrow()));
+        round, o, TxAction.SETTLE, () -> OrderBookCalls.settle(broker.attestation(leg, orderBook)));
   }
 
   private void cancel(Round round, OrderRow o, String why) {
-    if (intend(round, o, TxAction.CANCEL, OrderBookCalls.cancel(o.orderId()))) {
+    if (intend(round, o, TxAction.CANCEL, () -> OrderBookCalls.cancel(o.orderId()))) {
       log.info("keeper chainId={} cancelling order {}: {}", chainId, o.orderId(), why);
     }
   }
 
   /** Enqueues (order, action) unless an intent for it exists; true if a new intent was enqueued. */
-  private boolean intend(Round round, OrderRow o, TxAction action, String callData) {
+  private boolean intend(
+      Round round, OrderRow o, TxAction action, java.util.function.Supplier<String> callData) {
     Optional<Intent> latest = round.latest(o.orderId(), action);
     int generation = 1;
     if (latest.isPresent()) {
@@ -198,7 +196,7 @@ public final class RedeemDuty {
         new NewIntent(
             action.dbValue() + ":" + chainId + ":" + o.orderId() + ":" + generation,
             orderBook,
-            callData,
+            callData.get(),
             action,
             o.orderId(),
             generation));

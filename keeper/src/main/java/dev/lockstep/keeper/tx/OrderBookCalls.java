@@ -1,5 +1,6 @@
 package dev.lockstep.keeper.tx;
 
+import dev.lockstep.contracts.FillAttestation;
 import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.keeper.tx.RevertDecoder.DecodedError;
 import java.math.BigInteger;
@@ -26,11 +27,12 @@ public final class OrderBookCalls {
         new Function("promote", List.of(new Uint256(orderId)), List.of()));
   }
 
-  /** {@code settle(orderId, grossNotional)}; {@code grossNotional} in payout-token base units. */
-  public static String settle(long orderId, BigInteger grossNotional) {
-    return FunctionEncoder.encode(
-        new Function(
-            "settle", List.of(new Uint256(orderId), new Uint256(grossNotional)), List.of()));
+  /**
+   * {@code settle(fill, attester, signature)}: the broker's attested fill (the contract pays its
+   * gross notional minus costs, and only against the attester's signature).
+   */
+  public static String settle(FillAttestation fill) {
+    return fill.settleCallData();
   }
 
   /** {@code cancel(orderId)}. */
@@ -42,7 +44,16 @@ public final class OrderBookCalls {
   public static Set<String> selectors() {
     return Set.of(
         promote(0).substring(0, 10),
-        settle(0, BigInteger.ZERO).substring(0, 10),
+        new FillAttestation(
+                0,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                0,
+                "0x" + "0".repeat(40),
+                "0x")
+            .settleCallData()
+            .substring(0, 10),
         cancel(0).substring(0, 10));
   }
 

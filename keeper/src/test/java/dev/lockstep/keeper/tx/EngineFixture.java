@@ -109,13 +109,32 @@ final class EngineFixture implements AutoCloseable {
   }
 
   /** Settle intent of an order (generation 1). */
-  Intent settle(TxEngine engine, long orderId, long grossNotional) {
+  Intent settle(TxEngine engine, long orderId, long grossNotional) throws Exception {
     return engine.submit(
         "settle:" + CHAIN + ":" + orderId + ":1",
         d.orderBook(),
-        OrderBookCalls.settle(orderId, BigInteger.valueOf(grossNotional)),
+        settleCall(orderId, grossNotional),
         TxAction.SETTLE,
         OptionalLong.of(orderId));
+  }
+
+  /**
+   * {@code settle} call data of an order at {@code grossNotional}, the fill attested by the
+   * broker's attester for the order's quantity on chain (as the simulated broker signs it).
+   */
+  String settleCall(long orderId, long grossNotional) throws Exception {
+    BigInteger quantity =
+        book(DevAccounts.keeper()).getOrder(BigInteger.valueOf(orderId)).send().quantity;
+    return OrderBookCalls.settle(
+        dev.lockstep.contracts.FillAttestation.sign(
+            DevAccounts.attester(),
+            CHAIN,
+            d.orderBook(),
+            orderId,
+            quantity,
+            BigInteger.valueOf(grossNotional),
+            BigInteger.ZERO,
+            java.time.Instant.now().plusSeconds(86_400).getEpochSecond()));
   }
 
   /** Pumps {@code engines} in turn until the intent closes (or 30 s pass). */

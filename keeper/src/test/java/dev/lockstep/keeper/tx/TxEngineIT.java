@@ -3,6 +3,7 @@ package dev.lockstep.keeper.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.devnet.EmbeddedDatabase;
 import java.math.BigInteger;
@@ -354,9 +355,11 @@ class TxEngineIT {
 
       // Someone else settles first: the keeper's settle is done_by_other without a transaction.
       long taken = f.activeOrder(1, 100_000);
-      f.book(DevAccounts.keeper())
-          .settle(BigInteger.valueOf(taken), BigInteger.valueOf(100_000_000))
-          .send();
+      ContractDeployer.settle(
+          f.book(DevAccounts.keeper()),
+          EngineFixture.CHAIN,
+          taken,
+          BigInteger.valueOf(100_000_000));
       Intent other = f.pumpUntilClosed(f.settle(engine, taken, 100_000_000).id(), engine);
       assertThat(other.status()).isEqualTo(IntentStatus.DONE_BY_OTHER);
       assertThat(other.outcome().orElseThrow())
@@ -372,14 +375,14 @@ class TxEngineIT {
           engine.submit(
               "settle:raced:a",
               f.d.orderBook(),
-              OrderBookCalls.settle(raced, BigInteger.valueOf(100_000_000)),
+              f.settleCall(raced, 100_000_000),
               TxAction.SETTLE,
               OptionalLong.of(raced));
       Intent y =
           engine.submit(
               "settle:raced:b",
               f.d.orderBook(),
-              OrderBookCalls.settle(raced, BigInteger.valueOf(100_000_000)),
+              f.settleCall(raced, 100_000_000),
               TxAction.SETTLE,
               OptionalLong.of(raced));
       Fees offer =
