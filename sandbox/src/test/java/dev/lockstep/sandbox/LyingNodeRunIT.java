@@ -79,8 +79,8 @@ class LyingNodeRunIT {
                     url,
                     org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(
                         DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64),
-                    DevAccounts.attesterKeyHex(),
                     management,
+                    DevAccounts.attesterKeyHex(),
                     proxy.url(),
                     d.deployBlock(),
                     d.factory(),
