@@ -359,9 +359,13 @@ class HostileRequestsIT {
       ApiServer.Route route = ApiServer.ROUTES.get(r.nextInt(ApiServer.ROUTES.size()));
       String method = r.nextInt(10) == 0 ? pick(r, METHODS) : route.method().name();
       String path = route.path();
-      if (path.contains("{id}")) {
+      if (path.contains("{")) {
+        // Every path parameter ({id}, {ticker}): another tenant's id or junk.
         String id = r.nextBoolean() ? pick(r, foreignIds) : pick(r, JUNK);
-        path = path.replace("{id}", encode(id.isEmpty() ? "%20" : id));
+        path =
+            path.replaceAll(
+                "\\{[a-z_]+}",
+                java.util.regex.Matcher.quoteReplacement(encode(id.isEmpty() ? "%20" : id)));
       } else if (r.nextInt(20) == 0) {
         path = path + "/" + encode(pick(r, JUNK) + "x");
       }
