@@ -48,9 +48,11 @@ class RateLimitIT {
   void aKeyOverItsTierGets429WithRetryAfterAndOtherKeysAreUnaffected() throws Exception {
     String key = sandbox.daemon().apiKeys().create("ten_rl_a", Mode.TEST, Scope.READ);
     List<HttpResponse<String>> answers = new ArrayList<>();
+    long started = System.nanoTime();
     for (int i = 0; i < 40; i++) {
       answers.add(api.get("/v1/chains", key));
     }
+    double seconds = (System.nanoTime() - started) / 1e9;
     HttpResponse<String> firstOk = answers.getFirst();
     assertThat(firstOk.statusCode()).isEqualTo(200);
     assertThat(firstOk.headers().firstValue("X-RateLimit-Limit")).contains("5");
@@ -61,10 +63,15 @@ class RateLimitIT {
     assertThat(reset)
         .isBetween(System.currentTimeMillis() / 1000, System.currentTimeMillis() / 1000 + 20);
 
-    // A cold key may burst to twice its rate (10), then it is limited.
+    // A cold key may burst to twice its rate (10), then it is limited; what refilled while the 40
+    // requests ran (at most 2 x 5 a second) may pass too.
     long ok = answers.stream().filter(r -> r.statusCode() == 200).count();
-    assertThat(ok).isBetween(10L, 20L);
-    HttpResponse<String> limited = answers.getLast();
+    assertThat(ok).isBetween(10L, 12L + (long) Math.ceil(seconds * 10));
+    assertThat(answers.stream().filter(r -> r.statusCode() != 200 && r.statusCode() != 429))
+        .as("every answer 200 or 429")
+        .isEmpty();
+    HttpResponse<String> limited =
+        answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
     JsonNode problem = assertProblem(limited, 429, "rate_limited");
     assertThat(problem.get("retryable").asBoolean()).isTrue();
     long retryAfter = problem.get("retry_after_seconds").asLong();
@@ -84,21 +91,24 @@ class RateLimitIT {
   void oneKeysLimitHoldsAcrossTwoDaemons() throws Exception {
     String key = sandbox.daemon().apiKeys().create("ten_rl_shared", Mode.TEST, Scope.READ);
     List<HttpResponse<String>> answers = new ArrayList<>();
+    long started = System.nanoTime();
     for (int i = 0; i < 40; i++) {
       answers.add((i % 2 == 0 ? api : second).get("/v1/chains", key));
     }
+    double seconds = (System.nanoTime() - started) / 1e9;
     long okFirst = answers.stream().filter(r -> r.statusCode() == 200).count();
-    // Counted per daemon, the two would let 2 x 10 through; shared, the cold key's burst of 10
-    // plus what refilled meanwhile (5/s) and at most one unsynchronised token per daemon.
-    long elapsedAllowance = 5;
-    assertThat(okFirst)
-        .as("answers 200 across both daemons")
-        .isBetween(10L, 12L + elapsedAllowance);
+    // Shared, the cold key's burst of 10, what refilled meanwhile (at most 2 x 5 a second) and at
+    // most one unsynchronised token per daemon; counted per daemon, each daemon would let its own
+    // burst and refill through: twice as many.
+    long shared = 12L + (long) Math.ceil(seconds * 10);
+    assertThat(okFirst).as("answers 200 across both daemons").isBetween(10L, shared);
+    assertThat(shared)
+        .as("what two separate counts would allow")
+        .isLessThan(20L + (long) (seconds * 20));
     assertThat(answers.stream().filter(r -> r.statusCode() == 429).count())
         .as("the rest refused, on either daemon")
         .isEqualTo(40 - okFirst);
-    assertThat(answers.get(38).statusCode()).isEqualTo(429);
-    assertThat(answers.get(39).statusCode()).isEqualTo(429);
+    assertThat(answers.stream().filter(r -> r.statusCode() == 429).count()).isPositive();
   }
 
   @Test
