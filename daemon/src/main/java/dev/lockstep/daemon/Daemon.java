@@ -23,6 +23,7 @@ import dev.lockstep.api.webhook.WebhookDispatcher;
 import dev.lockstep.api.webhook.WebhookRoutes;
 import dev.lockstep.api.webhook.WebhookSender;
 import dev.lockstep.api.webhook.WebhookStore;
+import dev.lockstep.daemon.config.ConfigException;
 import dev.lockstep.indexer.Indexer;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.rpc.ChainRpc;
@@ -119,6 +120,16 @@ public final class Daemon implements AutoCloseable {
     indexer = new Indexer(dataSource, cfg.chains(), metrics, List.of(wakeKeeper), clock);
     IndexReader index = indexer.reader();
     broker = Adapters.broker(cfg.collaborators(), jdbi, clock);
+    if (broker instanceof SimulatedBroker simulated
+        && simulated.attesterAddress().equalsIgnoreCase(keeperKey.address())) {
+      // Every on-chain role has its own key: a keeper that could attest its own fills could pay
+      // any amount.
+      throw new ConfigException(
+          "broker",
+          List.of(
+              "broker.attester_private_key: the fill attester's key is the keeper's; give the"
+                  + " attester a key of its own"));
+    }
     VenueCalendar calendar = Adapters.venueCalendar(cfg.collaborators(), clock);
     KeeperMetrics keeperMetrics = new KeeperMetrics(metrics);
     TxStore intents = TxStore.of(jdbi);

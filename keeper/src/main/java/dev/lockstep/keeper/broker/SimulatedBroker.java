@@ -58,6 +58,11 @@ public final class SimulatedBroker implements PrimeBroker {
     this.attester = attester;
   }
 
+  /** The address of the key the simulated broker attests fills with. */
+  public String attesterAddress() {
+    return attester.getAddress();
+  }
+
   /**
    * Signs the fill with the simulated broker's attester key: gross notional as filled, no costs,
    * valid {@link #ATTESTATION_VALIDITY} from its first signing by this daemon (the keeper stores

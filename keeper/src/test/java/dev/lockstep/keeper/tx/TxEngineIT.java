@@ -486,4 +486,43 @@ class TxEngineIT {
       assertThat(f.store.intents().byKey("x")).isEmpty();
     }
   }
+
+  @Test
+  void aSettleWhoseFillTheKeeperSignedItselfIsRefusedBeforeBroadcast() throws Exception {
+    try (EngineFixture f = new EngineFixture(db, "forged")) {
+      TxEngine engine = f.engine(FAST);
+      long order = f.activeOrder(1, 100_000);
+      java.math.BigInteger quantity =
+          f.book(DevAccounts.keeper())
+              .getOrder(java.math.BigInteger.valueOf(order))
+              .send()
+              .quantity;
+      String forged =
+          OrderBookCalls.settle(
+              dev.lockstep.contracts.FillAttestation.sign(
+                  DevAccounts.keeper(),
+                  EngineFixture.CHAIN,
+                  f.d.orderBook(),
+                  order,
+                  quantity,
+                  java.math.BigInteger.valueOf(1_000_000_000),
+                  java.math.BigInteger.ZERO,
+                  java.time.Instant.now().plusSeconds(3_600).getEpochSecond()));
+      Intent i =
+          f.pumpUntilClosed(
+              engine
+                  .submit(
+                      "settle:forged:" + order,
+                      f.d.orderBook(),
+                      forged,
+                      TxAction.SETTLE,
+                      OptionalLong.of(order))
+                  .id(),
+              engine);
+      assertThat(i.status()).isEqualTo(IntentStatus.REVERTED);
+      assertThat(i.outcome().orElseThrow()).startsWith("OrderBookFillNotAttested(" + order + ",");
+      assertThat(f.attempts(i.id())).as("never broadcast").isEmpty();
+      assertThat(f.status(order)).isEqualTo(ChainOrderStatus.ACTIVE);
+    }
+  }
 }
