@@ -287,22 +287,26 @@ public final class ApiKeys {
                 KeyInfo::id));
   }
 
-  /** The key of {@code secret} if the cache holds it and it is usable now (no lookup). */
-  public Optional<ApiKey> cached(String secret) {
-    return cache.get(sha256(secret), clock.instant());
-  }
-
   /**
    * The usable (not revoked, not expired) key whose secret is {@code secret}: from the cache when
    * it holds the key (see {@link KeyCache} for how soon a change reaches it), else looked up.
    */
   public Optional<ApiKey> authenticate(String secret) {
+    return authenticate(secret, () -> {});
+  }
+
+  /**
+   * As {@link #authenticate(String)}, running {@code beforeLookup} first when the cache does not
+   * hold the key and the database must be asked (it may throw to refuse the lookup).
+   */
+  public Optional<ApiKey> authenticate(String secret, Runnable beforeLookup) {
     String hash = sha256(secret);
     Instant now = clock.instant();
     Optional<ApiKey> cached = cache.get(hash, now);
     if (cached.isPresent()) {
       return cached;
     }
+    beforeLookup.run();
     long epoch = cache.epoch();
     Optional<KeyCache.Cached> found =
         jdbi.withHandle(

@@ -42,17 +42,11 @@ public final class Authenticator {
           ErrorCode.UNAUTHORIZED, "Send Authorization: Bearer sk_test_... (or sk_live_...)");
     }
     ApiKey key =
-        keys.cached(secret)
-            .orElseGet(
+        keys.authenticate(secret, () -> refuseIfSpent(ctx, address))
+            .orElseThrow(
                 () -> {
-                  refuseIfSpent(ctx, address);
-                  return keys.authenticate(secret)
-                      .orElseThrow(
-                          () -> {
-                            failures.failed(address);
-                            return new ApiException(
-                                ErrorCode.UNAUTHORIZED, "Unknown or revoked API key");
-                          });
+                  failures.failed(address);
+                  return new ApiException(ErrorCode.UNAUTHORIZED, "Unknown or revoked API key");
                 });
     if (key.mode() != serverMode) {
       throw new ApiException(

@@ -84,11 +84,6 @@ public final class KeyCache implements AutoCloseable {
     return new KeyCache(null);
   }
 
-  /** Whether the cache is in use (its listening connection is up). */
-  public boolean active() {
-    return listening;
-  }
-
   /** The key cached for {@code hash}, if the cache is in use and it is usable at {@code now}. */
   Optional<ApiKey> get(String hash, Instant now) {
     if (!listening) {

@@ -51,7 +51,7 @@ public final class RateLimits {
   public static final Duration SYNC_EVERY = Duration.ofMillis(50);
 
   /** What a request consumes from. */
-  enum Budget {
+  public enum Budget {
     /** Every request (tiers without a separate read budget). */
     ALL,
     /** GETs on Scale and Enterprise. */
@@ -132,7 +132,7 @@ public final class RateLimits {
       long resetSeconds,
       long retryAfterSeconds,
       Tier tier,
-      String budget) {}
+      Budget budget) {}
 
   /**
    * Takes one request of {@code key} from its budget ({@code get}: whether it is a GET), shared
@@ -142,8 +142,7 @@ public final class RateLimits {
     Tier tier = tierOf(key);
     long limit = rps.get(tier);
     Budget budget = !tier.separateReadBudget() ? Budget.ALL : get ? Budget.READ : Budget.WRITE;
-    String name = budget.name().toLowerCase(java.util.Locale.ROOT);
-    String id = key.id() + "/" + name + "/" + limit;
+    String id = key.id() + "/" + budget.name().toLowerCase(java.util.Locale.ROOT) + "/" + limit;
     ConsumptionProbe probe;
     try {
       probe = proxies.get(id, k -> bucket(k, limit)).tryConsumeAndReturnRemaining(1);
@@ -163,7 +162,7 @@ public final class RateLimits {
         ceilSeconds(probe.getNanosToWaitForReset()),
         probe.isConsumed() ? 0 : Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill())),
         tier,
-        name);
+        budget);
   }
 
   /**
@@ -186,7 +185,9 @@ public final class RateLimits {
               + key.id()
               + " (tier "
               + t.tier().dbValue()
-              + (t.budget().equals("all") ? "" : ", " + t.budget() + " budget")
+              + (t.budget() == Budget.ALL
+                  ? ""
+                  : ", " + t.budget().name().toLowerCase(java.util.Locale.ROOT) + " budget")
               + ")",
           Map.of("retry_after_seconds", t.retryAfterSeconds(), "limit_rps", t.limit()));
     }

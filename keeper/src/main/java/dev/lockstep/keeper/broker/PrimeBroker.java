@@ -30,7 +30,8 @@ public interface PrimeBroker {
   /**
    * The broker's signed fill of a {@code filled} leg for {@code OrderBook.settle} on the order book
    * {@code orderBook}: EIP-712, by the broker's attester key (ATTESTER_ROLE), never the keeper's.
-   * The same fill gives the same attestation (its expiry is fixed per leg).
+   * Asked once per settle intent (the intent keeps the call data); the contract accepts one settle
+   * per order whatever the attestation.
    *
    * @throws IllegalArgumentException if the leg is not filled
    */

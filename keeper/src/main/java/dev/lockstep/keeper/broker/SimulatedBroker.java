@@ -32,17 +32,6 @@ public final class SimulatedBroker implements PrimeBroker {
   private final Duration fillDelay;
   private final org.web3j.crypto.Credentials attester;
 
-  /** Signed fills by (chain, order), so a round does not sign every filled leg again; bounded. */
-  private final Map<String, dev.lockstep.contracts.FillAttestation> signed =
-      java.util.Collections.synchronizedMap(
-          new java.util.LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(
-                Map.Entry<String, dev.lockstep.contracts.FillAttestation> e) {
-              return size() > 20_000;
-            }
-          });
-
   /**
    * @param markPricesUsd price of one share per asset symbol, in USD (for example AAPL=187.42)
    * @param fillDelay time from request to fill or failure
@@ -74,19 +63,15 @@ public final class SimulatedBroker implements PrimeBroker {
       throw new IllegalArgumentException(
           "order " + filled.orderId() + " has no fill to attest: " + filled.status());
     }
-    String key = filled.chainId() + ":" + filled.orderId() + ":" + orderBook;
-    return signed.computeIfAbsent(
-        key,
-        k ->
-            dev.lockstep.contracts.FillAttestation.sign(
-                attester,
-                filled.chainId(),
-                orderBook,
-                filled.orderId(),
-                filled.quantity(),
-                filled.grossNotional().get(),
-                BigInteger.ZERO,
-                Instant.now().plus(ATTESTATION_VALIDITY).getEpochSecond()));
+    return dev.lockstep.contracts.FillAttestation.sign(
+        attester,
+        filled.chainId(),
+        orderBook,
+        filled.orderId(),
+        filled.quantity(),
+        filled.grossNotional().get(),
+        BigInteger.ZERO,
+        Instant.now().plus(ATTESTATION_VALIDITY).getEpochSecond());
   }
 
   /** Makes the next {@code count} offsets of {@code asset} fail with {@code reason}. */

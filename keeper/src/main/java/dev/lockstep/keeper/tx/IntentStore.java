@@ -254,17 +254,7 @@ public final class IntentStore {
    * again.
    */
   public void unmined(long intentId, Instant replaceAfter, Instant now) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    """
-                    UPDATE keeper.tx_intents SET status = 'submitted', mined_block = NULL, mined_block_hash = NULL,
-                      mined_at = NULL, replace_after = :ra, updated_at = :now
-                    WHERE id = :id AND status = 'mined'""")
-                .bind("ra", Timestamp.from(replaceAfter))
-                .bind("now", Timestamp.from(now))
-                .bind("id", intentId)
-                .execute());
+    backToSubmitted(intentId, replaceAfter, now, "'mined'");
   }
 
   /**
@@ -311,19 +301,29 @@ public final class IntentStore {
    * @return whether it was reopened (false if it was no longer closed)
    */
   public boolean reopen(long intentId, Instant replaceAfter, Instant now) {
+    return backToSubmitted(intentId, replaceAfter, now, "'confirmed', 'reverted', 'failed'") == 1;
+  }
+
+  /**
+   * An intent in one of {@code fromStatuses} (SQL literals) back to {@code submitted}: its mined
+   * block and outcome cleared, to be broadcast again (same bytes) after {@code replaceAfter}.
+   */
+  private int backToSubmitted(
+      long intentId, Instant replaceAfter, Instant now, String fromStatuses) {
     return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        """
-                        UPDATE keeper.tx_intents SET status = 'submitted', mined_block = NULL,
-                          mined_block_hash = NULL, mined_at = NULL, outcome = NULL, revert_error = NULL,
-                          replace_after = :ra, updated_at = :now
-                        WHERE id = :id AND status IN ('confirmed', 'reverted', 'failed')""")
-                    .bind("ra", Timestamp.from(replaceAfter))
-                    .bind("now", Timestamp.from(now))
-                    .bind("id", intentId)
-                    .execute())
-        == 1;
+        h ->
+            h.createUpdate(
+                    """
+                    UPDATE keeper.tx_intents SET status = 'submitted', mined_block = NULL,
+                      mined_block_hash = NULL, mined_at = NULL, outcome = NULL, revert_error = NULL,
+                      replace_after = :ra, updated_at = :now
+                    WHERE id = :id AND status IN ("""
+                        + fromStatuses
+                        + ")")
+                .bind("ra", Timestamp.from(replaceAfter))
+                .bind("now", Timestamp.from(now))
+                .bind("id", intentId)
+                .execute());
   }
 
   /**
