@@ -90,25 +90,32 @@ class RateLimitIT {
   @Test
   void oneKeysLimitHoldsAcrossTwoDaemons() throws Exception {
     String key = sandbox.daemon().apiKeys().create("ten_rl_shared", Mode.TEST, Scope.READ);
-    List<HttpResponse<String>> answers = new ArrayList<>();
+    // 40 requests at once, half to each daemon, so little refills while they run.
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    List<java.util.concurrent.Future<HttpResponse<String>>> sent = new ArrayList<>();
     long started = System.nanoTime();
     for (int i = 0; i < 40; i++) {
-      answers.add((i % 2 == 0 ? api : second).get("/v1/chains", key));
+      ApiClient to = i % 2 == 0 ? api : second;
+      sent.add(pool.submit(() -> to.get("/v1/chains", key)));
+    }
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    for (var f : sent) {
+      answers.add(f.get());
     }
     double seconds = (System.nanoTime() - started) / 1e9;
+    pool.shutdown();
     long okFirst = answers.stream().filter(r -> r.statusCode() == 200).count();
-    // Shared, the cold key's burst of 10, what refilled meanwhile (at most 2 x 5 a second) and at
-    // most one unsynchronised token per daemon; counted per daemon, each daemon would let its own
-    // burst and refill through: twice as many.
-    long shared = 12L + (long) Math.ceil(seconds * 10);
-    assertThat(okFirst).as("answers 200 across both daemons").isBetween(10L, shared);
-    assertThat(shared)
-        .as("what two separate counts would allow")
-        .isLessThan(20L + (long) (seconds * 20));
+    // Shared: the cold key's burst of 10, what refilled meanwhile (at most 2 x 5 a second) and at
+    // most one unsynchronised token per daemon. Counted per daemon, each would let its own burst of
+    // 10 through: 20 at least.
+    assertThat(seconds).as("the 40 requests ran at once").isLessThan(0.7);
+    assertThat(okFirst)
+        .as("answers 200 across both daemons")
+        .isBetween(10L, 12L + (long) Math.ceil(seconds * 10))
+        .isLessThan(20L);
     assertThat(answers.stream().filter(r -> r.statusCode() == 429).count())
         .as("the rest refused, on either daemon")
         .isEqualTo(40 - okFirst);
-    assertThat(answers.stream().filter(r -> r.statusCode() == 429).count()).isPositive();
   }
 
   @Test
@@ -214,7 +221,7 @@ class RateLimitIT {
     assertThat(gets).as("GETs of a cold Scale key: a burst of 2 x 5").isBetween(10, 14);
     RateLimits.Taken write = a.take(scale, false);
     assertThat(write.allowed()).as("the mutating budget untouched by the GETs").isTrue();
-    assertThat(write.budget()).isEqualTo("write");
+    assertThat(write.budget()).isEqualTo(RateLimits.Budget.WRITE);
     assertThat(write.remaining()).isGreaterThanOrEqualTo(8);
 
     ApiKey startup =
@@ -228,7 +235,7 @@ class RateLimitIT {
     assertThat(allowed).isBetween(10, 14);
     RateLimits.Taken startupWrite = a.take(startup, false);
     assertThat(startupWrite.allowed()).as("one budget for both on Startup").isFalse();
-    assertThat(startupWrite.budget()).isEqualTo("all");
+    assertThat(startupWrite.budget()).isEqualTo(RateLimits.Budget.ALL);
     assertThat(startupWrite.retryAfterSeconds()).isPositive();
 
     // A bucket row removed behind the daemons' backs (an expired row cleaned up) is made again.
