@@ -124,6 +124,14 @@ public final class ChainRpc implements AutoCloseable {
   }
 
   /**
+   * The last endpoint's answers passed the caller's verification: its strikes start again (an
+   * endpoint is demoted for failures in a row, not for ones spread over a day).
+   */
+  public void answerVerified() {
+    strikes.set(preferred.get(), 0);
+  }
+
+  /**
    * The endpoint for attempt {@code attempt} of a call that started at {@code start}: the next ones
    * in turn, passing over demoted endpoints while another one is available.
    */
@@ -170,18 +178,13 @@ public final class ChainRpc implements AutoCloseable {
     List<RpcBlock> out = new ArrayList<>(sorted.size());
     for (int i = 0; i < sorted.size(); i += HEADER_CHUNK) {
       List<Long> chunk = sorted.subList(i, Math.min(sorted.size(), i + HEADER_CHUNK));
-      StringBuilder batch = new StringBuilder(chunk.size() * 80).append('[');
-      for (int id = 0; id < chunk.size(); id++) {
-        batch
-            .append(id == 0 ? "" : ",")
-            .append(
-                request(
-                    id,
-                    "eth_getBlockByNumber",
-                    "[\"0x" + Long.toHexString(chunk.get(id)) + "\",false]"));
-      }
+      String body =
+          batch(
+              chunk.size(),
+              "eth_getBlockByNumber",
+              k -> "[\"0x" + Long.toHexString(chunk.get(k)) + "\",false]");
       String what = "eth_getBlockByNumber " + chunk.getFirst() + ".." + chunk.getLast();
-      out.addAll(post(what, batch.append(']').toString(), a -> a.blocks(chunk)));
+      out.addAll(post(what, body, a -> a.blocks(chunk)));
     }
     return out;
   }
@@ -215,16 +218,10 @@ public final class ChainRpc implements AutoCloseable {
    * @throws RpcException (inconsistent) if the node has no such block
    */
   public List<List<RpcReceipt>> blockReceipts(List<String> blockHashes) throws IOException {
-    StringBuilder batch = new StringBuilder().append('[');
-    for (int k = 0; k < blockHashes.size(); k++) {
-      batch
-          .append(k == 0 ? "" : ",")
-          .append(request(k, "eth_getBlockReceipts", "[\"" + blockHashes.get(k) + "\"]"));
-    }
     int n = blockHashes.size();
     return post(
         "eth_getBlockReceipts of " + n + " blocks",
-        batch.append(']').toString(),
+        batch(n, "eth_getBlockReceipts", k -> "[\"" + blockHashes.get(k) + "\"]"),
         a -> a.receiptsBatch(n));
   }
 
@@ -236,27 +233,19 @@ public final class ChainRpc implements AutoCloseable {
       throws IOException {
     List<List<RawLog>> out = new ArrayList<>(blockHashes.size());
     for (int i = 0; i < blockHashes.size(); i += HEADER_CHUNK) {
-      int end = Math.min(blockHashes.size(), i + HEADER_CHUNK);
-      StringBuilder batch = new StringBuilder().append('[');
-      for (int k = i; k < end; k++) {
-        batch
-            .append(k == i ? "" : ",")
-            .append(
-                request(
-                    k - i,
-                    "eth_getLogs",
-                    "[{\"blockHash\":\""
-                        + blockHashes.get(k)
-                        + "\",\"address\":"
-                        + addressArray(addresses.get(k))
-                        + "}]"));
-      }
-      int n = end - i;
-      out.addAll(
-          post(
-              "eth_getLogs of " + n + " blocks by hash",
-              batch.append(']').toString(),
-              a -> a.logsBatch(n)));
+      int first = i;
+      int n = Math.min(blockHashes.size(), i + HEADER_CHUNK) - i;
+      String body =
+          batch(
+              n,
+              "eth_getLogs",
+              k ->
+                  "[{\"blockHash\":\""
+                      + blockHashes.get(first + k)
+                      + "\",\"address\":"
+                      + addressArray(addresses.get(first + k))
+                      + "}]");
+      out.addAll(post("eth_getLogs of " + n + " blocks by hash", body, a -> a.logsBatch(n)));
     }
     return out;
   }
@@ -301,6 +290,15 @@ public final class ChainRpc implements AutoCloseable {
    */
   public byte[] postRaw(String what, String body) throws IOException {
     return send(what, body, ResponseBody::bytes);
+  }
+
+  /** A JSON-RPC batch of {@code n} requests, ids 0..n-1, request {@code k} from {@code params}. */
+  private static String batch(int n, String method, java.util.function.IntFunction<String> params) {
+    StringBuilder b = new StringBuilder(n * 96).append('[');
+    for (int k = 0; k < n; k++) {
+      b.append(k == 0 ? "" : ",").append(request(k, method, params.apply(k)));
+    }
+    return b.append(']').toString();
   }
 
   private static String request(long id, String method, String params) {

@@ -79,7 +79,9 @@ final class RangeFetcher {
       throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return fetchOnce(from, to, knownTokens, fullHeadersFrom);
+        Batch b = fetchOnce(from, to, knownTokens, fullHeadersFrom);
+        rpc.answerVerified();
+        return b;
       } catch (IndexerException e) {
         // An answer that fails verification is fetched again at once, from the next endpoint
         // first; only a range that stays inconsistent fails the step (and its backoff).

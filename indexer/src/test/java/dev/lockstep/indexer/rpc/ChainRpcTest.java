@@ -242,4 +242,23 @@ class ChainRpcTest {
       other.stop(0);
     }
   }
+
+  @Test
+  void strikesCountFailuresInARowAVerifiedAnswerStartsThemAgain() {
+    String url = "http://127.0.0.1:" + server.getAddress().getPort();
+    List<String> demoted = new ArrayList<>();
+    try (ChainRpc two =
+        new ChainRpc(
+            List.of(url + "/a", url + "/b"), Duration.ofSeconds(2), 0, errors::add, demoted::add)) {
+      // a, b, a, b: two strikes each; the preferred endpoint is a again.
+      for (int k = 0; k < 4; k++) {
+        two.preferNextUrl();
+      }
+      two.answerVerified(); // a's answers verified: its strikes start again
+      two.preferNextUrl(); // a: 1
+      two.preferNextUrl(); // b: 3, demoted
+      two.preferNextUrl(); // a: 2, not demoted
+      assertThat(demoted).containsExactly(url + "/b");
+    }
+  }
 }
