@@ -180,14 +180,15 @@ public final class IndexReader {
             h -> {
               var q =
                   h.createQuery(
-                          ORDER_SELECT
-                              + " WHERE ("
-                              + ownerPredicate
-                              + ")"
-                              + where
-                              + order
-                              + " LIMIT :limit")
-                      .bind("limit", limit);
+                      ORDER_SELECT
+                          + " WHERE ("
+                          + ownerPredicate
+                          + ")"
+                          + where
+                          + order
+                          // a literal, so the prepared statement's generic plan is reused
+                          + " LIMIT "
+                          + limit);
               binds.forEach(q::bind);
               cursor.ifPresent(a -> q.bind("ac", a[0]).bind("ao", a[1]));
               return new java.util.ArrayList<>(q.map((rs, ctx) -> order(rs)).list());
@@ -204,10 +205,10 @@ public final class IndexReader {
         h ->
             h.createQuery(
                     ORDER_SELECT
-                        + " WHERE o.chain_id = :c AND o.status = :s ORDER BY o.order_id LIMIT :limit")
+                        + " WHERE o.chain_id = :c AND o.status = :s ORDER BY o.order_id LIMIT "
+                        + limit)
                 .bind("c", chainId)
                 .bind("s", status.dbValue())
-                .bind("limit", limit)
                 .map((rs, ctx) -> order(rs))
                 .list());
   }

@@ -185,10 +185,10 @@ public final class SimulatedBroker implements PrimeBroker {
             h.createQuery(
                     """
             SELECT * FROM keeper.broker_legs WHERE chain_id = :c AND status = :s ORDER BY requested_at, order_id
-            LIMIT :limit""")
+            LIMIT """
+                        + limit)
                 .bind("c", chainId)
                 .bind("s", status.dbValue())
-                .bind("limit", limit)
                 .map((rs, ctx) -> map(rs))
                 .list());
   }

@@ -169,11 +169,11 @@ public final class IntentStore {
                     "SELECT "
                         + COLUMNS
                         + " FROM keeper.tx_intents WHERE chain_id = :c AND signer = :s AND status = :st"
-                        + " ORDER BY nonce NULLS LAST, id LIMIT :l")
+                        + " ORDER BY nonce NULLS LAST, id LIMIT "
+                        + limit)
                 .bind("c", chainId)
                 .bind("s", signer)
                 .bind("st", status.dbValue())
-                .bind("l", limit)
                 .map((rs, ctx) -> map(rs))
                 .list());
   }
@@ -270,11 +270,11 @@ public final class IntentStore {
                         + COLUMNS
                         + " FROM keeper.tx_intents WHERE chain_id = :c AND signer = :s"
                         + " AND status IN ('confirmed', 'reverted', 'failed') AND mined_block > :f"
-                        + " ORDER BY nonce LIMIT :l")
+                        + " ORDER BY nonce LIMIT "
+                        + limit)
                 .bind("c", chainId)
                 .bind("s", signer)
                 .bind("f", finalizedBlock)
-                .bind("l", limit)
                 .map((rs, ctx) -> map(rs))
                 .list());
   }
