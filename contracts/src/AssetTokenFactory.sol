@@ -39,7 +39,7 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
-    /// @notice The address the token for `symbol` has, or will have once deployed.
+    /// @inheritdoc IAssetTokenFactory
     function predictAddress(string calldata symbol) public view returns (address) {
         return Create2.computeAddress(keccak256(bytes(symbol)), keccak256(_initCode(symbol)));
     }
@@ -71,9 +71,11 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
     }
 
     /// @notice Mints `quantity` base units (1e-6 share) of `symbol` to `to`, deploying the token
-    ///         first if needed. Caller needs MINTER_ROLE; reverts while the token's minting is paused.
+    ///         first if needed. Caller needs MINTER_ROLE (the order book, settling a mint order; a
+    ///         separate minter key in the sandbox for seeding); reverts while the token's minting is paused.
     function mint(string calldata symbol, address to, uint256 quantity)
         external
+        override
         onlyRole(MINTER_ROLE)
         returns (address token)
     {
@@ -114,13 +116,19 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
         return abi.encodePacked(type(AssetToken).creationCode, abi.encode(string.concat("Lockstep ", symbol), symbol));
     }
 
-    function _checkSymbol(string calldata symbol) private pure {
+    /// @inheritdoc IAssetTokenFactory
+    function isValidSymbol(string calldata symbol) public pure returns (bool) {
         bytes calldata b = bytes(symbol);
-        if (b.length == 0 || b.length > MAX_SYMBOL_LENGTH) revert AssetTokenFactoryInvalidSymbol(symbol);
+        if (b.length == 0 || b.length > MAX_SYMBOL_LENGTH) return false;
         for (uint256 i = 0; i < b.length; ++i) {
             bytes1 c = b[i];
             bool ok = (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "." || c == "-";
-            if (!ok) revert AssetTokenFactoryInvalidSymbol(symbol);
+            if (!ok) return false;
         }
+        return true;
+    }
+
+    function _checkSymbol(string calldata symbol) private pure {
+        if (!isValidSymbol(symbol)) revert AssetTokenFactoryInvalidSymbol(symbol);
     }
 }

@@ -11,4 +11,13 @@ interface IAssetTokenFactory {
 
     /// @notice Role allowed to burn its own balance of any factory token (the order book).
     function BURNER_ROLE() external view returns (bytes32);
+
+    /// @notice The address the token for `symbol` has, or will have once deployed (CREATE2).
+    function predictAddress(string calldata symbol) external view returns (address);
+
+    /// @notice Whether `symbol` is a valid asset symbol: 1 to 16 bytes of A-Z, 0-9, '.', '-'.
+    function isValidSymbol(string calldata symbol) external pure returns (bool);
+
+    /// @notice Mints `quantity` of `symbol` to `to`, deploying its token first if needed. Needs MINTER_ROLE.
+    function mint(string calldata symbol, address to, uint256 quantity) external returns (address token);
 }

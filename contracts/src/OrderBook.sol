@@ -7,35 +7,58 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AssetToken} from "./AssetToken.sol";
 import {IAssetTokenFactory} from "./IAssetTokenFactory.sol";
 
-/// @title OrderBook: redeem orders that lock asset tokens and settle by burn-and-pay in one tx.
-/// @notice Redeem lifecycle (reference/redeem-flow.txt): {createRedeem} locks the holder's tokens
-///         here and creates the order, QUEUED out of session or ACTIVE in session; the keeper
-///         {promote}s a QUEUED order when the venue opens; once the broker has offset the
-///         underlying the keeper calls {settle} with the broker's fill, attested (EIP-712) by a
-///         holder of ATTESTER_ROLE: it burns exactly the locked tokens and pays gross notional minus
-///         costs, as the attestation says, from this contract's payout pool to the destination, so
-///         the keeper cannot pay an amount on its own word; if the broker leg fails
-///         the keeper calls {cancel} and the tokens go back to the owner; if neither happens within
-///         the recovery window the owner can {userCancel}. SETTLED and CANCELLED are final.
-///         Amounts: token quantities in the token's base units (1e-6 share); notionals in the payout
-///         stablecoin's base units (1e-6 USD).
+/// @title OrderBook: mint and redeem orders that lock funds and settle in one tx at an attested fill.
+/// @notice Lifecycle (reference/redeem-flow.txt, platform-docs "Mint"): an order is created QUEUED out of
+///         session or ACTIVE in session; the keeper {promote}s a QUEUED order when the venue opens; once
+///         the broker has filled the underlying the keeper calls {settle} with the broker's fill, attested
+///         (EIP-712) by a holder of ATTESTER_ROLE, so no amount is paid or minted on the keeper's word; if
+///         the broker leg fails the keeper calls {cancel} and everything locked goes back; if neither
+///         happens within the recovery window the owner can {userCancel}. SETTLED and CANCELLED are final.
+///
+///         - Redeem ({createRedeem}): locks the holder's asset tokens. Settle burns exactly them and pays
+///           `grossNotional - costs - platform fee - developer fee - gas (user_notional)` from the payout
+///           pool to the destination, never less than the order's minimum.
+///         - Mint ({createMint}): locks the buyer's stablecoin covering the maximum notional, the maximum
+///           fees and (user_notional) the maximum gas. Settle mints `quantity` through the factory
+///           (deploying the asset's token with CREATE2 in the same transaction when it does not exist yet),
+///           sends the notional (`grossNotional + costs`, at most the maximum), the platform fee and the
+///           gas to the treasury, accrues the developer fee, and refunds the rest to the buyer.
+///
+///         Fees and gas are the order's {Terms}, fixed at creation: platform fee (at least
+///         {minPlatformFeeBps}), developer fee (accrued in this contract's fee escrow for its recipient
+///         until swept), and the gas sponsor: USER_NOTIONAL takes the gas from the order's own money
+///         (redeem proceeds, the mint's lock); DEVELOPER takes it from a gas deposit of `maxGas` the
+///         creator locks beside the order. The keeper states the gas of a settle, capped at the
+///         order's `maxGas`, which its creator agreed to. Fees round up (in the book's favour), so no
+///         sequence of orders creates value.
+///
+///         Amounts: asset quantities in the token's base units (1e-6 share); notionals, fees and gas in
+///         the stablecoin's base units (1e-6 USD). The payout pool of a stablecoin is this contract's
+///         balance of it minus what is reserved (mint locks, gas deposits, unswept developer fees).
 contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
     using SafeERC20 for IERC20;
 
-    /// @notice Role of the keeper that promotes, settles and cancels orders and sets the session flag.
+    /// @notice Role of the keeper that promotes, settles and cancels orders, sets the session flag and
+    ///         sweeps developer fees to their recipients.
     bytes32 public constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
     /// @notice Role of the broker's attester, whose EIP-712 signature over a {Fill} a settle needs.
     bytes32 public constant ATTESTER_ROLE = keccak256("ATTESTER_ROLE");
 
+    /// @notice Basis points in one whole.
+    uint256 public constant BPS = 10_000;
+    /// @notice Most an order's platform and developer fees may add up to, in basis points (10%).
+    uint256 public constant MAX_FEE_BPS = 1_000;
+
     /// @notice A broker fill as the attester signs it (EIP-712 domain "Lockstep OrderBook", version
-    ///         "1", this chain and this contract). Amounts in the payout stablecoin's base units.
+    ///         "1", this chain and this contract). Amounts in the order's stablecoin base units.
     /// @param orderId the order it fills
-    /// @param quantity the asset quantity offset, equal to the order's
-    /// @param grossNotional proceeds of the offset
-    /// @param costs the broker's costs, deducted from the proceeds
+    /// @param quantity the asset quantity bought (mint) or offset (redeem), equal to the order's
+    /// @param grossNotional the price of the quantity
+    /// @param costs the broker's costs: added to what a mint pays, deducted from what a redeem pays
     /// @param expiry last unix second the attestation may be used
     struct Fill {
         uint256 orderId;
@@ -58,22 +81,55 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         CANCELLED
     }
 
-    /// @notice Order side. Only REDEEM exists so far; MINT orders arrive later.
+    /// @notice Order side.
     enum Side {
-        REDEEM
+        REDEEM,
+        MINT
+    }
+
+    /// @notice Who pays a settle's gas: the order's own money (USER_NOTIONAL: deducted from redeem
+    ///         proceeds, included in a mint's lock) or a deposit its creator locks (DEVELOPER).
+    enum GasSponsor {
+        USER_NOTIONAL,
+        DEVELOPER
+    }
+
+    /// @notice An order's fees and gas, fixed at creation.
+    /// @param platformFeeBps platform fee on the notional, at least {minPlatformFeeBps}
+    /// @param developerFeeBps developer fee on the notional, accrued to `developerFeeRecipient`
+    /// @param developerFeeRecipient where the developer fee accrues (required when `developerFeeBps` > 0)
+    /// @param gasSponsor who pays the settle's gas
+    /// @param maxGas most the settle's gas may cost, in stablecoin base units
+    struct Terms {
+        uint16 platformFeeBps;
+        uint16 developerFeeBps;
+        address developerFeeRecipient;
+        GasSponsor gasSponsor;
+        uint256 maxGas;
     }
 
     /// @notice One order as stored.
+    /// @param token the asset token (for a mint: its CREATE2 address, deployed or not yet)
+    /// @param currency the stablecoin paid out (redeem) or paid in (mint)
+    /// @param destination where the proceeds (redeem) or the minted tokens (mint) go
+    /// @param notionalBound redeem: the minimum net payout; mint: the maximum notional (gross + costs)
+    /// @param locked stablecoin locked from the owner: a mint's lock; 0 for a redeem
+    /// @param gasDeposit stablecoin the owner deposited for gas (DEVELOPER sponsor), else 0
+    /// @param symbol a mint's asset symbol, ASCII right-padded with zero bytes; 0 for a redeem
     struct Order {
         address owner;
         uint64 createdAt;
         Status status;
         Side side;
         address token;
-        address payoutToken;
+        address currency;
         address destination;
         uint256 quantity;
-        uint256 minNotional;
+        uint256 notionalBound;
+        uint256 locked;
+        uint256 gasDeposit;
+        bytes32 symbol;
+        Terms terms;
     }
 
     IAssetTokenFactory private immutable _factory;
@@ -81,12 +137,17 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
 
     uint256 private _nextOrderId = 1;
     bool private _sessionOpen;
+    address private _treasury;
+    uint16 private _minPlatformFeeBps;
     mapping(uint256 orderId => Order) private _orders;
     mapping(address token => uint256 quantity) private _locked;
     mapping(address token => bool accepted) private _payoutCurrencies;
     mapping(bytes32 digest => bool used) private _usedFills;
+    mapping(address currency => uint256 amount) private _reserved;
+    mapping(address recipient => mapping(address currency => uint256 amount)) private _developerFees;
 
-    /// @notice An order was created and `quantity` of `token` locked from `owner`.
+    /// @notice An order was created. `token` is the asset; `currency` the stablecoin paid out (redeem)
+    ///         or in (mint); `notionalBound` the minimum payout (redeem) or maximum notional (mint).
     event OrderCreated(
         uint256 indexed orderId,
         address indexed owner,
@@ -94,38 +155,76 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         Side side,
         Status status,
         uint256 quantity,
-        address payoutToken,
-        uint256 minNotional,
+        address currency,
+        uint256 notionalBound,
         address destination
     );
+    /// @notice The terms of order `orderId`, emitted with {OrderCreated}; `locked` is a mint's stablecoin lock.
+    event OrderTermsSet(
+        uint256 indexed orderId,
+        uint16 platformFeeBps,
+        uint16 developerFeeBps,
+        address developerFeeRecipient,
+        GasSponsor gasSponsor,
+        uint256 maxGas,
+        uint256 locked
+    );
+    /// @notice The asset a mint order buys, by symbol: its token may not be deployed yet (emitted
+    ///         with {OrderCreated} for mints only).
+    event MintAsset(uint256 indexed orderId, string symbol);
     /// @notice A QUEUED order became ACTIVE.
     event OrderPromoted(uint256 indexed orderId);
-    /// @notice An order settled: its locked tokens were burned and `payout` sent to its destination.
+    /// @notice An order settled at `grossNotional`. `payout`: a redeem's net proceeds sent to the
+    ///         destination; a mint's refund to the owner.
     event OrderSettled(uint256 indexed orderId, uint256 grossNotional, uint256 payout);
-    /// @notice An order was cancelled by `by` (the keeper, or the owner after the recovery window) and its tokens returned.
+    /// @notice What a settle charged: the broker's costs, the platform fee and gas (sent to the
+    ///         treasury) and the developer fee (accrued in the escrow).
+    event OrderCharged(uint256 indexed orderId, uint256 costs, uint256 platformFee, uint256 developerFee, uint256 gas);
+    /// @notice An order was cancelled by `by` (the keeper, or the owner after the recovery window) and
+    ///         what it locked returned.
     event OrderCancelled(uint256 indexed orderId, address indexed by);
+    /// @notice A developer fee accrued to `recipient` in the escrow.
+    event DeveloperFeeAccrued(
+        address indexed recipient, address indexed currency, uint256 indexed orderId, uint256 amount
+    );
+    /// @notice `recipient`'s accrued developer fees in `currency` were paid out.
+    event DeveloperFeesSwept(address indexed recipient, address indexed currency, uint256 amount);
     /// @notice The session flag that decides a new order's first status changed.
     event SessionOpenSet(bool open);
     /// @notice A payout stablecoin was accepted or removed.
     event PayoutCurrencySet(address indexed token, bool accepted);
+    /// @notice The treasury that receives mint notionals, platform fees and gas changed.
+    event TreasurySet(address indexed treasury);
+    /// @notice The least platform fee an order may carry changed.
+    event MinPlatformFeeBpsSet(uint16 bps);
 
     /// @notice `token` was not deployed by the factory.
     error OrderBookUnknownToken(address token);
-    /// @notice `token` is not an accepted payout stablecoin.
+    /// @notice `symbol` is not a valid asset symbol (see the factory's MAX_SYMBOL_LENGTH and alphabet).
+    error OrderBookInvalidSymbol(string symbol);
+    /// @notice `token` is not an accepted stablecoin.
     error OrderBookPayoutCurrencyNotAccepted(address token);
     /// @notice Quantity must be positive.
     error OrderBookZeroQuantity();
+    /// @notice A redeem's minimum payout, or a mint's maximum notional, must be positive.
+    error OrderBookZeroNotionalBound();
     /// @notice The destination is the zero address.
     error OrderBookInvalidDestination();
+    /// @notice The platform fee is below the minimum, or the fees add up to more than MAX_FEE_BPS.
+    error OrderBookInvalidFees(uint16 platformFeeBps, uint16 developerFeeBps);
+    /// @notice A developer fee needs a recipient.
+    error OrderBookInvalidFeeRecipient();
     /// @notice The order is not in the status the call needs (`status` is its current one).
     error OrderBookOrderNotActive(uint256 orderId, Status status);
     /// @notice The order is not QUEUED.
     error OrderBookOrderNotQueued(uint256 orderId, Status status);
     /// @notice The order is already final (SETTLED or CANCELLED) or does not exist (NONE).
     error OrderBookOrderNotOpen(uint256 orderId, Status status);
-    /// @notice The payout is below the order's minimum notional.
+    /// @notice The net payout is below the redeem's minimum.
     error OrderBookPayoutBelowMinimum(uint256 orderId, uint256 payout, uint256 minNotional);
-    /// @notice The payout pool holds less than the payout.
+    /// @notice The fill's notional (gross + costs) is above the mint's maximum.
+    error OrderBookNotionalAboveMaximum(uint256 orderId, uint256 notional, uint256 maxNotional);
+    /// @notice The payout pool holds less than the settle pays out of it.
     error OrderBookInsufficientLiquidity(address payoutToken, uint256 available, uint256 required);
     /// @notice Only the order's owner may call this.
     error OrderBookNotOrderOwner(uint256 orderId, address caller);
@@ -139,9 +238,12 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
     error OrderBookFillNotAttested(uint256 orderId, address attester);
     /// @notice This fill attestation was used already.
     error OrderBookFillAlreadyUsed(bytes32 digest);
+    /// @notice The treasury is the zero address.
+    error OrderBookInvalidTreasury();
 
-    /// @param admin receives DEFAULT_ADMIN_ROLE.
-    /// @param factory_ the token factory; only its tokens can be redeemed.
+    /// @param admin receives DEFAULT_ADMIN_ROLE and is the first treasury.
+    /// @param factory_ the token factory; only its tokens can be redeemed, and mints go through it
+    ///        (this contract needs its MINTER_ROLE and BURNER_ROLE).
     /// @param recoveryWindowSeconds seconds after creation from which the owner may {userCancel}.
     constructor(address admin, IAssetTokenFactory factory_, uint64 recoveryWindowSeconds)
         EIP712("Lockstep OrderBook", "1")
@@ -149,6 +251,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _factory = factory_;
         _recoveryWindow = recoveryWindowSeconds;
+        _treasury = admin;
     }
 
     // ---- views ----
@@ -163,10 +266,27 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         return _orders[orderId].status;
     }
 
-    /// @notice Total quantity of `token` locked in open orders; always equals this contract's balance of `token`
-    ///         unless someone transferred tokens here directly.
+    /// @notice Total quantity of asset `token` locked in open redeems; always equals this contract's
+    ///         balance of `token` unless someone transferred tokens here directly.
     function lockedOf(address token) external view returns (uint256) {
         return _locked[token];
+    }
+
+    /// @notice Stablecoin held for others: open mints' locks, gas deposits and unswept developer fees.
+    function reservedOf(address currency) external view returns (uint256) {
+        return _reserved[currency];
+    }
+
+    /// @notice The payout pool of `currency`: this contract's balance minus {reservedOf}.
+    function payoutPoolOf(address currency) public view returns (uint256) {
+        uint256 balance = IERC20(currency).balanceOf(address(this));
+        uint256 reserved = _reserved[currency];
+        return balance > reserved ? balance - reserved : 0;
+    }
+
+    /// @notice Developer fees accrued to `recipient` in `currency` and not yet swept.
+    function developerFeesOf(address recipient, address currency) external view returns (uint256) {
+        return _developerFees[recipient][currency];
     }
 
     /// @notice The id the next order will get. Ids start at 1.
@@ -194,12 +314,48 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         return address(_factory);
     }
 
+    /// @notice Where mint notionals, platform fees and gas go.
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
+    /// @notice The least platform fee, in basis points, an order may carry (a plain {createRedeem} carries it).
+    function minPlatformFeeBps() external view returns (uint16) {
+        return _minPlatformFeeBps;
+    }
+
+    /// @notice `amount * bps / BPS`, rounded up: fees always round in the book's favour.
+    function feeOf(uint256 amount, uint16 bps) public pure returns (uint256) {
+        return Math.mulDiv(amount, bps, BPS, Math.Rounding.Ceil);
+    }
+
+    /// @notice The stablecoin a mint of at most `maxNotional` under `terms` locks: the maximum notional,
+    ///         its fees, and the maximum gas when the user pays it.
+    function mintLockOf(uint256 maxNotional, Terms calldata terms) public pure returns (uint256) {
+        uint256 gas = terms.gasSponsor == GasSponsor.USER_NOTIONAL ? terms.maxGas : 0;
+        return maxNotional + feeOf(maxNotional, terms.platformFeeBps) + feeOf(maxNotional, terms.developerFeeBps) + gas;
+    }
+
     // ---- administration ----
 
-    /// @notice Accepts or removes `token` as a payout stablecoin. Caller needs DEFAULT_ADMIN_ROLE.
+    /// @notice Accepts or removes `token` as a stablecoin. Caller needs DEFAULT_ADMIN_ROLE.
     function setPayoutCurrency(address token, bool accepted) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _payoutCurrencies[token] = accepted;
         emit PayoutCurrencySet(token, accepted);
+    }
+
+    /// @notice Sets the treasury. Caller needs DEFAULT_ADMIN_ROLE.
+    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (treasury_ == address(0)) revert OrderBookInvalidTreasury();
+        _treasury = treasury_;
+        emit TreasurySet(treasury_);
+    }
+
+    /// @notice Sets the least platform fee of new orders, at most MAX_FEE_BPS. Caller needs DEFAULT_ADMIN_ROLE.
+    function setMinPlatformFeeBps(uint16 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (bps > MAX_FEE_BPS) revert OrderBookInvalidFees(bps, 0);
+        _minPlatformFeeBps = bps;
+        emit MinPlatformFeeBpsSet(bps);
     }
 
     /// @notice Sets whether new orders start ACTIVE. Caller needs KEEPER_ROLE (driven by the venue calendar).
@@ -210,8 +366,9 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
 
     // ---- lifecycle ----
 
-    /// @notice Locks `quantity` of the caller's `token` and creates a redeem order paying at least
-    ///         `minNotional` of `payoutToken` to `destination` on settlement. Needs a prior approve (or permit).
+    /// @notice Locks `quantity` of the caller's `token` and creates a redeem paying at least
+    ///         `minNotional` of `payoutToken` to `destination`, at the minimum platform fee, no
+    ///         developer fee and no gas charged. Needs a prior approve (or permit).
     /// @return orderId the new order's id.
     function createRedeem(
         address token,
@@ -220,30 +377,45 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         uint256 minNotional,
         address destination
     ) external nonReentrant returns (uint256 orderId) {
-        if (!_factory.isToken(token)) revert OrderBookUnknownToken(token);
-        if (!_payoutCurrencies[payoutToken]) revert OrderBookPayoutCurrencyNotAccepted(payoutToken);
-        if (quantity == 0) revert OrderBookZeroQuantity();
-        if (destination == address(0)) revert OrderBookInvalidDestination();
+        Terms memory terms = Terms(_minPlatformFeeBps, 0, address(0), GasSponsor.USER_NOTIONAL, 0);
+        return _createRedeem(token, quantity, payoutToken, minNotional, destination, terms);
+    }
 
-        orderId = _nextOrderId++;
-        Status status = _sessionOpen ? Status.ACTIVE : Status.QUEUED;
-        _orders[orderId] = Order({
-            owner: msg.sender,
-            createdAt: uint64(block.timestamp),
-            status: status,
-            side: Side.REDEEM,
-            token: token,
-            payoutToken: payoutToken,
-            destination: destination,
-            quantity: quantity,
-            minNotional: minNotional
-        });
-        _locked[token] += quantity;
-        emit OrderCreated(
-            orderId, msg.sender, token, Side.REDEEM, status, quantity, payoutToken, minNotional, destination
-        );
+    /// @notice {createRedeem} with fees and gas of the caller's choosing. With the DEVELOPER gas sponsor
+    ///         it also locks `terms.maxGas` of `payoutToken` from the caller as the gas deposit.
+    /// @return orderId the new order's id.
+    function createRedeemWithTerms(
+        address token,
+        uint256 quantity,
+        address payoutToken,
+        uint256 minNotional,
+        address destination,
+        Terms calldata terms
+    ) external nonReentrant returns (uint256 orderId) {
+        return _createRedeem(token, quantity, payoutToken, minNotional, destination, terms);
+    }
 
-        IERC20(token).safeTransferFrom(msg.sender, address(this), quantity);
+    /// @notice Creates a mint of `quantity` of asset `symbol` for `destination`, paying at most
+    ///         `maxNotional` (gross + broker costs) plus fees and gas in `currency`: locks
+    ///         {mintLockOf} (and, with the DEVELOPER gas sponsor, `terms.maxGas` as the gas deposit)
+    ///         from the caller. The asset's token need not exist yet: the settle deploys it.
+    /// @return orderId the new order's id.
+    function createMint(
+        string calldata symbol,
+        uint256 quantity,
+        address currency,
+        uint256 maxNotional,
+        address destination,
+        Terms calldata terms
+    ) external nonReentrant returns (uint256 orderId) {
+        if (!_factory.isValidSymbol(symbol)) revert OrderBookInvalidSymbol(symbol);
+        _checkOrder(currency, quantity, maxNotional, destination, terms);
+        uint256 lock = mintLockOf(maxNotional, terms);
+        address token = _factory.predictAddress(symbol);
+        orderId = _store(Side.MINT, token, quantity, currency, maxNotional, destination, terms, lock);
+        _orders[orderId].symbol = bytes32(bytes(symbol));
+        emit MintAsset(orderId, symbol);
+        IERC20(currency).safeTransferFrom(msg.sender, address(this), lock + _orders[orderId].gasDeposit);
     }
 
     /// @notice Makes a QUEUED order ACTIVE. Caller needs KEEPER_ROLE.
@@ -263,12 +435,15 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         );
     }
 
-    /// @notice Settles an ACTIVE order at the broker's attested fill: burns the locked tokens and pays
-    ///         `fill.grossNotional - fill.costs` to the destination. Caller needs KEEPER_ROLE; the fill
+    /// @notice Settles an ACTIVE order at the broker's attested fill. Caller needs KEEPER_ROLE; the fill
     ///         must be signed by `attester` (an EOA, or an ERC-1271 contract) holding ATTESTER_ROLE,
-    ///         unexpired, for the order's quantity, and unused. A payout below the order's minimum
-    ///         notional reverts with {OrderBookPayoutBelowMinimum}.
-    function settle(Fill calldata fill, address attester, bytes calldata signature)
+    ///         unexpired, for the order's quantity, and unused. `gasCharge` is the settle's gas in the
+    ///         order's stablecoin; at most the order's `maxGas` is charged.
+    ///         Redeem: burns the locked tokens and pays the net proceeds; below the minimum it reverts
+    ///         with {OrderBookPayoutBelowMinimum}, and with {OrderBookInsufficientLiquidity} when the
+    ///         payout pool is short. Mint: reverts with {OrderBookNotionalAboveMaximum} when gross +
+    ///         costs exceed the maximum; mints through the factory and refunds the rest of the lock.
+    function settle(Fill calldata fill, address attester, bytes calldata signature, uint256 gasCharge)
         external
         onlyRole(KEEPER_ROLE)
         nonReentrant
@@ -283,21 +458,34 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         if (!hasRole(ATTESTER_ROLE, attester) || !SignatureChecker.isValidSignatureNow(attester, digest, signature)) {
             revert OrderBookFillNotAttested(orderId, attester);
         }
-        uint256 payout = fill.grossNotional > fill.costs ? fill.grossNotional - fill.costs : 0;
-        if (payout < o.minNotional) revert OrderBookPayoutBelowMinimum(orderId, payout, o.minNotional);
-        uint256 available = IERC20(o.payoutToken).balanceOf(address(this));
-        if (available < payout) revert OrderBookInsufficientLiquidity(o.payoutToken, available, payout);
-
         _usedFills[digest] = true;
         o.status = Status.SETTLED;
-        _locked[o.token] -= o.quantity;
-        emit OrderSettled(orderId, fill.grossNotional, payout);
-
-        AssetToken(o.token).burn(o.quantity);
-        IERC20(o.payoutToken).safeTransfer(o.destination, payout);
+        uint256 gas = gasCharge < o.terms.maxGas ? gasCharge : o.terms.maxGas;
+        if (o.side == Side.REDEEM) {
+            _settleRedeem(o, orderId, fill, gas);
+        } else {
+            _settleMint(o, orderId, fill, gas);
+        }
     }
 
-    /// @notice Cancels an open (QUEUED or ACTIVE) order and returns its tokens to the owner. Caller needs KEEPER_ROLE.
+    /// @notice Pays `recipient` its accrued developer fees in `currency` (the amount the escrow holds for
+    ///         it, to the recipient the orders named). Caller needs KEEPER_ROLE. Returns the amount (0: nothing).
+    function sweepDeveloperFees(address recipient, address currency)
+        external
+        onlyRole(KEEPER_ROLE)
+        nonReentrant
+        returns (uint256 amount)
+    {
+        amount = _developerFees[recipient][currency];
+        if (amount == 0) return 0;
+        _developerFees[recipient][currency] = 0;
+        _reserved[currency] -= amount;
+        emit DeveloperFeesSwept(recipient, currency, amount);
+        IERC20(currency).safeTransfer(recipient, amount);
+    }
+
+    /// @notice Cancels an open (QUEUED or ACTIVE) order and returns what it locked (tokens, stablecoin,
+    ///         gas deposit) to the owner. Caller needs KEEPER_ROLE.
     function cancel(uint256 orderId) external onlyRole(KEEPER_ROLE) nonReentrant {
         _cancel(orderId);
     }
@@ -312,13 +500,163 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         _cancel(orderId);
     }
 
+    // ---- internals ----
+
+    function _createRedeem(
+        address token,
+        uint256 quantity,
+        address payoutToken,
+        uint256 minNotional,
+        address destination,
+        Terms memory terms
+    ) private returns (uint256 orderId) {
+        if (!_factory.isToken(token)) revert OrderBookUnknownToken(token);
+        _checkOrder(payoutToken, quantity, minNotional, destination, terms);
+        orderId = _store(Side.REDEEM, token, quantity, payoutToken, minNotional, destination, terms, 0);
+        _locked[token] += quantity;
+        IERC20(token).safeTransferFrom(msg.sender, address(this), quantity);
+        uint256 deposit = _orders[orderId].gasDeposit;
+        if (deposit > 0) IERC20(payoutToken).safeTransferFrom(msg.sender, address(this), deposit);
+    }
+
+    function _checkOrder(
+        address currency,
+        uint256 quantity,
+        uint256 notionalBound,
+        address destination,
+        Terms memory terms
+    ) private view {
+        if (!_payoutCurrencies[currency]) revert OrderBookPayoutCurrencyNotAccepted(currency);
+        if (quantity == 0) revert OrderBookZeroQuantity();
+        if (notionalBound == 0) revert OrderBookZeroNotionalBound();
+        if (destination == address(0)) revert OrderBookInvalidDestination();
+        if (
+            terms.platformFeeBps < _minPlatformFeeBps
+                || uint256(terms.platformFeeBps) + terms.developerFeeBps > MAX_FEE_BPS
+        ) revert OrderBookInvalidFees(terms.platformFeeBps, terms.developerFeeBps);
+        if (terms.developerFeeBps > 0 && terms.developerFeeRecipient == address(0)) {
+            revert OrderBookInvalidFeeRecipient();
+        }
+    }
+
+    function _store(
+        Side side,
+        address token,
+        uint256 quantity,
+        address currency,
+        uint256 notionalBound,
+        address destination,
+        Terms memory terms,
+        uint256 lock
+    ) private returns (uint256 orderId) {
+        orderId = _nextOrderId++;
+        Status status = _sessionOpen ? Status.ACTIVE : Status.QUEUED;
+        uint256 deposit = terms.gasSponsor == GasSponsor.DEVELOPER ? terms.maxGas : 0;
+        Order storage o = _orders[orderId];
+        o.owner = msg.sender;
+        o.createdAt = uint64(block.timestamp);
+        o.status = status;
+        o.side = side;
+        o.token = token;
+        o.currency = currency;
+        o.destination = destination;
+        o.quantity = quantity;
+        o.notionalBound = notionalBound;
+        o.locked = lock;
+        o.gasDeposit = deposit;
+        o.terms = terms;
+        _reserved[currency] += lock + deposit;
+        emit OrderCreated(orderId, msg.sender, token, side, status, quantity, currency, notionalBound, destination);
+        emit OrderTermsSet(
+            orderId,
+            terms.platformFeeBps,
+            terms.developerFeeBps,
+            terms.developerFeeRecipient,
+            terms.gasSponsor,
+            terms.maxGas,
+            lock
+        );
+    }
+
+    function _settleRedeem(Order storage o, uint256 orderId, Fill calldata fill, uint256 gas) private {
+        uint256 gross = fill.grossNotional;
+        uint256 platformFee = feeOf(gross, o.terms.platformFeeBps);
+        uint256 developerFee = feeOf(gross, o.terms.developerFeeBps);
+        bool userGas = o.terms.gasSponsor == GasSponsor.USER_NOTIONAL;
+        uint256 deductions = fill.costs + platformFee + developerFee + (userGas ? gas : 0);
+        uint256 payout = gross > deductions ? gross - deductions : 0;
+        if (payout < o.notionalBound) revert OrderBookPayoutBelowMinimum(orderId, payout, o.notionalBound);
+        // Out of the pool: the payout, both fees and the user's gas (gross minus the broker's costs).
+        uint256 fromPool = deductions - fill.costs + payout;
+        uint256 available = payoutPoolOf(o.currency);
+        if (available < fromPool) revert OrderBookInsufficientLiquidity(o.currency, available, fromPool);
+
+        _locked[o.token] -= o.quantity;
+        uint256 deposit = o.gasDeposit;
+        _reserved[o.currency] -= deposit;
+        _accrue(o, orderId, developerFee);
+        emit OrderSettled(orderId, gross, payout);
+        emit OrderCharged(orderId, fill.costs, platformFee, developerFee, gas);
+
+        AssetToken(o.token).burn(o.quantity);
+        IERC20 currency = IERC20(o.currency);
+        currency.safeTransfer(o.destination, payout);
+        _pay(currency, _treasury, platformFee + gas);
+        if (!userGas) _pay(currency, o.owner, deposit - gas);
+    }
+
+    function _settleMint(Order storage o, uint256 orderId, Fill calldata fill, uint256 gas) private {
+        uint256 notional = fill.grossNotional + fill.costs;
+        if (notional > o.notionalBound) revert OrderBookNotionalAboveMaximum(orderId, notional, o.notionalBound);
+        uint256 platformFee = feeOf(notional, o.terms.platformFeeBps);
+        uint256 developerFee = feeOf(notional, o.terms.developerFeeBps);
+        bool userGas = o.terms.gasSponsor == GasSponsor.USER_NOTIONAL;
+        // Never negative: each term is at most its bound in mintLockOf (fees round up monotonically).
+        uint256 refund = o.locked - notional - platformFee - developerFee - (userGas ? gas : 0);
+        uint256 deposit = o.gasDeposit;
+        _reserved[o.currency] -= o.locked + deposit;
+        _accrue(o, orderId, developerFee);
+        emit OrderSettled(orderId, fill.grossNotional, refund);
+        emit OrderCharged(orderId, fill.costs, platformFee, developerFee, gas);
+
+        _factory.mint(_symbolOf(o.symbol), o.destination, o.quantity);
+        IERC20 currency = IERC20(o.currency);
+        _pay(currency, _treasury, notional + platformFee + gas);
+        _pay(currency, o.owner, refund + (userGas ? deposit : deposit - gas));
+    }
+
+    function _accrue(Order storage o, uint256 orderId, uint256 developerFee) private {
+        if (developerFee == 0) return;
+        address recipient = o.terms.developerFeeRecipient;
+        _developerFees[recipient][o.currency] += developerFee;
+        _reserved[o.currency] += developerFee;
+        emit DeveloperFeeAccrued(recipient, o.currency, orderId, developerFee);
+    }
+
+    function _pay(IERC20 currency, address to, uint256 amount) private {
+        if (amount > 0) currency.safeTransfer(to, amount);
+    }
+
+    function _symbolOf(bytes32 packed) private pure returns (string memory symbol) {
+        uint256 n = 0;
+        while (n < 32 && packed[n] != 0) ++n;
+        bytes memory b = new bytes(n);
+        for (uint256 i = 0; i < n; ++i) {
+            b[i] = packed[i];
+        }
+        return string(b);
+    }
+
     function _cancel(uint256 orderId) private {
         Order storage o = _orders[orderId];
         if (o.status != Status.QUEUED && o.status != Status.ACTIVE) revert OrderBookOrderNotOpen(orderId, o.status);
         o.status = Status.CANCELLED;
-        _locked[o.token] -= o.quantity;
+        uint256 back = o.locked + o.gasDeposit;
+        _reserved[o.currency] -= back;
+        if (o.side == Side.REDEEM) _locked[o.token] -= o.quantity;
         emit OrderCancelled(orderId, msg.sender);
 
-        IERC20(o.token).safeTransfer(o.owner, o.quantity);
+        if (o.side == Side.REDEEM) IERC20(o.token).safeTransfer(o.owner, o.quantity);
+        _pay(IERC20(o.currency), o.owner, back);
     }
 }

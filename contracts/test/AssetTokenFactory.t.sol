@@ -14,7 +14,7 @@ contract AssetTokenFactoryTest is Deployment {
     function test_mint_deploysAtPredictedAddressOnFirstUse() public {
         address predicted = factory.predictAddress("NVDA");
         assertEq(factory.tokenOf("NVDA"), address(0), "not deployed yet");
-        vm.prank(KEEPER);
+        vm.prank(MINTER);
         address token = factory.mint("NVDA", HOLDER, 5e6);
         assertEq(token, predicted, "deployed address");
         assertEq(AssetToken(token).balanceOf(HOLDER), 5e6, "minted");
@@ -23,7 +23,7 @@ contract AssetTokenFactoryTest is Deployment {
     }
 
     function test_mint_reusesTheDeployedToken() public {
-        vm.prank(KEEPER);
+        vm.prank(MINTER);
         address again = factory.mint("AAPL", HOLDER, 1e6);
         assertEq(again, address(aapl), "same token");
         assertEq(aapl.balanceOf(HOLDER), 11e6, "balance");
@@ -31,7 +31,7 @@ contract AssetTokenFactoryTest is Deployment {
     }
 
     function test_ensureDeployed_isIdempotent() public {
-        vm.startPrank(KEEPER);
+        vm.startPrank(MINTER);
         address a = factory.ensureDeployed("TSLA");
         address b = factory.ensureDeployed("TSLA");
         vm.stopPrank();
@@ -67,7 +67,7 @@ contract AssetTokenFactoryTest is Deployment {
     }
 
     function test_ensureDeployed_revertsOnInvalidSymbol() public {
-        vm.startPrank(KEEPER);
+        vm.startPrank(MINTER);
         vm.expectRevert(abi.encodeWithSelector(AssetTokenFactory.AssetTokenFactoryInvalidSymbol.selector, "aapl"));
         factory.ensureDeployed("aapl");
         vm.expectRevert(abi.encodeWithSelector(AssetTokenFactory.AssetTokenFactoryInvalidSymbol.selector, ""));
@@ -76,29 +76,47 @@ contract AssetTokenFactoryTest is Deployment {
     }
 
     function test_mint_revertsWhilePausedAndResumesAfter() public {
-        vm.prank(KEEPER);
+        vm.prank(PAUSER);
         factory.setMintPaused("AAPL", true);
         assertTrue(aapl.mintPaused(), "paused");
         vm.expectRevert(AssetToken.AssetTokenMintPaused.selector);
-        vm.prank(KEEPER);
+        vm.prank(MINTER);
         factory.mint("AAPL", HOLDER, 1);
-        vm.prank(KEEPER);
+        vm.prank(PAUSER);
         factory.setMintPaused("AAPL", false);
-        vm.prank(KEEPER);
+        vm.prank(MINTER);
         factory.mint("AAPL", HOLDER, 1);
         assertEq(aapl.balanceOf(HOLDER), 10e6 + 1, "minted after resume");
     }
 
     function test_setMintPaused_revertsForUnknownSymbol() public {
         vm.expectRevert(abi.encodeWithSelector(AssetTokenFactory.AssetTokenFactoryUnknownSymbol.selector, "MSFT"));
-        vm.prank(KEEPER);
+        vm.prank(PAUSER);
         factory.setMintPaused("MSFT", true);
     }
 
     function test_token_mint_revertsUnlessCalledByFactory() public {
-        vm.expectRevert(abi.encodeWithSelector(AssetToken.AssetTokenCallerNotFactory.selector, KEEPER));
+        vm.expectRevert(abi.encodeWithSelector(AssetToken.AssetTokenCallerNotFactory.selector, MINTER));
+        vm.prank(MINTER);
+        aapl.mint(MINTER, 1);
+    }
+
+    function test_isValidSymbol_acceptsTheAlphabetOnly() public view {
+        assertTrue(factory.isValidSymbol("BRK.B"), "dot");
+        assertTrue(factory.isValidSymbol("ABCDEFGHIJKLMNOP"), "16 bytes");
+        assertTrue(!factory.isValidSymbol(""), "empty");
+        assertTrue(!factory.isValidSymbol("ABCDEFGHIJKLMNOPQ"), "17 bytes");
+        assertTrue(!factory.isValidSymbol("aapl"), "lower case");
+    }
+
+    function test_mint_revertsWithoutMinterRole_theKeeperIsNoMinter() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, KEEPER, factory.MINTER_ROLE()
+            )
+        );
         vm.prank(KEEPER);
-        aapl.mint(KEEPER, 1);
+        factory.mint("AAPL", KEEPER, 1);
     }
 
     function test_token_burn_revertsWithoutBurnerRole() public {
@@ -115,7 +133,7 @@ contract AssetTokenFactoryTest is Deployment {
         }
         string memory symbol = string(s);
         address predicted = factory.predictAddress(symbol);
-        vm.prank(KEEPER);
+        vm.prank(MINTER);
         assertEq(factory.ensureDeployed(symbol), predicted, "predicted == deployed");
     }
 }

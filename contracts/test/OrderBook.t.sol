@@ -29,7 +29,7 @@ contract OrderBookTest is Deployment {
 
     function test_createRedeem_isActiveInSession() public {
         _openSession();
-        uint256 id = _redeem(HOLDER, 1e6, 0);
+        uint256 id = _redeem(HOLDER, 1e6, 1);
         assertTrue(book.statusOf(id) == OrderBook.Status.ACTIVE, "active");
     }
 
@@ -42,12 +42,14 @@ contract OrderBookTest is Deployment {
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookPayoutCurrencyNotAccepted.selector, address(aapl)));
         book.createRedeem(address(aapl), 1, address(aapl), 0, DEST);
         vm.expectRevert(OrderBook.OrderBookInvalidDestination.selector);
-        book.createRedeem(address(aapl), 1, address(usdc), 0, address(0));
+        book.createRedeem(address(aapl), 1, address(usdc), 1, address(0));
+        vm.expectRevert(OrderBook.OrderBookZeroNotionalBound.selector);
+        book.createRedeem(address(aapl), 1, address(usdc), 0, DEST);
         vm.stopPrank();
     }
 
     function test_promote_makesQueuedActive_onlyOnce() public {
-        uint256 id = _redeem(HOLDER, 1e6, 0);
+        uint256 id = _redeem(HOLDER, 1e6, 1);
         vm.prank(KEEPER);
         book.promote(id);
         assertTrue(book.statusOf(id) == OrderBook.Status.ACTIVE, "active");
@@ -62,7 +64,7 @@ contract OrderBookTest is Deployment {
         uint256 supplyBefore = aapl.totalSupply();
         (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 749_680_000);
         vm.prank(KEEPER);
-        book.settle(fill, ATTESTER, sig);
+        book.settle(fill, ATTESTER, sig, 0);
         assertTrue(book.statusOf(id) == OrderBook.Status.SETTLED, "settled");
         assertEq(aapl.totalSupply(), supplyBefore - 4e6, "burned exactly the locked quantity");
         assertEq(aapl.balanceOf(address(book)), 0, "nothing left locked");
@@ -71,11 +73,11 @@ contract OrderBookTest is Deployment {
     }
 
     function test_settle_revertsIfNotActive() public {
-        uint256 id = _redeem(HOLDER, 1e6, 0);
+        uint256 id = _redeem(HOLDER, 1e6, 1);
         (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 1);
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookOrderNotActive.selector, id, OrderBook.Status.QUEUED));
         vm.prank(KEEPER);
-        book.settle(fill, ATTESTER, sig);
+        book.settle(fill, ATTESTER, sig, 0);
     }
 
     function test_settle_revertsIfPayoutBelowMinimum() public {
@@ -84,43 +86,43 @@ contract OrderBookTest is Deployment {
         (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 99e6);
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookPayoutBelowMinimum.selector, id, 99e6, 100e6));
         vm.prank(KEEPER);
-        book.settle(fill, ATTESTER, sig);
+        book.settle(fill, ATTESTER, sig, 0);
         assertTrue(book.statusOf(id) == OrderBook.Status.ACTIVE, "still active");
     }
 
     function test_settle_revertsIfPoolCannotPay() public {
         _openSession();
-        uint256 id = _redeem(HOLDER, 1e6, 0);
+        uint256 id = _redeem(HOLDER, 1e6, 1);
         (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, POOL + 1);
         vm.expectRevert(
             abi.encodeWithSelector(OrderBook.OrderBookInsufficientLiquidity.selector, address(usdc), POOL, POOL + 1)
         );
         vm.prank(KEEPER);
-        book.settle(fill, ATTESTER, sig);
+        book.settle(fill, ATTESTER, sig, 0);
     }
 
     function test_settle_revertsWithoutKeeperRole() public {
         _openSession();
-        uint256 id = _redeem(HOLDER, 1e6, 0);
+        uint256 id = _redeem(HOLDER, 1e6, 1);
         (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 1);
         bytes32 keeperRole = book.KEEPER_ROLE();
         vm.expectRevert(
             abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, HOLDER, keeperRole)
         );
         vm.prank(HOLDER);
-        book.settle(fill, ATTESTER, sig);
+        book.settle(fill, ATTESTER, sig, 0);
     }
 
     function test_settle_isFinal() public {
         _openSession();
-        uint256 id = _redeem(HOLDER, 1e6, 0);
+        uint256 id = _redeem(HOLDER, 1e6, 1);
         (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 1e6);
         vm.startPrank(KEEPER);
-        book.settle(fill, ATTESTER, sig);
+        book.settle(fill, ATTESTER, sig, 0);
         vm.expectRevert(
             abi.encodeWithSelector(OrderBook.OrderBookOrderNotActive.selector, id, OrderBook.Status.SETTLED)
         );
-        book.settle(fill, ATTESTER, sig);
+        book.settle(fill, ATTESTER, sig, 0);
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookOrderNotOpen.selector, id, OrderBook.Status.SETTLED));
         book.cancel(id);
         vm.stopPrank();
@@ -128,7 +130,7 @@ contract OrderBookTest is Deployment {
 
     function test_cancel_returnsTokensAndIsFinal() public {
         _openSession();
-        uint256 id = _redeem(HOLDER, 3e6, 0);
+        uint256 id = _redeem(HOLDER, 3e6, 1);
         vm.prank(KEEPER);
         book.cancel(id);
         assertTrue(book.statusOf(id) == OrderBook.Status.CANCELLED, "cancelled");
@@ -139,11 +141,11 @@ contract OrderBookTest is Deployment {
             abi.encodeWithSelector(OrderBook.OrderBookOrderNotActive.selector, id, OrderBook.Status.CANCELLED)
         );
         vm.prank(KEEPER);
-        book.settle(fill, ATTESTER, sig);
+        book.settle(fill, ATTESTER, sig, 0);
     }
 
     function test_cancel_worksOnQueuedOrders() public {
-        uint256 id = _redeem(HOLDER, 3e6, 0);
+        uint256 id = _redeem(HOLDER, 3e6, 1);
         vm.prank(KEEPER);
         book.cancel(id);
         assertEq(aapl.balanceOf(HOLDER), 10e6, "tokens back");
@@ -151,7 +153,7 @@ contract OrderBookTest is Deployment {
 
     function test_userCancel_revertsBeforeRecoveryWindow() public {
         vm.warp(1_000_000);
-        uint256 id = _redeem(HOLDER, 1e6, 0);
+        uint256 id = _redeem(HOLDER, 1e6, 1);
         vm.warp(1_000_000 + RECOVERY_WINDOW - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -164,7 +166,7 @@ contract OrderBookTest is Deployment {
 
     function test_userCancel_returnsTokensAfterRecoveryWindow() public {
         vm.warp(1_000_000);
-        uint256 id = _redeem(HOLDER, 2e6, 0);
+        uint256 id = _redeem(HOLDER, 2e6, 1);
         vm.warp(1_000_000 + RECOVERY_WINDOW);
         vm.prank(HOLDER);
         book.userCancel(id);
@@ -173,7 +175,7 @@ contract OrderBookTest is Deployment {
     }
 
     function test_userCancel_revertsForNonOwner() public {
-        uint256 id = _redeem(HOLDER, 1e6, 0);
+        uint256 id = _redeem(HOLDER, 1e6, 1);
         vm.warp(block.timestamp + RECOVERY_WINDOW);
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookNotOrderOwner.selector, id, DEST));
         vm.prank(DEST);
@@ -185,7 +187,7 @@ contract OrderBookTest is Deployment {
     {
         quantity = bound(quantity, 1, 10e6);
         gross = bound(gross, 0, POOL);
-        minN = bound(minN, 0, POOL);
+        minN = bound(minN, 1, POOL);
         _openSession();
         uint256 id = _redeem(HOLDER, quantity, minN);
         uint256 supply = aapl.totalSupply();
@@ -193,12 +195,12 @@ contract OrderBookTest is Deployment {
         if (gross < minN) {
             vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookPayoutBelowMinimum.selector, id, gross, minN));
             vm.prank(KEEPER);
-            book.settle(fill, ATTESTER, sig);
+            book.settle(fill, ATTESTER, sig, 0);
             assertEq(aapl.totalSupply(), supply, "nothing burned");
             assertEq(book.lockedOf(address(aapl)), quantity, "still locked");
         } else {
             vm.prank(KEEPER);
-            book.settle(fill, ATTESTER, sig);
+            book.settle(fill, ATTESTER, sig, 0);
             assertEq(aapl.totalSupply(), supply - quantity, "burned");
             assertEq(usdc.balanceOf(DEST), gross, "paid");
             assertEq(book.lockedOf(address(aapl)), 0, "unlocked");
@@ -207,41 +209,41 @@ contract OrderBookTest is Deployment {
 
     function test_settle_refusesAFillSignedByAnyoneButAnAttester() public {
         _openSession();
-        uint256 id = _redeem(HOLDER, 1e6, 0);
+        uint256 id = _redeem(HOLDER, 1e6, 1);
         (OrderBook.Fill memory forged, bytes memory forgedSig) =
             _attestWith(OTHER_PK, id, 1e6, 1e6, 0, uint64(block.timestamp + 1));
         address other = vm.addr(OTHER_PK);
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookFillNotAttested.selector, id, other));
         vm.prank(KEEPER);
-        book.settle(forged, other, forgedSig);
+        book.settle(forged, other, forgedSig, 0);
         // The attester's role named, another key's signature: refused too.
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookFillNotAttested.selector, id, ATTESTER));
         vm.prank(KEEPER);
-        book.settle(forged, ATTESTER, forgedSig);
+        book.settle(forged, ATTESTER, forgedSig, 0);
         // The keeper altering an attested amount breaks the signature.
         (OrderBook.Fill memory fill, bytes memory sig) = _attest(id, 1e6);
         fill.grossNotional = 2e6;
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookFillNotAttested.selector, id, ATTESTER));
         vm.prank(KEEPER);
-        book.settle(fill, ATTESTER, sig);
+        book.settle(fill, ATTESTER, sig, 0);
         assertTrue(book.statusOf(id) == OrderBook.Status.ACTIVE, "still active");
         assertEq(usdc.balanceOf(DEST), 0, "nothing paid");
     }
 
     function test_settle_refusesAnExpiredFillOrAnotherQuantity() public {
         _openSession();
-        uint256 id = _redeem(HOLDER, 2e6, 0);
+        uint256 id = _redeem(HOLDER, 2e6, 1);
         (OrderBook.Fill memory stale, bytes memory staleSig) =
             _attestWith(ATTESTER_PK, id, 2e6, 1e6, 0, uint64(block.timestamp + 10));
         vm.warp(block.timestamp + 11);
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookFillExpired.selector, id, stale.expiry));
         vm.prank(KEEPER);
-        book.settle(stale, ATTESTER, staleSig);
+        book.settle(stale, ATTESTER, staleSig, 0);
         (OrderBook.Fill memory half, bytes memory halfSig) =
             _attestWith(ATTESTER_PK, id, 1e6, 1e6, 0, uint64(block.timestamp + 10));
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookFillQuantityMismatch.selector, id, 1e6, 2e6));
         vm.prank(KEEPER);
-        book.settle(half, ATTESTER, halfSig);
+        book.settle(half, ATTESTER, halfSig, 0);
     }
 
     function test_settle_paysGrossMinusCostsAndAFillIsUsedOnce() public {
@@ -250,7 +252,7 @@ contract OrderBookTest is Deployment {
         (OrderBook.Fill memory fill, bytes memory sig) =
             _attestWith(ATTESTER_PK, id, 1e6, 187_420_000, 1_500_000, uint64(block.timestamp + 60));
         vm.prank(KEEPER);
-        book.settle(fill, ATTESTER, sig);
+        book.settle(fill, ATTESTER, sig, 0);
         assertEq(usdc.balanceOf(DEST), 185_920_000, "gross minus costs");
         // Costs above the minimum's headroom revert with the named error.
         uint256 id2 = _redeem(HOLDER, 1e6, 100e6);
@@ -258,6 +260,6 @@ contract OrderBookTest is Deployment {
             _attestWith(ATTESTER_PK, id2, 1e6, 150e6, 60e6, uint64(block.timestamp + 60));
         vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookPayoutBelowMinimum.selector, id2, 90e6, 100e6));
         vm.prank(KEEPER);
-        book.settle(costly, ATTESTER, costlySig);
+        book.settle(costly, ATTESTER, costlySig, 0);
     }
 }

@@ -8,14 +8,21 @@ import {TestStablecoin} from "../devnet/TestStablecoin.sol";
 import {IAssetTokenFactory} from "../../src/IAssetTokenFactory.sol";
 import {TestBase} from "./Vm.sol";
 
-/// @notice The contract set wired as the sandbox wires it: admin, keeper (minter, keeper role), the
-///         broker's attester (attester role, a key of its own), order book (burner), a funded USDC
-///         payout pool.
+/// @notice The contract set wired as the sandbox wires it, every role its own key: admin, keeper
+///         (keeper role on the book only), the broker's attester (attester role), a minter and a pauser
+///         on the factory, the order book (minter and burner: it mints settled mint orders), a treasury,
+///         a funded USDC payout pool, and a buyer holding USDC for mint orders.
 abstract contract Deployment is TestBase {
     address internal constant ADMIN = address(0xAD);
     address internal constant KEEPER = address(0xBEEF);
     address internal constant HOLDER = address(0x1111);
     address internal constant DEST = address(0x2222);
+    address internal constant MINTER = address(0x313);
+    address internal constant PAUSER = address(0x9A5);
+    address internal constant TREASURY = address(0x7EA5);
+    address internal constant BUYER = address(0xB0B);
+    address internal constant DEV = address(0xDE7);
+    uint256 internal constant BUYER_USDC = 100_000e6;
     uint64 internal constant RECOVERY_WINDOW = 1 days;
     uint256 internal constant POOL = 1_000_000e6;
     uint256 internal constant ATTESTER_PK = 0xA77E57;
@@ -33,15 +40,18 @@ abstract contract Deployment is TestBase {
         book = new OrderBook(ADMIN, IAssetTokenFactory(address(factory)), RECOVERY_WINDOW);
         usdc = new TestStablecoin("USD Coin", "USDC", ADMIN);
         vm.startPrank(ADMIN);
-        factory.grantRole(factory.MINTER_ROLE(), KEEPER);
-        factory.grantRole(factory.PAUSER_ROLE(), KEEPER);
+        factory.grantRole(factory.MINTER_ROLE(), MINTER);
+        factory.grantRole(factory.PAUSER_ROLE(), PAUSER);
+        factory.grantRole(factory.MINTER_ROLE(), address(book));
         factory.grantRole(factory.BURNER_ROLE(), address(book));
+        book.setTreasury(TREASURY);
         book.grantRole(book.KEEPER_ROLE(), KEEPER);
         book.grantRole(book.ATTESTER_ROLE(), ATTESTER);
         book.setPayoutCurrency(address(usdc), true);
         usdc.mint(address(book), POOL);
+        usdc.mint(BUYER, BUYER_USDC);
         vm.stopPrank();
-        vm.prank(KEEPER);
+        vm.prank(MINTER);
         aapl = AssetToken(factory.mint("AAPL", HOLDER, 10e6));
     }
 
@@ -59,6 +69,28 @@ abstract contract Deployment is TestBase {
         fill = OrderBook.Fill(id, quantity, gross, costs, expiry);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, book.fillDigest(fill));
         sig = abi.encodePacked(r, s, v);
+    }
+
+    /// @notice No developer fee, the minimum platform fee, the user pays at most `maxGas` of gas.
+    function _terms(uint256 maxGas) internal view returns (OrderBook.Terms memory) {
+        return OrderBook.Terms(book.minPlatformFeeBps(), 0, address(0), OrderBook.GasSponsor.USER_NOTIONAL, maxGas);
+    }
+
+    /// @notice BUYER approves the lock and creates a mint of `quantity` `symbol` for DEST.
+    function _mint(string memory symbol, uint256 quantity, uint256 maxNotional, OrderBook.Terms memory terms)
+        internal
+        returns (uint256 id)
+    {
+        vm.startPrank(BUYER);
+        usdc.approve(address(book), type(uint256).max);
+        id = book.createMint(symbol, quantity, address(usdc), maxNotional, DEST, terms);
+        vm.stopPrank();
+    }
+
+    /// @notice The keeper settles at an attested fill, charging `gas`.
+    function _settle(OrderBook.Fill memory fill, bytes memory sig, uint256 gas) internal {
+        vm.prank(KEEPER);
+        book.settle(fill, ATTESTER, sig, gas);
     }
 
     function _redeem(address holder, uint256 quantity, uint256 minNotional) internal returns (uint256 id) {

@@ -40,6 +40,14 @@ abstract contract TestBase {
         if (a != b) revert(string.concat(what, ": addresses differ"));
     }
 
+    function assertGe(uint256 a, uint256 b, string memory what) internal pure {
+        if (a < b) revert(string.concat(what, ": ", _u(a), " < ", _u(b)));
+    }
+
+    function assertGt(uint256 a, uint256 b, string memory what) internal pure {
+        if (a <= b) revert(string.concat(what, ": ", _u(a), " <= ", _u(b)));
+    }
+
     function assertTrue(bool c, string memory what) internal pure {
         if (!c) revert(what);
     }

@@ -567,18 +567,8 @@ public final class IndexerBench {
       java.util.function.Consumer<String> registerCustomer)
       throws Exception {
     var gas = ContractDeployer.devnetGas(31337);
-    // Minted by a minter of its own (dev account 2), not the keeper: the daemon's keeper owns the
-    // keeper's nonces, and mints sent with them would race its transactions (nonce gap fillers).
-    Credentials minter = DevAccounts.account(2);
-    AssetTokenFactory asAdmin =
-        AssetTokenFactory.load(
-            d.factory(),
-            web3j,
-            ContractDeployer.transactionManager(web3j, DevAccounts.admin(), 31337),
-            gas);
-    if (!asAdmin.grantRole(asAdmin.MINTER_ROLE().send(), minter.getAddress()).send().isStatusOK()) {
-      throw new IllegalStateException("could not grant the bench minter MINTER_ROLE");
-    }
+    // Minted by the sandbox's minter, a key of its own (the keeper holds no minter role).
+    Credentials minter = DevAccounts.minter();
     rpc(anvil, "evm_setAutomine", List.of(false));
     AssetTokenFactory factory =
         AssetTokenFactory.load(

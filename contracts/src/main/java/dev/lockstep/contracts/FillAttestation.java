@@ -106,20 +106,21 @@ public record FillAttestation(
         BigInteger.valueOf(orderId), quantity, grossNotional, costs, BigInteger.valueOf(expiry));
   }
 
-  /** The call data of {@code settle(fill, attester, signature)}. */
-  public String settleCallData() {
+  /**
+   * The call data of {@code settle(fill, attester, signature, gasCharge)}.
+   *
+   * @param gasCharge the settle's gas in the order's stablecoin base units, as the keeper states
+   *     it; the contract charges at most the order's {@code maxGas}
+   */
+  public String settleCallData(BigInteger gasCharge) {
     return FunctionEncoder.encode(
         new Function(
             "settle",
             List.of(
                 fill(),
                 new Address(attester),
-                new DynamicBytes(Numeric.hexStringToByteArray(signature))),
+                new DynamicBytes(Numeric.hexStringToByteArray(signature)),
+                new org.web3j.abi.datatypes.generated.Uint256(gasCharge)),
             List.of()));
-  }
-
-  /** What the order is paid: gross notional minus costs, never below zero. */
-  public BigInteger payout() {
-    return grossNotional.subtract(costs).max(BigInteger.ZERO);
   }
 }

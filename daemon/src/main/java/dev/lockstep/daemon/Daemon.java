@@ -40,6 +40,7 @@ import dev.lockstep.keeper.price.SimulatedPriceFeed;
 import dev.lockstep.keeper.redeem.KeeperOrderDesk;
 import dev.lockstep.keeper.redeem.RedeemDuty;
 import dev.lockstep.keeper.redeem.VenueCalendar;
+import dev.lockstep.keeper.tx.KeeperRoles;
 import dev.lockstep.keeper.tx.OrderBookCalls;
 import dev.lockstep.keeper.tx.SignerPolicy;
 import dev.lockstep.keeper.tx.TxEngine;
@@ -102,6 +103,37 @@ public final class Daemon implements AutoCloseable {
 
   private final DaemonConfig config;
 
+  /**
+   * Refuses to start when the keeper key holds a role that mints, pauses or administers (each role
+   * its own key); a node that cannot answer yet is logged and the check skipped.
+   */
+  private static void refuseOverpoweredKeeper(
+      Web3j web3j, ChainConfig chain, String orderBook, String keeper) {
+    List<String> held;
+    try {
+      held = KeeperRoles.forbiddenHeld(web3j, orderBook, keeper);
+    } catch (Exception e) {
+      log.warn(
+          "chainId={}: could not check the keeper key's roles ({}); starting without the check",
+          chain.chainId(),
+          e.getMessage());
+      return;
+    }
+    if (!held.isEmpty()) {
+      throw new ConfigException(
+          "keeper",
+          List.of(
+              "keeper key "
+                  + keeper
+                  + " on chain "
+                  + chain.name()
+                  + " holds "
+                  + String.join(", ", held)
+                  + ": the keeper may hold the order book's KEEPER_ROLE only; revoke the rest"
+                  + " or give the keeper a key of its own"));
+    }
+  }
+
   private Daemon(DaemonConfig cfg, Clock clock) {
     this.config = cfg;
     Adapters.checkLive(cfg.mode(), cfg.collaborators());
@@ -147,6 +179,7 @@ public final class Daemon implements AutoCloseable {
               new Web3jTransport(
                   new ChainRpc(chain.rpcUrls(), chain.requestTimeout(), 3, kind -> {})));
       clients.put(chain.chainId(), web3j);
+      refuseOverpoweredKeeper(web3j, chain, orderBook, keeperKey.address());
       SignerPolicy policy =
           new SignerPolicy(Map.of(orderBook, OrderBookCalls.selectors()), LOW_BALANCE_WEI);
       TxEngine engine =

@@ -60,7 +60,12 @@ public final class AnvilNode implements AutoCloseable {
       cmd.add(SETSID.toString());
     }
     cmd.addAll(List.of(binary.toString(), "--port", "0", "--host", "127.0.0.1"));
-    cmd.addAll(List.of("--chain-id", Long.toString(chainId), "--accounts", "10"));
+    cmd.addAll(
+        List.of(
+            "--chain-id",
+            Long.toString(chainId),
+            "--accounts",
+            Integer.toString(DevAccounts.COUNT)));
     blockTime.ifPresent(t -> cmd.addAll(List.of("--block-time", Long.toString(t.toSeconds()))));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

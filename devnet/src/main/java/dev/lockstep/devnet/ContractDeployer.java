@@ -19,11 +19,13 @@ import org.web3j.tx.gas.StaticEIP1559GasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
- * Deploys and wires Lockstep's contracts on a local chain the way the sandbox runs them: USDC and
- * USDT test stablecoins, AssetTokenFactory, OrderBook (recovery window as given), the keeper
- * granted MINTER_ROLE and PAUSER_ROLE on the factory and KEEPER_ROLE on the book, the broker's
- * attester ({@link DevAccounts#attester}) ATTESTER_ROLE on the book, the book granted BURNER_ROLE,
- * USDC and USDT accepted as payout currencies, both payout pools funded, and the session open.
+ * Deploys and wires Lockstep's contracts on a local chain the way the sandbox runs them, every role
+ * its own key: USDC and USDT test stablecoins, AssetTokenFactory, OrderBook (recovery window as
+ * given), the keeper granted KEEPER_ROLE on the book (and nothing else), the broker's attester
+ * ({@link DevAccounts#attester}) ATTESTER_ROLE on the book, {@link DevAccounts#minter} MINTER_ROLE
+ * and {@link DevAccounts#pauser} PAUSER_ROLE on the factory, the book MINTER_ROLE (settled mint
+ * orders) and BURNER_ROLE (settled redeems), USDC and USDT accepted, both payout pools funded, the
+ * admin the treasury, and the session open.
  */
 public final class ContractDeployer {
   private static final Logger log = LoggerFactory.getLogger(ContractDeployer.class);
@@ -65,8 +67,13 @@ public final class ContractDeployer {
               .send();
 
       String keeper = DevAccounts.keeper().getAddress();
-      check(factory.grantRole(factory.MINTER_ROLE().send(), keeper).send());
-      check(factory.grantRole(factory.PAUSER_ROLE().send(), keeper).send());
+      byte[] minterRole = factory.MINTER_ROLE().send();
+      check(factory.grantRole(minterRole, DevAccounts.minter().getAddress()).send());
+      check(factory.grantRole(minterRole, book.getContractAddress()).send());
+      check(
+          factory
+              .grantRole(factory.PAUSER_ROLE().send(), DevAccounts.pauser().getAddress())
+              .send());
       check(factory.grantRole(factory.BURNER_ROLE().send(), book.getContractAddress()).send());
       check(book.grantRole(book.KEEPER_ROLE().send(), keeper).send());
       check(
@@ -113,9 +120,9 @@ public final class ContractDeployer {
 
   /** Static EIP-1559 fees that any local anvil accepts: 50 gwei cap, 1 gwei tip, 12M gas. */
   /**
-   * Gives {@code owner} {@code quantity} base units of asset {@code symbol} (minted by the keeper,
-   * the factory's minter; deployed on first mint) and approves the order book for them, ready for
-   * {@code createRedeem}. Uses the keeper key: call it while no keeper engine is sending.
+   * Gives {@code owner} {@code quantity} base units of asset {@code symbol} (minted by {@link
+   * DevAccounts#minter}; deployed on first mint) and approves the order book for them, ready for
+   * {@code createRedeem}.
    *
    * @return the asset token's address
    */
@@ -125,7 +132,7 @@ public final class ContractDeployer {
     ContractGasProvider gas = devnetGas(d.chainId());
     AssetTokenFactory factory =
         AssetTokenFactory.load(
-            d.factory(), web3j, transactionManager(web3j, DevAccounts.keeper(), d.chainId()), gas);
+            d.factory(), web3j, transactionManager(web3j, DevAccounts.minter(), d.chainId()), gas);
     check(factory.mint(symbol, owner.getAddress(), quantity).send());
     String token = factory.tokenOf(symbol).send();
     check(
@@ -155,7 +162,11 @@ public final class ContractDeployer {
             BigInteger.ZERO,
             java.time.Instant.now().plus(Duration.ofDays(1)).getEpochSecond());
     return keeperBook
-        .settle(f.fill(), f.attester(), org.web3j.utils.Numeric.hexStringToByteArray(f.signature()))
+        .settle(
+            f.fill(),
+            f.attester(),
+            org.web3j.utils.Numeric.hexStringToByteArray(f.signature()),
+            BigInteger.ZERO)
         .send();
   }
 

@@ -10,21 +10,26 @@ import org.web3j.crypto.MnemonicUtils;
  * The ten accounts anvil funds at start: derived from its default mnemonic along the BIP-44 path
  * {@code m/44'/60'/0'/0/i}. Public test keys: never use them outside a local devnet.
  *
- * <p>Roles in the sandbox: index 0 deploys and administers, 1 is the keeper (minter, order-book
- * keeper), 2 is the broker's (its fill attester, ATTESTER_ROLE on the order book), 3 and up are
- * test wallets.
+ * <p>Roles in the sandbox, each its own key: index 0 deploys and administers, 1 is the keeper
+ * (KEEPER_ROLE on the order book, nothing on the factory), 2 is the broker's (its fill attester,
+ * ATTESTER_ROLE on the order book), 3 to 9 are test wallets, 10 is the factory's minter (seeds test
+ * holders; the order book is the other minter, for settled mint orders) and 11 its pauser. Anvil is
+ * started with {@link #COUNT} funded accounts.
  */
 public final class DevAccounts {
   /** Anvil's default mnemonic. */
   public static final String MNEMONIC =
       "test test test test test test test test test test test junk";
 
+  /** How many accounts anvil funds ({@code --accounts}). */
+  public static final int COUNT = 12;
+
   private static final List<Credentials> ACCOUNTS =
-      IntStream.range(0, 10).mapToObj(DevAccounts::derive).toList();
+      IntStream.range(0, COUNT).mapToObj(DevAccounts::derive).toList();
 
   private DevAccounts() {}
 
-  /** Account {@code index} (0-9). */
+  /** Account {@code index} (0-11). */
   public static Credentials account(int index) {
     return ACCOUNTS.get(index);
   }
@@ -34,7 +39,7 @@ public final class DevAccounts {
     return account(0);
   }
 
-  /** The keeper: MINTER_ROLE on the factory, KEEPER_ROLE on the order book. */
+  /** The keeper: KEEPER_ROLE on the order book only (no minter, pauser or admin role). */
   public static Credentials keeper() {
     return account(1);
   }
@@ -50,7 +55,17 @@ public final class DevAccounts {
         attester().getEcKeyPair().getPrivateKey(), 64);
   }
 
-  /** Test wallet {@code n} (0-6), accounts 3 and up. */
+  /** The factory's minter (MINTER_ROLE): mints test holdings directly, outside the order book. */
+  public static Credentials minter() {
+    return account(10);
+  }
+
+  /** The factory's pauser (PAUSER_ROLE): pauses minting of a token on a reconciliation break. */
+  public static Credentials pauser() {
+    return account(11);
+  }
+
+  /** Test wallet {@code n} (0-6), accounts 3 to 9. */
   public static Credentials wallet(int n) {
     return account(3 + n);
   }

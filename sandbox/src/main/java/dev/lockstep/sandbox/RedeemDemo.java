@@ -58,19 +58,19 @@ public final class RedeemDemo {
       Credentials holder = DevAccounts.wallet(0);
       String destination = DevAccounts.wallet(1).getAddress();
       ContractGasProvider gas = ContractDeployer.devnetGas(d.chainId());
-      var asKeeper =
+      var asMinter =
           AssetTokenFactory.load(
               d.factory(),
               web3j,
-              ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), d.chainId()),
+              ContractDeployer.transactionManager(web3j, DevAccounts.minter(), d.chainId()),
               gas);
       var holderTm = ContractDeployer.transactionManager(web3j, holder, d.chainId());
       var usdc = TestStablecoin.load(d.usdc(), web3j, holderTm, gas);
       var book = OrderBook.load(d.orderBook(), web3j, holderTm, gas);
 
       step("mint 10 AAPL to holder " + holder.getAddress() + " through the factory");
-      asKeeper.mint("AAPL", holder.getAddress(), BigInteger.TEN.multiply(SHARE)).send();
-      String aaplAddress = asKeeper.tokenOf("AAPL").send();
+      asMinter.mint("AAPL", holder.getAddress(), BigInteger.TEN.multiply(SHARE)).send();
+      String aaplAddress = asMinter.tokenOf("AAPL").send();
       var aapl = AssetToken.load(aaplAddress, web3j, holderTm, gas);
       JsonNode positions =
           await(
@@ -113,7 +113,12 @@ public final class RedeemDemo {
       sandbox.daemon().broker().injectFailure("AAPL", 1, "broker_rejected");
       String second =
           redeem(
-              aapl, book, d, BigInteger.valueOf(3).multiply(SHARE), BigInteger.ZERO, destination);
+              aapl,
+              book,
+              d,
+              BigInteger.valueOf(3).multiply(SHARE),
+              minNotional(BigInteger.valueOf(3), 100),
+              destination);
       JsonNode cancelled =
           await("/v1/redeems/" + second, r -> "cancelled".equals(r.path("status").asString()));
       check(

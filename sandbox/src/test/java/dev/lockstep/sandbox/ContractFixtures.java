@@ -15,8 +15,8 @@ final class ContractFixtures {
   private ContractFixtures() {}
 
   /**
-   * Mints {@code baseUnits} of asset {@code symbol} to {@code wallet} (the keeper holds
-   * MINTER_ROLE).
+   * Mints {@code baseUnits} of asset {@code symbol} to {@code wallet} with the factory's minter key
+   * (the keeper holds no minter role).
    */
   static void mint(Sandbox sandbox, String symbol, String wallet, long baseUnits) throws Exception {
     ChainDeployment d = sandbox.deployment();
@@ -25,7 +25,7 @@ final class ContractFixtures {
       AssetTokenFactory.load(
               d.factory(),
               web3j,
-              ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), d.chainId()),
+              ContractDeployer.transactionManager(web3j, DevAccounts.minter(), d.chainId()),
               ContractDeployer.devnetGas(d.chainId()))
           .mint(symbol, wallet, BigInteger.valueOf(baseUnits))
           .send();
@@ -51,7 +51,7 @@ final class ContractFixtures {
                   web3j,
                   ContractDeployer.transactionManager(web3j, holder, d.chainId()),
                   ContractDeployer.devnetGas(d.chainId()))
-              .createRedeem(token, q, d.usdc(), BigInteger.ZERO, holder.getAddress())
+              .createRedeem(token, q, d.usdc(), BigInteger.ONE, holder.getAddress())
               .send();
       return OrderBook.getOrderCreatedEvents(receipt).getFirst().orderId.longValueExact();
     } finally {

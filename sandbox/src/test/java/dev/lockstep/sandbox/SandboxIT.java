@@ -119,7 +119,7 @@ class SandboxIT {
       AssetTokenFactory.load(
               d.factory(),
               web3j,
-              ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), d.chainId()),
+              ContractDeployer.transactionManager(web3j, DevAccounts.minter(), d.chainId()),
               gas)
           .mint("NVDA", holder.getAddress(), BigInteger.valueOf(5).multiply(SHARE))
           .send();
@@ -134,7 +134,7 @@ class SandboxIT {
                   nvdaAddress,
                   BigInteger.TWO.multiply(SHARE),
                   d.usdc(),
-                  BigInteger.ZERO,
+                  BigInteger.ONE,
                   holder.getAddress())
               .send();
       String id =

@@ -146,6 +146,9 @@ public final class EventPublisher {
     if (data.has("order_id") && e.type().startsWith("redeem.")) {
       data.put("redeem_id", "rdm_" + e.chainId() + "_" + data.get("order_id").asLong());
     }
+    if (data.has("order_id") && e.type().startsWith("mint.")) {
+      data.put("mint_id", "mnt_" + e.chainId() + "_" + data.get("order_id").asLong());
+    }
     ObjectNode event = json.createObjectNode();
     event.put("id", e.eventId());
     event.put("object", "event");

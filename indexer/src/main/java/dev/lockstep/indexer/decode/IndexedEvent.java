@@ -1,5 +1,7 @@
 package dev.lockstep.indexer.decode;
 
+import dev.lockstep.indexer.model.GasSponsor;
+import dev.lockstep.indexer.model.OrderSide;
 import java.math.BigInteger;
 
 /**
@@ -20,6 +22,7 @@ public sealed interface IndexedEvent {
   record OrderCreated(
       LogPosition position,
       long orderId,
+      OrderSide side,
       String owner,
       String token,
       boolean active,
@@ -32,13 +35,47 @@ public sealed interface IndexedEvent {
   /** OrderBook.OrderPromoted: QUEUED to ACTIVE. */
   record OrderPromoted(LogPosition position, long orderId) implements IndexedEvent {}
 
-  /** OrderBook.OrderSettled: tokens burned, {@code payout} paid. */
+  /**
+   * OrderBook.OrderSettled: a redeem's tokens burned and {@code payout} paid to its destination, or
+   * a mint's quantity minted and {@code payout} refunded to its owner.
+   */
   record OrderSettled(
       LogPosition position, long orderId, BigInteger grossNotional, BigInteger payout)
       implements IndexedEvent {}
 
   /** OrderBook.PayoutCurrencySet: {@code token} accepted (or no longer) as payout currency. */
   record PayoutCurrencySet(LogPosition position, String token, boolean accepted)
+      implements IndexedEvent {}
+
+  /**
+   * OrderBook.OrderTermsSet, emitted with OrderCreated: the order's fees and gas budget, and a
+   * mint's stablecoin lock (0 for a redeem). Amounts in the stablecoin's base units.
+   */
+  record OrderTermsSet(
+      LogPosition position,
+      long orderId,
+      int platformFeeBps,
+      int developerFeeBps,
+      String developerFeeRecipient,
+      GasSponsor gasSponsor,
+      BigInteger maxGas,
+      BigInteger locked)
+      implements IndexedEvent {}
+
+  /** OrderBook.MintAsset: the asset symbol a mint order buys. */
+  record MintAsset(LogPosition position, long orderId, String symbol) implements IndexedEvent {}
+
+  /**
+   * OrderBook.OrderCharged, emitted with OrderSettled: the broker's costs, the platform fee, the
+   * developer fee (accrued in the book's escrow) and the gas charged.
+   */
+  record OrderCharged(
+      LogPosition position,
+      long orderId,
+      BigInteger costs,
+      BigInteger platformFee,
+      BigInteger developerFee,
+      BigInteger gas)
       implements IndexedEvent {}
 
   /** OrderBook.OrderCancelled by {@code by} (keeper or owner). */

@@ -4,6 +4,8 @@ import dev.lockstep.contracts.generated.AssetToken;
 import dev.lockstep.contracts.generated.AssetTokenFactory;
 import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
+import dev.lockstep.indexer.model.GasSponsor;
+import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.rpc.RawLog;
 import java.math.BigInteger;
 import java.util.List;
@@ -27,10 +29,20 @@ public final class LogDecoder {
   public static final String ORDER_CANCELLED = EventEncoder.encode(OrderBook.ORDERCANCELLED_EVENT);
   public static final String PAYOUT_CURRENCY_SET =
       EventEncoder.encode(OrderBook.PAYOUTCURRENCYSET_EVENT);
+  public static final String ORDER_TERMS_SET = EventEncoder.encode(OrderBook.ORDERTERMSSET_EVENT);
+  public static final String ORDER_CHARGED = EventEncoder.encode(OrderBook.ORDERCHARGED_EVENT);
+  public static final String MINT_ASSET = EventEncoder.encode(OrderBook.MINTASSET_EVENT);
 
   /** Topics the order book emits that the indexer projects. */
   public static final List<String> ORDER_TOPICS =
-      List.of(ORDER_CREATED, ORDER_PROMOTED, ORDER_SETTLED, ORDER_CANCELLED);
+      List.of(
+          ORDER_CREATED,
+          ORDER_TERMS_SET,
+          MINT_ASSET,
+          ORDER_PROMOTED,
+          ORDER_SETTLED,
+          ORDER_CHARGED,
+          ORDER_CANCELLED);
 
   private static final BigInteger ACTIVE = BigInteger.TWO; // OrderBook.Status.ACTIVE
 
@@ -71,13 +83,37 @@ public final class LogDecoder {
           new IndexedEvent.OrderCreated(
               at,
               e.orderId.longValueExact(),
+              OrderSide.ofChain(e.side.intValueExact()),
               lower(e.owner),
               lower(e.token),
               ACTIVE.equals(e.status),
               e.quantity,
-              lower(e.payoutToken),
-              e.minNotional,
+              lower(e.currency),
+              e.notionalBound,
               lower(e.destination)));
+    }
+    if (topic0.equals(ORDER_TERMS_SET)) {
+      var e = OrderBook.getOrderTermsSetEventFromLog(log);
+      return Optional.of(
+          new IndexedEvent.OrderTermsSet(
+              at,
+              e.orderId.longValueExact(),
+              e.platformFeeBps.intValueExact(),
+              e.developerFeeBps.intValueExact(),
+              lower(e.developerFeeRecipient),
+              GasSponsor.ofChain(e.gasSponsor.intValueExact()),
+              e.maxGas,
+              e.locked));
+    }
+    if (topic0.equals(MINT_ASSET)) {
+      var e = OrderBook.getMintAssetEventFromLog(log);
+      return Optional.of(new IndexedEvent.MintAsset(at, e.orderId.longValueExact(), e.symbol));
+    }
+    if (topic0.equals(ORDER_CHARGED)) {
+      var e = OrderBook.getOrderChargedEventFromLog(log);
+      return Optional.of(
+          new IndexedEvent.OrderCharged(
+              at, e.orderId.longValueExact(), e.costs, e.platformFee, e.developerFee, e.gas));
     }
     if (topic0.equals(ORDER_PROMOTED)) {
       var e = OrderBook.getOrderPromotedEventFromLog(log);

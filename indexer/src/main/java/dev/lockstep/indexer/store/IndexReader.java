@@ -1,5 +1,6 @@
 package dev.lockstep.indexer.store;
 
+import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.OrderStatus;
 import dev.lockstep.indexer.model.StoredEnum;
 import dev.lockstep.indexer.model.TokenKind;
@@ -19,9 +20,10 @@ import org.jdbi.v3.core.Jdbi;
 public final class IndexReader {
   private static final String ORDER_SELECT =
       """
-      SELECT o.*, t.symbol AS symbol, p.symbol AS payout_symbol, o.updated_block <= c.finalized_block AS is_final
+      SELECT o.*, coalesce(t.symbol, o.asset_symbol) AS symbol, p.symbol AS payout_symbol,
+        o.updated_block <= c.finalized_block AS is_final
       FROM indexer.orders o
-      JOIN indexer.tokens t ON t.chain_id = o.chain_id AND t.address = o.token
+      LEFT JOIN indexer.tokens t ON t.chain_id = o.chain_id AND t.address = o.token
       JOIN indexer.checkpoints c ON c.chain_id = o.chain_id
       LEFT JOIN indexer.tokens p ON p.chain_id = o.chain_id AND p.address = o.payout_token
       """;
@@ -241,7 +243,7 @@ public final class IndexReader {
     return new OrderRow(
         rs.getLong("chain_id"),
         rs.getLong("order_id"),
-        rs.getString("side"),
+        StoredEnum.fromDb(OrderSide.class, rs.getString("side")),
         StoredEnum.fromDb(OrderStatus.class, rs.getString("status")),
         rs.getString("owner"),
         rs.getString("token"),

@@ -1,5 +1,6 @@
 package dev.lockstep.indexer.store;
 
+import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.OrderStatus;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import java.util.Optional;
 public record OrderRow(
     long chainId,
     long orderId,
-    String side,
+    OrderSide side,
     OrderStatus status,
     String owner,
     String token,

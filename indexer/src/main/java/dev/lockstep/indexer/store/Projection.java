@@ -3,7 +3,9 @@ package dev.lockstep.indexer.store;
 import dev.lockstep.indexer.IndexerException;
 import dev.lockstep.indexer.decode.IndexedEvent;
 import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
+import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.OrderStatus;
+import dev.lockstep.indexer.model.StoredEnum;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -52,6 +54,9 @@ final class Projection {
             orderStatus(p.position(), p.orderId(), "promoted", OrderStatus.ACTIVE);
         case IndexedEvent.OrderSettled s -> orderSettled(s);
         case IndexedEvent.OrderCancelled c -> orderCancelled(c);
+        case IndexedEvent.OrderTermsSet t -> orderTerms(t);
+        case IndexedEvent.OrderCharged c -> orderCharged(c);
+        case IndexedEvent.MintAsset m -> mintAsset(m);
         case IndexedEvent.PayoutCurrencySet p -> payoutCurrency(p);
       }
     }
@@ -136,9 +141,10 @@ final class Projection {
             """
             INSERT INTO indexer.orders (chain_id, order_id, order_book, side, status, owner, token, quantity,
               payout_token, min_notional, destination, created_block, created_tx, created_at, updated_block)
-            VALUES (:c, :id, :book, 'redeem', :status, :owner, :token, :q, :pt, :min, :dest, :b, :tx, :at, :b)""")
+            VALUES (:c, :id, :book, :side, :status, :owner, :token, :q, :pt, :min, :dest, :b, :tx, :at, :b)""")
         .bind("c", chainId)
         .bind("id", o.orderId())
+        .bind("side", o.side().dbValue())
         .bind("book", orderBook)
         .bind("status", status.dbValue())
         .bind("owner", o.owner())
@@ -153,8 +159,54 @@ final class Projection {
         .execute();
     history(p, o.orderId(), "created", status);
     if (!o.active()) {
-      orderOutbox(p, o.orderId(), "redeem.queued", status);
+      orderOutbox(p, o.orderId(), o.side().dbValue() + ".queued", status);
     }
+  }
+
+  private void orderTerms(IndexedEvent.OrderTermsSet t) {
+    int updated =
+        h.createUpdate(
+                """
+            UPDATE indexer.orders SET platform_fee_bps = :pbps, developer_fee_bps = :dbps,
+              developer_fee_recipient = :rcpt, gas_sponsor = :sponsor, max_gas = :max_gas, locked = :locked
+            WHERE chain_id = :c AND order_id = :id""")
+            .bind("pbps", t.platformFeeBps())
+            .bind("dbps", t.developerFeeBps())
+            .bind("rcpt", t.developerFeeRecipient())
+            .bind("sponsor", t.gasSponsor().dbValue())
+            .bind("max_gas", new BigDecimal(t.maxGas()))
+            .bind("locked", new BigDecimal(t.locked()))
+            .bind("c", chainId)
+            .bind("id", t.orderId())
+            .execute();
+    requireOrder(updated, t.orderId(), "terms", t.position());
+  }
+
+  private void mintAsset(IndexedEvent.MintAsset m) {
+    int updated =
+        h.createUpdate(
+                "UPDATE indexer.orders SET asset_symbol = :s WHERE chain_id = :c AND order_id = :id")
+            .bind("s", m.symbol())
+            .bind("c", chainId)
+            .bind("id", m.orderId())
+            .execute();
+    requireOrder(updated, m.orderId(), "mint asset", m.position());
+  }
+
+  private void orderCharged(IndexedEvent.OrderCharged c) {
+    int updated =
+        h.createUpdate(
+                """
+            UPDATE indexer.orders SET costs = :costs, platform_fee = :pfee, developer_fee = :dfee, gas_charged = :gas
+            WHERE chain_id = :c AND order_id = :id""")
+            .bind("costs", new BigDecimal(c.costs()))
+            .bind("pfee", new BigDecimal(c.platformFee()))
+            .bind("dfee", new BigDecimal(c.developerFee()))
+            .bind("gas", new BigDecimal(c.gas()))
+            .bind("c", chainId)
+            .bind("id", c.orderId())
+            .execute();
+    requireOrder(updated, c.orderId(), "charged", c.position());
   }
 
   private void orderSettled(IndexedEvent.OrderSettled s) {
@@ -196,6 +248,24 @@ final class Projection {
             .bind("c", chainId)
             .bind("id", orderId)
             .execute();
+    requireOrder(updated, orderId, event, p);
+    history(p, orderId, event, status);
+    orderOutbox(p, orderId, eventType(sideOf(orderId), status), status);
+  }
+
+  /**
+   * The event an order's new status publishes (reference "State machine"): {@code redeem.<status>};
+   * a mint's on-chain cancel is {@code mint.failed} (the broker rejected it and the lock was
+   * refunded), as the reference's mint lifecycle has no cancelled state.
+   */
+  static String eventType(OrderSide side, OrderStatus status) {
+    if (side == OrderSide.MINT && status == OrderStatus.CANCELLED) {
+      return "mint.failed";
+    }
+    return side.dbValue() + "." + status.dbValue();
+  }
+
+  private void requireOrder(int updated, long orderId, String event, LogPosition p) {
     if (updated != 1) {
       throw new IndexerException(
           "order "
@@ -209,8 +279,16 @@ final class Projection {
               + " but was never created in the index",
           false);
     }
-    history(p, orderId, event, status);
-    orderOutbox(p, orderId, "redeem." + status.dbValue(), status);
+  }
+
+  private OrderSide sideOf(long orderId) {
+    return StoredEnum.fromDb(
+        OrderSide.class,
+        h.createQuery("SELECT side FROM indexer.orders WHERE chain_id = :c AND order_id = :id")
+            .bind("c", chainId)
+            .bind("id", orderId)
+            .mapTo(String.class)
+            .one());
   }
 
   private void history(LogPosition p, long orderId, String event, OrderStatus status) {
@@ -227,7 +305,8 @@ final class Projection {
         .bind("tx", p.txHash())
         .bind("at", Timestamp.from(time(p)))
         .execute();
-    if (event.equals("created")) {
+    // redeem.created (the reference's mint lifecycle starts at mint.queued or mint.settled)
+    if (event.equals("created") && sideOf(orderId) == OrderSide.REDEEM) {
       orderOutbox(p, orderId, "redeem.created", status);
     }
   }

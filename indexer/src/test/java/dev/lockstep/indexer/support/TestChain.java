@@ -52,7 +52,7 @@ public final class TestChain implements AutoCloseable {
     return AssetTokenFactory.load(
         d.factory(),
         web3j,
-        ContractDeployer.transactionManager(web3j, DevAccounts.keeper(), chainId),
+        ContractDeployer.transactionManager(web3j, DevAccounts.minter(), chainId),
         gas);
   }
 

@@ -15,6 +15,7 @@ import dev.lockstep.keeper.tx.OrderBookCalls;
 import dev.lockstep.keeper.tx.OrderBookError;
 import dev.lockstep.keeper.tx.TxAction;
 import dev.lockstep.keeper.tx.TxEngine;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -165,12 +166,18 @@ public final class RedeemDuty {
             .get()
             .revertError()
             .flatMap(OrderBookError::named)
-            .equals(Optional.of(OrderBookError.PAYOUT_BELOW_MINIMUM))) {
+            .filter(OrderBookError::fillOutOfBounds)
+            .isPresent()) {
       cancel(round, o, "settle reverted: " + settled.get().outcome().get());
       return;
     }
+    // No gas is stated yet: the orders the keeper settles today are created by wallets directly
+    // with no gas budget (maxGas 0), so the contract would charge none anyway.
     intend(
-        round, o, TxAction.SETTLE, () -> OrderBookCalls.settle(broker.attestation(leg, orderBook)));
+        round,
+        o,
+        TxAction.SETTLE,
+        () -> OrderBookCalls.settle(broker.attestation(leg, orderBook), BigInteger.ZERO));
   }
 
   private void cancel(Round round, OrderRow o, String why) {

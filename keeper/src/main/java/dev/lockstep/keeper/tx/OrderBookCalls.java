@@ -28,11 +28,15 @@ public final class OrderBookCalls {
   }
 
   /**
-   * {@code settle(fill, attester, signature)}: the broker's attested fill (the contract pays its
-   * gross notional minus costs, and only against the attester's signature).
+   * {@code settle(fill, attester, signature, gasCharge)}: the broker's attested fill (the contract
+   * derives every amount it pays, mints or refunds from it and the order's terms, and only against
+   * the attester's signature).
+   *
+   * @param gasCharge the settle's gas in the order's stablecoin base units; the contract charges at
+   *     most the order's {@code maxGas}, which its creator agreed to
    */
-  public static String settle(FillAttestation fill) {
-    return fill.settleCallData();
+  public static String settle(FillAttestation fill, BigInteger gasCharge) {
+    return fill.settleCallData(gasCharge);
   }
 
   /** {@code cancel(orderId)}. */
@@ -52,7 +56,7 @@ public final class OrderBookCalls {
                 0,
                 "0x" + "0".repeat(40),
                 "0x")
-            .settleCallData()
+            .settleCallData(BigInteger.ZERO)
             .substring(0, 10),
         cancel(0).substring(0, 10));
   }
@@ -77,7 +81,7 @@ public final class OrderBookCalls {
       case ORDER_NOT_QUEUED -> s != ChainOrderStatus.NONE;
       case ORDER_NOT_ACTIVE, ORDER_NOT_OPEN ->
           s == ChainOrderStatus.SETTLED || s == ChainOrderStatus.CANCELLED;
-      case PAYOUT_BELOW_MINIMUM -> false;
+      case PAYOUT_BELOW_MINIMUM, NOTIONAL_ABOVE_MAXIMUM -> false;
     };
   }
 }

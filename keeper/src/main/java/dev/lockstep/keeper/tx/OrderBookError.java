@@ -18,7 +18,17 @@ public enum OrderBookError {
    * {@code OrderBookPayoutBelowMinimum(orderId, payout, minNotional)}: the net payout is below the
    * order's slippage bound; the keeper cancels the order instead.
    */
-  PAYOUT_BELOW_MINIMUM("OrderBookPayoutBelowMinimum");
+  PAYOUT_BELOW_MINIMUM("OrderBookPayoutBelowMinimum"),
+  /**
+   * {@code OrderBookNotionalAboveMaximum(orderId, notional, maxNotional)}: a mint's fill costs more
+   * than the order's maximum; the keeper cancels the order instead (its lock is refunded).
+   */
+  NOTIONAL_ABOVE_MAXIMUM("OrderBookNotionalAboveMaximum");
+
+  /** Whether a settle reverted with this error can never succeed at that fill: cancel instead. */
+  public boolean fillOutOfBounds() {
+    return this == PAYOUT_BELOW_MINIMUM || this == NOTIONAL_ABOVE_MAXIMUM;
+  }
 
   private final String solidityName;
 

@@ -134,7 +134,8 @@ final class EngineFixture implements AutoCloseable {
             quantity,
             BigInteger.valueOf(grossNotional),
             BigInteger.ZERO,
-            java.time.Instant.now().plusSeconds(86_400).getEpochSecond()));
+            java.time.Instant.now().plusSeconds(86_400).getEpochSecond()),
+        BigInteger.ZERO);
   }
 
   /** Pumps {@code engines} in turn until the intent closes (or 30 s pass). */

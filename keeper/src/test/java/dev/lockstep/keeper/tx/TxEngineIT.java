@@ -507,7 +507,8 @@ class TxEngineIT {
                   quantity,
                   java.math.BigInteger.valueOf(1_000_000_000),
                   java.math.BigInteger.ZERO,
-                  java.time.Instant.now().plusSeconds(3_600).getEpochSecond()));
+                  java.time.Instant.now().plusSeconds(3_600).getEpochSecond()),
+              java.math.BigInteger.ZERO);
       Intent i =
           f.pumpUntilClosed(
               engine

@@ -1,0 +1,264 @@
+package dev.lockstep.sandbox;
+
+import static dev.lockstep.sandbox.ApiClient.body;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.lockstep.contracts.generated.AssetToken;
+import dev.lockstep.contracts.generated.AssetTokenFactory;
+import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.contracts.generated.TestStablecoin;
+import dev.lockstep.daemon.Daemon;
+import dev.lockstep.daemon.DaemonConfig;
+import dev.lockstep.daemon.config.ConfigException;
+import dev.lockstep.devnet.ChainDeployment;
+import dev.lockstep.devnet.ContractDeployer;
+import dev.lockstep.devnet.DevAccounts;
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.abi.EventEncoder;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.gas.ContractGasProvider;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Mint orders a wallet places on the sandbox chain, kept by the daemon end to end: the keeper asks
+ * the simulated broker to buy, settles at the attested fill, and the book mints through the factory
+ * (deploying the asset's token with CREATE2 in the same transaction), charges the fees, sends the
+ * notional to the treasury and refunds the rest of the lock; a fill above the order's maximum makes
+ * the keeper cancel it and the lock comes back whole. The API publishes {@code mint.settled} and
+ * {@code mint.failed} for the buyer's tenant. A daemon whose keeper key could mint refuses to
+ * start.
+ */
+class MintOrderIT {
+  private static final BigInteger SHARE = BigInteger.TEN.pow(6);
+  private static Sandbox sandbox;
+  private static ApiClient api;
+  private static Web3j web3j;
+  private static ChainDeployment d;
+  private static ContractGasProvider gas;
+
+  @BeforeAll
+  static void start() throws Exception {
+    sandbox = Sandbox.start(0, Path.of("target", "mint-order-it"), 1, Clock.systemUTC(), Map.of());
+    api = new ApiClient(sandbox.apiUrl());
+    d = sandbox.deployment();
+    web3j = Web3j.build(new HttpService(d.rpcUrl()));
+    gas = ContractDeployer.devnetGas(d.chainId());
+  }
+
+  @AfterAll
+  static void stop() {
+    web3j.shutdown();
+    sandbox.close();
+  }
+
+  private static TestStablecoin usdc(Credentials as) {
+    return TestStablecoin.load(
+        d.usdc(), web3j, ContractDeployer.transactionManager(web3j, as, d.chainId()), gas);
+  }
+
+  private static OrderBook book(Credentials as) {
+    return OrderBook.load(
+        d.orderBook(), web3j, ContractDeployer.transactionManager(web3j, as, d.chainId()), gas);
+  }
+
+  /** Registers {@code buyer} as a customer of the sandbox tenant and funds it with USDC. */
+  private static void fundBuyer(Credentials buyer, String externalId, BigInteger usdcUnits)
+      throws Exception {
+    HttpResponse<String> r =
+        api.post(
+            "/v1/customers",
+            sandbox.apiKey(),
+            """
+            {"external_id": "%s", "wallet": "%s"}"""
+                .formatted(externalId, buyer.getAddress()));
+    assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    assertThat(usdc(DevAccounts.admin()).mint(buyer.getAddress(), usdcUnits).send().isStatusOK())
+        .isTrue();
+    assertThat(usdc(buyer).approve(d.orderBook(), BigInteger.TWO.pow(255)).send().isStatusOK())
+        .isTrue();
+  }
+
+  private static long createMint(
+      Credentials buyer,
+      String symbol,
+      BigInteger quantity,
+      BigInteger maxNotional,
+      OrderBook.Terms terms)
+      throws Exception {
+    var receipt =
+        book(buyer)
+            .createMint(symbol, quantity, d.usdc(), maxNotional, buyer.getAddress(), terms)
+            .send();
+    assertThat(receipt.isStatusOK()).isTrue();
+    return OrderBook.getOrderCreatedEvents(receipt).getFirst().orderId.longValueExact();
+  }
+
+  private static List<Log> logs(String topic0, long orderId) throws Exception {
+    EthFilter f =
+        new EthFilter(
+            org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.ZERO),
+            DefaultBlockParameterName.LATEST,
+            d.orderBook());
+    f.addSingleTopic(topic0);
+    f.addSingleTopic(
+        org.web3j.utils.Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(orderId), 64));
+    return web3j.ethGetLogs(f).send().getLogs().stream()
+        .map(l -> (Log) ((EthLog.LogObject) l).get())
+        .toList();
+  }
+
+  private static BigInteger status(long orderId) throws Exception {
+    return book(DevAccounts.admin()).statusOf(BigInteger.valueOf(orderId)).send();
+  }
+
+  private static boolean hasEvent(String type, String mintId) throws Exception {
+    for (JsonNode e : body(api.get("/v1/events?type=" + type, sandbox.apiKey())).get("data")) {
+      if (mintId.equals(e.get("data").path("mint_id").asString())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void aMintOrderAutoDeploysItsTokenSettlesAtTheAttestedFillAndRefundsTheRestExactly()
+      throws Exception {
+    Credentials buyer = DevAccounts.wallet(4);
+    String developer = DevAccounts.wallet(5).getAddress();
+    String treasury = DevAccounts.admin().getAddress();
+    fundBuyer(buyer, "mint-buyer", BigInteger.valueOf(10_000).multiply(SHARE));
+    AssetTokenFactory factory =
+        AssetTokenFactory.load(
+            d.factory(),
+            web3j,
+            ContractDeployer.transactionManager(web3j, DevAccounts.admin(), d.chainId()),
+            gas);
+    assertThat(factory.tokenOf("NVDA").send()).isEqualTo("0x" + "0".repeat(40));
+    String predicted = factory.predictAddress("NVDA").send();
+    BigInteger buyerBefore = usdc(buyer).balanceOf(buyer.getAddress()).send();
+    BigInteger treasuryBefore = usdc(buyer).balanceOf(treasury).send();
+
+    // 2 NVDA at a mark of 121.10: 242.20 USDC; a 5% bound; 0.10% platform and 0.25% developer fee.
+    BigInteger quantity = BigInteger.TWO.multiply(SHARE);
+    BigInteger maxNotional = BigInteger.valueOf(254_310_000);
+    OrderBook.Terms terms =
+        new OrderBook.Terms(
+            BigInteger.valueOf(10),
+            BigInteger.valueOf(25),
+            developer,
+            BigInteger.ZERO,
+            BigInteger.ZERO);
+    long orderId = createMint(buyer, "NVDA", quantity, maxNotional, terms);
+    BigInteger lock = book(buyer).mintLockOf(maxNotional, terms).send();
+    assertThat(usdc(buyer).balanceOf(buyer.getAddress()).send())
+        .isEqualTo(buyerBefore.subtract(lock));
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> status(orderId).intValue() == 3);
+
+    assertThat(factory.tokenOf("NVDA").send()).isEqualTo(predicted);
+    assertThat(
+            AssetToken.load(
+                    predicted,
+                    web3j,
+                    ContractDeployer.transactionManager(web3j, buyer, d.chainId()),
+                    gas)
+                .balanceOf(buyer.getAddress())
+                .send())
+        .isEqualTo(quantity);
+    var settled =
+        OrderBook.getOrderSettledEventFromLog(
+            logs(EventEncoder.encode(OrderBook.ORDERSETTLED_EVENT), orderId).getFirst());
+    var charged =
+        OrderBook.getOrderChargedEventFromLog(
+            logs(EventEncoder.encode(OrderBook.ORDERCHARGED_EVENT), orderId).getFirst());
+    assertThat(settled.grossNotional).isEqualTo(BigInteger.valueOf(242_200_000));
+    BigInteger notional = settled.grossNotional.add(charged.costs);
+    assertThat(charged.platformFee).isEqualTo(BigInteger.valueOf(242_200)); // 0.10%
+    assertThat(charged.developerFee).isEqualTo(BigInteger.valueOf(605_500)); // 0.25%
+    BigInteger refund =
+        lock.subtract(notional).subtract(charged.platformFee).subtract(charged.developerFee);
+    assertThat(settled.payout).as("the refund").isEqualTo(refund);
+    assertThat(usdc(buyer).balanceOf(buyer.getAddress()).send())
+        .isEqualTo(buyerBefore.subtract(lock).add(refund));
+    assertThat(usdc(buyer).balanceOf(treasury).send().subtract(treasuryBefore))
+        .isEqualTo(notional.add(charged.platformFee));
+    assertThat(book(buyer).developerFeesOf(developer, d.usdc()).send())
+        .isEqualTo(charged.developerFee);
+
+    String mintId = "mnt_" + d.chainId() + "_" + orderId;
+    await().atMost(Duration.ofSeconds(30)).until(() -> hasEvent("mint.settled", mintId));
+  }
+
+  @Test
+  void aMintWhoseFillExceedsItsMaximumIsCancelledByTheKeeperAndTheLockComesBackWhole()
+      throws Exception {
+    Credentials buyer = DevAccounts.wallet(6);
+    fundBuyer(buyer, "mint-too-cheap", BigInteger.valueOf(1_000).multiply(SHARE));
+    BigInteger before = usdc(buyer).balanceOf(buyer.getAddress()).send();
+    OrderBook.Terms terms =
+        new OrderBook.Terms(
+            BigInteger.ZERO,
+            BigInteger.ZERO,
+            "0x" + "0".repeat(40),
+            BigInteger.ZERO,
+            BigInteger.ZERO);
+    // 1 SPY at 512.30, but at most 500 USDC.
+    long orderId = createMint(buyer, "SPY", SHARE, BigInteger.valueOf(500).multiply(SHARE), terms);
+    assertThat(usdc(buyer).balanceOf(buyer.getAddress()).send()).isLessThan(before);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> status(orderId).intValue() == 4);
+
+    assertThat(usdc(buyer).balanceOf(buyer.getAddress()).send()).isEqualTo(before);
+    assertThat(book(buyer).reservedOf(d.usdc()).send())
+        .as("nothing of this order stays reserved")
+        .isEqualTo(
+            book(buyer).developerFeesOf(DevAccounts.wallet(5).getAddress(), d.usdc()).send());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> hasEvent("mint.failed", "mnt_" + d.chainId() + "_" + orderId));
+  }
+
+  @Test
+  void aDaemonWhoseKeeperKeyCanMintRefusesToStart() throws Exception {
+    AssetTokenFactory asAdmin =
+        AssetTokenFactory.load(
+            d.factory(),
+            web3j,
+            ContractDeployer.transactionManager(web3j, DevAccounts.admin(), d.chainId()),
+            gas);
+    byte[] minter = asAdmin.MINTER_ROLE().send();
+    String keeper = DevAccounts.keeper().getAddress();
+    assertThat(asAdmin.grantRole(minter, keeper).send().isStatusOK()).isTrue();
+    try {
+      DaemonConfig cfg =
+          sandbox
+              .daemon()
+              .config()
+              .withApiPort(0)
+              .withManagement(new DaemonConfig.Endpoint("127.0.0.1", 0));
+      assertThatThrownBy(() -> Daemon.start(cfg, Clock.systemUTC()).close())
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("MINTER_ROLE on the factory")
+          .hasMessageContaining(keeper);
+    } finally {
+      assertThat(asAdmin.revokeRole(minter, keeper).send().isStatusOK()).isTrue();
+    }
+  }
+}
