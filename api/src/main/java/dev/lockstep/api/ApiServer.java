@@ -13,6 +13,7 @@ import dev.lockstep.api.event.EventRoutes;
 import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.ratelimit.RateLimits;
 import dev.lockstep.api.redeem.RedeemRoutes;
+import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.webhook.WebhookRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
@@ -57,6 +58,8 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.GET, "/v1/customers", p -> p.customers()::list),
           new Route(HandlerType.POST, "/v1/customers", p -> p.customers()::upsert),
           new Route(HandlerType.GET, "/v1/customers/{id}", p -> p.customers()::get),
+          new Route(HandlerType.GET, "/v1/settlement_wallets", p -> p.wallets()::list),
+          new Route(HandlerType.POST, "/v1/sandbox/faucet", p -> p.wallets()::faucet),
           new Route(HandlerType.GET, "/v1/events", p -> p.events()::list),
           new Route(HandlerType.GET, "/v1/events/{id}", p -> p.events()::get),
           new Route(HandlerType.GET, "/v1/webhooks", p -> p.webhooks()::list),
@@ -84,7 +87,8 @@ public final class ApiServer implements AutoCloseable {
       CustomerRoutes customers,
       EventRoutes events,
       WebhookRoutes webhooks,
-      KeyRoutes keys) {}
+      KeyRoutes keys,
+      SettlementWalletRoutes wallets) {}
 
   private final Javalin app;
 

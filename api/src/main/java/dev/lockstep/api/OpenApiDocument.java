@@ -8,6 +8,7 @@ import dev.lockstep.api.catalog.CatalogRoutes;
 import dev.lockstep.api.customer.Customer;
 import dev.lockstep.api.customer.CustomerRequest;
 import dev.lockstep.api.redeem.RedeemResource;
+import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.webhook.Delivery;
 import dev.lockstep.api.webhook.Webhook;
 import dev.lockstep.api.webhook.WebhookRequests;
@@ -173,6 +174,29 @@ public final class OpenApiDocument {
               200,
               Map.of(),
               List.of("customer_not_found")),
+          op(
+              "GET /v1/settlement_wallets",
+              "The tenant's custodial settlement wallet in this environment, with its stablecoin"
+                  + " balances per chain (in the sandbox it is granted 1,000,000 USDC and USDT on"
+                  + " every chain: the sandbox's own tenant at start, another at its first faucet"
+                  + " call or order); empty when the daemon holds no settlement wallets",
+              null,
+              SettlementWalletRoutes.Wallet.class,
+              true,
+              200,
+              PAGE,
+              List.of()),
+          op(
+              "POST /v1/sandbox/faucet",
+              "Sandbox keys only: mint test USDC or USDT (amount in whole units, at most"
+                  + " 10,000,000, up to 6 decimals) to the tenant's settlement wallet on one chain"
+                  + " or, without chain, on every chain that carries the currency",
+              SettlementWalletRoutes.FaucetRequest.class,
+              SettlementWalletRoutes.FaucetAnswer.class,
+              false,
+              201,
+              Map.of(),
+              List.of("sandbox_only", "settlement_wallets_not_configured")),
           op(
               "GET /v1/events",
               "The event stream of the tenant's wallets and the public catalog, newest first",

@@ -9,6 +9,7 @@ import dev.lockstep.keeper.price.SimulatedPriceFeed;
 import dev.lockstep.keeper.redeem.VenueCalendar;
 import dev.lockstep.keeper.tx.LocalKeySigner;
 import dev.lockstep.keeper.tx.TxSigner;
+import dev.lockstep.keeper.wallet.DerivedSettlementWallets;
 import dev.lockstep.ports.AdapterFactory;
 import dev.lockstep.ports.Mode;
 import dev.lockstep.ports.PriceFeed;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import org.jdbi.v3.core.Jdbi;
@@ -134,6 +136,48 @@ final class Adapters {
       return external("signer", a, TxSigner.class, clock);
     }
     return LocalKeySigner.of(privateKey(a, "signer", "", "local_key"));
+  }
+
+  /**
+   * The settlement wallets: {@code derived} from {@code seed} or {@code seed_env} (none configured:
+   * {@code configured()} is false), with a sandbox faucet key if given.
+   */
+  static DerivedSettlementWallets settlementWallets(
+      DaemonConfig cfg,
+      Jdbi jdbi,
+      Map<Long, org.web3j.protocol.Web3jService> services,
+      Clock clock) {
+    Adapter a = cfg.collaborators().settlementWallets();
+    if (!a.name().equals(DaemonConfig.DERIVED)) {
+      throw new ConfigException(
+          "settlement_wallets",
+          List.of("settlement_wallets.adapter: only \"derived\" is built in; got " + a.name()));
+    }
+    Optional<String> seedHex =
+        a.setting("seed_env").map(System::getenv).or(() -> a.setting("seed"));
+    Optional<String> faucet =
+        a.setting("faucet_private_key_env")
+            .map(System::getenv)
+            .or(() -> a.setting("faucet_private_key"));
+    if (faucet.isPresent() && cfg.mode() != Mode.TEST) {
+      throw new ConfigException(
+          "settlement_wallets",
+          List.of("settlement_wallets.faucet_private_key: a faucet exists in the sandbox only"));
+    }
+    Optional<byte[]> seed;
+    try {
+      seed = seedHex.map(org.web3j.utils.Numeric::hexStringToByteArray);
+    } catch (RuntimeException e) {
+      throw new ConfigException(
+          "settlement_wallets", List.of("settlement_wallets.seed: not hex: " + e.getMessage()));
+    }
+    if (seed.isPresent() && seed.get().length < 32) {
+      throw new ConfigException(
+          "settlement_wallets",
+          List.of("settlement_wallets.seed: 32 bytes or more (64 hex digits), got fewer"));
+    }
+    return new DerivedSettlementWallets(
+        jdbi, cfg.mode(), seed, faucet, cfg.chains(), services, clock);
   }
 
   /**

@@ -18,6 +18,7 @@ import dev.lockstep.api.event.EventRoutes;
 import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.ratelimit.RateLimits;
 import dev.lockstep.api.redeem.RedeemRoutes;
+import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.webhook.RetrySchedule;
 import dev.lockstep.api.webhook.WebhookDispatcher;
 import dev.lockstep.api.webhook.WebhookRoutes;
@@ -46,6 +47,7 @@ import dev.lockstep.keeper.tx.SignerPolicy;
 import dev.lockstep.keeper.tx.TxEngine;
 import dev.lockstep.keeper.tx.TxSigner;
 import dev.lockstep.keeper.tx.TxStore;
+import dev.lockstep.keeper.wallet.DerivedSettlementWallets;
 import dev.lockstep.ports.PriceFeed;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -95,6 +97,7 @@ public final class Daemon implements AutoCloseable {
   private static final Duration WEBHOOK_INTERVAL = Duration.ofMillis(250);
 
   private final CustomerStore customers;
+  private final DerivedSettlementWallets settlementWallets;
   private final PriceFeed prices;
   private final WebhookDispatcher webhooks;
 
@@ -167,17 +170,18 @@ public final class Daemon implements AutoCloseable {
     TxStore intents = TxStore.of(jdbi);
     Map<Long, RedeemDuty> duties = new HashMap<>();
     Map<Long, String> names = new HashMap<>();
+    Map<Long, org.web3j.protocol.Web3jService> transports = new HashMap<>();
     for (ChainConfig chain : cfg.chains()) {
       names.put(chain.chainId(), chain.name());
+      // The indexer's JSON-RPC stack: the keeper too fails over to the chain's other rpc_urls.
+      Web3jTransport transport =
+          new Web3jTransport(new ChainRpc(chain.rpcUrls(), chain.requestTimeout(), 3, kind -> {}));
+      transports.put(chain.chainId(), transport);
       if (chain.orderBook().isEmpty()) {
         continue; // nothing to keep on a chain without an order book: indexed only
       }
       String orderBook = chain.orderBook().get();
-      // The indexer's JSON-RPC stack: the keeper too fails over to the chain's other rpc_urls.
-      Web3j web3j =
-          Web3j.build(
-              new Web3jTransport(
-                  new ChainRpc(chain.rpcUrls(), chain.requestTimeout(), 3, kind -> {})));
+      Web3j web3j = Web3j.build(transport);
       clients.put(chain.chainId(), web3j);
       refuseOverpoweredKeeper(web3j, chain, orderBook, keeperKey.address());
       SignerPolicy policy =
@@ -219,6 +223,7 @@ public final class Daemon implements AutoCloseable {
     ChainNames chainNames = new ChainNames(names);
     KeeperOrderDesk orderDesk = new KeeperOrderDesk(broker, scheduler::wakeAll, clock);
     customers = new CustomerStore(jdbi, dataSource, clock);
+    settlementWallets = Adapters.settlementWallets(cfg, jdbi, transports, clock);
     prices = Adapters.priceFeed(cfg.collaborators(), clock);
     Idempotency idempotency = new Idempotency(jdbi, clock);
     RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
@@ -241,7 +246,8 @@ public final class Daemon implements AutoCloseable {
             new CustomerRoutes(customers),
             new EventRoutes(jdbi, ApiServer.jsonMapper()),
             new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),
-            new KeyRoutes(apiKeys));
+            new KeyRoutes(apiKeys),
+            new SettlementWalletRoutes(settlementWallets, index, chainNames));
     ManagementServer.Sources operator =
         new ManagementServer.Sources(
             metrics,
@@ -314,6 +320,16 @@ public final class Daemon implements AutoCloseable {
   /** The tenants' customers (the sandbox registers its test wallets). */
   public CustomerStore customers() {
     return customers;
+  }
+
+  /** Read access to the indexed state. */
+  public IndexReader index() {
+    return indexer.reader();
+  }
+
+  /** The tenants' settlement wallets (derived keys; the sandbox faucet). */
+  public DerivedSettlementWallets settlementWallets() {
+    return settlementWallets;
   }
 
   /**

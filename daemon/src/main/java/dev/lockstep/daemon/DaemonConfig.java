@@ -121,6 +121,7 @@ public record DaemonConfig(
       Adapter priceFeed,
       Adapter venueCalendar,
       Adapter signer,
+      Adapter settlementWallets,
       Map<String, BigDecimal> markPricesUsd) {
     public Collaborators {
       markPricesUsd = Map.copyOf(markPricesUsd);
@@ -129,6 +130,13 @@ public record DaemonConfig(
 
   /** Name of the simulated broker and price feed adapters. */
   public static final String SIMULATED = "simulated";
+
+  /**
+   * Name of the built-in settlement wallets: keys derived from {@code seed} / {@code seed_env}
+   * (0x-hex, 32 bytes or more), a sandbox faucet with {@code faucet_private_key} / {@code
+   * faucet_private_key_env}.
+   */
+  public static final String DERIVED = "derived";
 
   /** Name of the venue calendar that never closes. */
   public static final String ALWAYS_OPEN = "always_open";
@@ -156,6 +164,7 @@ public record DaemonConfig(
     private Duration keeperInterval = Duration.ofMillis(500);
     private TxEngineConfig keeperTx = TxEngineConfig.defaults();
     private Map<String, Long> rateLimits = Map.of();
+    private Map<String, String> wallets = Map.of();
 
     private Builder(String databaseUrl, List<ChainConfig> chains, Mode mode) {
       this.databaseUrl = databaseUrl;
@@ -193,6 +202,15 @@ public record DaemonConfig(
       return this;
     }
 
+    /**
+     * Settlement wallets derived from {@code seedHex}; in the sandbox, funded by {@code
+     * faucetKeyHex} (the test stablecoins' admin).
+     */
+    public Builder settlementWallets(String seedHex, String faucetKeyHex) {
+      wallets = Map.of("seed", seedHex, "faucet_private_key", faucetKeyHex);
+      return this;
+    }
+
     public Builder keeperInterval(Duration v) {
       keeperInterval = v;
       return this;
@@ -219,6 +237,7 @@ public record DaemonConfig(
               new Adapter(SIMULATED, Map.of(), true),
               new Adapter(ALWAYS_OPEN, Map.of(), true),
               new Adapter(LOCAL_KEY, Map.of("private_key", keeperKeyHex), true),
+              new Adapter(DERIVED, wallets, true),
               marks);
       return new DaemonConfig(
           databaseUrl,

@@ -60,6 +60,31 @@ public final class Sandbox implements AutoCloseable {
           "SPY",
           new BigDecimal("512.30"));
 
+  private static void awaitFunded(Daemon daemon, String wallet, int balances) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (daemon.index().balancesOf(wallet).stream()
+            .filter(b -> b.kind() == dev.lockstep.indexer.model.TokenKind.STABLECOIN)
+            .count()
+        < balances) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the sandbox settlement wallet's funding was not indexed within 60 s");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the sandbox starts", e);
+      }
+    }
+  }
+
+  private static byte[] randomSeed() {
+    byte[] seed = new byte[32];
+    new java.security.SecureRandom().nextBytes(seed);
+    return seed;
+  }
+
   private final EmbeddedDatabase database;
   private final List<AnvilNode> anvils;
   private final Map<Long, ChainDeployment> deployments;
@@ -155,6 +180,12 @@ public final class Sandbox implements AutoCloseable {
               .simulatedMarkets(MARKS, Duration.ofSeconds(2))
               .keeperInterval(Duration.ofMillis(500))
               .rateLimits(rateLimits)
+              // A fresh seed per sandbox (held in memory only); the devnet admin mints the
+              // test stablecoins for the faucet.
+              .settlementWallets(
+                  Numeric.toHexString(randomSeed()),
+                  Numeric.toHexStringWithPrefixZeroPadded(
+                      DevAccounts.admin().getEcKeyPair().getPrivateKey(), 64))
               .build();
       Daemon daemon = Daemon.start(cfg, clock);
       List<Daemon> others = new ArrayList<>();
@@ -162,6 +193,10 @@ public final class Sandbox implements AutoCloseable {
         others.add(Daemon.start(cfg.withApiPort(0), clock));
       }
       String key = daemon.apiKeys().create(TENANT, Mode.TEST, Scope.FULL);
+      // The sandbox tenant's settlement wallet, funded with 1,000,000 USDC and USDT per chain;
+      // ready once the funding is indexed, so the API shows what the ready line promises.
+      String wallet = daemon.settlementWallets().ensureFunded(TENANT);
+      awaitFunded(daemon, wallet, 2 * chains.size());
       // The sandbox tenant's customers are the funded test wallets, so its key sees their state.
       for (int i = 0; i < SANDBOX_WALLETS; i++) {
         daemon
@@ -250,6 +285,7 @@ public final class Sandbox implements AutoCloseable {
           "more_api_urls", others.stream().map(o -> "http://127.0.0.1:" + o.apiPort()).toList());
     }
     out.put("api_key", apiKey);
+    out.put("settlement_wallet", daemon.settlementWallets().walletOf(TENANT));
     out.put("openapi_url", apiUrl() + "/v1/openapi.json");
     out.put("docs_url", apiUrl() + "/docs");
     out.put("database_url", databaseUrl);

@@ -34,6 +34,12 @@ public enum ErrorCode {
   WEBHOOK_NOT_FOUND(404, "webhook_not_found", "No such webhook subscription", false),
   DELIVERY_NOT_FOUND(404, "delivery_not_found", "No such webhook delivery", false),
   EVENT_NOT_FOUND(404, "event_not_found", "No such event", false),
+  SANDBOX_ONLY(403, "sandbox_only", "This operation exists in the sandbox only", false),
+  SETTLEMENT_WALLETS_NOT_CONFIGURED(
+      503,
+      "settlement_wallets_not_configured",
+      "This daemon holds no settlement wallets (no settlement_wallets seed configured)",
+      false),
   IDEMPOTENCY_MISMATCH(
       409,
       "idempotency_mismatch",

@@ -436,7 +436,8 @@ public final class ConfigReader {
     if (signer.name().equals(DaemonConfig.LOCAL_KEY)) {
       checkLocalKey(root, signer);
     }
-    return new Collaborators(broker, prices, calendar, signer, marks);
+    Adapter wallets = adapter(root, "settlement_wallets", DaemonConfig.DERIVED, Map.of());
+    return new Collaborators(broker, prices, calendar, signer, wallets, marks);
   }
 
   /**
