@@ -15,7 +15,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,9 +41,11 @@ public final class CustomerStore {
         ON true
       WHERE c.tenant_id = :t""";
 
+  /** {@link #SELECT} with JDBC's positional parameter for the tenant. */
+  private static final String SELECT_TENANT = SELECT.replace("c.tenant_id = :t", "c.tenant_id = ?");
+
   /** {@link #SELECT} for one customer, with JDBC's positional parameters (tenant, id). */
-  private static final String SELECT_ONE =
-      SELECT.replace("c.tenant_id = :t", "c.tenant_id = ?") + " AND c.id = ?";
+  private static final String SELECT_ONE = SELECT_TENANT + " AND c.id = ?";
 
   private final Jdbi jdbi;
   private final DataSource dataSource;
@@ -143,66 +144,70 @@ public final class CustomerStore {
     }
   }
 
-  /** The tenant's customers matching {@code q}, newest first. */
+  /**
+   * The tenant's customers matching {@code q}, newest first. Plain JDBC with positional parameters,
+   * like {@link #find}: the list is the API's second most frequent read.
+   */
   public ListPage<Customer> list(String tenantId, Query q, Pagination page) {
-    StringBuilder sql = new StringBuilder(SELECT);
-    Map<String, Object> binds = new HashMap<>();
-    binds.put("t", tenantId);
+    StringBuilder sql = new StringBuilder(SELECT_TENANT);
+    List<Object> binds = new ArrayList<>();
+    binds.add(tenantId);
     q.signal()
         .ifPresent(
-            s -> {
+            sig -> {
               sql.append(
-                  " AND a.signals @> ARRAY[CAST(:signal AS text)] AND (a.expires_at IS NULL OR a.expires_at > :now)");
-              binds.put("signal", s);
-              binds.put("now", Timestamp.from(clock.instant()));
+                  " AND a.signals @> ARRAY[CAST(? AS text)] AND (a.expires_at IS NULL OR a.expires_at > ?)");
+              binds.add(sig);
+              binds.add(Timestamp.from(clock.instant()));
             });
     q.provider()
         .ifPresent(
             p -> {
-              sql.append(" AND a.provider = :provider");
-              binds.put("provider", p);
+              sql.append(" AND a.provider = ?");
+              binds.add(p);
             });
     q.attestedAfter()
         .ifPresent(
             t -> {
-              sql.append(" AND a.attested_at > :attested_after");
-              binds.put("attested_after", Timestamp.from(t));
+              sql.append(" AND a.attested_at > ?");
+              binds.add(Timestamp.from(t));
             });
     q.expiresBefore()
         .ifPresent(
             t -> {
-              sql.append(" AND a.expires_at < :expires_before");
-              binds.put("expires_before", Timestamp.from(t));
+              sql.append(" AND a.expires_at < ?");
+              binds.add(Timestamp.from(t));
             });
     q.minNotionalUsdc()
         .ifPresent(
             n -> {
-              sql.append(" AND ")
-                  .append(IndexReader.settledNotionalOf("c.wallet"))
-                  .append(" >= :min_notional");
-              binds.put("min_notional", n.multiply(STABLE_UNIT));
+              sql.append(" AND ").append(IndexReader.settledNotionalOf("c.wallet")).append(" >= ?");
+              binds.add(n.multiply(STABLE_UNIT));
             });
     q.wallet()
         .ifPresent(
             w -> {
-              sql.append(" AND c.wallet = :wallet");
-              binds.put("wallet", w);
+              sql.append(" AND c.wallet = ?");
+              binds.add(w);
             });
     q.externalId()
         .ifPresent(
             e -> {
-              sql.append(" AND c.external_id = :external_id");
-              binds.put("external_id", e);
+              sql.append(" AND c.external_id = ?");
+              binds.add(e);
             });
-    return jdbi.withHandle(
-        h ->
-            page.page(
-                h,
-                sql.toString(),
-                binds,
-                Pagination.seqIn(h, "api.customers", tenantId),
-                (rs, ctx) -> customer(rs),
-                Customer::id));
+    try (Connection c = dataSource.getConnection()) {
+      return page.page(
+          c,
+          sql.toString(),
+          binds,
+          "api.customers",
+          tenantId,
+          CustomerStore::customer,
+          Customer::id);
+    } catch (SQLException e) {
+      throw new IllegalStateException("listing customers: " + e.getMessage(), e);
+    }
   }
 
   /** The distinct wallets of the tenant's customers, in order. */
