@@ -73,6 +73,11 @@ class MintOrderIT {
         d.usdc(), web3j, ContractDeployer.transactionManager(web3j, as, d.chainId()), gas);
   }
 
+  private static AssetTokenFactory factory(Credentials as) {
+    return AssetTokenFactory.load(
+        d.factory(), web3j, ContractDeployer.transactionManager(web3j, as, d.chainId()), gas);
+  }
+
   private static OrderBook book(Credentials as) {
     return OrderBook.load(
         d.orderBook(), web3j, ContractDeployer.transactionManager(web3j, as, d.chainId()), gas);
@@ -144,12 +149,7 @@ class MintOrderIT {
     String developer = DevAccounts.wallet(5).getAddress();
     String treasury = DevAccounts.admin().getAddress();
     fundBuyer(buyer, "mint-buyer", BigInteger.valueOf(10_000).multiply(SHARE));
-    AssetTokenFactory factory =
-        AssetTokenFactory.load(
-            d.factory(),
-            web3j,
-            ContractDeployer.transactionManager(web3j, DevAccounts.admin(), d.chainId()),
-            gas);
+    AssetTokenFactory factory = factory(DevAccounts.admin());
     assertThat(factory.tokenOf("NVDA").send()).isEqualTo("0x" + "0".repeat(40));
     String predicted = factory.predictAddress("NVDA").send();
     BigInteger buyerBefore = usdc(buyer).balanceOf(buyer.getAddress()).send();
@@ -237,12 +237,7 @@ class MintOrderIT {
 
   @Test
   void aDaemonWhoseKeeperKeyCanMintRefusesToStart() throws Exception {
-    AssetTokenFactory asAdmin =
-        AssetTokenFactory.load(
-            d.factory(),
-            web3j,
-            ContractDeployer.transactionManager(web3j, DevAccounts.admin(), d.chainId()),
-            gas);
+    AssetTokenFactory asAdmin = factory(DevAccounts.admin());
     byte[] minter = asAdmin.MINTER_ROLE().send();
     String keeper = DevAccounts.keeper().getAddress();
     assertThat(asAdmin.grantRole(minter, keeper).send().isStatusOK()).isTrue();
