@@ -52,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.GET, "/v1/tokens", p -> p.catalog()::tokens),
           new Route(HandlerType.GET, "/v1/tokens/{ticker}", p -> p.catalog()::token),
           new Route(HandlerType.GET, "/v1/positions", p -> p.catalog()::positions),
+          new Route(HandlerType.GET, "/v1/positions/{ticker}", p -> p.catalog()::position),
           new Route(HandlerType.GET, "/v1/redeems", p -> p.redeems()::list),
           new Route(HandlerType.GET, "/v1/redeems/{id}", p -> p.redeems()::get),
           new Route(HandlerType.POST, "/v1/redeems/{id}/cancel", p -> p.redeems()::cancel),

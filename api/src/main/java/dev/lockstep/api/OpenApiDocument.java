@@ -96,6 +96,15 @@ public final class OpenApiDocument {
               with(PAGE, "wallet", "Only this customer wallet (0x address)."),
               List.of()),
           op(
+              "GET /v1/positions/{ticker}",
+              "A customer wallet's holding of one ticker over every chain, with NAV",
+              null,
+              CatalogRoutes.TickerPosition.class,
+              false,
+              200,
+              Map.of("wallet", "The customer wallet (0x address), required."),
+              List.of("asset_not_found", "position_not_found")),
+          op(
               "GET /v1/redeems",
               "List a customer wallet's redeems, newest first",
               null,

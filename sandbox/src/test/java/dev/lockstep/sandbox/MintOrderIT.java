@@ -204,6 +204,29 @@ class MintOrderIT {
 
     String mintId = "mnt_" + d.chainId() + "_" + orderId;
     await().atMost(Duration.ofSeconds(30)).until(() -> hasEvent("mint.settled", mintId));
+
+    // The position by ticker, across chains, as the tenant's key reads it.
+    String w = buyer.getAddress();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> api.get("/v1/positions/NVDA?wallet=" + w, sandbox.apiKey()).statusCode() == 200);
+    JsonNode position = body(api.get("/v1/positions/NVDA?wallet=" + w, sandbox.apiKey()));
+    assertThat(position.get("quantity").asString()).isEqualTo("2.000000");
+    assertThat(position.get("chains").size()).isEqualTo(1);
+    assertThat(position.get("chains").get(0).get("token_address").asString())
+        .isEqualToIgnoringCase(predicted);
+    assertThat(position.get("nav_usdc").asString()).isEqualTo("242.200000");
+    ApiClient.assertProblem(
+        api.get("/v1/positions/SPY?wallet=" + w, sandbox.apiKey()), 404, "position_not_found");
+    ApiClient.assertProblem(
+        api.get("/v1/positions/MSFT?wallet=" + w, sandbox.apiKey()), 404, "asset_not_found");
+    ApiClient.assertProblem(
+        api.get("/v1/positions/NVDA?wallet=" + DevAccounts.admin().getAddress(), sandbox.apiKey()),
+        404,
+        "position_not_found");
+    ApiClient.assertProblem(
+        api.get("/v1/positions/NVDA", sandbox.apiKey()), 400, "invalid_request");
   }
 
   @Test

@@ -133,6 +133,30 @@ public final class CatalogRoutes {
       Nav nav,
       @JsonProperty("final") boolean isFinal) {}
 
+  /** One chain's part of a {@link TickerPosition}. */
+  public record PositionChain(
+      String chain,
+      long chainId,
+      String tokenAddress,
+      String quantity,
+      @JsonProperty("final") boolean isFinal) {}
+
+  /**
+   * A wallet's holding of one ticker over every chain (reference platform-docs "Positions": {@code
+   * client.positions.get("AAPL", wallet=...)}): {@code quantity} is the sum over {@code chains},
+   * {@code nav_usdc} that sum at the latest mark; {@code final} when every chain's part is.
+   */
+  public record TickerPosition(
+      String id,
+      String object,
+      String token,
+      String wallet,
+      String quantity,
+      Optional<String> navUsdc,
+      Nav nav,
+      List<PositionChain> chains,
+      @JsonProperty("final") boolean isFinal) {}
+
   /** GET /v1/chains: every chain served, with its payout currencies and sync state. */
   public void chains(Context ctx) {
     List<Chain> data =
@@ -248,6 +272,60 @@ public final class CatalogRoutes {
             .map(this::position)
             .toList();
     ctx.json(page.page(data, Position::id));
+  }
+
+  /**
+   * GET /v1/positions/{ticker}?wallet=: the wallet's holding of {@code ticker} across chains.
+   * {@code asset_not_found} for a ticker outside the universe; {@code position_not_found} when the
+   * wallet holds none, or is not one of the tenant's customers' (answered alike, so a tenant learns
+   * nothing of other wallets).
+   */
+  public void position(Context ctx) {
+    String tenant = Authenticator.keyOf(ctx).tenantId();
+    String ticker = ctx.pathParam("ticker");
+    String wallet =
+        Params.optionalAddress(ctx, "wallet")
+            .orElseThrow(() -> ApiException.invalidParam("wallet", "Pass 'wallet', a 0x address"));
+    if (catalog().stream().noneMatch(t -> t.ticker().equals(ticker))) {
+      throw new ApiException(
+          ErrorCode.ASSET_NOT_FOUND,
+          "No token '" + ticker + "' in the universe",
+          Map.of("ticker", ticker));
+    }
+    List<BalanceRow> held =
+        customers.ownsWallet(tenant, wallet)
+            ? index.balancesOf(wallet).stream()
+                .filter(b -> b.kind() == TokenKind.ASSET && b.symbol().equals(ticker))
+                .toList()
+            : List.of();
+    if (held.isEmpty()) {
+      throw new ApiException(
+          ErrorCode.POSITION_NOT_FOUND,
+          "Wallet " + wallet + " holds no " + ticker + " this key can see",
+          Map.of("ticker", ticker, "wallet", wallet));
+    }
+    BigDecimal total = BigDecimal.ZERO;
+    List<PositionChain> parts = new java.util.ArrayList<>();
+    for (BalanceRow b : held) {
+      BigDecimal q = new BigDecimal(b.amount(), b.decimals());
+      total = total.add(q);
+      parts.add(
+          new PositionChain(
+              chains.name(b.chainId()), b.chainId(), b.token(), q.toPlainString(), b.isFinal()));
+    }
+    BigDecimal quantity = total;
+    Optional<PriceFeed.Mark> mark = prices.mark(ticker);
+    ctx.json(
+        new TickerPosition(
+            "pos_" + ticker + "_" + wallet,
+            "position",
+            ticker,
+            wallet,
+            quantity.toPlainString(),
+            mark.map(m -> usdc(quantity.multiply(m.priceUsd()))),
+            nav(mark),
+            parts,
+            parts.stream().allMatch(PositionChain::isFinal)));
   }
 
   private Position position(BalanceRow b) {
