@@ -66,7 +66,7 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
 
     /// @notice Deploys the token for `symbol` if it is missing; idempotent. Caller needs MINTER_ROLE.
     /// @return token the token's address (equal to {predictAddress}).
-    function ensureDeployed(string calldata symbol) external onlyRole(MINTER_ROLE) returns (address token) {
+    function ensureDeployed(string calldata symbol) external override onlyRole(MINTER_ROLE) returns (address token) {
         return _ensureDeployed(symbol);
     }
 

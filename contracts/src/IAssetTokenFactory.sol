@@ -18,6 +18,9 @@ interface IAssetTokenFactory {
     /// @notice Whether `symbol` is a valid asset symbol: 1 to 16 bytes of A-Z, 0-9, '.', '-'.
     function isValidSymbol(string calldata symbol) external pure returns (bool);
 
+    /// @notice Deploys the token for `symbol` if it is missing; idempotent. Needs MINTER_ROLE.
+    function ensureDeployed(string calldata symbol) external returns (address token);
+
     /// @notice Mints `quantity` of `symbol` to `to`, deploying its token first if needed. Needs MINTER_ROLE.
     function mint(string calldata symbol, address to, uint256 quantity) external returns (address token);
 }

@@ -418,6 +418,16 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         IERC20(currency).safeTransferFrom(msg.sender, address(this), lock + _orders[orderId].gasDeposit);
     }
 
+    /// @notice Deploys the token for `symbol` if it is missing, ahead of its first mint (platform-docs
+    ///         "Auto-deploy on first mint": pre-warm with ensure_deployed); idempotent, and only a
+    ///         deployment: nothing is minted. Caller needs KEEPER_ROLE (this book holds the factory's
+    ///         MINTER_ROLE, the keeper none).
+    /// @return token the token's address (the factory's predictAddress).
+    function ensureDeployed(string calldata symbol) external onlyRole(KEEPER_ROLE) returns (address token) {
+        if (!_factory.isValidSymbol(symbol)) revert OrderBookInvalidSymbol(symbol);
+        return _factory.ensureDeployed(symbol);
+    }
+
     /// @notice Makes a QUEUED order ACTIVE. Caller needs KEEPER_ROLE.
     function promote(uint256 orderId) external onlyRole(KEEPER_ROLE) {
         Order storage o = _orders[orderId];

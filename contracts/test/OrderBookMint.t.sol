@@ -263,4 +263,23 @@ contract OrderBookMintTest is Deployment {
         );
         assertEq(POOL - book.payoutPoolOf(address(usdc)), gross - costs, "the pool spent gross minus costs");
     }
+
+    function test_ensureDeployed_deploysAheadOfTheFirstMintOnceAndOnlyForTheKeeper() public {
+        address predicted = factory.predictAddress("TSLA");
+        vm.prank(KEEPER);
+        assertEq(book.ensureDeployed("TSLA"), predicted, "deployed at the predicted address");
+        assertEq(factory.tokenOf("TSLA"), predicted, "registered");
+        assertEq(AssetToken(predicted).totalSupply(), 0, "nothing minted");
+        vm.prank(KEEPER);
+        assertEq(book.ensureDeployed("TSLA"), predicted, "idempotent");
+        assertEq(factory.tokenCount(), 2, "one deployment");
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, BUYER, book.KEEPER_ROLE())
+        );
+        vm.prank(BUYER);
+        book.ensureDeployed("MSFT");
+        vm.expectRevert(abi.encodeWithSelector(OrderBook.OrderBookInvalidSymbol.selector, "msft"));
+        vm.prank(KEEPER);
+        book.ensureDeployed("msft");
+    }
 }

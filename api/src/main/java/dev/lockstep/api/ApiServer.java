@@ -51,6 +51,10 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.GET, "/v1/chains", p -> p.catalog()::chains),
           new Route(HandlerType.GET, "/v1/tokens", p -> p.catalog()::tokens),
           new Route(HandlerType.GET, "/v1/tokens/{ticker}", p -> p.catalog()::token),
+          new Route(
+              HandlerType.POST,
+              "/v1/tokens/{ticker}/ensure_deployed",
+              p -> p.catalog()::ensureDeployed),
           new Route(HandlerType.GET, "/v1/positions", p -> p.catalog()::positions),
           new Route(HandlerType.GET, "/v1/positions/{ticker}", p -> p.catalog()::position),
           new Route(HandlerType.GET, "/v1/redeems", p -> p.redeems()::list),

@@ -96,6 +96,16 @@ public final class OpenApiDocument {
               with(PAGE, "wallet", "Only this customer wallet (0x address)."),
               List.of()),
           op(
+              "POST /v1/tokens/{ticker}/ensure_deployed",
+              "Deploy the ticker's token on a chain ahead of its first mint (idempotent): 200 when it"
+                  + " exists, 202 while the keeper deploys it; the address is its CREATE2 prediction",
+              CatalogRoutes.EnsureDeployedRequest.class,
+              CatalogRoutes.TokenDeployment.class,
+              false,
+              202,
+              Map.of(),
+              List.of("asset_not_found")),
+          op(
               "GET /v1/positions/{ticker}",
               "A customer wallet's holding of one ticker over every chain, with NAV",
               null,

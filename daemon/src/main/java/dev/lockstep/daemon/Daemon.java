@@ -171,6 +171,7 @@ public final class Daemon implements AutoCloseable {
     Map<Long, RedeemDuty> duties = new HashMap<>();
     Map<Long, String> names = new HashMap<>();
     Map<Long, org.web3j.protocol.Web3jService> transports = new HashMap<>();
+    Map<Long, KeeperOrderDesk.Deployer> deployers = new HashMap<>();
     for (ChainConfig chain : cfg.chains()) {
       names.put(chain.chainId(), chain.name());
       // The indexer's JSON-RPC stack: the keeper too fails over to the chain's other rpc_urls.
@@ -201,6 +202,18 @@ public final class Daemon implements AutoCloseable {
               OrderBookCalls::alreadyDone,
               instanceId,
               clock);
+      if (chain.factory().isPresent()) {
+        deployers.put(
+            chain.chainId(),
+            new KeeperOrderDesk.Deployer(
+                engine,
+                orderBook,
+                dev.lockstep.contracts.generated.AssetTokenFactory.load(
+                    chain.factory().get(),
+                    web3j,
+                    new org.web3j.tx.ReadonlyTransactionManager(web3j, keeperKey.address()),
+                    new org.web3j.tx.gas.DefaultGasProvider())));
+      }
       duties.put(
           chain.chainId(),
           new RedeemDuty(
@@ -221,7 +234,7 @@ public final class Daemon implements AutoCloseable {
     keyCache = KeyCache.listening(() -> listenerConnection(cfg.databaseUrl()));
     apiKeys = new ApiKeys(jdbi, clock, keyCache);
     ChainNames chainNames = new ChainNames(names);
-    KeeperOrderDesk orderDesk = new KeeperOrderDesk(broker, scheduler::wakeAll, clock);
+    KeeperOrderDesk orderDesk = new KeeperOrderDesk(broker, scheduler::wakeAll, deployers, clock);
     customers = new CustomerStore(jdbi, dataSource, clock);
     settlementWallets = Adapters.settlementWallets(cfg, jdbi, transports, clock);
     prices = Adapters.priceFeed(cfg.collaborators(), clock);
@@ -241,7 +254,8 @@ public final class Daemon implements AutoCloseable {
             new Authenticator(apiKeys, cfg.mode(), FailureLimits.defaults()),
             rateLimits,
             idempotency,
-            new CatalogRoutes(index, chainNames, indexer::health, customers, prices, clock),
+            new CatalogRoutes(
+                index, chainNames, indexer::health, customers, prices, orderDesk, clock),
             new RedeemRoutes(index, orderDesk, chainNames, customers),
             new CustomerRoutes(customers),
             new EventRoutes(jdbi, ApiServer.jsonMapper()),

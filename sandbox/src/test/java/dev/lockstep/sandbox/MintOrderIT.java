@@ -279,4 +279,49 @@ class MintOrderIT {
       assertThat(asAdmin.revokeRole(minter, keeper).send().isStatusOK()).isTrue();
     }
   }
+
+  @Test
+  void ensureDeployedDeploysATokenAheadOfItsFirstMintOnceOnTheChainAsked() throws Exception {
+    ChainDeployment arbitrum = sandbox.deployments().get(42161L);
+    Web3j arb = Web3j.build(new HttpService(arbitrum.rpcUrl()));
+    AssetTokenFactory factory =
+        AssetTokenFactory.load(
+            arbitrum.factory(),
+            arb,
+            ContractDeployer.transactionManager(arb, DevAccounts.admin(), arbitrum.chainId()),
+            gas);
+    String predicted = factory.predictAddress("AAPL").send();
+    HttpResponse<String> first =
+        api.post("/v1/tokens/AAPL/ensure_deployed", sandbox.apiKey(), "{\"chain\": \"arbitrum\"}");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    assertThat(body(first).get("status").asString()).isEqualTo("deploying");
+    assertThat(body(first).get("address").asString()).isEqualToIgnoringCase(predicted);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> factory.tokenOf("AAPL").send().equalsIgnoreCase(predicted));
+    HttpResponse<String> again =
+        api.post("/v1/tokens/AAPL/ensure_deployed", sandbox.apiKey(), "{\"chain\": \"arbitrum\"}");
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(body(again).get("status").asString()).isEqualTo("deployed");
+    assertThat(factory.tokenCount().send().intValue()).as("one deployment").isEqualTo(1);
+    assertThat(
+            AssetTokenFactory.load(
+                    d.factory(),
+                    web3j,
+                    ContractDeployer.transactionManager(web3j, DevAccounts.admin(), d.chainId()),
+                    gas)
+                .tokenOf("AAPL")
+                .send())
+        .as("only on the chain asked")
+        .isEqualTo("0x" + "0".repeat(40));
+    ApiClient.assertProblem(
+        api.post("/v1/tokens/MSFT/ensure_deployed", sandbox.apiKey(), "{\"chain\": \"base\"}"),
+        404,
+        "asset_not_found");
+    ApiClient.assertProblem(
+        api.post("/v1/tokens/AAPL/ensure_deployed", sandbox.apiKey(), "{\"chain\": \"solana\"}"),
+        400,
+        "invalid_request");
+    arb.shutdown();
+  }
 }

@@ -5,6 +5,7 @@ import dev.lockstep.api.Amounts;
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.Pagination;
 import dev.lockstep.api.Params;
+import dev.lockstep.api.RequestBodies;
 import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.error.ApiException;
@@ -15,6 +16,7 @@ import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.TokenRow;
 import dev.lockstep.indexer.sync.ChainHealth;
 import dev.lockstep.indexer.sync.SyncStatus;
+import dev.lockstep.ports.OrderDesk;
 import dev.lockstep.ports.PriceFeed;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
@@ -42,11 +44,13 @@ public final class CatalogRoutes {
   private final Supplier<List<ChainHealth>> health;
   private final CustomerStore customers;
   private final PriceFeed prices;
+  private final OrderDesk desk;
   private final Clock clock;
 
   /**
    * @param health every served chain's sync state, in configuration order
    * @param customers whose wallets a tenant's positions are
+   * @param desk deploys tokens ahead of their first mint
    */
   public CatalogRoutes(
       IndexReader index,
@@ -54,13 +58,66 @@ public final class CatalogRoutes {
       Supplier<List<ChainHealth>> health,
       CustomerStore customers,
       PriceFeed prices,
+      OrderDesk desk,
       Clock clock) {
     this.index = index;
     this.chains = chains;
     this.health = health;
     this.customers = customers;
     this.prices = prices;
+    this.desk = desk;
     this.clock = clock;
+  }
+
+  /** {@code POST /v1/tokens/{ticker}/ensure_deployed}. */
+  public record EnsureDeployedRequest(String chain) {}
+
+  /**
+   * A token deployed ahead of its first mint: {@code deployed} now, or {@code deploying} (the
+   * keeper's transaction is under way; {@code address} is already final, a CREATE2 prediction).
+   */
+  public record TokenDeployment(
+      String object, String ticker, String chain, long chainId, String address, String status) {}
+
+  /**
+   * POST /v1/tokens/{ticker}/ensure_deployed {chain}: idempotent; 200 when the token exists, 202
+   * while the keeper deploys it. {@code asset_not_found} outside the universe.
+   */
+  public void ensureDeployed(Context ctx) {
+    String ticker = ctx.pathParam("ticker");
+    EnsureDeployedRequest r = RequestBodies.read(ctx, EnsureDeployedRequest.class);
+    if (catalog().stream().noneMatch(t -> t.ticker().equals(ticker))) {
+      throw new ApiException(
+          ErrorCode.ASSET_NOT_FOUND,
+          "No token '" + ticker + "' in the universe",
+          Map.of("ticker", ticker));
+    }
+    Long chainId =
+        r.chain() == null
+            ? null
+            : chains.byId().entrySet().stream()
+                .filter(e -> e.getValue().equals(r.chain()))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
+    if (chainId == null) {
+      throw ApiException.invalidParam("chain", "'chain' must be a chain of /v1/chains");
+    }
+    OrderDesk.TokenDeployment d;
+    try {
+      d = desk.ensureDeployed(chainId, ticker);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidParam("chain", "No order book is kept on " + r.chain());
+    }
+    ctx.status(d.deployed() ? 200 : 202)
+        .json(
+            new TokenDeployment(
+                "token_deployment",
+                ticker,
+                r.chain(),
+                chainId,
+                d.address(),
+                d.deployed() ? "deployed" : "deploying"));
   }
 
   /**

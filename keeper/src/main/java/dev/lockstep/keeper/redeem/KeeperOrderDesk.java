@@ -4,6 +4,9 @@ import dev.lockstep.indexer.store.OrderRow;
 import dev.lockstep.keeper.broker.BrokerLeg;
 import dev.lockstep.keeper.broker.LegStatus;
 import dev.lockstep.keeper.broker.PrimeBroker;
+import dev.lockstep.keeper.tx.OrderBookCalls;
+import dev.lockstep.keeper.tx.TxAction;
+import dev.lockstep.keeper.tx.TxEngine;
 import dev.lockstep.ports.OrderDesk;
 import java.time.Clock;
 
@@ -15,14 +18,62 @@ import java.time.Clock;
  * is.
  */
 public final class KeeperOrderDesk implements OrderDesk {
+  /** What deploys tokens on one chain: the keeper's engine there, its order book and factory. */
+  public record Deployer(
+      TxEngine engine,
+      String orderBook,
+      dev.lockstep.contracts.generated.AssetTokenFactory factory) {}
+
   private final PrimeBroker broker;
   private final Runnable wakeKeeper;
+  private final java.util.Map<Long, Deployer> deployers;
   private final Clock clock;
 
-  public KeeperOrderDesk(PrimeBroker broker, Runnable wakeKeeper, Clock clock) {
+  /**
+   * @param deployers per chain id (chains with an order book the daemon keeps)
+   */
+  public KeeperOrderDesk(
+      PrimeBroker broker,
+      Runnable wakeKeeper,
+      java.util.Map<Long, Deployer> deployers,
+      Clock clock) {
     this.broker = broker;
     this.wakeKeeper = wakeKeeper;
+    this.deployers = java.util.Map.copyOf(deployers);
     this.clock = clock;
+  }
+
+  /**
+   * Reads the factory's prediction and registry at the latest block; when the token is missing,
+   * enqueues {@code OrderBook.ensureDeployed(ticker)} once (idempotency key {@code
+   * ensure_deployed:<chain>:<ticker>}) and wakes the keeper to send it.
+   */
+  @Override
+  public TokenDeployment ensureDeployed(long chainId, String ticker) {
+    Deployer d = deployers.get(chainId);
+    if (d == null) {
+      throw new IllegalArgumentException("no order book kept on chain " + chainId);
+    }
+    try {
+      String predicted = d.factory().predictAddress(ticker).send().toLowerCase();
+      boolean deployed = !d.factory().tokenOf(ticker).send().equals("0x" + "0".repeat(40));
+      if (!deployed) {
+        d.engine()
+            .submit(
+                "ensure_deployed:" + chainId + ":" + ticker,
+                d.orderBook(),
+                OrderBookCalls.ensureDeployed(ticker),
+                TxAction.ENSURE_DEPLOYED,
+                java.util.OptionalLong.empty());
+        wakeKeeper.run();
+      }
+      return new TokenDeployment(predicted, deployed);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "reading the factory on chain " + chainId + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

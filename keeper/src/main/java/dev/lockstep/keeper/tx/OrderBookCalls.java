@@ -44,10 +44,21 @@ public final class OrderBookCalls {
     return FunctionEncoder.encode(new Function("cancel", List.of(new Uint256(orderId)), List.of()));
   }
 
-  /** Selectors of promote, settle and cancel: all the keeper may call on an order book. */
+  /** {@code ensureDeployed(symbol)}. */
+  public static String ensureDeployed(String symbol) {
+    return FunctionEncoder.encode(
+        new Function(
+            "ensureDeployed", List.of(new org.web3j.abi.datatypes.Utf8String(symbol)), List.of()));
+  }
+
+  /**
+   * Selectors of promote, settle, cancel and ensureDeployed: all the keeper may call on an order
+   * book.
+   */
   public static Set<String> selectors() {
     return Set.of(
         promote(0).substring(0, 10),
+        ensureDeployed("A").substring(0, 10),
         new FillAttestation(
                 0,
                 BigInteger.ZERO,

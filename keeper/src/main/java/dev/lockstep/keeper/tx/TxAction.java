@@ -13,6 +13,8 @@ public enum TxAction implements StoredEnum {
   SETTLE,
   /** {@code OrderBook.cancel}: return the locked tokens. */
   CANCEL,
+  /** {@code OrderBook.ensureDeployed}: deploy an asset's token ahead of its first mint. */
+  ENSURE_DEPLOYED,
   /** A zero-value self-transfer filling a nonce gap. */
   NOOP
 }
