@@ -227,6 +227,14 @@ class MintOrderIT {
         "position_not_found");
     ApiClient.assertProblem(
         api.get("/v1/positions/NVDA", sandbox.apiKey()), 400, "invalid_request");
+
+    // A mint is no redeem: the redeem resources do not show it.
+    assertThat(body(api.get("/v1/redeems?wallet=" + w, sandbox.apiKey())).get("data").size())
+        .isZero();
+    ApiClient.assertProblem(
+        api.get("/v1/redeems/rdm_" + d.chainId() + "_" + orderId, sandbox.apiKey()),
+        404,
+        "redeem_not_found");
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
+import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.OrderStatus;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.OrderRow;
@@ -71,8 +72,10 @@ public final class RedeemRoutes {
     List<OrderRow> rows =
         new java.util.ArrayList<>(
             wallet.isPresent()
-                ? index.ordersByOwner(wallet.get(), page.limit() + 1, cursor, newer)
+                ? index.ordersByOwner(
+                    OrderSide.REDEEM, wallet.get(), page.limit() + 1, cursor, newer)
                 : index.ordersOwnedBy(
+                    OrderSide.REDEEM,
                     CustomerStore.walletOfTenant("o.owner"),
                     Map.of("owner_tenant", tenant),
                     page.limit() + 1,
@@ -125,6 +128,7 @@ public final class RedeemRoutes {
     String tenant = Authenticator.keyOf(ctx).tenantId();
     return RedeemId.parse(id)
         .flatMap(r -> index.order(r.chainId(), r.orderId()))
+        .filter(o -> o.side() == OrderSide.REDEEM) // a mint's order id is no redeem
         .filter(o -> customers.ownsWallet(tenant, o.owner()))
         .orElseThrow(
             () ->

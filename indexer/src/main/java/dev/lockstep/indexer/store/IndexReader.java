@@ -146,14 +146,19 @@ public final class IndexReader {
   }
 
   /**
-   * Orders of {@code owner} next to a cursor (chain id, order id), at most {@code limit}: with
-   * {@code newer} false the ones below it, newest first; with {@code newer} true the ones just
-   * above it, also returned newest first.
+   * Orders on {@code side} of {@code owner} next to a cursor (chain id, order id), at most {@code
+   * limit}: with {@code newer} false the ones below it, newest first; with {@code newer} true the
+   * ones just above it, also returned newest first.
    */
   public List<OrderRow> ordersByOwner(
-      String owner, int limit, Optional<long[]> cursor, boolean newer) {
+      OrderSide side, String owner, int limit, Optional<long[]> cursor, boolean newer) {
     return ordersOwnedBy(
-        "o.owner = :owner", java.util.Map.of("owner", owner.toLowerCase()), limit, cursor, newer);
+        side,
+        "o.owner = :owner",
+        java.util.Map.of("owner", owner.toLowerCase()),
+        limit,
+        cursor,
+        newer);
   }
 
   /**
@@ -162,6 +167,7 @@ public final class IndexReader {
    * (SELECT ...)}), paged like {@link #ordersByOwner}.
    */
   public List<OrderRow> ordersOwnedBy(
+      OrderSide side,
       String ownerPredicate,
       java.util.Map<String, ?> binds,
       int limit,
@@ -183,7 +189,7 @@ public final class IndexReader {
               var q =
                   h.createQuery(
                       ORDER_SELECT
-                          + " WHERE ("
+                          + " WHERE o.side = :side AND ("
                           + ownerPredicate
                           + ")"
                           + where
@@ -192,6 +198,7 @@ public final class IndexReader {
                           + " LIMIT "
                           + limit);
               binds.forEach(q::bind);
+              q.bind("side", side.dbValue());
               cursor.ifPresent(a -> q.bind("ac", a[0]).bind("ao", a[1]));
               return new java.util.ArrayList<>(q.map((rs, ctx) -> order(rs)).list());
             });
