@@ -86,12 +86,7 @@ public final class CatalogRoutes {
   public void ensureDeployed(Context ctx) {
     String ticker = ctx.pathParam("ticker");
     EnsureDeployedRequest r = RequestBodies.read(ctx, EnsureDeployedRequest.class);
-    if (catalog().stream().noneMatch(t -> t.ticker().equals(ticker))) {
-      throw new ApiException(
-          ErrorCode.ASSET_NOT_FOUND,
-          "No token '" + ticker + "' in the universe",
-          Map.of("ticker", ticker));
-    }
+    tokenOf(ticker);
     Long chainId =
         r.chain() == null
             ? null
@@ -256,16 +251,24 @@ public final class CatalogRoutes {
    */
   public void token(Context ctx) {
     String ticker = ctx.pathParam("ticker");
-    ctx.json(
-        catalog().stream()
-            .filter(t -> t.ticker().equals(ticker))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new ApiException(
-                        ErrorCode.ASSET_NOT_FOUND,
-                        "No token '" + ticker + "' in the universe",
-                        Map.of("ticker", ticker))));
+    ctx.json(tokenOf(ticker));
+  }
+
+  /**
+   * The universe's token {@code ticker}.
+   *
+   * @throws ApiException {@code asset_not_found} outside the universe
+   */
+  private Token tokenOf(String ticker) {
+    return catalog().stream()
+        .filter(t -> t.ticker().equals(ticker))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    ErrorCode.ASSET_NOT_FOUND,
+                    "No token '" + ticker + "' in the universe",
+                    Map.of("ticker", ticker)));
   }
 
   /** Every token of the universe, by ticker. */
@@ -343,12 +346,7 @@ public final class CatalogRoutes {
     String wallet =
         Params.optionalAddress(ctx, "wallet")
             .orElseThrow(() -> ApiException.invalidParam("wallet", "Pass 'wallet', a 0x address"));
-    if (catalog().stream().noneMatch(t -> t.ticker().equals(ticker))) {
-      throw new ApiException(
-          ErrorCode.ASSET_NOT_FOUND,
-          "No token '" + ticker + "' in the universe",
-          Map.of("ticker", ticker));
-    }
+    tokenOf(ticker);
     List<BalanceRow> held =
         customers.ownsWallet(tenant, wallet)
             ? index.balancesOf(wallet).stream()
