@@ -204,6 +204,24 @@ class MintOrderIT {
 
     String mintId = "mnt_" + d.chainId() + "_" + orderId;
     await().atMost(Duration.ofSeconds(30)).until(() -> hasEvent("mint.settled", mintId));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (JsonNode e :
+                  body(api.get("/v1/events?type=fee.*", sandbox.apiKey())).get("data")) {
+                JsonNode data = e.get("data");
+                if (e.get("type").asString().equals("fee.accrued")
+                    && data.get("order_id").asLong() == orderId) {
+                  assertThat(data.get("amount").asString()).isEqualTo("0.605500");
+                  assertThat(data.get("currency").asString()).isEqualTo("USDC");
+                  assertThat(data.get("recipient").asString()).isEqualToIgnoringCase(developer);
+                  assertThat(data.get("side").asString()).isEqualTo("mint");
+                  return true;
+                }
+              }
+              return false;
+            });
 
     // The position by ticker, across chains, as the tenant's key reads it.
     String w = buyer.getAddress();

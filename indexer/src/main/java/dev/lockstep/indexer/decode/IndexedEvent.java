@@ -62,6 +62,14 @@ public sealed interface IndexedEvent {
       BigInteger locked)
       implements IndexedEvent {}
 
+  /**
+   * OrderBook.DeveloperFeeAccrued: {@code amount} (base units of {@code currency}) accrued to
+   * {@code recipient} in the book's fee escrow by the settle of {@code orderId}.
+   */
+  record DeveloperFeeAccrued(
+      LogPosition position, String recipient, String currency, long orderId, BigInteger amount)
+      implements IndexedEvent {}
+
   /** OrderBook.MintAsset: the asset symbol a mint order buys. */
   record MintAsset(LogPosition position, long orderId, String symbol) implements IndexedEvent {}
 

@@ -32,6 +32,8 @@ public final class LogDecoder {
   public static final String ORDER_TERMS_SET = EventEncoder.encode(OrderBook.ORDERTERMSSET_EVENT);
   public static final String ORDER_CHARGED = EventEncoder.encode(OrderBook.ORDERCHARGED_EVENT);
   public static final String MINT_ASSET = EventEncoder.encode(OrderBook.MINTASSET_EVENT);
+  public static final String DEVELOPER_FEE_ACCRUED =
+      EventEncoder.encode(OrderBook.DEVELOPERFEEACCRUED_EVENT);
 
   /** Topics the order book emits that the indexer projects. */
   public static final List<String> ORDER_TOPICS =
@@ -42,6 +44,7 @@ public final class LogDecoder {
           ORDER_PROMOTED,
           ORDER_SETTLED,
           ORDER_CHARGED,
+          DEVELOPER_FEE_ACCRUED,
           ORDER_CANCELLED);
 
   private static final BigInteger ACTIVE = BigInteger.TWO; // OrderBook.Status.ACTIVE
@@ -104,6 +107,12 @@ public final class LogDecoder {
               GasSponsor.ofChain(e.gasSponsor.intValueExact()),
               e.maxGas,
               e.locked));
+    }
+    if (topic0.equals(DEVELOPER_FEE_ACCRUED)) {
+      var e = OrderBook.getDeveloperFeeAccruedEventFromLog(log);
+      return Optional.of(
+          new IndexedEvent.DeveloperFeeAccrued(
+              at, lower(e.recipient), lower(e.currency), e.orderId.longValueExact(), e.amount));
     }
     if (topic0.equals(MINT_ASSET)) {
       var e = OrderBook.getMintAssetEventFromLog(log);

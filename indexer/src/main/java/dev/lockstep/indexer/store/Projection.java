@@ -57,6 +57,7 @@ final class Projection {
         case IndexedEvent.OrderTermsSet t -> orderTerms(t);
         case IndexedEvent.OrderCharged c -> orderCharged(c);
         case IndexedEvent.MintAsset m -> mintAsset(m);
+        case IndexedEvent.DeveloperFeeAccrued f -> feeAccrued(f);
         case IndexedEvent.PayoutCurrencySet p -> payoutCurrency(p);
       }
     }
@@ -180,6 +181,33 @@ final class Projection {
             .bind("id", t.orderId())
             .execute();
     requireOrder(updated, t.orderId(), "terms", t.position());
+  }
+
+  /**
+   * {@code fee.accrued}, for the tenant of the order's owner: the developer fee a settle put in the
+   * book's escrow for its recipient, in whole units of the stablecoin.
+   */
+  private void feeAccrued(IndexedEvent.DeveloperFeeAccrued f) {
+    outbox(
+        f.position(),
+        "fee.accrued",
+        """
+        jsonb_build_object('chain_id', :c, 'order_id', :order_id, 'recipient', :recipient,
+          'currency', (SELECT symbol FROM indexer.tokens WHERE chain_id = :c AND address = :currency),
+          'amount', (SELECT round(CAST(:amount AS numeric) / power(CAST(10 AS numeric), t.decimals), t.decimals)::text
+                     FROM indexer.tokens t WHERE t.chain_id = :c AND t.address = :currency),
+          'side', (SELECT side FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id),
+          'tx_hash', :tx, 'block_number', :b)""",
+        Map.of(
+            "order_id",
+            f.orderId(),
+            "recipient",
+            f.recipient(),
+            "currency",
+            f.currency(),
+            "amount",
+            f.amount().toString()),
+        "(SELECT owner FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id)");
   }
 
   private void mintAsset(IndexedEvent.MintAsset m) {
