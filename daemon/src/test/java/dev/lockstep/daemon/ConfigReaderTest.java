@@ -187,6 +187,16 @@ class ConfigReaderTest {
         .hasValue("LOCKSTEP_TEST_KEY");
     assertThat(named.keeperTx().replaceAfter()).isEqualTo(Duration.ofSeconds(15));
     assertThat(named.keeperTx().stuckAfter()).isEqualTo(Duration.ofSeconds(30));
+
+    DaemonConfig wallets =
+        ConfigReader.readRun(
+            file(
+                base
+                    + ", \"settlement_wallets\": {\"adapter\": \"derived\", \"seed_env\":"
+                    + " \"LOCKSTEP_WALLET_SEED\"}}"));
+    assertThat(wallets.collaborators().settlementWallets().name()).isEqualTo("derived");
+    assertThat(wallets.collaborators().settlementWallets().setting("seed_env"))
+        .hasValue("LOCKSTEP_WALLET_SEED");
   }
 
   @Test

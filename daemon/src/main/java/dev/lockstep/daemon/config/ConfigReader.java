@@ -53,7 +53,8 @@ public final class ConfigReader {
           "keeper_interval",
           "keeper_tx",
           "rate_limits",
-          "database_pool_size");
+          "database_pool_size",
+          "settlement_wallets");
   private static final List<String> CHAIN_KEYS =
       List.of(
           "chain_id",
