@@ -37,16 +37,14 @@ public interface SettlementWallets {
 
   /**
    * Sandbox only: mints {@code baseUnits} of the stablecoin {@code currency} on chain {@code
-   * chainId} to the tenant's settlement wallet (and tops up its gas).
+   * chainId} to the tenant's settlement wallet (granting it first if it is new, and topping up its
+   * gas).
    *
-   * @return the faucet transactions' hashes
+   * @return the stablecoin mint's transaction hash
    * @throws UnsupportedOperationException outside the sandbox, or without a faucet key
    * @throws IllegalArgumentException for a currency the chain does not carry
    */
-  FaucetDrip faucet(String tenantId, String currency, long chainId, BigInteger baseUnits);
-
-  /** What the faucet sent: the wallet and the stablecoin mint's transaction hash. */
-  record FaucetDrip(String wallet, String txHash) {}
+  String faucet(String tenantId, String currency, long chainId, BigInteger baseUnits);
 
   /** The stablecoin symbols the faucet can mint on {@code chainId}, if it knows the chain. */
   Optional<List<String>> faucetCurrencies(long chainId);

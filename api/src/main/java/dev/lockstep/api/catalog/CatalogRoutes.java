@@ -87,17 +87,11 @@ public final class CatalogRoutes {
     String ticker = ctx.pathParam("ticker");
     EnsureDeployedRequest r = RequestBodies.read(ctx, EnsureDeployedRequest.class);
     tokenOf(ticker);
-    Long chainId =
-        r.chain() == null
-            ? null
-            : chains.byId().entrySet().stream()
-                .filter(e -> e.getValue().equals(r.chain()))
-                .map(Map.Entry::getKey)
-                .findFirst()
-                .orElse(null);
-    if (chainId == null) {
-      throw ApiException.invalidParam("chain", "'chain' must be a chain of /v1/chains");
-    }
+    long chainId =
+        Optional.ofNullable(r.chain())
+            .flatMap(chains::idOf)
+            .orElseThrow(
+                () -> ApiException.invalidParam("chain", "'chain' must be a chain of /v1/chains"));
     OrderDesk.TokenDeployment d;
     try {
       d = desk.ensureDeployed(chainId, ticker);

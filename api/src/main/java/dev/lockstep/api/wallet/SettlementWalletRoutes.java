@@ -16,9 +16,7 @@ import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -111,26 +109,30 @@ public final class SettlementWalletRoutes {
               + " with at most 6 decimals, at most 10000000");
     }
     List<Long> targets = new ArrayList<>();
-    Map<String, Long> byName = new LinkedHashMap<>();
-    chains.byId().forEach((id, name) -> byName.put(name, id));
     if (r.chain() != null) {
-      Long id = byName.get(r.chain());
-      if (id == null || !carries(id, r.currency())) {
-        throw ApiException.invalidParam(
-            "chain", "'chain' must be a chain of /v1/chains that carries " + r.currency());
-      }
+      long id =
+          chains
+              .idOf(r.chain())
+              .filter(c -> carries(c, r.currency()))
+              .orElseThrow(
+                  () ->
+                      ApiException.invalidParam(
+                          "chain",
+                          "'chain' must be a chain of /v1/chains that carries " + r.currency()));
       targets.add(id);
     } else {
-      byName.values().stream().filter(id -> carries(id, r.currency())).forEach(targets::add);
+      chains.byId().keySet().stream()
+          .sorted()
+          .filter(id -> carries(id, r.currency()))
+          .forEach(targets::add);
     }
     BigInteger units = r.amount().movePointRight(6).toBigIntegerExact();
     List<Drip> drips = new ArrayList<>();
-    String wallet = "";
     for (long chainId : targets) {
-      SettlementWallets.FaucetDrip d = wallets.faucet(key.tenantId(), r.currency(), chainId, units);
-      wallet = d.wallet();
-      drips.add(new Drip(chains.name(chainId), r.currency(), Amounts.format(units, 6), d.txHash()));
+      String tx = wallets.faucet(key.tenantId(), r.currency(), chainId, units);
+      drips.add(new Drip(chains.name(chainId), r.currency(), Amounts.format(units, 6), tx));
     }
+    String wallet = wallets.walletOf(key.tenantId());
     ctx.status(201).json(new FaucetAnswer("faucet_drip", wallet, drips));
   }
 

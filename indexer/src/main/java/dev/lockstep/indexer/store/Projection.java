@@ -159,28 +159,63 @@ final class Projection {
         .bind("at", Timestamp.from(time(p)))
         .execute();
     history(p, o.orderId(), "created", status);
+    // redeem.created (the reference's mint lifecycle starts at mint.queued or mint.settled)
+    if (o.side() == OrderSide.REDEEM) {
+      orderOutbox(p, o.orderId(), "redeem.created", status);
+    }
     if (!o.active()) {
       orderOutbox(p, o.orderId(), o.side().dbValue() + ".queued", status);
     }
   }
 
   private void orderTerms(IndexedEvent.OrderTermsSet t) {
-    int updated =
+    setOnOrder(
+        t.position(),
+        t.orderId(),
+        "terms",
+        "platform_fee_bps = :pbps, developer_fee_bps = :dbps, developer_fee_recipient = :rcpt,"
+            + " gas_sponsor = :sponsor, max_gas = :max_gas, locked = :locked",
+        Map.of(
+            "pbps", t.platformFeeBps(),
+            "dbps", t.developerFeeBps(),
+            "rcpt", t.developerFeeRecipient(),
+            "sponsor", t.gasSponsor().dbValue(),
+            "max_gas", new BigDecimal(t.maxGas()),
+            "locked", new BigDecimal(t.locked())));
+  }
+
+  private void mintAsset(IndexedEvent.MintAsset m) {
+    setOnOrder(
+        m.position(), m.orderId(), "mint asset", "asset_symbol = :s", Map.of("s", m.symbol()));
+  }
+
+  private void orderCharged(IndexedEvent.OrderCharged c) {
+    setOnOrder(
+        c.position(),
+        c.orderId(),
+        "charged",
+        "costs = :costs, platform_fee = :pfee, developer_fee = :dfee, gas_charged = :gas",
+        Map.of(
+            "costs", new BigDecimal(c.costs()),
+            "pfee", new BigDecimal(c.platformFee()),
+            "dfee", new BigDecimal(c.developerFee()),
+            "gas", new BigDecimal(c.gas())));
+  }
+
+  /** Sets {@code assignments} on an indexed order; an order never created is an inconsistency. */
+  private void setOnOrder(
+      LogPosition p, long orderId, String event, String assignments, Map<String, ?> values) {
+    var u =
         h.createUpdate(
-                """
-            UPDATE indexer.orders SET platform_fee_bps = :pbps, developer_fee_bps = :dbps,
-              developer_fee_recipient = :rcpt, gas_sponsor = :sponsor, max_gas = :max_gas, locked = :locked
-            WHERE chain_id = :c AND order_id = :id""")
-            .bind("pbps", t.platformFeeBps())
-            .bind("dbps", t.developerFeeBps())
-            .bind("rcpt", t.developerFeeRecipient())
-            .bind("sponsor", t.gasSponsor().dbValue())
-            .bind("max_gas", new BigDecimal(t.maxGas()))
-            .bind("locked", new BigDecimal(t.locked()))
+                "UPDATE indexer.orders SET "
+                    + assignments
+                    + " WHERE chain_id = :c AND order_id = :id")
             .bind("c", chainId)
-            .bind("id", t.orderId())
-            .execute();
-    requireOrder(updated, t.orderId(), "terms", t.position());
+            .bind("id", orderId);
+    values.forEach(u::bind);
+    if (u.execute() != 1) {
+      throw neverCreated(orderId, event, p);
+    }
   }
 
   /**
@@ -210,33 +245,6 @@ final class Projection {
         "(SELECT owner FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id)");
   }
 
-  private void mintAsset(IndexedEvent.MintAsset m) {
-    int updated =
-        h.createUpdate(
-                "UPDATE indexer.orders SET asset_symbol = :s WHERE chain_id = :c AND order_id = :id")
-            .bind("s", m.symbol())
-            .bind("c", chainId)
-            .bind("id", m.orderId())
-            .execute();
-    requireOrder(updated, m.orderId(), "mint asset", m.position());
-  }
-
-  private void orderCharged(IndexedEvent.OrderCharged c) {
-    int updated =
-        h.createUpdate(
-                """
-            UPDATE indexer.orders SET costs = :costs, platform_fee = :pfee, developer_fee = :dfee, gas_charged = :gas
-            WHERE chain_id = :c AND order_id = :id""")
-            .bind("costs", new BigDecimal(c.costs()))
-            .bind("pfee", new BigDecimal(c.platformFee()))
-            .bind("dfee", new BigDecimal(c.developerFee()))
-            .bind("gas", new BigDecimal(c.gas()))
-            .bind("c", chainId)
-            .bind("id", c.orderId())
-            .execute();
-    requireOrder(updated, c.orderId(), "charged", c.position());
-  }
-
   private void orderSettled(IndexedEvent.OrderSettled s) {
     h.createUpdate(
             "UPDATE indexer.orders SET gross_notional = :g, payout = :p WHERE chain_id = :c AND order_id = :id")
@@ -260,14 +268,14 @@ final class Projection {
 
   private void orderStatus(LogPosition p, long orderId, String event, OrderStatus status) {
     boolean closes = status.isClosed();
-    int updated =
-        h.createUpdate(
+    OrderSide side =
+        h.createQuery(
                 """
             UPDATE indexer.orders SET status = :s, updated_block = :b,
               closed_block = CASE WHEN :closes THEN :b ELSE closed_block END,
               closed_tx = CASE WHEN :closes THEN :tx ELSE closed_tx END,
               closed_at = CASE WHEN :closes THEN :at ELSE closed_at END
-            WHERE chain_id = :c AND order_id = :id""")
+            WHERE chain_id = :c AND order_id = :id RETURNING side""")
             .bind("s", status.dbValue())
             .bind("b", p.blockNumber())
             .bind("closes", closes)
@@ -275,10 +283,12 @@ final class Projection {
             .bind("at", Timestamp.from(time(p)))
             .bind("c", chainId)
             .bind("id", orderId)
-            .execute();
-    requireOrder(updated, orderId, event, p);
+            .mapTo(String.class)
+            .findOne()
+            .map(v -> StoredEnum.fromDb(OrderSide.class, v))
+            .orElseThrow(() -> neverCreated(orderId, event, p));
     history(p, orderId, event, status);
-    orderOutbox(p, orderId, eventType(sideOf(orderId), status), status);
+    orderOutbox(p, orderId, eventType(side, status), status);
   }
 
   /**
@@ -293,30 +303,18 @@ final class Projection {
     return side.dbValue() + "." + status.dbValue();
   }
 
-  private void requireOrder(int updated, long orderId, String event, LogPosition p) {
-    if (updated != 1) {
-      throw new IndexerException(
-          "order "
-              + orderId
-              + " on chain "
-              + chainId
-              + " "
-              + event
-              + " at block "
-              + p.blockNumber()
-              + " but was never created in the index",
-          false);
-    }
-  }
-
-  private OrderSide sideOf(long orderId) {
-    return StoredEnum.fromDb(
-        OrderSide.class,
-        h.createQuery("SELECT side FROM indexer.orders WHERE chain_id = :c AND order_id = :id")
-            .bind("c", chainId)
-            .bind("id", orderId)
-            .mapTo(String.class)
-            .one());
+  private IndexerException neverCreated(long orderId, String event, LogPosition p) {
+    return new IndexerException(
+        "order "
+            + orderId
+            + " on chain "
+            + chainId
+            + " "
+            + event
+            + " at block "
+            + p.blockNumber()
+            + " but was never created in the index",
+        false);
   }
 
   private void history(LogPosition p, long orderId, String event, OrderStatus status) {
@@ -333,10 +331,6 @@ final class Projection {
         .bind("tx", p.txHash())
         .bind("at", Timestamp.from(time(p)))
         .execute();
-    // redeem.created (the reference's mint lifecycle starts at mint.queued or mint.settled)
-    if (event.equals("created") && sideOf(orderId) == OrderSide.REDEEM) {
-      orderOutbox(p, orderId, "redeem.created", status);
-    }
   }
 
   private void orderOutbox(LogPosition p, long orderId, String type, OrderStatus status) {

@@ -3,8 +3,6 @@ package dev.lockstep.keeper.wallet;
 import dev.lockstep.contracts.generated.TestStablecoin;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.indexer.model.TokenKind;
-import dev.lockstep.keeper.tx.LocalKeySigner;
-import dev.lockstep.keeper.tx.TxSigner;
 import dev.lockstep.ports.Mode;
 import dev.lockstep.ports.SettlementWallets;
 import java.math.BigInteger;
@@ -34,7 +32,7 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * {@code HMAC-SHA256(seed, "lockstep settlement wallet v1|" + mode + "|" + tenant)} reduced into
  * secp256k1's range, so no key is ever stored (only the address, in {@code
  * keeper.settlement_wallets}) and a daemon with the same seed signs for the same wallets. A
- * KMS-held wallet implements the same {@link TxSigner} interface.
+ * KMS-held wallet implements the same {@link dev.lockstep.keeper.tx.TxSigner} interface.
  *
  * <p>In the sandbox ({@link Mode#TEST}) a faucet key (the devnet's stablecoin admin) funds a new
  * wallet with {@link #SANDBOX_GRANT_UNITS} of every configured stablecoin on every chain and gives
@@ -98,11 +96,6 @@ public final class DerivedSettlementWallets implements SettlementWallets {
     return seed.isPresent();
   }
 
-  /** The signer of the tenant's settlement wallet in this daemon's mode. */
-  public TxSigner signerOf(String tenantId) {
-    return new LocalKeySigner(credentials(tenantId));
-  }
-
   @Override
   public String walletOf(String tenantId) {
     return credentials(tenantId).getAddress().toLowerCase(Locale.ROOT);
@@ -133,41 +126,34 @@ public final class DerivedSettlementWallets implements SettlementWallets {
   @Override
   public Optional<List<String>> faucetCurrencies(long chainId) {
     return Optional.ofNullable(chains.get(chainId))
-        .map(
-            c ->
-                c.tokens().stream()
-                    .filter(t -> t.kind() == TokenKind.STABLECOIN)
-                    .map(ChainConfig.Erc20::symbol)
-                    .toList());
+        .map(c -> stablecoins(c).stream().map(ChainConfig.Erc20::symbol).toList());
   }
 
   @Override
-  public FaucetDrip faucet(String tenantId, String currency, long chainId, BigInteger baseUnits) {
+  public String faucet(String tenantId, String currency, long chainId, BigInteger baseUnits) {
     if (faucetKey.isEmpty()) {
       throw new UnsupportedOperationException("the faucet exists in the sandbox only");
     }
     ChainConfig chain = chains.get(chainId);
     ChainConfig.Erc20 token =
-        chain == null
-            ? null
-            : chain.tokens().stream()
-                .filter(t -> t.kind() == TokenKind.STABLECOIN && t.symbol().equals(currency))
-                .findFirst()
-                .orElse(null);
-    if (token == null) {
-      throw new IllegalArgumentException("chain " + chainId + " carries no " + currency);
-    }
-    String wallet = ensureFunded(tenantId);
-    return new FaucetDrip(wallet, drip(chain, token, wallet, baseUnits));
+        Optional.ofNullable(chain).stream()
+            .flatMap(c -> stablecoins(c).stream())
+            .filter(t -> t.symbol().equals(currency))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalArgumentException("chain " + chainId + " carries no " + currency));
+    return drip(chain, token, ensureFunded(tenantId), baseUnits);
+  }
+
+  private static List<ChainConfig.Erc20> stablecoins(ChainConfig chain) {
+    return chain.tokens().stream().filter(t -> t.kind() == TokenKind.STABLECOIN).toList();
   }
 
   /** The sandbox's opening grant: every stablecoin on every chain, and gas. */
   private void grant(String tenantId, String wallet) {
     for (ChainConfig chain : chains.values()) {
-      for (ChainConfig.Erc20 t : chain.tokens()) {
-        if (t.kind() == TokenKind.STABLECOIN) {
-          drip(chain, t, wallet, SANDBOX_GRANT_UNITS.multiply(BigInteger.TEN.pow(t.decimals())));
-        }
+      for (ChainConfig.Erc20 t : stablecoins(chain)) {
+        drip(chain, t, wallet, SANDBOX_GRANT_UNITS.multiply(BigInteger.TEN.pow(t.decimals())));
       }
     }
     jdbi.useHandle(
@@ -203,7 +189,7 @@ public final class DerivedSettlementWallets implements SettlementWallets {
           new StaticEIP1559GasProvider(
               chain.chainId(),
               BigInteger.valueOf(50_000_000_000L),
-              BigInteger.ONE.multiply(BigInteger.TEN.pow(9)),
+              BigInteger.TEN.pow(9),
               BigInteger.valueOf(200_000));
       var receipt =
           TestStablecoin.load(token.address(), web3j, tm, gas).mint(wallet, baseUnits).send();

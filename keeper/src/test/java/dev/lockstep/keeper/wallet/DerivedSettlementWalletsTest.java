@@ -25,15 +25,15 @@ class DerivedSettlementWalletsTest {
 
   @Test
   void aTenantsWalletIsAFunctionOfSeedModeAndTenant() {
-    String a = wallets(seed(1), Mode.TEST).signerOf("ten_a").address();
-    assertThat(wallets(seed(1), Mode.TEST).signerOf("ten_a").address())
+    String a = wallets(seed(1), Mode.TEST).walletOf("ten_a");
+    assertThat(wallets(seed(1), Mode.TEST).walletOf("ten_a"))
         .as("another daemon with the same seed signs for the same wallet")
         .isEqualTo(a);
-    assertThat(wallets(seed(1), Mode.TEST).signerOf("ten_b").address()).isNotEqualTo(a);
-    assertThat(wallets(seed(1), Mode.LIVE).signerOf("ten_a").address())
+    assertThat(wallets(seed(1), Mode.TEST).walletOf("ten_b")).isNotEqualTo(a);
+    assertThat(wallets(seed(1), Mode.LIVE).walletOf("ten_a"))
         .as("live and sandbox wallets differ")
         .isNotEqualTo(a);
-    assertThat(wallets(seed(2), Mode.TEST).signerOf("ten_a").address()).isNotEqualTo(a);
+    assertThat(wallets(seed(2), Mode.TEST).walletOf("ten_a")).isNotEqualTo(a);
     assertThat(a).matches("0x[0-9a-f]{40}");
   }
 
