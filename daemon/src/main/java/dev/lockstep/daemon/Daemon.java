@@ -37,6 +37,7 @@ import dev.lockstep.keeper.KeeperMetrics;
 import dev.lockstep.keeper.broker.PrimeBroker;
 import dev.lockstep.keeper.broker.SimulatedBroker;
 import dev.lockstep.keeper.job.KeeperScheduler;
+import dev.lockstep.keeper.price.GasCost;
 import dev.lockstep.keeper.price.SimulatedPriceFeed;
 import dev.lockstep.keeper.redeem.KeeperOrderDesk;
 import dev.lockstep.keeper.redeem.RedeemDuty;
@@ -45,9 +46,11 @@ import dev.lockstep.keeper.tx.KeeperRoles;
 import dev.lockstep.keeper.tx.OrderBookCalls;
 import dev.lockstep.keeper.tx.SignerPolicy;
 import dev.lockstep.keeper.tx.TxEngine;
+import dev.lockstep.keeper.tx.TxEngineConfig;
 import dev.lockstep.keeper.tx.TxSigner;
 import dev.lockstep.keeper.tx.TxStore;
 import dev.lockstep.keeper.wallet.DerivedSettlementWallets;
+import dev.lockstep.keeper.wallet.WalletOrders;
 import dev.lockstep.ports.PriceFeed;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -172,6 +175,10 @@ public final class Daemon implements AutoCloseable {
     Map<Long, String> names = new HashMap<>();
     Map<Long, org.web3j.protocol.Web3jService> transports = new HashMap<>();
     Map<Long, KeeperOrderDesk.Deployer> deployers = new HashMap<>();
+    Map<Long, WalletOrders.Book> books = new HashMap<>();
+    Map<Long, TxEngineConfig> engineConfigs = new HashMap<>();
+    prices = Adapters.priceFeed(cfg.collaborators(), clock);
+    GasCost gasCost = new GasCost(clients::get, prices);
     for (ChainConfig chain : cfg.chains()) {
       names.put(chain.chainId(), chain.name());
       // The indexer's JSON-RPC stack: the keeper too fails over to the chain's other rpc_urls.
@@ -187,6 +194,12 @@ public final class Daemon implements AutoCloseable {
       refuseOverpoweredKeeper(web3j, chain, orderBook, keeperKey.address());
       SignerPolicy policy =
           new SignerPolicy(Map.of(orderBook, OrderBookCalls.selectors()), LOW_BALANCE_WEI);
+      TxEngineConfig engineConfig =
+          cfg.keeperTx()
+              .withConfirmations(Math.max(1, chain.confirmations()))
+              .withFinalityDepth(chain.finalityDepth());
+      engineConfigs.put(chain.chainId(), engineConfig);
+      books.put(chain.chainId(), new WalletOrders.Book(orderBook, web3j));
       TxEngine engine =
           new TxEngine(
               chain.chainId(),
@@ -194,9 +207,7 @@ public final class Daemon implements AutoCloseable {
               keeperKey,
               policy,
               intents,
-              cfg.keeperTx()
-                  .withConfirmations(Math.max(1, chain.confirmations()))
-                  .withFinalityDepth(chain.finalityDepth()),
+              engineConfig,
               keeperMetrics,
               OrderBookCalls.REVERTS,
               OrderBookCalls::alreadyDone,
@@ -227,17 +238,54 @@ public final class Daemon implements AutoCloseable {
               keeperMetrics,
               Duration.ofSeconds(30),
               this::brokerAnswerDue,
+              gasCost,
               clock));
     }
     this.duties = Map.copyOf(duties);
-    scheduler = new KeeperScheduler(dataSource, instanceId, duties, cfg.keeperInterval());
+    settlementWallets = Adapters.settlementWallets(cfg, jdbi, transports, clock);
+    Optional<WalletOrders> walletOrders =
+        settlementWallets.configured()
+            ? Optional.of(
+                new WalletOrders(
+                    settlementWallets,
+                    jdbi,
+                    books,
+                    (chainId, signer) ->
+                        new TxEngine(
+                            chainId,
+                            clients.get(chainId),
+                            signer,
+                            // A settlement wallet may approve its order book and create orders
+                            // on it, nothing else.
+                            new SignerPolicy(
+                                Map.of(
+                                    books.get(chainId).orderBook(),
+                                    OrderBookCalls.walletSelectors()),
+                                java.util.Set.of(books.get(chainId).orderBook()),
+                                LOW_BALANCE_WEI),
+                            intents,
+                            engineConfigs.get(chainId),
+                            keeperMetrics,
+                            OrderBookCalls.REVERTS,
+                            e -> false,
+                            instanceId,
+                            clock),
+                    this::wakeChain,
+                    clock))
+            : Optional.empty();
+    scheduler =
+        new KeeperScheduler(
+            dataSource,
+            instanceId,
+            duties,
+            chainId -> walletOrders.ifPresent(w -> w.pump(chainId)),
+            cfg.keeperInterval());
     keyCache = KeyCache.listening(() -> listenerConnection(cfg.databaseUrl()));
     apiKeys = new ApiKeys(jdbi, clock, keyCache);
     ChainNames chainNames = new ChainNames(names);
-    KeeperOrderDesk orderDesk = new KeeperOrderDesk(broker, scheduler::wakeAll, deployers, clock);
+    KeeperOrderDesk orderDesk =
+        new KeeperOrderDesk(broker, scheduler::wakeAll, deployers, walletOrders, gasCost, clock);
     customers = new CustomerStore(jdbi, dataSource, clock);
-    settlementWallets = Adapters.settlementWallets(cfg, jdbi, transports, clock);
-    prices = Adapters.priceFeed(cfg.collaborators(), clock);
     Idempotency idempotency = new Idempotency(jdbi, clock);
     RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
     webhooks =
@@ -300,6 +348,10 @@ public final class Daemon implements AutoCloseable {
     if (orderEvents) {
       scheduler.wake(chainId);
     }
+  }
+
+  private void wakeChain(long chainId) {
+    scheduler.wake(chainId);
   }
 
   private void brokerAnswerDue(long chainId, java.time.Instant when) {

@@ -1,13 +1,18 @@
 package dev.lockstep.ports;
 
+import dev.lockstep.indexer.model.GasSponsor;
+import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.store.OrderRow;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What the API asks of the keeper side about orders: the cancellation of an open redeem ({@code
  * POST /v1/redeems/{id}/cancel}, reference platform-docs "Redeem") and a token deployed ahead of
- * its first mint; placing orders comes here next. Implemented by the keeper, wired by the daemon,
- * so that {@code api} never imports {@code keeper}. Implementations are thread-safe and idempotent
- * per order.
+ * its first mint, and orders placed from a tenant's settlement wallet. Implemented by the keeper,
+ * wired by the daemon, so that {@code api} never imports {@code keeper}. Implementations are
+ * thread-safe and idempotent per order.
  */
 public interface OrderDesk {
   /** The answer to a cancel request. */
@@ -46,4 +51,105 @@ public interface OrderDesk {
    * @throws IllegalArgumentException if the chain has no order book this daemon keeps
    */
   TokenDeployment ensureDeployed(long chainId, String ticker);
+
+  /**
+   * An order's fees and gas as the order book's {@code Terms} take them, fixed at creation.
+   *
+   * @param platformFeeBps the platform fee on the notional, basis points (0-10,000)
+   * @param developerFeeBps the developer fee on the notional, basis points (0 when none)
+   * @param developerFeeRecipient where the developer fee accrues (required when it is above 0)
+   * @param gasSponsor who pays the settle's gas
+   * @param maxGas most the settle's gas may cost, stablecoin base units (1e-6 USD)
+   */
+  record OrderTerms(
+      int platformFeeBps,
+      int developerFeeBps,
+      Optional<String> developerFeeRecipient,
+      GasSponsor gasSponsor,
+      BigInteger maxGas) {
+    /**
+     * {@code ceil(amount * bps / 10,000)}: how the order book rounds every fee (up, its favour).
+     */
+    public static BigInteger feeOf(BigInteger amount, int bps) {
+      BigInteger[] qr =
+          amount.multiply(BigInteger.valueOf(bps)).divideAndRemainder(BigInteger.valueOf(10_000));
+      return qr[1].signum() > 0 ? qr[0].add(BigInteger.ONE) : qr[0];
+    }
+
+    /**
+     * A mint's stablecoin lock as {@code OrderBook.mintLockOf} computes it: {@code maxNotional}
+     * plus both fees on it, plus the gas cap when the user's notional pays gas.
+     */
+    public BigInteger mintLock(BigInteger maxNotional) {
+      BigInteger gas = gasSponsor == GasSponsor.USER_NOTIONAL ? maxGas : BigInteger.ZERO;
+      return maxNotional
+          .add(feeOf(maxNotional, platformFeeBps))
+          .add(feeOf(maxNotional, developerFeeBps))
+          .add(gas);
+    }
+
+    /** The gas deposit the book takes at creation: the gas cap when the developer sponsors gas. */
+    public BigInteger gasDeposit() {
+      return gasSponsor == GasSponsor.DEVELOPER ? maxGas : BigInteger.ZERO;
+    }
+  }
+
+  /**
+   * An order to place from a tenant's settlement wallet (reference platform-docs "Mint", "Redeem").
+   *
+   * @param key identifies the placement: the same key places one order however often it is asked
+   * @param asset the asset's ticker
+   * @param assetToken the asset's token address, required for a redeem (a mint's token may not
+   *     exist yet)
+   * @param quantity asset base units (1e-6 share), above 0
+   * @param currency the stablecoin paid in (mint) or out (redeem), its token address on the chain
+   * @param notionalBound a mint's maximum notional (gross + broker costs), a redeem's minimum net
+   *     payout, stablecoin base units, above 0
+   * @param destination where the minted tokens or the payout go
+   */
+  record PlaceOrder(
+      String key,
+      String tenantId,
+      OrderSide side,
+      long chainId,
+      String asset,
+      Optional<String> assetToken,
+      BigInteger quantity,
+      String currency,
+      BigInteger notionalBound,
+      String destination,
+      OrderTerms terms) {}
+
+  /** Where a placement stands. */
+  sealed interface Placement {
+    /** The order exists on chain: created by {@code txHash} as on-chain order {@code orderId}. */
+    record Placed(long orderId, String txHash) implements Placement {}
+
+    /** Still on its way (an approval or the create transaction not mined yet). */
+    record Pending(Optional<String> txHash) implements Placement {}
+
+    /**
+     * The order book refused it: {@code error} is the custom error's name (or the engine's reason),
+     * {@code detail} the words. Nothing was taken from the wallet.
+     */
+    record Refused(String error, String detail) implements Placement {}
+  }
+
+  /**
+   * Places {@code order} from the tenant's settlement wallet: approves the order book for the
+   * stablecoin or token the order locks when the wallet has not yet, then sends the order's create
+   * transaction, exactly once per {@code order.key()}; waits up to {@code wait} for it to be mined.
+   * Asking again with the same key continues the same placement.
+   *
+   * @throws IllegalArgumentException if the chain has no order book this daemon keeps
+   * @throws IllegalStateException if this daemon holds no settlement wallets
+   */
+  Placement place(PlaceOrder order, Duration wait);
+
+  /**
+   * What the settle of an order on {@code chainId} is expected to cost in gas, in stablecoin base
+   * units (1e-6 USD), at the chain's current fees: the quote's {@code estimated_gas_usdc}. Zero
+   * when the chain's fees cannot be read.
+   */
+  BigInteger settleGasEstimate(long chainId, OrderSide side);
 }

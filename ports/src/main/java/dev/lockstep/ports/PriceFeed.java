@@ -30,6 +30,14 @@ public interface PriceFeed {
   Optional<Mark> mark(String symbol);
 
   /**
+   * The latest USD mark of ETH, the gas token of every supported chain (Ethereum, Base, Arbitrum):
+   * what gas costs in USD. Not an asset of the universe. Empty if the feed does not price it.
+   */
+  default Optional<Mark> nativeMark() {
+    return Optional.empty();
+  }
+
+  /**
    * The tickers the feed prices: the asset universe the catalog lists, minted or not yet. A feed
    * that cannot list them answers none (the catalog then lists the deployed tokens only).
    */

@@ -1,5 +1,6 @@
 package dev.lockstep.indexer.store;
 
+import dev.lockstep.indexer.model.GasSponsor;
 import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.OrderStatus;
 import dev.lockstep.indexer.model.StoredEnum;
@@ -269,7 +270,36 @@ public final class IndexReader {
         Optional.ofNullable(rs.getString("closed_tx")),
         Optional.ofNullable(rs.getTimestamp("closed_at")).map(Timestamp::toInstant),
         rs.getLong("updated_block"),
-        rs.getBoolean("is_final"));
+        rs.getBoolean("is_final"),
+        terms(rs),
+        charges(rs));
+  }
+
+  private static Optional<OrderRow.Terms> terms(ResultSet rs) throws SQLException {
+    String sponsor = rs.getString("gas_sponsor");
+    if (sponsor == null) {
+      return Optional.empty();
+    }
+    BigInteger locked = big(rs, "locked");
+    return Optional.of(
+        new OrderRow.Terms(
+            rs.getInt("platform_fee_bps"),
+            rs.getInt("developer_fee_bps"),
+            Optional.ofNullable(rs.getString("developer_fee_recipient"))
+                .filter(r -> !r.equals("0x" + "0".repeat(40))),
+            StoredEnum.fromDb(GasSponsor.class, sponsor),
+            big(rs, "max_gas"),
+            locked == null ? BigInteger.ZERO : locked));
+  }
+
+  private static Optional<OrderRow.Charges> charges(ResultSet rs) throws SQLException {
+    BigInteger costs = big(rs, "costs");
+    if (costs == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new OrderRow.Charges(
+            costs, big(rs, "platform_fee"), big(rs, "developer_fee"), big(rs, "gas_charged")));
   }
 
   private static BigInteger big(ResultSet rs, String column) throws SQLException {

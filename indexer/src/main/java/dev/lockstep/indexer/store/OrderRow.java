@@ -1,5 +1,6 @@
 package dev.lockstep.indexer.store;
 
+import dev.lockstep.indexer.model.GasSponsor;
 import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.OrderStatus;
 import java.math.BigInteger;
@@ -14,6 +15,8 @@ import java.util.Optional;
  * @param symbol the asset token's symbol
  * @param payoutSymbol the payout stablecoin's symbol
  * @param updatedBlock block of the order's latest lifecycle event
+ * @param terms fees and gas fixed at creation (empty for an order indexed before terms existed)
+ * @param charges what the settle charged, once settled
  * @param isFinal whether that block is at or below the chain's finalized block (the order's current
  *     state can no longer be undone by a reorg)
  */
@@ -39,7 +42,37 @@ public record OrderRow(
     Optional<String> closedTx,
     Optional<Instant> closedAt,
     long updatedBlock,
-    boolean isFinal) {
+    boolean isFinal,
+    Optional<Terms> terms,
+    Optional<Charges> charges) {
+
+  /**
+   * The order's fees and gas, fixed at creation ({@code OrderTermsSet}); amounts in stablecoin base
+   * units.
+   *
+   * @param locked a mint's stablecoin lock (0 for a redeem)
+   */
+  public record Terms(
+      int platformFeeBps,
+      int developerFeeBps,
+      Optional<String> developerFeeRecipient,
+      GasSponsor gasSponsor,
+      BigInteger maxGas,
+      BigInteger locked) {}
+
+  /**
+   * What the settle charged ({@code OrderCharged}), stablecoin base units.
+   *
+   * @param costs the broker's costs in the fill
+   * @param gas the settle's gas charged to the order
+   */
+  public record Charges(
+      BigInteger costs, BigInteger platformFee, BigInteger developerFee, BigInteger gas) {}
+
+  /** The order's gas cap, 0 when it was created without terms. */
+  public BigInteger maxGas() {
+    return terms.map(Terms::maxGas).orElse(BigInteger.ZERO);
+  }
 
   /** Whether the order can still change (QUEUED or ACTIVE). */
   public boolean isOpen() {

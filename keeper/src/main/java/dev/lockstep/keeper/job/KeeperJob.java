@@ -10,16 +10,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One keeper round of a chain: its {@link RedeemDuty} decides, then its transaction engine pumps.
- * Never two at once for the same chain, across every daemon of the cluster.
+ * One keeper round of a chain: its {@link RedeemDuty} decides, then its transaction engine pumps,
+ * then the engines of the settlement wallets with work on the chain. Never two at once for the same
+ * chain, across every daemon of the cluster.
  */
 @DisallowConcurrentExecution
 public final class KeeperJob implements Job {
   private static final Logger log = LoggerFactory.getLogger(KeeperJob.class);
   private final RedeemDuty duty;
+  private final java.util.function.LongConsumer walletRounds;
 
-  KeeperJob(RedeemDuty duty) {
+  KeeperJob(RedeemDuty duty, java.util.function.LongConsumer walletRounds) {
     this.duty = duty;
+    this.walletRounds = walletRounds;
   }
 
   @Override
@@ -42,6 +45,14 @@ public final class KeeperJob implements Job {
     } catch (RuntimeException e) {
       log.warn(
           "keeper chainId={} engine round failed (next round retries): {}",
+          duty.engine().chainId(),
+          e.toString());
+    }
+    try {
+      walletRounds.accept(duty.engine().chainId());
+    } catch (RuntimeException e) {
+      log.warn(
+          "keeper chainId={} settlement wallet round failed (next round retries): {}",
           duty.engine().chainId(),
           e.toString());
     }

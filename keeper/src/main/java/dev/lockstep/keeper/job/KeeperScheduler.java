@@ -42,10 +42,15 @@ public final class KeeperScheduler implements AutoCloseable {
    * @param dataSource the daemon's PostgreSQL pool (the {@code keeper} schema is migrated)
    * @param instanceId this daemon's identity in the cluster
    * @param duties the redeem duty of each chain, by chain id
+   * @param walletRounds a chain's round for the settlement wallets' engines, after the keeper's
    * @param interval delay between scheduled rounds of each chain
    */
   public KeeperScheduler(
-      DataSource dataSource, String instanceId, Map<Long, RedeemDuty> duties, Duration interval) {
+      DataSource dataSource,
+      String instanceId,
+      Map<Long, RedeemDuty> duties,
+      java.util.function.LongConsumer walletRounds,
+      Duration interval) {
     try {
       String provider = "lockstep-" + instanceId;
       DBConnectionManager.getInstance()
@@ -86,7 +91,8 @@ public final class KeeperScheduler implements AutoCloseable {
           (bundle, s) ->
               new KeeperJob(
                   duties.get(
-                      Long.parseLong(bundle.getJobDetail().getJobDataMap().getString("chainId")))));
+                      Long.parseLong(bundle.getJobDetail().getJobDataMap().getString("chainId"))),
+                  walletRounds));
       for (Map.Entry<Long, RedeemDuty> e : duties.entrySet()) {
         JobKey key = JobKey.jobKey("keeper-" + e.getKey(), GROUP);
         JobDetail job =

@@ -16,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * publishing. {@link #publish} moves a price. Thread-safe.
  */
 public final class SimulatedPriceFeed implements PriceFeed {
+  /** USD per ETH in the sandbox (gas costs). */
+  public static final BigDecimal ETH_USD = new BigDecimal("3000");
+
   private final Map<String, BigDecimal> prices;
   private final Map<String, Instant> frozenAt = new ConcurrentHashMap<>();
   private final Duration tick;
@@ -38,6 +41,12 @@ public final class SimulatedPriceFeed implements PriceFeed {
     }
     Instant at = frozenAt.getOrDefault(symbol, lastTick(clock.instant()));
     return Optional.of(new Mark(price, at));
+  }
+
+  /** The sandbox's ETH mark: {@link #ETH_USD}, ticking like the assets. */
+  @Override
+  public Optional<Mark> nativeMark() {
+    return Optional.of(new Mark(ETH_USD, lastTick(clock.instant())));
   }
 
   @Override

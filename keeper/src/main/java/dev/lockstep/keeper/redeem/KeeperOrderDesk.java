@@ -1,21 +1,24 @@
 package dev.lockstep.keeper.redeem;
 
+import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.store.OrderRow;
 import dev.lockstep.keeper.broker.BrokerLeg;
 import dev.lockstep.keeper.broker.LegStatus;
 import dev.lockstep.keeper.broker.PrimeBroker;
+import dev.lockstep.keeper.price.GasCost;
 import dev.lockstep.keeper.tx.OrderBookCalls;
 import dev.lockstep.keeper.tx.TxAction;
 import dev.lockstep.keeper.tx.TxEngine;
+import dev.lockstep.keeper.wallet.WalletOrders;
 import dev.lockstep.ports.OrderDesk;
 import java.time.Clock;
 
 /**
- * The keeper's {@link OrderDesk}. A redeem cancel (POST /v1/redeems/{id}/cancel) cancels the broker
- * offset if it has not filled, then wakes the keeper, which cancels the order on chain and so
- * returns the locked tokens. Once the leg has filled the redeem is settling and can no longer be
- * cancelled. Idempotent: asking twice has the effect of asking once. Thread-safe when the broker
- * is.
+ * The keeper's {@link OrderDesk}. Orders from settlement wallets are {@link WalletOrders}'. A
+ * redeem cancel (POST /v1/redeems/{id}/cancel) cancels the broker offset if it has not filled, then
+ * wakes the keeper, which cancels the order on chain and so returns the locked tokens. Once the leg
+ * has filled the redeem is settling and can no longer be cancelled. Idempotent: asking twice has
+ * the effect of asking once. Thread-safe when the broker is.
  */
 public final class KeeperOrderDesk implements OrderDesk {
   /** What deploys tokens on one chain: the keeper's engine there, its order book and factory. */
@@ -27,20 +30,39 @@ public final class KeeperOrderDesk implements OrderDesk {
   private final PrimeBroker broker;
   private final Runnable wakeKeeper;
   private final java.util.Map<Long, Deployer> deployers;
+  private final java.util.Optional<WalletOrders> walletOrders;
+  private final GasCost gasCost;
   private final Clock clock;
 
   /**
    * @param deployers per chain id (chains with an order book the daemon keeps)
+   * @param walletOrders places orders from the settlement wallets, when the daemon holds them
    */
   public KeeperOrderDesk(
       PrimeBroker broker,
       Runnable wakeKeeper,
       java.util.Map<Long, Deployer> deployers,
+      java.util.Optional<WalletOrders> walletOrders,
+      GasCost gasCost,
       Clock clock) {
     this.broker = broker;
     this.wakeKeeper = wakeKeeper;
     this.deployers = java.util.Map.copyOf(deployers);
+    this.walletOrders = walletOrders;
+    this.gasCost = gasCost;
     this.clock = clock;
+  }
+
+  @Override
+  public Placement place(PlaceOrder order, java.time.Duration wait) {
+    return walletOrders
+        .orElseThrow(() -> new IllegalStateException("no settlement wallets configured"))
+        .place(order, wait);
+  }
+
+  @Override
+  public java.math.BigInteger settleGasEstimate(long chainId, OrderSide side) {
+    return gasCost.settleCost(chainId, side);
   }
 
   /**

@@ -59,6 +59,7 @@ public final class RedeemDuty {
   private final Duration retryAfter;
   private final Clock clock;
   private final WakeAt wakeAt;
+  private final dev.lockstep.keeper.price.GasCost gasCost;
 
   /** Asks for a keeper round of a chain at a given time (a broker answer is due then). */
   @FunctionalInterface
@@ -77,8 +78,10 @@ public final class RedeemDuty {
       KeeperMetrics metrics,
       Duration retryAfter,
       WakeAt wakeAt,
+      dev.lockstep.keeper.price.GasCost gasCost,
       Clock clock) {
     this.wakeAt = wakeAt;
+    this.gasCost = gasCost;
     this.chainId = chainId;
     this.orderBook = orderBook;
     this.index = index;
@@ -171,13 +174,16 @@ public final class RedeemDuty {
       cancel(round, o, "settle reverted: " + settled.get().outcome().get());
       return;
     }
-    // No gas is stated yet: the orders the keeper settles today are created by wallets directly
-    // with no gas budget (maxGas 0), so the contract would charge none anyway.
+    // The settle's gas at the chain's current price; the book charges at most the order's maxGas
+    // (zero for an order created without a gas budget), which its creator agreed to.
     intend(
         round,
         o,
         TxAction.SETTLE,
-        () -> OrderBookCalls.settle(broker.attestation(leg, orderBook), BigInteger.ZERO));
+        () ->
+            OrderBookCalls.settle(
+                broker.attestation(leg, orderBook),
+                o.maxGas().signum() > 0 ? gasCost.settleCost(chainId, o.side()) : BigInteger.ZERO));
   }
 
   private void cancel(Round round, OrderRow o, String why) {

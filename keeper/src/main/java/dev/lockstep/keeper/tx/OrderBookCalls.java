@@ -2,13 +2,17 @@ package dev.lockstep.keeper.tx;
 
 import dev.lockstep.contracts.FillAttestation;
 import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.keeper.tx.RevertDecoder.DecodedError;
+import dev.lockstep.ports.OrderDesk;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Uint256;
 
 /**
@@ -49,6 +53,106 @@ public final class OrderBookCalls {
     return FunctionEncoder.encode(
         new Function(
             "ensureDeployed", List.of(new org.web3j.abi.datatypes.Utf8String(symbol)), List.of()));
+  }
+
+  /** The book's {@code Terms} struct of {@code t}. */
+  static OrderBook.Terms terms(OrderDesk.OrderTerms t) {
+    return new OrderBook.Terms(
+        BigInteger.valueOf(t.platformFeeBps()),
+        BigInteger.valueOf(t.developerFeeBps()),
+        t.developerFeeRecipient().orElse(ZERO_ADDRESS),
+        BigInteger.valueOf(t.gasSponsor().ordinal()),
+        t.maxGas());
+  }
+
+  private static final String ZERO_ADDRESS = "0x" + "0".repeat(40);
+
+  /**
+   * A settlement wallet's create call for {@code o}: {@code createMint(symbol, quantity, currency,
+   * maxNotional, destination, terms)} or {@code createRedeemWithTerms(token, quantity, payoutToken,
+   * minNotional, destination, terms)}.
+   */
+  public static String create(OrderDesk.PlaceOrder o) {
+    List<org.web3j.abi.datatypes.Type> args =
+        List.of(
+            o.side() == OrderSide.MINT
+                ? new Utf8String(o.asset())
+                : new Address(
+                    o.assetToken()
+                        .orElseThrow(
+                            () -> new IllegalArgumentException("a redeem needs its token"))),
+            new Uint256(o.quantity()),
+            new Address(o.currency()),
+            new Uint256(o.notionalBound()),
+            new Address(o.destination()),
+            terms(o.terms()));
+    return FunctionEncoder.encode(
+        new Function(
+            o.side() == OrderSide.MINT ? "createMint" : "createRedeemWithTerms", args, List.of()));
+  }
+
+  /** ERC-20 {@code approve(spender, amount)}. */
+  public static String approve(String spender, BigInteger amount) {
+    return FunctionEncoder.encode(
+        new Function("approve", List.of(new Address(spender), new Uint256(amount)), List.of()));
+  }
+
+  /** The selector of ERC-20 {@code approve}. */
+  public static final String APPROVE_SELECTOR = "0x095ea7b3";
+
+  /** Selectors a settlement wallet may call on an order book: createMint, createRedeemWithTerms. */
+  public static Set<String> walletSelectors() {
+    OrderDesk.OrderTerms none =
+        new OrderDesk.OrderTerms(
+            0,
+            0,
+            Optional.empty(),
+            dev.lockstep.indexer.model.GasSponsor.USER_NOTIONAL,
+            BigInteger.ZERO);
+    String zero = ZERO_ADDRESS;
+    return Set.of(
+        create(
+                new OrderDesk.PlaceOrder(
+                    "",
+                    "",
+                    OrderSide.MINT,
+                    0,
+                    "A",
+                    Optional.empty(),
+                    BigInteger.ONE,
+                    zero,
+                    BigInteger.ONE,
+                    zero,
+                    none))
+            .substring(0, 10),
+        create(
+                new OrderDesk.PlaceOrder(
+                    "",
+                    "",
+                    OrderSide.REDEEM,
+                    0,
+                    "A",
+                    Optional.of(zero),
+                    BigInteger.ONE,
+                    zero,
+                    BigInteger.ONE,
+                    zero,
+                    none))
+            .substring(0, 10));
+  }
+
+  /**
+   * The id of the order a create transaction made: its receipt's {@code OrderCreated} log from
+   * {@code orderBook}.
+   */
+  public static java.util.OptionalLong createdOrder(
+      org.web3j.protocol.core.methods.response.TransactionReceipt receipt, String orderBook) {
+    for (var e : OrderBook.getOrderCreatedEvents(receipt)) {
+      if (e.log != null && e.log.getAddress().equalsIgnoreCase(orderBook)) {
+        return java.util.OptionalLong.of(e.orderId.longValueExact());
+      }
+    }
+    return java.util.OptionalLong.empty();
   }
 
   /**

@@ -8,15 +8,28 @@ import java.util.Set;
 
 /**
  * What the keeper's signer may sign: calls to allowlisted contracts with allowlisted function
- * selectors, and zero-value, empty self-transfers (the no-ops that fill or cancel a nonce).
- * Anything else is refused before it reaches the signer, whatever asked for it.
+ * selectors, ERC-20 approvals of allowlisted spenders, and zero-value, empty self-transfers (the
+ * no-ops that fill or cancel a nonce). Anything else is refused before it reaches the signer,
+ * whatever asked for it.
  *
  * @param allowed function selectors (0x + 8 hex digits) allowed per target contract address
+ * @param approveSpenders addresses an ERC-20 {@code approve} (on any token) may name as spender: a
+ *     settlement wallet approves its order book and nothing else
  * @param lowBalanceWei signer balance under which the keeper raises its low-balance alert
  */
-public record SignerPolicy(Map<String, Set<String>> allowed, BigInteger lowBalanceWei) {
+public record SignerPolicy(
+    Map<String, Set<String>> allowed, Set<String> approveSpenders, BigInteger lowBalanceWei) {
   public SignerPolicy {
     allowed = Map.copyOf(allowed);
+    approveSpenders =
+        approveSpenders.stream()
+            .map(a -> a.toLowerCase(Locale.ROOT))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
+  /** A policy allowing no approvals (the keeper's own key). */
+  public SignerPolicy(Map<String, Set<String>> allowed, BigInteger lowBalanceWei) {
+    this(allowed, Set.of(), lowBalanceWei);
   }
 
   /** Thrown for a transaction the policy does not allow. */
@@ -41,6 +54,14 @@ public record SignerPolicy(Map<String, Set<String>> allowed, BigInteger lowBalan
     if (value.signum() != 0) {
       throw new DisallowedException(
           "keeper transactions carry no value (" + value + " wei to " + target + ")");
+    }
+    if (data != null && data.length() == 138 && data.startsWith(OrderBookCalls.APPROVE_SELECTOR)) {
+      // approve(address spender, uint256): any token, but only to a spender the policy names.
+      String spender = "0x" + data.substring(10 + 24, 74).toLowerCase(Locale.ROOT);
+      if (approveSpenders.contains(spender)) {
+        return;
+      }
+      throw new DisallowedException("approve to " + spender + " is not allowed");
     }
     Set<String> selectors = allowed.get(target);
     if (selectors == null) {

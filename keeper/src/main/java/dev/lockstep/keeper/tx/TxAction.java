@@ -3,8 +3,9 @@ package dev.lockstep.keeper.tx;
 import dev.lockstep.indexer.model.StoredEnum;
 
 /**
- * What an intent does: the order-book calls the keeper makes, and the no-op that fills a nonce gap.
- * Stored lowercase; the {@code action} tag of the keeper's transaction metrics.
+ * What an intent does: the order-book calls the keeper makes, the settlement wallets' approvals and
+ * orders, and the no-op that fills a nonce gap. Stored lowercase; the {@code action} tag of the
+ * keeper's transaction metrics.
  */
 public enum TxAction implements StoredEnum {
   /** {@code OrderBook.promote}: a QUEUED order becomes ACTIVE when its venue opens. */
@@ -15,6 +16,10 @@ public enum TxAction implements StoredEnum {
   CANCEL,
   /** {@code OrderBook.ensureDeployed}: deploy an asset's token ahead of its first mint. */
   ENSURE_DEPLOYED,
+  /** ERC-20 {@code approve(orderBook, max)} from a settlement wallet, before its first order. */
+  APPROVE,
+  /** {@code OrderBook.createMint} or {@code createRedeemWithTerms} from a settlement wallet. */
+  CREATE_ORDER,
   /** A zero-value self-transfer filling a nonce gap. */
   NOOP
 }

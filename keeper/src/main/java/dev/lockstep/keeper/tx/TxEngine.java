@@ -149,6 +149,11 @@ public final class TxEngine {
             scope.clock().instant());
   }
 
+  /** The intent enqueued with {@code key}, as stored now. */
+  public java.util.Optional<Intent> intent(String key) {
+    return scope.store().intents().byKey(key);
+  }
+
   /**
    * Enqueues many calls at once (each as {@link #submit}, keys already present untouched).
    *

@@ -96,6 +96,16 @@ public final class DerivedSettlementWallets implements SettlementWallets {
     return seed.isPresent();
   }
 
+  /** The signer of the tenant's settlement wallet (its key derived, held in memory only). */
+  public dev.lockstep.keeper.tx.TxSigner signerOf(String tenantId) {
+    return new dev.lockstep.keeper.tx.LocalKeySigner(credentials(tenantId));
+  }
+
+  /** This daemon's mode as {@code keeper.settlement_wallets} stores it. */
+  String modeValue() {
+    return mode.name().toLowerCase(Locale.ROOT);
+  }
+
   @Override
   public String walletOf(String tenantId) {
     return credentials(tenantId).getAddress().toLowerCase(Locale.ROOT);
@@ -112,7 +122,7 @@ public final class DerivedSettlementWallets implements SettlementWallets {
                 INSERT INTO keeper.settlement_wallets (tenant_id, mode, address, created_at)
                 VALUES (:t, :m, :a, :now) ON CONFLICT DO NOTHING""")
                         .bind("t", tenantId)
-                        .bind("m", mode.name().toLowerCase(Locale.ROOT))
+                        .bind("m", modeValue())
                         .bind("a", address)
                         .bind("now", Timestamp.from(clock.instant()))
                         .execute()
@@ -162,7 +172,7 @@ public final class DerivedSettlementWallets implements SettlementWallets {
                     "UPDATE keeper.settlement_wallets SET funded_at = :now WHERE tenant_id = :t AND mode = :m")
                 .bind("now", Timestamp.from(clock.instant()))
                 .bind("t", tenantId)
-                .bind("m", mode.name().toLowerCase(Locale.ROOT))
+                .bind("m", modeValue())
                 .execute());
   }
 
