@@ -11,8 +11,8 @@ import dev.lockstep.api.error.Problems;
 import dev.lockstep.api.error.RequestIds;
 import dev.lockstep.api.event.EventRoutes;
 import dev.lockstep.api.idempotency.Idempotency;
+import dev.lockstep.api.order.OrderApi;
 import dev.lockstep.api.ratelimit.RateLimits;
-import dev.lockstep.api.redeem.RedeemRoutes;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.webhook.WebhookRoutes;
 import io.javalin.Javalin;
@@ -57,9 +57,15 @@ public final class ApiServer implements AutoCloseable {
               p -> p.catalog()::ensureDeployed),
           new Route(HandlerType.GET, "/v1/positions", p -> p.catalog()::positions),
           new Route(HandlerType.GET, "/v1/positions/{ticker}", p -> p.catalog()::position),
-          new Route(HandlerType.GET, "/v1/redeems", p -> p.redeems()::list),
-          new Route(HandlerType.GET, "/v1/redeems/{id}", p -> p.redeems()::get),
-          new Route(HandlerType.POST, "/v1/redeems/{id}/cancel", p -> p.redeems()::cancel),
+          new Route(HandlerType.POST, "/v1/quotes", p -> p.orders().quotes()::create),
+          new Route(HandlerType.POST, "/v1/mints", p -> p.orders().mints()::create),
+          new Route(HandlerType.GET, "/v1/mints", p -> p.orders().mints()::list),
+          new Route(HandlerType.GET, "/v1/mints/{id}", p -> p.orders().mints()::get),
+          new Route(HandlerType.POST, "/v1/redeems", p -> p.orders().redeems()::create),
+          new Route(HandlerType.GET, "/v1/redeems", p -> p.orders().redeems()::list),
+          new Route(HandlerType.GET, "/v1/redeems/{id}", p -> p.orders().redeems()::get),
+          new Route(HandlerType.POST, "/v1/redeems/{id}/cancel", p -> p.orders().redeems()::cancel),
+          new Route(HandlerType.GET, "/v1/fees", p -> p.orders().fees()::balance),
           new Route(HandlerType.GET, "/v1/customers", p -> p.customers()::list),
           new Route(HandlerType.POST, "/v1/customers", p -> p.customers()::upsert),
           new Route(HandlerType.GET, "/v1/customers/{id}", p -> p.customers()::get),
@@ -88,7 +94,7 @@ public final class ApiServer implements AutoCloseable {
       RateLimits rateLimits,
       Idempotency idempotency,
       CatalogRoutes catalog,
-      RedeemRoutes redeems,
+      OrderApi orders,
       CustomerRoutes customers,
       EventRoutes events,
       WebhookRoutes webhooks,

@@ -7,7 +7,11 @@ import dev.lockstep.api.auth.KeyRoutes;
 import dev.lockstep.api.catalog.CatalogRoutes;
 import dev.lockstep.api.customer.Customer;
 import dev.lockstep.api.customer.CustomerRequest;
-import dev.lockstep.api.redeem.RedeemResource;
+import dev.lockstep.api.order.FeeRoutes;
+import dev.lockstep.api.order.MintResource;
+import dev.lockstep.api.order.OrderRequests;
+import dev.lockstep.api.order.Quote;
+import dev.lockstep.api.order.RedeemResource;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.webhook.Delivery;
 import dev.lockstep.api.webhook.Webhook;
@@ -115,8 +119,85 @@ public final class OpenApiDocument {
               Map.of("wallet", "The customer wallet (0x address), required."),
               List.of("asset_not_found", "position_not_found")),
           op(
+              "POST /v1/quotes",
+              "Price a mint or a redeem at the asset's mark: notional, slippage bound, each fee,"
+                  + " estimated gas; an order may reference it (quote_id) for 30 s",
+              OrderRequests.QuoteRequest.class,
+              Quote.class,
+              false,
+              201,
+              Map.of(),
+              List.of("asset_not_found", "price_unavailable")),
+          op(
+              "POST /v1/mints",
+              "Mint an asset from the tenant's settlement wallet: answers once the order is on"
+                  + " chain (queued); settles when the broker fills",
+              OrderRequests.MintRequest.class,
+              MintResource.class,
+              false,
+              201,
+              Map.of(),
+              List.of(
+                  "asset_not_found",
+                  "price_unavailable",
+                  "quote_not_found",
+                  "quote_expired",
+                  "quote_mismatch",
+                  "insufficient_funds",
+                  "order_refused",
+                  "order_pending",
+                  "settlement_wallets_not_configured")),
+          op(
+              "GET /v1/mints",
+              "List the tenant's mints (or one wallet's), newest first",
+              null,
+              MintResource.class,
+              true,
+              200,
+              with(PAGE, "wallet", "Only this wallet of the tenant (0x address)."),
+              List.of()),
+          op(
+              "GET /v1/mints/{id}",
+              "Retrieve a mint",
+              null,
+              MintResource.class,
+              false,
+              200,
+              Map.of(),
+              List.of("mint_not_found")),
+          op(
+              "POST /v1/redeems",
+              "Redeem an asset held by the tenant's settlement wallet for a stablecoin payout:"
+                  + " answers once the tokens are locked on chain",
+              OrderRequests.RedeemRequest.class,
+              RedeemResource.class,
+              false,
+              201,
+              Map.of(),
+              List.of(
+                  "asset_not_found",
+                  "position_not_found",
+                  "price_unavailable",
+                  "quote_not_found",
+                  "quote_expired",
+                  "quote_mismatch",
+                  "insufficient_funds",
+                  "insufficient_position",
+                  "order_refused",
+                  "order_pending",
+                  "settlement_wallets_not_configured")),
+          op(
+              "GET /v1/fees",
+              "Developer fees of the tenant's orders per destination: accrued, pending, settled",
+              null,
+              FeeRoutes.FeeBalance.class,
+              true,
+              200,
+              PAGE,
+              List.of()),
+          op(
               "GET /v1/redeems",
-              "List a customer wallet's redeems, newest first",
+              "List the tenant's redeems (or one wallet's), newest first",
               null,
               RedeemResource.class,
               true,

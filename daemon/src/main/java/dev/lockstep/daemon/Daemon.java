@@ -16,8 +16,8 @@ import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.event.EventPublisher;
 import dev.lockstep.api.event.EventRoutes;
 import dev.lockstep.api.idempotency.Idempotency;
+import dev.lockstep.api.order.OrderApi;
 import dev.lockstep.api.ratelimit.RateLimits;
-import dev.lockstep.api.redeem.RedeemRoutes;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.webhook.RetrySchedule;
 import dev.lockstep.api.webhook.WebhookDispatcher;
@@ -287,6 +287,17 @@ public final class Daemon implements AutoCloseable {
         new KeeperOrderDesk(broker, scheduler::wakeAll, deployers, walletOrders, gasCost, clock);
     customers = new CustomerStore(jdbi, dataSource, clock);
     Idempotency idempotency = new Idempotency(jdbi, clock);
+    OrderApi orderApi =
+        OrderApi.create(
+            index,
+            orderDesk,
+            customers,
+            settlementWallets,
+            prices,
+            chainNames,
+            jdbi,
+            ApiServer.jsonMapper(),
+            clock);
     RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
     webhooks =
         new WebhookDispatcher(
@@ -295,7 +306,10 @@ public final class Daemon implements AutoCloseable {
                 jdbi, indexer.outbox(), chainNames, cfg.mode(), ApiServer.jsonMapper(), clock),
             new WebhookSender(clock),
             RetrySchedule.withRandomJitter(),
-            List.of(idempotency::purgeExpired, rateLimits::removeExpired),
+            List.of(
+                idempotency::purgeExpired,
+                rateLimits::removeExpired,
+                orderApi.quoteStore()::purgeExpired),
             clock);
     ApiServer.Parts parts =
         new ApiServer.Parts(
@@ -304,7 +318,7 @@ public final class Daemon implements AutoCloseable {
             idempotency,
             new CatalogRoutes(
                 index, chainNames, indexer::health, customers, prices, orderDesk, clock),
-            new RedeemRoutes(index, orderDesk, chainNames, customers),
+            orderApi,
             new CustomerRoutes(customers),
             new EventRoutes(jdbi, ApiServer.jsonMapper()),
             new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),

@@ -133,6 +133,15 @@ public interface OrderDesk {
      * {@code detail} the words. Nothing was taken from the wallet.
      */
     record Refused(String error, String detail) implements Placement {}
+
+    /**
+     * The wallet holds less of {@code token} than the order locks (balance at the chain's latest
+     * block); nothing was sent.
+     *
+     * @param required base units the order needs
+     * @param available base units the wallet holds
+     */
+    record Short(String token, BigInteger required, BigInteger available) implements Placement {}
   }
 
   /**
@@ -145,6 +154,28 @@ public interface OrderDesk {
    * @throws IllegalStateException if this daemon holds no settlement wallets
    */
   Placement place(PlaceOrder order, Duration wait);
+
+  /** Where an order's broker leg stands. */
+  enum LegState {
+    /** Routed to the broker, not filled yet. */
+    ROUTED,
+    /** The broker filled it; the settle is under way (or waits for payout liquidity). */
+    FILLED,
+    /** The broker rejected it; the order is cancelled on chain and refunded. */
+    FAILED,
+    /** Cancelled on request before it filled. */
+    CANCELLED
+  }
+
+  /**
+   * An order's broker leg.
+   *
+   * @param failureReason the broker's words, for a {@link LegState#FAILED} leg
+   */
+  record BrokerProgress(LegState state, Optional<String> failureReason) {}
+
+  /** The broker legs of the given orders on {@code chainId}, for those that have one. */
+  java.util.Map<Long, BrokerProgress> progress(long chainId, java.util.Collection<Long> orderIds);
 
   /**
    * What the settle of an order on {@code chainId} is expected to cost in gas, in stablecoin base

@@ -196,6 +196,7 @@ public final class Sandbox implements AutoCloseable {
       // The sandbox tenant's settlement wallet, funded with 1,000,000 USDC and USDT per chain;
       // ready once the funding is indexed, so the API shows what the ready line promises.
       String wallet = daemon.settlementWallets().ensureFunded(TENANT);
+      daemon.customers().recordSettlementWallet(TENANT, dev.lockstep.ports.Mode.TEST, wallet);
       awaitFunded(daemon, wallet, 2 * chains.size());
       // The sandbox tenant's customers are the funded test wallets, so its key sees their state.
       for (int i = 0; i < SANDBOX_WALLETS; i++) {

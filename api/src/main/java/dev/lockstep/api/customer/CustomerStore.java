@@ -5,6 +5,7 @@ import dev.lockstep.api.ListPage;
 import dev.lockstep.api.Pagination;
 import dev.lockstep.indexer.store.Columns;
 import dev.lockstep.indexer.store.IndexReader;
+import dev.lockstep.ports.Mode;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
@@ -211,17 +212,34 @@ public final class CustomerStore {
   }
 
   /** The distinct wallets of the tenant's customers, in order. */
+  /**
+   * Records {@code wallet} as the tenant's settlement wallet in {@code mode} (once; later calls do
+   * nothing): from then on its orders, positions and events are the tenant's.
+   */
+  public void recordSettlementWallet(String tenantId, Mode mode, String wallet) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+            INSERT INTO api.settlement_wallets (tenant_id, mode, wallet, created_at)
+            VALUES (:t, :m, :w, :now) ON CONFLICT DO NOTHING""")
+                .bind("t", tenantId)
+                .bind("m", mode.dbValue())
+                .bind("w", wallet.toLowerCase(java.util.Locale.ROOT))
+                .bind("now", java.sql.Timestamp.from(clock.instant()))
+                .execute());
+  }
+
   public List<String> wallets(String tenantId) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    "SELECT DISTINCT wallet FROM api.customers WHERE tenant_id = :t ORDER BY 1")
+                    "SELECT DISTINCT wallet FROM api.owned_wallets WHERE tenant_id = :t ORDER BY 1")
                 .bind("t", tenantId)
                 .mapTo(String.class)
                 .list());
   }
 
-  /** Whether {@code wallet} belongs to one of the tenant's customers. */
   /**
    * SQL over {@code column} true when it is a wallet of one of the tenant's customers, with the
    * named parameter {@code :owner_tenant}: for another module's queries over wallets.
@@ -230,14 +248,14 @@ public final class CustomerStore {
     if (!column.matches("[a-z_]+(\\.[a-z_]+)?")) {
       throw new IllegalArgumentException("not a column: " + column);
     }
-    return column + " IN (SELECT wallet FROM api.customers WHERE tenant_id = :owner_tenant)";
+    return column + " IN (SELECT wallet FROM api.owned_wallets WHERE tenant_id = :owner_tenant)";
   }
 
   public boolean ownsWallet(String tenantId, String wallet) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    "SELECT 1 FROM api.customers WHERE tenant_id = :t AND wallet = :w LIMIT 1")
+                    "SELECT 1 FROM api.owned_wallets WHERE tenant_id = :t AND wallet = :w LIMIT 1")
                 .bind("t", tenantId)
                 .bind("w", wallet.toLowerCase())
                 .mapTo(Integer.class)

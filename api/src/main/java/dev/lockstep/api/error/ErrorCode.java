@@ -24,6 +24,22 @@ public enum ErrorCode {
       415, "unsupported_media_type", "Request body must be application/json", false),
   REDEEM_NOT_FOUND(404, "redeem_not_found", "No such redeem", false),
   REDEEM_NOT_CANCELLABLE(409, "redeem_not_cancellable", "Redeem can no longer be cancelled", false),
+  MINT_NOT_FOUND(404, "mint_not_found", "No such mint", false),
+  QUOTE_NOT_FOUND(404, "quote_not_found", "No such quote", false),
+  QUOTE_EXPIRED(
+      422, "quote_expired", "The quote expired (30 s after it was made); ask for a new one", false),
+  QUOTE_MISMATCH(422, "quote_mismatch", "The order does not match the quote it references", false),
+  INSUFFICIENT_FUNDS(422, "insufficient_funds", "Source wallet balance below required", false),
+  INSUFFICIENT_POSITION(
+      422, "insufficient_position", "Source wallet holds fewer tokens than the redeem", false),
+  PRICE_UNAVAILABLE(
+      503, "price_unavailable", "The asset has no fresh mark to price the order at", true),
+  ORDER_REFUSED(422, "order_refused", "The order book refused the order; nothing was taken", false),
+  ORDER_PENDING(
+      503,
+      "order_pending",
+      "The order's transaction is not mined yet; retry with the same Idempotency-Key",
+      true),
   API_KEY_NOT_FOUND(404, "api_key_not_found", "No such API key", false),
   API_KEY_NOT_ROTATABLE(
       409, "api_key_not_rotatable", "API key is revoked, expiring or already rotated", false),

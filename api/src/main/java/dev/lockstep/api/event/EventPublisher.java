@@ -123,7 +123,7 @@ public final class EventPublisher {
     String who =
         wallet.isEmpty()
             ? ""
-            : " AND tenant_id IN (SELECT tenant_id FROM api.customers WHERE wallet = :wallet)";
+            : " AND tenant_id IN (SELECT tenant_id FROM api.owned_wallets WHERE wallet = :wallet)";
     var q =
         h.createQuery(
             "SELECT id, tenant_id, url, events FROM api.webhooks WHERE enabled"
@@ -147,7 +147,13 @@ public final class EventPublisher {
       data.put("redeem_id", "rdm_" + e.chainId() + "_" + data.get("order_id").asLong());
     }
     if (data.has("order_id") && e.type().startsWith("mint.")) {
-      data.put("mint_id", "mnt_" + e.chainId() + "_" + data.get("order_id").asLong());
+      data.put(
+          "mint_id",
+          new dev.lockstep.api.order.OrderId(
+                  dev.lockstep.indexer.model.OrderSide.MINT,
+                  e.chainId(),
+                  data.get("order_id").asLong())
+              .toString());
     }
     ObjectNode event = json.createObjectNode();
     event.put("id", e.eventId());

@@ -209,6 +209,54 @@ public final class IndexReader {
     return rows;
   }
 
+  /**
+   * Developer fees per (chain, destination, stablecoin) of the orders whose owner satisfies {@code
+   * ownerPredicate} (as in {@link #ordersOwnedBy}), stablecoin base units.
+   *
+   * @param accrued charged by settled orders (in the book's escrow until swept)
+   * @param pending what open orders will charge at their notional bound (a mint's maximum, a
+   *     redeem's minimum), rounded up as the book rounds fees
+   */
+  public record DeveloperFeeRow(
+      long chainId,
+      String destination,
+      String currency,
+      BigInteger accrued,
+      BigInteger pending,
+      long orders) {}
+
+  /** See {@link DeveloperFeeRow}; ordered by chain, destination and currency. */
+  public List<DeveloperFeeRow> developerFees(
+      String ownerPredicate, java.util.Map<String, ?> binds) {
+    return jdbi.withHandle(
+        h -> {
+          var q =
+              h.createQuery(
+                  """
+                  SELECT o.chain_id, o.developer_fee_recipient, coalesce(p.symbol, '?') AS currency,
+                    coalesce(sum(o.developer_fee) FILTER (WHERE o.status = 'settled'), 0) AS accrued,
+                    coalesce(sum(ceil(o.min_notional * o.developer_fee_bps / 10000.0))
+                      FILTER (WHERE o.status IN ('queued', 'active')), 0) AS pending,
+                    count(*) AS orders
+                  FROM indexer.orders o
+                  LEFT JOIN indexer.tokens p ON p.chain_id = o.chain_id AND p.address = o.payout_token
+                  WHERE o.developer_fee_bps > 0 AND o.status <> 'cancelled' AND ("""
+                      + ownerPredicate
+                      + ") GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+          binds.forEach(q::bind);
+          return q.map(
+                  (rs, ctx) ->
+                      new DeveloperFeeRow(
+                          rs.getLong(1),
+                          rs.getString(2),
+                          rs.getString(3),
+                          rs.getBigDecimal(4).toBigIntegerExact(),
+                          rs.getBigDecimal(5).toBigIntegerExact(),
+                          rs.getLong(6)))
+              .list();
+        });
+  }
+
   /** Orders on {@code chainId} in {@code status}, oldest first, at most {@code limit}. */
   public List<OrderRow> ordersByStatus(long chainId, OrderStatus status, int limit) {
     return jdbi.withHandle(

@@ -61,6 +61,27 @@ public final class KeeperOrderDesk implements OrderDesk {
   }
 
   @Override
+  public java.util.Map<Long, BrokerProgress> progress(
+      long chainId, java.util.Collection<Long> orderIds) {
+    java.util.Map<Long, BrokerProgress> out = new java.util.HashMap<>();
+    broker
+        .legsOf(chainId, orderIds)
+        .forEach(
+            (id, leg) ->
+                out.put(
+                    id,
+                    new BrokerProgress(
+                        switch (leg.status()) {
+                          case PENDING -> LegState.ROUTED;
+                          case FILLED -> LegState.FILLED;
+                          case FAILED -> LegState.FAILED;
+                          case CANCELLED -> LegState.CANCELLED;
+                        },
+                        leg.failureReason())));
+    return out;
+  }
+
+  @Override
   public java.math.BigInteger settleGasEstimate(long chainId, OrderSide side) {
     return gasCost.settleCost(chainId, side);
   }

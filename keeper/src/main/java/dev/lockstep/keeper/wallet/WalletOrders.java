@@ -109,6 +109,13 @@ public final class WalletOrders {
     Optional<Intent> created = engine.intent(createKey);
     if (created.isEmpty()) {
       for (Map.Entry<String, BigInteger> spend : spends(o).entrySet()) {
+        BigInteger held =
+            erc20(book, spend.getKey(), "balanceOf", List.of(new Address(wallet)), wallet);
+        if (held.compareTo(spend.getValue()) < 0) {
+          return new Placement.Short(spend.getKey(), spend.getValue(), held);
+        }
+      }
+      for (Map.Entry<String, BigInteger> spend : spends(o).entrySet()) {
         Optional<Placement> blocked =
             approved(book, engine, o.chainId(), wallet, spend.getKey(), spend.getValue(), deadline);
         if (blocked.isPresent()) {
@@ -236,11 +243,19 @@ public final class WalletOrders {
   }
 
   private BigInteger allowance(Book book, String token, String owner) {
-    Function f =
-        new Function(
-            "allowance",
-            List.of(new Address(owner), new Address(book.orderBook())),
-            List.of(new TypeReference<Uint256>() {}));
+    return erc20(
+        book,
+        token,
+        "allowance",
+        List.of(new Address(owner), new Address(book.orderBook())),
+        owner);
+  }
+
+  /** An ERC-20 view returning one uint256, at the latest block. */
+  private static BigInteger erc20(
+      Book book, String token, String name, List<org.web3j.abi.datatypes.Type> args, String from) {
+    Function f = new Function(name, args, List.of(new TypeReference<Uint256>() {}));
+    String owner = from;
     try {
       var answer =
           book.web3j()
@@ -255,7 +270,7 @@ public final class WalletOrders {
       var values = FunctionReturnDecoder.decode(answer.getValue(), f.getOutputParameters());
       return values.isEmpty() ? BigInteger.ZERO : (BigInteger) values.getFirst().getValue();
     } catch (IOException e) {
-      throw new IllegalStateException("allowance of " + token + ": " + e.getMessage(), e);
+      throw new IllegalStateException(name + " of " + token + ": " + e.getMessage(), e);
     }
   }
 

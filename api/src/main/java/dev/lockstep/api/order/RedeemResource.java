@@ -1,8 +1,9 @@
-package dev.lockstep.api.redeem;
+package dev.lockstep.api.order;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lockstep.api.Amounts;
 import dev.lockstep.api.ChainNames;
+import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.OrderStatus;
 import dev.lockstep.indexer.store.OrderEventRow;
 import dev.lockstep.indexer.store.OrderRow;
@@ -11,15 +12,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code redeem} resource: an order of the OrderBook as indexed. {@code status} is {@code
- * queued}, {@code active}, {@code settled} or {@code cancelled}; quantities have 6 decimals
- * (shares), notionals 6 decimals (USD stablecoin). {@code final} is true once the block of the
- * order's latest event is finalized on its chain: until then a reorg may still change the status.
+ * The {@code redeem} resource: an order of the OrderBook as indexed. {@code status} is an {@link
+ * OrderState} ({@code queued}, {@code filled}, {@code settled}, {@code failed} with {@code
+ * failure_reason}, {@code cancelled}); quantities have 6 decimals (shares), notionals 6 decimals
+ * (USD stablecoin). {@code final} is true once the block of the order's latest event is finalized
+ * on its chain: until then a reorg may still change the status.
  */
 public record RedeemResource(
     String id,
     String object,
-    OrderStatus status,
+    OrderState status,
+    Optional<OrderState.FailureReason> failureReason,
+    Optional<String> failureDetail,
     String chain,
     long chainId,
     long orderId,
@@ -28,6 +32,10 @@ public record RedeemResource(
     String quantity,
     String owner,
     Payout payout,
+    OrderMoney.PlatformFee platformFee,
+    Optional<OrderMoney.DeveloperFee> developerFee,
+    OrderMoney.Cost cost,
+    OrderMoney.Gas gas,
     String lockTxHash,
     Instant createdAt,
     Optional<Instant> settledAt,
@@ -57,7 +65,8 @@ public record RedeemResource(
   public record HistoryEntry(
       String event, OrderStatus status, long blockNumber, String txHash, Instant at) {}
 
-  static RedeemResource of(OrderRow o, List<OrderEventRow> history, ChainNames chains) {
+  static RedeemResource of(
+      OrderRow o, List<OrderEventRow> history, OrderState.View view, ChainNames chains) {
     boolean settled = o.status() == OrderStatus.SETTLED;
     boolean cancelled = o.status() == OrderStatus.CANCELLED;
     Payout payout =
@@ -70,9 +79,11 @@ public record RedeemResource(
             o.payout().map(p -> Amounts.format(p, 6)),
             settled ? o.closedTx() : Optional.empty());
     return new RedeemResource(
-        new RedeemId(o.chainId(), o.orderId()).toString(),
+        new OrderId(OrderSide.REDEEM, o.chainId(), o.orderId()).toString(),
         "redeem",
-        o.status(),
+        view.state(),
+        view.reason(),
+        view.failureDetail(),
         chains.name(o.chainId()),
         o.chainId(),
         o.orderId(),
@@ -81,6 +92,10 @@ public record RedeemResource(
         Amounts.format(o.quantity(), 6),
         o.owner(),
         payout,
+        OrderMoney.platformFee(o),
+        OrderMoney.developerFee(o),
+        OrderMoney.cost(o),
+        OrderMoney.gas(o),
         o.createdTx(),
         o.createdAt(),
         settled ? o.closedAt() : Optional.empty(),

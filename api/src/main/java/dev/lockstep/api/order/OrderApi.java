@@ -1,0 +1,43 @@
+package dev.lockstep.api.order;
+
+import dev.lockstep.api.ChainNames;
+import dev.lockstep.api.customer.CustomerStore;
+import dev.lockstep.indexer.store.IndexReader;
+import dev.lockstep.ports.OrderDesk;
+import dev.lockstep.ports.PriceFeed;
+import dev.lockstep.ports.SettlementWallets;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The order routes, wired together: quotes, mints, redeems, developer fees. */
+public record OrderApi(
+    QuoteRoutes quotes,
+    MintRoutes mints,
+    RedeemRoutes redeems,
+    FeeRoutes fees,
+    QuoteStore quoteStore) {
+
+  /** Builds every order route over the index, the keeper's order desk and the wallets. */
+  public static OrderApi create(
+      IndexReader index,
+      OrderDesk desk,
+      CustomerStore customers,
+      SettlementWallets wallets,
+      PriceFeed prices,
+      ChainNames chains,
+      Jdbi jdbi,
+      JsonMapper json,
+      Clock clock) {
+    OrderReads reads = new OrderReads(index, desk, customers);
+    QuoteStore store = new QuoteStore(jdbi, json, clock);
+    QuoteRoutes quotes = new QuoteRoutes(new Pricing(prices, desk, index, chains, clock), store);
+    OrderPlacer placer = new OrderPlacer(desk, wallets, customers, index, clock);
+    return new OrderApi(
+        quotes,
+        new MintRoutes(reads, quotes, placer, index, chains),
+        new RedeemRoutes(reads, desk, chains, quotes, placer, index),
+        new FeeRoutes(index, chains),
+        store);
+  }
+}

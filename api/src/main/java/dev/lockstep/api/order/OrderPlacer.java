@@ -1,0 +1,202 @@
+package dev.lockstep.api.order;
+
+import dev.lockstep.api.Amounts;
+import dev.lockstep.api.Ids;
+import dev.lockstep.api.auth.ApiKey;
+import dev.lockstep.api.customer.CustomerStore;
+import dev.lockstep.api.error.ApiException;
+import dev.lockstep.api.error.ErrorCode;
+import dev.lockstep.api.idempotency.Idempotency;
+import dev.lockstep.indexer.store.IndexReader;
+import dev.lockstep.indexer.store.OrderRow;
+import dev.lockstep.ports.OrderDesk;
+import dev.lockstep.ports.OrderDesk.Placement;
+import dev.lockstep.ports.SettlementWallets;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Places an API order from the tenant's settlement wallet and waits until it is on chain and
+ * indexed, so the answer carries the order's {@code mnt_}/{@code rdm_} id, lock tx hash and status
+ * (the reference's "the call returns the moment Flo accepts" it).
+ *
+ * <p>The placement key is {@code api:<tenant>:<sha256 of the Idempotency-Key>} (a random one
+ * without the header), so a retry with the same Idempotency-Key continues the same placement and
+ * never sends a second order. Answers: {@code insufficient_funds} / {@code insufficient_position}
+ * (422, from the wallet's balance at the chain's latest block; nothing sent), {@code order_refused}
+ * (422, the order book's custom error; nothing taken), {@code order_pending} (503 with {@code
+ * Retry-After}: the transaction is not mined or indexed within {@link #WAIT}; the 5xx frees the
+ * Idempotency-Key and the retry picks the placement up where it is).
+ */
+final class OrderPlacer {
+  /** How long a POST waits for its order to be mined and indexed before answering pending. */
+  static final Duration WAIT = Duration.ofSeconds(25);
+
+  private static final Duration POLL = Duration.ofMillis(50);
+
+  private final OrderDesk desk;
+  private final SettlementWallets wallets;
+  private final CustomerStore customers;
+  private final IndexReader index;
+  private final Clock clock;
+
+  OrderPlacer(
+      OrderDesk desk,
+      SettlementWallets wallets,
+      CustomerStore customers,
+      IndexReader index,
+      Clock clock) {
+    this.desk = desk;
+    this.wallets = wallets;
+    this.customers = customers;
+    this.index = index;
+    this.clock = clock;
+  }
+
+  /**
+   * The tenant's settlement wallet, recorded as the tenant's (and, in the sandbox, granted its
+   * opening balance) before its first use.
+   */
+  String settlementWallet(ApiKey key) {
+    if (!wallets.configured()) {
+      throw new ApiException(
+          ErrorCode.SETTLEMENT_WALLETS_NOT_CONFIGURED, "This daemon holds no settlement wallets");
+    }
+    String wallet = wallets.ensureFunded(key.tenantId());
+    customers.recordSettlementWallet(key.tenantId(), key.mode(), wallet);
+    return wallet;
+  }
+
+  /**
+   * Places the order {@code q} prices, tokens or proceeds going to {@code destination}.
+   *
+   * @param assetToken the asset's token on the quote's chain (a redeem's; a mint's may not exist)
+   * @return the order as indexed
+   */
+  OrderRow place(
+      Context ctx, ApiKey key, Quote q, String destination, Optional<String> assetToken) {
+    settlementWallet(key);
+    Instant deadline = clock.instant().plus(WAIT);
+    OrderDesk.PlaceOrder order =
+        new OrderDesk.PlaceOrder(
+            placementKey(ctx, key),
+            key.tenantId(),
+            q.side(),
+            q.chainId(),
+            q.asset(),
+            assetToken,
+            q.quantityUnits(),
+            q.currencyAddress(),
+            q.boundUnits(),
+            destination,
+            q.terms());
+    Placement p = desk.place(order, WAIT);
+    return switch (p) {
+      case Placement.Placed placed -> indexed(ctx, q, placed, deadline);
+      case Placement.Pending pending -> throw pending(ctx, q, pending.txHash());
+      case Placement.Refused refused ->
+          throw new ApiException(
+              ErrorCode.ORDER_REFUSED,
+              "The order book refused the order: " + refused.detail(),
+              Map.of("reason", refused.error()));
+      case Placement.Short s -> throw shortOf(q, s);
+    };
+  }
+
+  private ApiException shortOf(Quote q, Placement.Short s) {
+    boolean stablecoin = s.token().equalsIgnoreCase(q.currencyAddress());
+    Map<String, Object> fields = new LinkedHashMap<>();
+    if (stablecoin) {
+      fields.put("currency", q.currency());
+      fields.put("required_usdc", Amounts.format(s.required(), 6));
+      fields.put("available_usdc", Amounts.format(s.available(), 6));
+      fields.put("shortfall_usdc", Amounts.format(s.required().subtract(s.available()), 6));
+      return new ApiException(
+          ErrorCode.INSUFFICIENT_FUNDS,
+          "The settlement wallet holds "
+              + Amounts.format(s.available(), 6)
+              + " "
+              + q.currency()
+              + " on "
+              + q.chain()
+              + "; the order needs "
+              + Amounts.format(s.required(), 6),
+          fields);
+    }
+    fields.put("asset", q.asset());
+    fields.put("required_quantity", Amounts.format(s.required(), 6));
+    fields.put("available_quantity", Amounts.format(s.available(), 6));
+    return new ApiException(
+        ErrorCode.INSUFFICIENT_POSITION,
+        "The settlement wallet holds "
+            + Amounts.format(s.available(), 6)
+            + " "
+            + q.asset()
+            + " on "
+            + q.chain()
+            + "; the redeem is of "
+            + Amounts.format(s.required(), 6),
+        fields);
+  }
+
+  /** Waits for the indexer to commit the order created by {@code placed}. */
+  private OrderRow indexed(Context ctx, Quote q, Placement.Placed placed, Instant deadline) {
+    while (true) {
+      Optional<OrderRow> row =
+          index
+              .order(q.chainId(), placed.orderId())
+              .filter(o -> o.createdTx().equalsIgnoreCase(placed.txHash()));
+      if (row.isPresent()) {
+        return row.get();
+      }
+      if (!clock.instant().isBefore(deadline)) {
+        throw pending(ctx, q, Optional.of(placed.txHash()));
+      }
+      try {
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw pending(ctx, q, Optional.of(placed.txHash()));
+      }
+    }
+  }
+
+  private static ApiException pending(Context ctx, Quote q, Optional<String> txHash) {
+    ctx.header("Retry-After", "2");
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("chain", q.chain());
+    txHash.ifPresent(h -> fields.put("tx_hash", h));
+    fields.put("retry_after_seconds", 2);
+    return new ApiException(
+        ErrorCode.ORDER_PENDING,
+        "The "
+            + q.side().dbValue()
+            + "'s transaction is not on chain yet; retry with the same Idempotency-Key",
+        fields);
+  }
+
+  private static String placementKey(Context ctx, ApiKey key) {
+    String header = ctx.header(Idempotency.HEADER);
+    String suffix = header == null ? Ids.random("r", 24) : sha256(header);
+    return "api:" + key.mode().dbValue() + ":" + key.tenantId() + ":" + suffix;
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

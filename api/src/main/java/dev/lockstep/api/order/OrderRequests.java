@@ -1,0 +1,73 @@
+package dev.lockstep.api.order;
+
+import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The request bodies of {@code POST /v1/quotes}, {@code /v1/mints} and {@code /v1/redeems}
+ * (reference platform-docs "Mint", "Redeem", "Developer fees"; redeem-flow "gas sponsor").
+ * Quantities are decimal shares (at most 6 decimals), amounts decimal USD stablecoin (at most 6).
+ */
+public final class OrderRequests {
+  private OrderRequests() {}
+
+  /**
+   * Who pays a settle's gas.
+   *
+   * @param sponsor {@code user_notional} (deducted from the order's money, the default) or {@code
+   *     developer} (a deposit from the paying wallet, the unused part refunded)
+   * @param maxGasUsdc most the gas may cost; default twice the quote's estimate
+   */
+  public record Gas(@Nullable String sponsor, @Nullable BigDecimal maxGasUsdc) {}
+
+  /**
+   * A developer fee on the order's notional.
+   *
+   * @param amountBps basis points, 0-1,000 (with the platform fee at most 1,000 together)
+   * @param destination where the fee accrues (0x address), required when {@code amount_bps} > 0
+   */
+  public record DeveloperFee(@Nullable Integer amountBps, @Nullable String destination) {}
+
+  /** Where a mint's money comes from and its tokens go. */
+  public record Settlement(
+      @Nullable String currency, @Nullable String chain, @Nullable String wallet) {}
+
+  /** Where a redeem's proceeds go. */
+  public record Payout(
+      @Nullable String currency, @Nullable String chain, @Nullable String wallet) {}
+
+  /** {@code POST /v1/quotes}. */
+  public record QuoteRequest(
+      @Nullable String side,
+      @Nullable String asset,
+      @Nullable BigDecimal quantity,
+      @Nullable String currency,
+      @Nullable String chain,
+      @Nullable Integer slippageBps,
+      @Nullable Gas gas,
+      @Nullable DeveloperFee developerFee) {}
+
+  /** {@code POST /v1/mints}: with {@code quote_id}, the quote fixes price bound, fees and gas. */
+  public record MintRequest(
+      @Nullable String asset,
+      @Nullable BigDecimal quantity,
+      @Nullable Settlement settlement,
+      @Nullable Integer slippageBps,
+      @Nullable String quoteId,
+      @Nullable Gas gas,
+      @Nullable DeveloperFee developerFee) {}
+
+  /**
+   * {@code POST /v1/redeems}: {@code asset} or {@code position_id} (a mint id: its asset and
+   * chain).
+   */
+  public record RedeemRequest(
+      @Nullable String asset,
+      @Nullable String positionId,
+      @Nullable BigDecimal quantity,
+      @Nullable Payout payout,
+      @Nullable Integer slippageBps,
+      @Nullable String quoteId,
+      @Nullable Gas gas,
+      @Nullable DeveloperFee developerFee) {}
+}

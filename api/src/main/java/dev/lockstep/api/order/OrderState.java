@@ -1,0 +1,76 @@
+package dev.lockstep.api.order;
+
+import dev.lockstep.indexer.model.StoredEnum;
+import dev.lockstep.indexer.store.OrderRow;
+import dev.lockstep.ports.OrderDesk.BrokerProgress;
+import dev.lockstep.ports.OrderDesk.LegState;
+import java.util.Optional;
+
+/**
+ * An order's status as the API names it (reference platform-docs "Mint" state machine, "Redeem"
+ * settlement timing), from the on-chain status and the broker leg:
+ *
+ * <ul>
+ *   <li>{@code queued}: on chain, not yet filled by the broker (on-chain QUEUED or ACTIVE);
+ *   <li>{@code filled}: the broker filled it; the settle transaction is under way, or a redeem
+ *       waits for payout liquidity;
+ *   <li>{@code settled}: settled on chain (terminal);
+ *   <li>{@code failed}: cancelled on chain because the broker rejected the leg or its fill fell
+ *       outside the order's bound; the lock was refunded whole (terminal, with {@link
+ *       FailureReason});
+ *   <li>{@code cancelled}: cancelled on request (the API's cancel, or the owner's own {@code
+ *       userCancel} after the recovery window); refunded whole (terminal).
+ * </ul>
+ */
+public enum OrderState implements StoredEnum {
+  QUEUED,
+  FILLED,
+  SETTLED,
+  FAILED,
+  CANCELLED;
+
+  /** Why an order {@link #FAILED}. */
+  public enum FailureReason implements StoredEnum {
+    /** The broker rejected the leg (its words are in {@code failure_detail}). */
+    BROKER_REJECTED,
+    /** The fill's price fell outside the order's slippage bound (maximum or minimum notional). */
+    PRICE_OUTSIDE_BOUND,
+    /** The keeper cancelled it with no broker answer on record (an operator's decision). */
+    CANCELLED_BY_OPERATOR
+  }
+
+  /** The state, and for a failed order why, with the broker's words where it gave some. */
+  public record View(
+      OrderState state, Optional<FailureReason> reason, Optional<String> failureDetail) {}
+
+  /** The view of {@code o}, whose broker leg (if any) is {@code leg}. */
+  public static View of(OrderRow o, Optional<BrokerProgress> leg) {
+    Optional<LegState> s = leg.map(BrokerProgress::state);
+    return switch (o.status()) {
+      case SETTLED -> plain(SETTLED);
+      case QUEUED, ACTIVE ->
+          plain(s.filter(l -> l == LegState.FILLED).isPresent() ? FILLED : QUEUED);
+      case CANCELLED -> {
+        boolean byOwner = o.cancelledBy().filter(b -> b.equalsIgnoreCase(o.owner())).isPresent();
+        if (byOwner || s.filter(l -> l == LegState.CANCELLED).isPresent()) {
+          yield plain(CANCELLED);
+        }
+        if (s.filter(l -> l == LegState.FAILED).isPresent()) {
+          yield new View(
+              FAILED, Optional.of(FailureReason.BROKER_REJECTED), leg.get().failureReason());
+        }
+        if (s.filter(l -> l == LegState.FILLED).isPresent()) {
+          yield new View(
+              FAILED,
+              Optional.of(FailureReason.PRICE_OUTSIDE_BOUND),
+              Optional.of("the broker's fill fell outside the order's slippage bound"));
+        }
+        yield new View(FAILED, Optional.of(FailureReason.CANCELLED_BY_OPERATOR), Optional.empty());
+      }
+    };
+  }
+
+  private static View plain(OrderState s) {
+    return new View(s, Optional.empty(), Optional.empty());
+  }
+}

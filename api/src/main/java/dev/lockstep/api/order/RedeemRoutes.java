@@ -1,0 +1,165 @@
+package dev.lockstep.api.order;
+
+import dev.lockstep.api.ChainNames;
+import dev.lockstep.api.Params;
+import dev.lockstep.api.RequestBodies;
+import dev.lockstep.api.auth.ApiKey;
+import dev.lockstep.api.auth.Authenticator;
+import dev.lockstep.api.error.ApiException;
+import dev.lockstep.api.error.ErrorCode;
+import dev.lockstep.indexer.model.OrderSide;
+import dev.lockstep.indexer.model.OrderStatus;
+import dev.lockstep.indexer.model.TokenKind;
+import dev.lockstep.indexer.store.IndexReader;
+import dev.lockstep.indexer.store.OrderRow;
+import dev.lockstep.indexer.store.TokenRow;
+import dev.lockstep.ports.OrderDesk;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /v1/redeems} (reference platform-docs "Redeem": the tenant's settlement wallet sells
+ * {@code quantity} of {@code asset}, or of the asset of the mint {@code position_id}, for {@code
+ * payout.currency} paid to {@code payout.wallet}, by default the settlement wallet), {@code GET
+ * /v1/redeems/{id}}, {@code GET /v1/redeems[?wallet=]} and {@code POST /v1/redeems/{id}/cancel}.
+ * Redeems a wallet creates on chain appear in the same resources. The payout is on the token's
+ * chain: {@code payout.chain}, when given, must be it.
+ */
+public final class RedeemRoutes {
+  private final OrderReads reads;
+  private final OrderDesk orders;
+  private final ChainNames chains;
+  private final QuoteRoutes quotes;
+  private final OrderPlacer placer;
+  private final IndexReader index;
+
+  RedeemRoutes(
+      OrderReads reads,
+      OrderDesk orders,
+      ChainNames chains,
+      QuoteRoutes quotes,
+      OrderPlacer placer,
+      IndexReader index) {
+    this.reads = reads;
+    this.orders = orders;
+    this.chains = chains;
+    this.quotes = quotes;
+    this.placer = placer;
+    this.index = index;
+  }
+
+  /** {@code POST /v1/redeems}: 201 with the redeem, its tokens locked on chain. */
+  public void create(Context ctx) {
+    ApiKey key = Authenticator.keyOf(ctx);
+    OrderRequests.RedeemRequest r = RequestBodies.read(ctx, OrderRequests.RedeemRequest.class);
+    OrderRequests.Payout p =
+        Optional.ofNullable(r.payout()).orElse(new OrderRequests.Payout(null, null, null));
+    String asset = r.asset();
+    String chain = p.chain();
+    if (r.positionId() != null) {
+      OrderRow mint =
+          OrderId.parse(OrderSide.MINT, r.positionId())
+              .flatMap(id -> index.order(id.chainId(), id.orderId()))
+              .filter(o -> o.side() == OrderSide.MINT)
+              .filter(o -> reads.owns(ctx, o))
+              .orElseThrow(
+                  () ->
+                      new ApiException(
+                          ErrorCode.POSITION_NOT_FOUND,
+                          "No position '" + r.positionId() + "' on this account",
+                          Map.of("position_id", r.positionId())));
+      if (asset != null && !asset.equals(mint.symbol())) {
+        throw ApiException.invalidParam(
+            "asset", "'asset' differs from the asset of position " + r.positionId());
+      }
+      asset = mint.symbol();
+      if (chain == null) {
+        chain = chains.name(mint.chainId());
+      }
+    }
+    Quote q =
+        quotes.quoteFor(
+            key,
+            new Pricing.Ask(
+                OrderSide.REDEEM,
+                asset,
+                r.quantity(),
+                p.currency(),
+                chain,
+                "payout.currency",
+                "payout.chain",
+                r.slippageBps(),
+                r.gas(),
+                r.developerFee()),
+            r.quoteId());
+    String ticker = q.asset();
+    TokenRow token =
+        index.tokens().stream()
+            .filter(
+                t ->
+                    t.kind() == TokenKind.ASSET
+                        && t.chainId() == q.chainId()
+                        && t.symbol().equals(ticker))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.POSITION_NOT_FOUND,
+                        "No " + ticker + " token on " + q.chain() + " to redeem",
+                        Map.of("asset", ticker, "chain", q.chain())));
+    String destination =
+        p.wallet() == null
+            ? placer.settlementWallet(key)
+            : Params.address("payout.wallet", p.wallet());
+    OrderRow o = placer.place(ctx, key, q, destination, Optional.of(token.address()));
+    ctx.status(201).json(resource(o, reads.view(o)));
+  }
+
+  /** GET /v1/redeems/{id}. */
+  public void get(Context ctx) {
+    OrderRow o = reads.find(ctx, OrderSide.REDEEM, ctx.pathParam("id"));
+    ctx.json(resource(o, reads.view(o)));
+  }
+
+  /** GET /v1/redeems[?wallet=0x...]: newest first, cursor-paginated. */
+  public void list(Context ctx) {
+    reads.list(ctx, OrderSide.REDEEM, this::resource, RedeemResource::id);
+  }
+
+  /**
+   * POST /v1/redeems/{id}/cancel: 202 with the redeem while the cancel is under way; 200 if it is
+   * already cancelled; 409 {@code redeem_not_cancellable} once settled or once the broker leg
+   * filled.
+   */
+  public void cancel(Context ctx) {
+    OrderRow o = reads.find(ctx, OrderSide.REDEEM, ctx.pathParam("id"));
+    if (o.status() == OrderStatus.CANCELLED) {
+      ctx.json(resource(o, reads.view(o)));
+      return;
+    }
+    if (!o.isOpen()) {
+      throw notCancellable(o, "Redeem is " + o.status().dbValue());
+    }
+    switch (orders.cancelRedeem(o)) {
+      case OrderDesk.CancelOutcome.Accepted a -> ctx.status(202).json(resource(o, reads.view(o)));
+      case OrderDesk.CancelOutcome.AlreadyFilled f ->
+          throw notCancellable(o, "The broker has already offset this redeem; it is settling");
+    }
+  }
+
+  private ApiException notCancellable(OrderRow o, String detail) {
+    return new ApiException(
+        ErrorCode.REDEEM_NOT_CANCELLABLE,
+        detail,
+        Map.of(
+            "redeem_id",
+            new OrderId(OrderSide.REDEEM, o.chainId(), o.orderId()).toString(),
+            "redeem_status",
+            o.status().dbValue()));
+  }
+
+  private RedeemResource resource(OrderRow o, OrderState.View view) {
+    return RedeemResource.of(o, index.orderHistory(o.chainId(), o.orderId()), view, chains);
+  }
+}
