@@ -200,6 +200,8 @@ public final class ApiServer implements AutoCloseable {
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         // Closed vocabularies (order and sync status, ...) are shown as their stored text.
         .enable(tools.jackson.databind.cfg.EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
+        // ... and read back so (a stored quote).
+        .enable(tools.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
         .changeDefaultPropertyInclusion(
             i ->
                 i.withValueInclusion(

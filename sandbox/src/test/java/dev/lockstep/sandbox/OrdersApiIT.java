@@ -1,0 +1,356 @@
+package dev.lockstep.sandbox;
+
+import static dev.lockstep.sandbox.ApiClient.assertProblem;
+import static dev.lockstep.sandbox.ApiClient.body;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lockstep.contracts.generated.AssetToken;
+import dev.lockstep.contracts.generated.TestStablecoin;
+import dev.lockstep.devnet.ChainDeployment;
+import dev.lockstep.devnet.ContractDeployer;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.ReadonlyTransactionManager;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Orders through the API on a real sandbox (anvil chains, PostgreSQL, the daemon): quotes, mints
+ * and redeems the tenant's settlement wallet pays for and receives, checked against the chain's
+ * balances to the base unit; developer fees, both gas sponsors, quote expiry, insufficient funds
+ * and an Idempotency-Key replay.
+ */
+class OrdersApiIT {
+  private static final BigInteger UNIT = BigInteger.TEN.pow(6);
+  private static Sandbox sandbox;
+  private static ApiClient api;
+  private static MovableClock clock;
+  private static Web3j web3j;
+  private static ChainDeployment base;
+  private static String wallet;
+
+  @BeforeAll
+  static void start() throws Exception {
+    clock = new MovableClock();
+    sandbox = Sandbox.start(0, Path.of("target", "orders-api-it"), 1, clock, Map.of());
+    api = new ApiClient(sandbox.apiUrl());
+    base = sandbox.deployments().get(8453L);
+    web3j = Web3j.build(new HttpService(base.rpcUrl()));
+    wallet =
+        body(api.get("/v1/settlement_wallets", sandbox.apiKey())).at("/data/0/address").asString();
+  }
+
+  @AfterAll
+  static void stop() {
+    web3j.shutdown();
+    sandbox.close();
+  }
+
+  private static BigInteger stable(String token, String holder) throws Exception {
+    return TestStablecoin.load(
+            token,
+            web3j,
+            new ReadonlyTransactionManager(web3j, holder),
+            ContractDeployer.devnetGas(base.chainId()))
+        .balanceOf(holder)
+        .send();
+  }
+
+  private static BigInteger asset(String token, String holder) throws Exception {
+    return AssetToken.load(
+            token,
+            web3j,
+            new ReadonlyTransactionManager(web3j, holder),
+            ContractDeployer.devnetGas(base.chainId()))
+        .balanceOf(holder)
+        .send();
+  }
+
+  private static BigInteger units(JsonNode n) {
+    return new BigDecimal(n.asString()).movePointRight(6).toBigIntegerExact();
+  }
+
+  private static JsonNode awaitStatus(String path, String status) {
+    JsonNode[] last = new JsonNode[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              last[0] = body(api.get(path, sandbox.apiKey()));
+              return last[0].path("status").asString().equals(status);
+            });
+    return last[0];
+  }
+
+  private static HttpResponse<String> post(String path, String json, String key) throws Exception {
+    return api.post(path, sandbox.apiKey(), json, key);
+  }
+
+  /**
+   * A custodial mint of an asset no one has minted on base: the order locks the quote's total, the
+   * settle deploys the token in the same transaction, and the wallet pays exactly notional +
+   * platform fee + gas charged; the tokens arrive in the settlement wallet and in positions.
+   */
+  @Test
+  void custodialMintAutoDeploysAndChargesExactly() throws Exception {
+    BigInteger usdcBefore = stable(base.usdc(), wallet);
+    HttpResponse<String> r =
+        post(
+            "/v1/mints",
+            """
+            {"asset": "SPY", "quantity": 2.5, "settlement": {"currency": "USDC", "chain": "base"},
+             "slippage_bps": 50}""",
+            "mint-spy-1");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    JsonNode created = body(r);
+    String id = created.path("id").asString();
+    assertThat(id).startsWith("mnt_8453_");
+    assertThat(created.path("status").asString()).isIn("queued", "filled", "settled");
+    assertThat(created.path("lock_tx_hash").asString()).startsWith("0x");
+
+    JsonNode m = awaitStatus("/v1/mints/" + id, "settled");
+    assertThat(m.at("/contract/auto_deployed").asBoolean()).isTrue();
+    assertThat(m.at("/settlement/tx_hash").asString()).startsWith("0x");
+    assertThat(m.path("settled_at").isMissingNode()).isFalse();
+    BigInteger notional = units(m.path("notional_usdc"));
+    BigInteger fee = units(m.at("/platform_fee/amount_usdc"));
+    BigInteger gas = units(m.at("/cost/gas_usdc"));
+    BigInteger costs = units(m.at("/cost/broker_usdc"));
+    // 2.5 SPY at the sandbox mark 512.30, the tier's 30 bps rounded up, gas within its cap.
+    assertThat(notional).isEqualTo(new BigInteger("1280750000"));
+    assertThat(fee).isEqualTo(new BigInteger("3842250"));
+    assertThat(gas).isPositive().isLessThanOrEqualTo(units(m.at("/gas/max_gas_usdc")));
+    String token = m.at("/contract/address").asString();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                stable(base.usdc(), wallet)
+                    .equals(usdcBefore.subtract(notional.add(costs).add(fee).add(gas))));
+    assertThat(asset(token, wallet)).isEqualTo(new BigInteger("2500000"));
+    JsonNode pos = body(api.get("/v1/positions/SPY?wallet=" + wallet, sandbox.apiKey()));
+    assertThat(pos.path("quantity").asString()).isEqualTo("2.500000");
+    // It is listed among the tenant's mints, and the last page says so.
+    JsonNode list = body(api.get("/v1/mints?limit=100", sandbox.apiKey()));
+    assertThat(list.path("data").findValuesAsString("id")).contains(id);
+    assertThat(list.path("next_cursor").isNull()).isTrue();
+  }
+
+  /**
+   * A redeem of AAPL the wallet minted, paid out in USDT: the USDT balance grows by exactly the
+   * payout, which is gross − fees − gas and at least the minimum.
+   */
+  @Test
+  void custodialRedeemPaysOutInUsdt() throws Exception {
+    HttpResponse<String> minted =
+        post(
+            "/v1/mints",
+            """
+            {"asset": "AAPL", "quantity": 10, "settlement": {"currency": "USDC", "chain": "base"}}""",
+            "mint-aapl-for-redeem");
+    assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+    String mintId = body(minted).path("id").asString();
+    awaitStatus("/v1/mints/" + mintId, "settled");
+    BigInteger usdtBefore = stable(base.usdt(), wallet);
+    HttpResponse<String> r =
+        post(
+            "/v1/redeems",
+            """
+            {"position_id": "%s", "quantity": 4, "payout": {"currency": "USDT"}}"""
+                .formatted(mintId),
+            "redeem-aapl-1");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    String id = body(r).path("id").asString();
+    assertThat(id).startsWith("rdm_8453_");
+    JsonNode red = awaitStatus("/v1/redeems/" + id, "settled");
+    BigInteger payout = units(red.at("/payout/amount"));
+    BigInteger gross = units(red.at("/payout/gross_notional"));
+    assertThat(red.at("/payout/currency").asString()).isEqualTo("USDT");
+    assertThat(payout).isGreaterThanOrEqualTo(units(red.at("/payout/min_notional")));
+    assertThat(payout)
+        .isEqualTo(
+            gross
+                .subtract(units(red.at("/cost/broker_usdc")))
+                .subtract(units(red.at("/platform_fee/amount_usdc")))
+                .subtract(units(red.at("/cost/gas_usdc"))));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> stable(base.usdt(), wallet).equals(usdtBefore.add(payout)));
+  }
+
+  /**
+   * A developer fee accrues in the book's escrow and shows in GET /v1/fees; the developer gas
+   * sponsor takes a deposit and refunds what the settle did not charge, the user_notional one
+   * deducts it from the lock.
+   */
+  @Test
+  void developerFeeAndBothGasSponsors() throws Exception {
+    String destination = "0x9f2c00000000000000000000000000000000beef";
+    BigInteger before = stable(base.usdc(), wallet);
+    HttpResponse<String> r =
+        post(
+            "/v1/mints",
+            """
+            {"asset": "NVDA", "quantity": 3, "settlement": {"currency": "USDC", "chain": "base"},
+             "gas": {"sponsor": "developer", "max_gas_usdc": 4},
+             "developer_fee": {"amount_bps": 25, "destination": "%s"}}"""
+                .formatted(destination),
+            "mint-nvda-devfee");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    JsonNode m = awaitStatus("/v1/mints/" + body(r).path("id").asString(), "settled");
+    assertThat(m.at("/gas/sponsor").asString()).isEqualTo("developer");
+    assertThat(m.at("/gas/max_gas_usdc").asString()).isEqualTo("4.000000");
+    BigInteger devFee = units(m.at("/developer_fee/amount_usdc"));
+    // 3 NVDA at 121.10 = 363.30; 25 bps of it rounded up.
+    assertThat(devFee).isEqualTo(new BigInteger("908250"));
+    BigInteger paid =
+        units(m.path("notional_usdc"))
+            .add(units(m.at("/cost/broker_usdc")))
+            .add(units(m.at("/platform_fee/amount_usdc")))
+            .add(devFee)
+            .add(units(m.at("/cost/gas_usdc")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> stable(base.usdc(), wallet).equals(before.subtract(paid)));
+    JsonNode fees = body(api.get("/v1/fees", sandbox.apiKey()));
+    JsonNode row = null;
+    for (JsonNode f : fees.path("data")) {
+      if (f.path("destination").asString().equals(destination)) {
+        row = f;
+      }
+    }
+    assertThat(row).as(fees.toString()).isNotNull();
+    assertThat(row.path("accrued_usdc").asString()).isEqualTo("0.908250");
+    assertThat(row.path("currency").asString()).isEqualTo("USDC");
+    assertThat(row.path("chain").asString()).isEqualTo("base");
+  }
+
+  /** A quote holds an order to its terms for 30 s; after that it is refused with quote_expired. */
+  @Test
+  void quoteReferencedThenExpired() throws Exception {
+    HttpResponse<String> q =
+        post(
+            "/v1/quotes",
+            """
+            {"side": "mint", "asset": "AAPL", "quantity": 1, "currency": "USDC", "chain": "base",
+             "slippage_bps": 200}""",
+            "quote-1");
+    assertThat(q.statusCode()).as(q.body()).isEqualTo(201);
+    JsonNode quote = body(q);
+    assertThat(quote.path("notional_usdc").asString()).isEqualTo("187.420000");
+    // ceil(187.42 * 1.02) to the base unit
+    assertThat(quote.path("max_notional_usdc").asString()).isEqualTo("191.168400");
+    assertThat(quote.at("/platform_fee/amount_usdc").asString()).isEqualTo("0.562260");
+    assertThat(Instant.parse(quote.path("expires_at").asString()))
+        .isEqualTo(Instant.parse(quote.path("created_at").asString()).plusSeconds(30));
+    String quoteId = quote.path("id").asString();
+
+    HttpResponse<String> mismatch =
+        post(
+            "/v1/mints",
+            """
+            {"quote_id": "%s", "asset": "NVDA", "settlement": {"currency": "USDC", "chain": "base"}}"""
+                .formatted(quoteId),
+            "mint-quote-mismatch");
+    assertProblem(mismatch, 422, "quote_mismatch");
+
+    HttpResponse<String> ok =
+        post(
+            "/v1/mints",
+            """
+            {"quote_id": "%s", "settlement": {"chain": "base"}}"""
+                .formatted(quoteId),
+            "mint-quoted");
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    assertThat(body(ok).path("max_notional_usdc").asString()).isEqualTo("191.168400");
+
+    HttpResponse<String> q2 =
+        post(
+            "/v1/quotes",
+            """
+            {"side": "redeem", "asset": "AAPL", "quantity": 1, "currency": "USDC", "chain": "base"}""",
+            "quote-2");
+    String expiring = body(q2).path("id").asString();
+    assertThat(body(q2).path("min_notional_usdc").asString()).isEqualTo("185.545800");
+    clock.advance(Duration.ofSeconds(31));
+    HttpResponse<String> late =
+        post(
+            "/v1/redeems",
+            """
+            {"quote_id": "%s", "payout": {"currency": "USDC"}}"""
+                .formatted(expiring),
+            "redeem-late");
+    JsonNode p = assertProblem(late, 422, "quote_expired");
+    assertThat(p.path("quote_id").asString()).isEqualTo(expiring);
+  }
+
+  /**
+   * A mint the wallet cannot pay answers insufficient_funds with the amounts, and sends nothing; a
+   * redeem of more than the wallet holds answers insufficient_position.
+   */
+  @Test
+  void insufficientFundsSendsNothing() throws Exception {
+    int before = body(api.get("/v1/mints?limit=100", sandbox.apiKey())).path("data").size();
+    HttpResponse<String> r =
+        post(
+            "/v1/mints",
+            """
+            {"asset": "AAPL", "quantity": 100000, "settlement": {"currency": "USDC", "chain": "base"}}""",
+            "mint-too-big");
+    JsonNode p = assertProblem(r, 422, "insufficient_funds");
+    BigInteger required = units(p.path("required_usdc"));
+    BigInteger available = units(p.path("available_usdc"));
+    assertThat(required).isGreaterThan(available);
+    assertThat(units(p.path("shortfall_usdc"))).isEqualTo(required.subtract(available));
+    assertThat(available).isEqualTo(stable(base.usdc(), wallet));
+    assertThat(body(api.get("/v1/mints?limit=100", sandbox.apiKey())).path("data").size())
+        .isEqualTo(before);
+    HttpResponse<String> red =
+        post(
+            "/v1/redeems",
+            """
+            {"asset": "AAPL", "quantity": 100000, "payout": {"currency": "USDC", "chain": "base"}}""",
+            "redeem-too-big");
+    // AAPL may not be minted yet in this test's order: either answer names the wallet's holding.
+    assertThat(red.statusCode()).as(red.body()).isIn(404, 422);
+    assertThat(body(red).path("code").asString())
+        .isIn("insufficient_position", "position_not_found");
+  }
+
+  /** The same Idempotency-Key returns the first answer verbatim and places one order. */
+  @Test
+  void idempotencyKeyReplaysTheMint() throws Exception {
+    String json =
+        """
+        {"asset": "AAPL", "quantity": 0.5, "settlement": {"currency": "USDT", "chain": "base"}}""";
+    HttpResponse<String> first = post("/v1/mints", json, "mint-replay");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    HttpResponse<String> again = post("/v1/mints", json, "mint-replay");
+    assertThat(again.statusCode()).isEqualTo(201);
+    assertThat(again.body()).isEqualTo(first.body());
+    String id = body(first).path("id").asString();
+    long sameQuantity =
+        java.util.stream.StreamSupport.stream(
+                body(api.get("/v1/mints?limit=100", sandbox.apiKey())).path("data").spliterator(),
+                false)
+            .filter(
+                n ->
+                    n.path("lock_tx_hash")
+                        .asString()
+                        .equals(body(first).path("lock_tx_hash").asString()))
+            .count();
+    assertThat(sameQuantity).isEqualTo(1);
+    assertThat(id).startsWith("mnt_");
+  }
+}
