@@ -71,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.GET, "/v1/customers/{id}", p -> p.customers()::get),
           new Route(HandlerType.GET, "/v1/settlement_wallets", p -> p.wallets()::list),
           new Route(HandlerType.POST, "/v1/sandbox/faucet", p -> p.wallets()::faucet),
+          new Route(HandlerType.POST, "/v1/sandbox/payout_pool", p -> p.wallets()::payoutPool),
           new Route(HandlerType.GET, "/v1/events", p -> p.events()::list),
           new Route(HandlerType.GET, "/v1/events/{id}", p -> p.events()::get),
           new Route(HandlerType.GET, "/v1/webhooks", p -> p.webhooks()::list),

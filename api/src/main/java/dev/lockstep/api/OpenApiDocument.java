@@ -298,6 +298,16 @@ public final class OpenApiDocument {
               Map.of(),
               List.of("sandbox_only", "settlement_wallets_not_configured")),
           op(
+              "POST /v1/sandbox/payout_pool",
+              "Sandbox keys only: mint test USDC or USDT to the order book's payout pool on one"
+                  + " chain; a redeem waiting in filled for liquidity then settles",
+              SettlementWalletRoutes.FaucetRequest.class,
+              SettlementWalletRoutes.Drip.class,
+              false,
+              201,
+              Map.of(),
+              List.of("sandbox_only", "settlement_wallets_not_configured")),
+          op(
               "GET /v1/events",
               "The event stream of the tenant's wallets and the public catalog, newest first",
               null,

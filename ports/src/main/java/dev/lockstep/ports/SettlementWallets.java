@@ -46,6 +46,18 @@ public interface SettlementWallets {
    */
   String faucet(String tenantId, String currency, long chainId, BigInteger baseUnits);
 
+  /**
+   * Sandbox only: mints {@code baseUnits} of the stablecoin {@code currency} to the order book on
+   * {@code chainId}, topping up its payout pool (a redeem waiting in {@code filled} for liquidity
+   * settles on the keeper's next round).
+   *
+   * @return the stablecoin mint's transaction hash
+   * @throws UnsupportedOperationException outside the sandbox, or without a faucet key
+   * @throws IllegalArgumentException for a currency the chain does not carry, or a chain without an
+   *     order book
+   */
+  String faucetPayoutPool(String currency, long chainId, BigInteger baseUnits);
+
   /** The stablecoin symbols the faucet can mint on {@code chainId}, if it knows the chain. */
   Optional<List<String>> faucetCurrencies(long chainId);
 }

@@ -328,6 +328,58 @@ class OrdersApiIT {
         .isIn("insufficient_position", "position_not_found");
   }
 
+  /**
+   * A redeem larger than the USDT payout pool waits in {@code filled} (its settle reverts in
+   * simulation with OrderBookInsufficientLiquidity; nothing is broadcast) and settles by itself
+   * once the pool is topped up.
+   */
+  @Test
+  void redeemWaitsForPayoutLiquidityThenSettles() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<String> drip =
+          post(
+              "/v1/sandbox/faucet",
+              """
+              {"currency": "USDC", "chain": "base", "amount": 10000000}""",
+              "pool-test-drip-" + i);
+      assertThat(drip.statusCode()).as(drip.body()).isEqualTo(201);
+    }
+    HttpResponse<String> minted =
+        post(
+            "/v1/mints",
+            """
+            {"asset": "AAPL", "quantity": 60000, "settlement": {"currency": "USDC", "chain": "base"}}""",
+            "pool-test-mint");
+    assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+    awaitStatus("/v1/mints/" + body(minted).path("id").asString(), "settled");
+    BigInteger pool = stable(base.usdt(), base.orderBook());
+    HttpResponse<String> r =
+        post(
+            "/v1/redeems",
+            """
+            {"asset": "AAPL", "quantity": 60000, "payout": {"currency": "USDT", "chain": "base"}}""",
+            "pool-test-redeem");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    String id = body(r).path("id").asString();
+    JsonNode filled = awaitStatus("/v1/redeems/" + id, "filled");
+    // 60,000 AAPL pay about 11.2M USDT; the pool holds less.
+    assertThat(units(filled.at("/payout/min_notional"))).isGreaterThan(pool);
+    Thread.sleep(3_000); // several keeper rounds and settle retries
+    assertThat(body(api.get("/v1/redeems/" + id, sandbox.apiKey())).path("status").asString())
+        .isEqualTo("filled");
+    assertThat(stable(base.usdt(), base.orderBook())).isEqualTo(pool);
+    HttpResponse<String> topUp =
+        post(
+            "/v1/sandbox/payout_pool",
+            """
+            {"currency": "USDT", "chain": "base", "amount": 5000000}""",
+            "pool-test-topup");
+    assertThat(topUp.statusCode()).as(topUp.body()).isEqualTo(201);
+    JsonNode settled = awaitStatus("/v1/redeems/" + id, "settled");
+    assertThat(units(settled.at("/payout/amount")))
+        .isGreaterThanOrEqualTo(units(settled.at("/payout/min_notional")));
+  }
+
   /** The same Idempotency-Key returns the first answer verbatim and places one order. */
   @Test
   void idempotencyKeyReplaysTheMint() throws Exception {

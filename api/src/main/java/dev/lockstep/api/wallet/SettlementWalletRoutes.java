@@ -17,6 +17,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -84,11 +85,11 @@ public final class SettlementWalletRoutes {
         balances);
   }
 
-  public void faucet(Context ctx) {
+  /** A sandbox key's faucet request, checked: the currency and amount are valid. */
+  private FaucetRequest faucetRequest(Context ctx, String what) {
     var key = Authenticator.keyOf(ctx);
     if (key.mode() != Mode.TEST) {
-      throw new ApiException(
-          ErrorCode.SANDBOX_ONLY, "The faucet tops up sandbox settlement wallets only");
+      throw new ApiException(ErrorCode.SANDBOX_ONLY, "The faucet tops up " + what + " only");
     }
     if (!wallets.configured()) {
       throw new ApiException(
@@ -108,6 +109,34 @@ public final class SettlementWalletRoutes {
               + r.currency()
               + " with at most 6 decimals, at most 10000000");
     }
+    return r;
+  }
+
+  /**
+   * {@code POST /v1/sandbox/payout_pool {currency, chain, amount}}: sandbox keys top up the order
+   * book's payout pool on one chain (the operator's top-up in live); a redeem waiting in {@code
+   * filled} for liquidity then settles.
+   */
+  public void payoutPool(Context ctx) {
+    FaucetRequest r = faucetRequest(ctx, "sandbox payout pools");
+    long chainId =
+        Optional.ofNullable(r.chain())
+            .flatMap(chains::idOf)
+            .filter(c -> carries(c, r.currency()))
+            .orElseThrow(
+                () ->
+                    ApiException.invalidParam(
+                        "chain",
+                        "'chain' must be a chain of /v1/chains that carries " + r.currency()));
+    BigInteger units = r.amount().movePointRight(6).toBigIntegerExact();
+    String tx = wallets.faucetPayoutPool(r.currency(), chainId, units);
+    ctx.status(201)
+        .json(new Drip(chains.name(chainId), r.currency(), Amounts.format(units, 6), tx));
+  }
+
+  public void faucet(Context ctx) {
+    var key = Authenticator.keyOf(ctx);
+    FaucetRequest r = faucetRequest(ctx, "sandbox settlement wallets");
     List<Long> targets = new ArrayList<>();
     if (r.chain() != null) {
       long id =

@@ -59,6 +59,13 @@ public final class RedeemDuty {
   private final Duration retryAfter;
   private final Clock clock;
   private final WakeAt wakeAt;
+
+  /**
+   * How long after a settle reverted for want of payout liquidity (or with an expired attestation)
+   * the next one is tried.
+   */
+  static final Duration SETTLE_RETRY = Duration.ofSeconds(2);
+
   private final dev.lockstep.keeper.price.GasCost gasCost;
 
   /** Asks for a keeper round of a chain at a given time (a broker answer is due then). */
@@ -163,16 +170,29 @@ public final class RedeemDuty {
 
   private void settle(Round round, OrderRow o, BrokerLeg leg) {
     Optional<Intent> settled = round.latest(o.orderId(), TxAction.SETTLE);
-    if (settled.isPresent()
-        && settled.get().status() == IntentStatus.REVERTED
-        && settled
-            .get()
-            .revertError()
-            .flatMap(OrderBookError::named)
-            .filter(OrderBookError::fillOutOfBounds)
-            .isPresent()) {
+    Optional<OrderBookError> reverted =
+        settled
+            .filter(i -> i.status() == IntentStatus.REVERTED)
+            .flatMap(Intent::revertError)
+            .flatMap(OrderBookError::named);
+    if (reverted.filter(OrderBookError::fillOutOfBounds).isPresent()) {
       cancel(round, o, "settle reverted: " + settled.get().outcome().get());
       return;
+    }
+    boolean retry = reverted.filter(OrderBookError::settleRetries).isPresent();
+    if (retry) {
+      // The order stays filled on chain; the next generation goes out once the delay has passed
+      // (only its simulation runs while the pool is still short: nothing is broadcast).
+      Instant due = settled.get().createdAt().plus(SETTLE_RETRY);
+      if (due.isAfter(clock.instant())) {
+        wakeAt.at(chainId, due);
+        return;
+      }
+      log.info(
+          "keeper chainId={} settling order {} again: {}",
+          chainId,
+          o.orderId(),
+          settled.get().outcome().orElse(reverted.get().solidityName()));
     }
     // The settle's gas at the chain's current price; the book charges at most the order's maxGas
     // (zero for an order created without a gas budget), which its creator agreed to.
@@ -180,6 +200,7 @@ public final class RedeemDuty {
         round,
         o,
         TxAction.SETTLE,
+        retry,
         () ->
             OrderBookCalls.settle(
                 broker.attestation(leg, orderBook),
@@ -195,12 +216,27 @@ public final class RedeemDuty {
   /** Enqueues (order, action) unless an intent for it exists; true if a new intent was enqueued. */
   private boolean intend(
       Round round, OrderRow o, TxAction action, java.util.function.Supplier<String> callData) {
+    return intend(round, o, action, false, callData);
+  }
+
+  /**
+   * As above; with {@code again}, a next generation also follows a reverted latest intent (the
+   * caller decided its revert is worth another try).
+   */
+  private boolean intend(
+      Round round,
+      OrderRow o,
+      TxAction action,
+      boolean again,
+      java.util.function.Supplier<String> callData) {
     Optional<Intent> latest = round.latest(o.orderId(), action);
     int generation = 1;
     if (latest.isPresent()) {
       Intent i = latest.get();
-      if (i.status() != IntentStatus.FAILED
-          || i.createdAt().plus(retryAfter).isAfter(clock.instant())) {
+      boolean failedLongAgo =
+          i.status() == IntentStatus.FAILED
+              && !i.createdAt().plus(retryAfter).isAfter(clock.instant());
+      if (!failedLongAgo && !(again && i.status() == IntentStatus.REVERTED)) {
         return false;
       }
       generation = i.generation() + 1;

@@ -196,7 +196,8 @@ public final class OrderBookCalls {
       case ORDER_NOT_QUEUED -> s != ChainOrderStatus.NONE;
       case ORDER_NOT_ACTIVE, ORDER_NOT_OPEN ->
           s == ChainOrderStatus.SETTLED || s == ChainOrderStatus.CANCELLED;
-      case PAYOUT_BELOW_MINIMUM, NOTIONAL_ABOVE_MAXIMUM -> false;
+      case PAYOUT_BELOW_MINIMUM, NOTIONAL_ABOVE_MAXIMUM, INSUFFICIENT_LIQUIDITY, FILL_EXPIRED ->
+          false;
     };
   }
 }

@@ -23,11 +23,29 @@ public enum OrderBookError {
    * {@code OrderBookNotionalAboveMaximum(orderId, notional, maxNotional)}: a mint's fill costs more
    * than the order's maximum; the keeper cancels the order instead (its lock is refunded).
    */
-  NOTIONAL_ABOVE_MAXIMUM("OrderBookNotionalAboveMaximum");
+  NOTIONAL_ABOVE_MAXIMUM("OrderBookNotionalAboveMaximum"),
+  /**
+   * {@code OrderBookInsufficientLiquidity(payoutToken, available, required)}: the payout pool holds
+   * less than a redeem's settle pays; the settle waits for a top-up and is tried again.
+   */
+  INSUFFICIENT_LIQUIDITY("OrderBookInsufficientLiquidity"),
+  /**
+   * {@code OrderBookFillExpired(orderId, expiry)}: the fill attestation expired before the settle
+   * was mined; the next try carries a freshly signed one.
+   */
+  FILL_EXPIRED("OrderBookFillExpired");
 
   /** Whether a settle reverted with this error can never succeed at that fill: cancel instead. */
   public boolean fillOutOfBounds() {
     return this == PAYOUT_BELOW_MINIMUM || this == NOTIONAL_ABOVE_MAXIMUM;
+  }
+
+  /**
+   * Whether a settle that reverted with this error is tried again later, as a new generation with a
+   * fresh attestation: the pool may be topped up, an expired attestation re-signed.
+   */
+  public boolean settleRetries() {
+    return this == INSUFFICIENT_LIQUIDITY || this == FILL_EXPIRED;
   }
 
   private final String solidityName;

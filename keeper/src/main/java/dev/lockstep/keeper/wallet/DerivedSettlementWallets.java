@@ -141,18 +141,33 @@ public final class DerivedSettlementWallets implements SettlementWallets {
 
   @Override
   public String faucet(String tenantId, String currency, long chainId, BigInteger baseUnits) {
+    ChainConfig.Erc20 token = faucetToken(currency, chainId);
+    return drip(chains.get(chainId), token, ensureFunded(tenantId), baseUnits);
+  }
+
+  @Override
+  public String faucetPayoutPool(String currency, long chainId, BigInteger baseUnits) {
+    ChainConfig.Erc20 token = faucetToken(currency, chainId);
+    ChainConfig chain = chains.get(chainId);
+    String book =
+        chain
+            .orderBook()
+            .orElseThrow(
+                () -> new IllegalArgumentException("chain " + chainId + " has no order book"));
+    return drip(chain, token, book, baseUnits);
+  }
+
+  /** The stablecoin the sandbox faucet mints. */
+  private ChainConfig.Erc20 faucetToken(String currency, long chainId) {
     if (faucetKey.isEmpty()) {
       throw new UnsupportedOperationException("the faucet exists in the sandbox only");
     }
-    ChainConfig chain = chains.get(chainId);
-    ChainConfig.Erc20 token =
-        Optional.ofNullable(chain).stream()
-            .flatMap(c -> stablecoins(c).stream())
-            .filter(t -> t.symbol().equals(currency))
-            .findFirst()
-            .orElseThrow(
-                () -> new IllegalArgumentException("chain " + chainId + " carries no " + currency));
-    return drip(chain, token, ensureFunded(tenantId), baseUnits);
+    return Optional.ofNullable(chains.get(chainId)).stream()
+        .flatMap(c -> stablecoins(c).stream())
+        .filter(t -> t.symbol().equals(currency))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalArgumentException("chain " + chainId + " carries no " + currency));
   }
 
   private static List<ChainConfig.Erc20> stablecoins(ChainConfig chain) {
