@@ -62,7 +62,7 @@ public final class SandboxMain implements Callable<Integer> {
     public Integer call() throws Exception {
       try (Sandbox sandbox = Sandbox.start(parent.apiPort, parent.workDir, parent.daemons)) {
         System.out.println("sandbox ready " + sandbox.readyJson());
-        boolean ok = new RedeemDemo(sandbox, System.out).run();
+        boolean ok = new OrderDemo(sandbox, System.out).run();
         System.out.println(ok ? "demo passed" : "demo FAILED");
         return ok ? 0 : 1;
       }
