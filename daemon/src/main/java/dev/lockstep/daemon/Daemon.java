@@ -303,7 +303,13 @@ public final class Daemon implements AutoCloseable {
         new WebhookDispatcher(
             jdbi,
             new EventPublisher(
-                jdbi, indexer.outbox(), chainNames, cfg.mode(), ApiServer.jsonMapper(), clock),
+                jdbi,
+                indexer.outbox(),
+                chainNames,
+                cfg.mode(),
+                new dev.lockstep.api.order.OrderFates(index, orderDesk),
+                ApiServer.jsonMapper(),
+                clock),
             new WebhookSender(clock),
             RetrySchedule.withRandomJitter(),
             List.of(

@@ -122,6 +122,14 @@ public final class OrderDemo {
     check(
         "the 3 AAPL are back: position is 6",
         "6.000000".equals(position.path("quantity").asString()));
+    JsonNode events =
+        await(
+            "/v1/events?type=redeem.failed",
+            e -> e.toString().contains("\"redeem_id\":\"" + rejectedId + "\""));
+    check(
+        "a redeem.failed event names " + rejectedId + " and broker_rejected",
+        events.toString().contains("\"redeem_id\":\"" + rejectedId + "\"")
+            && events.toString().contains("\"failure_reason\":\"broker_rejected\""));
     get("/v1/mints");
     get("/v1/redeems");
     return ok;

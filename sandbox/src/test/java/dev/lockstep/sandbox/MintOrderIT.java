@@ -282,6 +282,18 @@ class MintOrderIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> hasEvent("mint.failed", "mnt_" + d.chainId() + "_" + orderId));
+    // The event and the resource say why: the broker's fill was above the order's maximum.
+    JsonNode failed = null;
+    for (JsonNode e : body(api.get("/v1/events?type=mint.failed", sandbox.apiKey())).get("data")) {
+      if (("mnt_" + d.chainId() + "_" + orderId).equals(e.get("data").path("mint_id").asString())) {
+        failed = e;
+      }
+    }
+    assertThat(failed.at("/data/failure_reason").asString()).isEqualTo("price_outside_bound");
+    JsonNode mint = body(api.get("/v1/mints/mnt_" + d.chainId() + "_" + orderId, sandbox.apiKey()));
+    assertThat(mint.path("status").asString()).as(mint.toString()).isEqualTo("failed");
+    assertThat(mint.path("failure_reason").asString()).isEqualTo("price_outside_bound");
+    assertThat(mint.path("refund_usdc").isMissingNode()).isFalse();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.lockstep.api.event;
 
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.Ids;
+import dev.lockstep.api.order.OrderFates;
 import dev.lockstep.indexer.store.Outbox;
 import dev.lockstep.ports.Mode;
 import java.sql.Timestamp;
@@ -37,14 +38,23 @@ public final class EventPublisher {
   private final Outbox outbox;
   private final ChainNames chains;
   private final Mode mode;
+  private final OrderFates fates;
   private final JsonMapper json;
   private final Clock clock;
 
   /**
    * @param mode the daemon's environment: the {@code livemode} of every event
+   * @param fates how a cancelled order ended ({@code redeem.failed} or {@code redeem.cancelled})
    */
   public EventPublisher(
-      Jdbi jdbi, Outbox outbox, ChainNames chains, Mode mode, JsonMapper json, Clock clock) {
+      Jdbi jdbi,
+      Outbox outbox,
+      ChainNames chains,
+      Mode mode,
+      OrderFates fates,
+      JsonMapper json,
+      Clock clock) {
+    this.fates = fates;
     this.jdbi = jdbi;
     this.outbox = outbox;
     this.chains = chains;
@@ -77,8 +87,11 @@ public final class EventPublisher {
           List<Long> ids = new ArrayList<>();
           // Subscriptions by wallet ("" for catalog events), read once per batch.
           Map<String, List<Subscription>> byWallet = new HashMap<>();
-          for (Outbox.Event e : batch) {
-            String body = body(e);
+          for (Outbox.Event outboxEvent : batch) {
+            ObjectNode data = (ObjectNode) json.readTree(outboxEvent.payloadJson());
+            Outbox.Event e =
+                outboxEvent.withType(fates.typeOf(outboxEvent.type(), outboxEvent.chainId(), data));
+            String body = body(e, data);
             h.createUpdate(
                     """
                 INSERT INTO api.events (seq, event_id, outbox_id, chain_id, type, wallet, body, created_at)
@@ -141,8 +154,7 @@ public final class EventPublisher {
   }
 
   /** The event as integrators see it, in GET /v1/events and as a webhook body. */
-  private String body(Outbox.Event e) {
-    ObjectNode data = (ObjectNode) json.readTree(e.payloadJson());
+  private String body(Outbox.Event e, ObjectNode data) {
     if (data.has("order_id") && e.type().startsWith("redeem.")) {
       data.put("redeem_id", "rdm_" + e.chainId() + "_" + data.get("order_id").asLong());
     }

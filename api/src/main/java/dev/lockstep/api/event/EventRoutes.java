@@ -25,7 +25,7 @@ public final class EventRoutes {
   private static final String VISIBLE =
       """
       SELECT e.seq, e.event_id, e.body FROM api.events e
-      WHERE (e.wallet IS NULL OR EXISTS (SELECT 1 FROM api.customers c WHERE c.tenant_id = :t AND c.wallet = e.wallet))""";
+      WHERE (e.wallet IS NULL OR EXISTS (SELECT 1 FROM api.owned_wallets c WHERE c.tenant_id = :t AND c.wallet = e.wallet))""";
 
   private final Jdbi jdbi;
   private final JsonMapper json;

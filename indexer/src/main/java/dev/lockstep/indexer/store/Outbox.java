@@ -32,7 +32,12 @@ public final class Outbox {
       String type,
       String payloadJson,
       Optional<String> wallet,
-      Instant createdAt) {}
+      Instant createdAt) {
+    /** The same event under another type (a consumer's more precise name for it). */
+    public Event withType(String t) {
+      return new Event(id, eventId, chainId, blockNumber, t, payloadJson, wallet, createdAt);
+    }
+  }
 
   /**
    * Locks ({@code FOR UPDATE}) and returns up to {@code limit} undispatched events, oldest first,
