@@ -88,7 +88,8 @@ public final class OrderBench {
     Path work = Path.of(opts.getOrDefault("work-dir", "bench/target/run-orders"));
     Files.createDirectories(work);
     say("starting the sandbox");
-    try (Sandbox sandbox = Sandbox.start(0, work, 1, Clock.systemUTC(), Map.of())) {
+    Duration fillDelay = Duration.parse(opts.getOrDefault("fill-delay", "PT2S"));
+    try (Sandbox sandbox = Sandbox.start(0, work, 1, Clock.systemUTC(), Map.of(), fillDelay)) {
       List<String> keys = new ArrayList<>();
       for (int t = 0; t < tenants; t++) {
         String tenant = "ten_bench_" + t;
@@ -126,6 +127,7 @@ public final class OrderBench {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("block_time_s", blockTime);
       out.put("tenants", tenants);
+      out.put("broker_fill_delay_ms", fillDelay.toMillis());
       out.put("light_orders", light);
       out.put("light_post_to_201_p50_ms", p(lightRun.stream().map(Timing::accepted).toList(), 50));
       out.put("light_post_to_settled_p50_ms", p(lightSettled, 50));

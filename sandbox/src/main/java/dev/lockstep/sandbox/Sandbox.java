@@ -135,6 +135,23 @@ public final class Sandbox implements AutoCloseable {
    */
   public static Sandbox start(
       int apiPort, Path workDir, int daemons, Clock clock, Map<String, Long> rateLimits) {
+    return start(apiPort, workDir, daemons, clock, rateLimits, FILL_DELAY);
+  }
+
+  /** The simulated broker's time from an offset request to its fill: 2 s. */
+  public static final Duration FILL_DELAY = Duration.ofSeconds(2);
+
+  /**
+   * As above, with the simulated broker filling {@code fillDelay} after each request (the orders
+   * benchmark measures the chain's part of the latency with 0).
+   */
+  public static Sandbox start(
+      int apiPort,
+      Path workDir,
+      int daemons,
+      Clock clock,
+      Map<String, Long> rateLimits,
+      Duration fillDelay) {
     if (daemons < 1) {
       throw new IllegalArgumentException("daemons must be >= 1");
     }
@@ -177,7 +194,7 @@ public final class Sandbox implements AutoCloseable {
               .localKeeperKey(
                   Numeric.toHexStringWithPrefixZeroPadded(
                       DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64))
-              .simulatedMarkets(MARKS, Duration.ofSeconds(2))
+              .simulatedMarkets(MARKS, fillDelay)
               .keeperInterval(Duration.ofMillis(500))
               .rateLimits(rateLimits)
               // A fresh seed per sandbox (held in memory only); the devnet admin mints the

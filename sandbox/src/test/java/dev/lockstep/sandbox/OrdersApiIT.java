@@ -279,10 +279,12 @@ class OrdersApiIT {
         post(
             "/v1/quotes",
             """
-            {"side": "redeem", "asset": "AAPL", "quantity": 1, "currency": "USDC", "chain": "base"}""",
+            {"side": "redeem", "asset": "AAPL", "quantity": 1, "currency": "USDC", "chain": "base",
+             "gas": {"max_gas_usdc": 1}}""",
             "quote-2");
     String expiring = body(q2).path("id").asString();
-    assertThat(body(q2).path("min_notional_usdc").asString()).isEqualTo("185.545800");
+    // floor(187.42 * 0.99) less the 30 bps fee (0.562260) and the 1 USDC gas cap: the net floor
+    assertThat(body(q2).path("min_notional_usdc").asString()).isEqualTo("183.983540");
     clock.advance(Duration.ofSeconds(31));
     HttpResponse<String> late =
         post(

@@ -26,9 +26,10 @@ import org.jspecify.annotations.Nullable;
  * price_unavailable} when the feed has none or it is stale), notional = mark × quantity rounded to
  * the base unit in the platform's favour (up for a mint, down for a redeem), the slippage bound
  * ({@code ceil(notional × (10,000 + slippage) / 10,000)} for a mint's maximum, {@code
- * floor(notional × (10,000 − slippage) / 10,000)} for a redeem's minimum, never 0), fees rounded up
- * as the order book rounds them, and the chain's settle gas estimate from the keeper (the cap
- * defaults to twice it). Exact decimals throughout. Thread-safe.
+ * floor(notional × (10,000 − slippage) / 10,000)} less both fees and, when the user's notional pays
+ * gas, the gas cap, for a redeem's minimum net payout; never 0), fees rounded up as the order book
+ * rounds them, and the chain's settle gas estimate from the keeper (the cap defaults to twice it).
+ * Exact decimals throughout. Thread-safe.
  */
 public final class Pricing {
   /** Slippage bound when the request names none: 100 bps (1%). */
@@ -127,15 +128,11 @@ public final class Pricing {
     BigInteger notional =
         exact.setScale(0, mint ? RoundingMode.CEILING : RoundingMode.FLOOR).toBigIntegerExact();
     BigDecimal factor = BPS.add(BigDecimal.valueOf(mint ? slippage : -slippage));
-    BigInteger bound =
+    BigInteger slipped =
         new BigDecimal(notional)
             .multiply(factor)
             .divide(BPS, 0, mint ? RoundingMode.CEILING : RoundingMode.FLOOR)
             .toBigIntegerExact();
-    if (bound.signum() <= 0) {
-      throw ApiException.invalidParam(
-          "quantity", "The order's notional bound rounds to 0 at this price: order more");
-    }
     OrderRequests.Gas gas =
         Optional.ofNullable(ask.gas()).orElse(new OrderRequests.Gas(null, null));
     GasSponsor sponsor =
@@ -164,6 +161,23 @@ public final class Pricing {
             sponsor,
             maxGas);
     BigInteger devFee = OrderDesk.OrderTerms.feeOf(notional, terms.developerFeeBps());
+    // A mint's bound caps gross + costs (fees and gas are locked on top); a redeem's is the net
+    // payout the book must pay at least: the slipped notional less both fees and the gas cap the
+    // user's notional may be charged.
+    BigInteger bound =
+        mint
+            ? slipped
+            : slipped
+                .subtract(platformFee)
+                .subtract(devFee)
+                .subtract(sponsor == GasSponsor.USER_NOTIONAL ? maxGas : BigInteger.ZERO);
+    if (bound.signum() <= 0) {
+      throw ApiException.invalidParam(
+          "quantity",
+          "The order's notional bound is "
+              + usdc(bound.max(BigInteger.ZERO))
+              + " USD after fees and gas at this price: order more");
+    }
     Optional<String> total =
         mint ? Optional.of(usdc(terms.mintLock(bound).add(terms.gasDeposit()))) : Optional.empty();
     Optional<String> payout =
