@@ -308,6 +308,8 @@ public final class Daemon implements AutoCloseable {
                 chainNames,
                 cfg.mode(),
                 new dev.lockstep.api.order.OrderFates(index, orderDesk),
+                orderDesk,
+                index,
                 ApiServer.jsonMapper(),
                 clock),
             new WebhookSender(clock),

@@ -5,6 +5,7 @@ import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.store.OrderRow;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -173,6 +174,21 @@ public interface OrderDesk {
    * @param failureReason the broker's words, for a {@link LegState#FAILED} leg
    */
   record BrokerProgress(LegState state, Optional<String> failureReason) {}
+
+  /**
+   * A broker fill of an order (the {@code filled} step of its lifecycle).
+   *
+   * @param grossNotional the fill's gross notional, stablecoin base units
+   * @param filledAt when the fill was recorded
+   */
+  record Fill(long chainId, long orderId, BigInteger grossNotional, java.time.Instant filledAt) {}
+
+  /**
+   * Fills recorded at or after {@code from} and before {@code to}, oldest first (then by chain and
+   * order), at most {@code limit}: the source of {@code mint.filled} / {@code redeem.filled}. A
+   * broker that cannot list its fills answers none.
+   */
+  List<Fill> fills(java.time.Instant from, java.time.Instant to, int limit);
 
   /** The broker legs of the given orders on {@code chainId}, for those that have one. */
   java.util.Map<Long, BrokerProgress> progress(long chainId, java.util.Collection<Long> orderIds);

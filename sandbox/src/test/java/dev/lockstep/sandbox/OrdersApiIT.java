@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +94,17 @@ class OrdersApiIT {
     return last[0];
   }
 
+  /** The tenant's newest event of {@code type} whose data has {@code field} = {@code value}. */
+  private static JsonNode eventOf(String type, String field, String value) throws Exception {
+    for (JsonNode e :
+        body(api.get("/v1/events?limit=100&type=" + type, sandbox.apiKey())).path("data")) {
+      if (value.equals(e.path("data").path(field).asString())) {
+        return e;
+      }
+    }
+    return null;
+  }
+
   private static HttpResponse<String> post(String path, String json, String key) throws Exception {
     return api.post(path, sandbox.apiKey(), json, key);
   }
@@ -141,6 +153,23 @@ class OrdersApiIT {
     assertThat(asset(token, wallet)).isEqualTo(new BigInteger("2500000"));
     JsonNode pos = body(api.get("/v1/positions/SPY?wallet=" + wallet, sandbox.apiKey()));
     assertThat(pos.path("quantity").asString()).isEqualTo("2.500000");
+    // The stream tells the lifecycle in order: filled (the broker's fill, with its notional) before
+    // settled.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> eventOf("mint.settled", "mint_id", id) != null);
+    JsonNode filled = eventOf("mint.filled", "mint_id", id);
+    assertThat(filled).as("mint.filled of " + id).isNotNull();
+    assertThat(filled.at("/data/gross_notional").asString()).isEqualTo("1280.750000");
+    assertThat(filled.at("/data/asset").asString()).isEqualTo("SPY");
+    JsonNode all = body(api.get("/v1/events?limit=100&type=mint.*", sandbox.apiKey()));
+    List<String> order = new java.util.ArrayList<>();
+    for (JsonNode e : all.path("data")) {
+      if (id.equals(e.at("/data/mint_id").asString())) {
+        order.addFirst(e.path("type").asString()); // the list is newest first
+      }
+    }
+    assertThat(order).containsSubsequence("mint.filled", "mint.settled");
     // It is listed among the tenant's mints, and the last page says so.
     JsonNode list = body(api.get("/v1/mints?limit=100", sandbox.apiKey()));
     assertThat(list.path("data").findValuesAsString("id")).contains(id);
@@ -187,6 +216,11 @@ class OrdersApiIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> stable(base.usdt(), wallet).equals(usdtBefore.add(payout)));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> eventOf("redeem.filled", "redeem_id", id) != null);
+    assertThat(eventOf("redeem.filled", "redeem_id", id).at("/data/gross_notional").asString())
+        .isEqualTo(red.at("/payout/gross_notional").asString());
   }
 
   /**

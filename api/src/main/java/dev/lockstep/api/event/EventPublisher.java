@@ -3,8 +3,11 @@ package dev.lockstep.api.event;
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.Ids;
 import dev.lockstep.api.order.OrderFates;
+import dev.lockstep.indexer.store.IndexReader;
+import dev.lockstep.indexer.store.OrderRow;
 import dev.lockstep.indexer.store.Outbox;
 import dev.lockstep.ports.Mode;
+import dev.lockstep.ports.OrderDesk;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -39,11 +42,14 @@ public final class EventPublisher {
   private final ChainNames chains;
   private final Mode mode;
   private final OrderFates fates;
+  private final OrderDesk desk;
+  private final IndexReader index;
   private final JsonMapper json;
   private final Clock clock;
 
   /**
    * @param mode the daemon's environment: the {@code livemode} of every event
+   * @param desk the source of the broker's fills ({@code mint.filled}, {@code redeem.filled})
    * @param fates how a cancelled order ended ({@code redeem.failed} or {@code redeem.cancelled})
    */
   public EventPublisher(
@@ -52,9 +58,13 @@ public final class EventPublisher {
       ChainNames chains,
       Mode mode,
       OrderFates fates,
+      OrderDesk desk,
+      IndexReader index,
       JsonMapper json,
       Clock clock) {
     this.fates = fates;
+    this.desk = desk;
+    this.index = index;
     this.jdbi = jdbi;
     this.outbox = outbox;
     this.chains = chains;
@@ -66,7 +76,9 @@ public final class EventPublisher {
   private record Subscription(String id, String tenantId, String url, List<String> events) {}
 
   /**
-   * Publishes up to {@code limit} undispatched outbox events.
+   * Publishes up to {@code limit} broker fills ({@code mint.filled}, {@code redeem.filled}, before
+   * the outbox events of the same pass: a fill precedes its settle) and up to {@code limit}
+   * undispatched outbox events.
    *
    * @return how many were published
    */
@@ -77,59 +89,156 @@ public final class EventPublisher {
               .bind("k", LOCK)
               .map((rs, ctx) -> 0)
               .one();
-          List<Outbox.Event> batch = outbox.lockUndispatched(h, limit);
-          if (batch.isEmpty()) {
-            return 0;
-          }
-          long seq =
-              h.createQuery("SELECT coalesce(max(seq), 0) FROM api.events").mapTo(Long.class).one();
+          long[] seq = {
+            h.createQuery("SELECT coalesce(max(seq), 0) FROM api.events").mapTo(Long.class).one()
+          };
           Timestamp now = Timestamp.from(clock.instant());
-          List<Long> ids = new ArrayList<>();
-          // Subscriptions by wallet ("" for catalog events), read once per batch.
+          // Subscriptions by wallet ("" for catalog events), read once per pass.
           Map<String, List<Subscription>> byWallet = new HashMap<>();
+          int fills = publishFills(h, seq, now, byWallet, limit);
+          List<Outbox.Event> batch = outbox.lockUndispatched(h, limit);
+          List<Long> ids = new ArrayList<>();
           for (Outbox.Event outboxEvent : batch) {
             ObjectNode data = (ObjectNode) json.readTree(outboxEvent.payloadJson());
             Outbox.Event e =
                 outboxEvent.withType(fates.typeOf(outboxEvent.type(), outboxEvent.chainId(), data));
-            String body = body(e, data);
-            h.createUpdate(
-                    """
-                INSERT INTO api.events (seq, event_id, outbox_id, chain_id, type, wallet, body, created_at)
-                VALUES (:seq, :id, :outbox, :c, :type, :w, :body, :at)""")
-                .bind("seq", ++seq)
-                .bind("id", e.eventId())
-                .bind("outbox", e.id())
-                .bind("c", e.chainId())
-                .bind("type", e.type())
-                .bind("w", e.wallet().orElse(null))
-                .bind("body", body)
-                .bind("at", Timestamp.from(e.createdAt()))
-                .execute();
-            for (Subscription s :
-                byWallet.computeIfAbsent(
-                    e.wallet().orElse(""), w -> subscriptions(h, e.wallet()))) {
-              if (EventPatterns.matches(s.events(), e.type())) {
-                h.createUpdate(
-                        """
-                    INSERT INTO api.webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, url, body,
-                      status, next_attempt_at, created_at)
-                    VALUES (:id, :t, :w, :e, :type, :url, :body, 'pending', :now, :now)""")
-                    .bind("id", Ids.next("wh_"))
-                    .bind("t", s.tenantId())
-                    .bind("w", s.id())
-                    .bind("e", e.eventId())
-                    .bind("type", e.type())
-                    .bind("url", s.url())
-                    .bind("body", body)
-                    .bind("now", now)
-                    .execute();
-              }
-            }
+            emit(h, ++seq[0], e, Optional.of(e.id()), body(e, data), now, byWallet);
             ids.add(e.id());
           }
-          outbox.markDispatched(h, ids, now.toInstant());
-          return batch.size();
+          if (!ids.isEmpty()) {
+            outbox.markDispatched(h, ids, now.toInstant());
+          }
+          return fills + batch.size();
         });
+  }
+
+  /** Name of the fills' position in {@code api.event_cursors}. */
+  private static final String FILLS = "broker_fills";
+
+  /**
+   * Publishes the broker's fills after the stored position as {@code <side>.filled} for the order's
+   * owner, and moves the position, in the caller's transaction (exactly once).
+   */
+  private int publishFills(
+      Handle h, long[] seq, Timestamp now, Map<String, List<Subscription>> byWallet, int limit) {
+    java.time.Instant cursor =
+        h.createQuery("SELECT at FROM api.event_cursors WHERE name = :n")
+            .bind("n", FILLS)
+            .mapTo(Timestamp.class)
+            .findOne()
+            .map(Timestamp::toInstant)
+            .orElse(java.time.Instant.EPOCH);
+    // Rounds of different chains record fills concurrently, so one may commit a fill stamped
+    // before a fill already published: the last FILL_RESCAN up to the position is read again and
+    // what was published already is skipped; then the fills after it, up to the limit.
+    java.time.Instant after = cursor.plusNanos(1_000);
+    List<OrderDesk.Fill> fills =
+        new ArrayList<>(desk.fills(cursor.minus(FILL_RESCAN), after, 10_000));
+    fills.addAll(
+        desk.fills(after, java.time.Instant.now().plus(java.time.Duration.ofDays(3650)), limit));
+    java.util.Set<String> published =
+        new java.util.HashSet<>(
+            h.createQuery("SELECT event_id FROM api.events WHERE event_id = ANY(:ids)")
+                .bindArray(
+                    "ids", String.class, fills.stream().map(EventPublisher::fillEventId).toList())
+                .mapTo(String.class)
+                .list());
+    int count = 0;
+    for (OrderDesk.Fill f : fills) {
+      if (published.contains(fillEventId(f))) {
+        continue;
+      }
+      count++;
+      Optional<OrderRow> order = index.order(f.chainId(), f.orderId());
+      if (order.isEmpty()) {
+        continue; // its creation was undone by a reorg: nothing to tell
+      }
+      OrderRow o = order.get();
+      ObjectNode data = json.createObjectNode();
+      data.put("order_id", o.orderId());
+      data.put("side", o.side().dbValue());
+      data.put("asset", o.symbol());
+      data.put("quantity", dev.lockstep.api.Amounts.format(o.quantity(), 6));
+      data.put("gross_notional", dev.lockstep.api.Amounts.format(f.grossNotional(), 6));
+      data.put("currency", o.payoutSymbol());
+      data.put("owner", o.owner());
+      data.put("filled_at", ISO.format(f.filledAt()));
+      Outbox.Event e =
+          new Outbox.Event(
+              0,
+              fillEventId(f),
+              f.chainId(),
+              o.updatedBlock(),
+              o.side().dbValue() + ".filled",
+              "{}",
+              Optional.of(o.owner()),
+              f.filledAt());
+      emit(h, ++seq[0], e, Optional.empty(), body(e, data), now, byWallet);
+    }
+    if (!fills.isEmpty() && fills.getLast().filledAt().isAfter(cursor)) {
+      h.createUpdate(
+              """
+          INSERT INTO api.event_cursors (name, at) VALUES (:n, :at)
+          ON CONFLICT (name) DO UPDATE SET at = :at""")
+          .bind("n", FILLS)
+          .bind("at", Timestamp.from(fills.getLast().filledAt()))
+          .execute();
+    }
+    return count;
+  }
+
+  /** How far before the stored position fills are read again: 10 s. */
+  private static final java.time.Duration FILL_RESCAN = java.time.Duration.ofSeconds(10);
+
+  private static String fillEventId(OrderDesk.Fill f) {
+    return "evt_fill_" + f.chainId() + "_" + f.orderId();
+  }
+
+  /** Stores one event in the stream and creates its deliveries to the matching subscriptions. */
+  private void emit(
+      Handle h,
+      long seq,
+      Outbox.Event e,
+      Optional<Long> outboxId,
+      String body,
+      Timestamp now,
+      Map<String, List<Subscription>> byWallet) {
+    int stored =
+        h.createUpdate(
+                """
+            INSERT INTO api.events (seq, event_id, outbox_id, chain_id, type, wallet, body, created_at)
+            VALUES (:seq, :id, :outbox, :c, :type, :w, :body, :at) ON CONFLICT (event_id) DO NOTHING""")
+            .bind("seq", seq)
+            .bind("id", e.eventId())
+            .bind("outbox", outboxId.orElse(null))
+            .bind("c", e.chainId())
+            .bind("type", e.type())
+            .bind("w", e.wallet().orElse(null))
+            .bind("body", body)
+            .bind("at", Timestamp.from(e.createdAt()))
+            .execute();
+    if (stored == 0) {
+      return; // published before (a fill seen again after a rollback of this position)
+    }
+    for (Subscription s :
+        byWallet.computeIfAbsent(e.wallet().orElse(""), w -> subscriptions(h, e.wallet()))) {
+      if (EventPatterns.matches(s.events(), e.type())) {
+        h.createUpdate(
+                """
+            INSERT INTO api.webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, url, body,
+              status, next_attempt_at, created_at)
+            VALUES (:id, :t, :w, :e, :type, :url, :body, 'pending', :now, :now)""")
+            .bind("id", Ids.next("wh_"))
+            .bind("t", s.tenantId())
+            .bind("w", s.id())
+            .bind("e", e.eventId())
+            .bind("type", e.type())
+            .bind("url", s.url())
+            .bind("body", body)
+            .bind("now", now)
+            .execute();
+      }
+    }
   }
 
   private static List<Subscription> subscriptions(Handle h, Optional<String> wallet) {

@@ -49,6 +49,14 @@ public interface PrimeBroker {
     return out;
   }
 
+  /**
+   * Fills recorded in [from, to), oldest first (see {@link dev.lockstep.ports.OrderDesk#fills}); a
+   * broker that cannot list them answers none.
+   */
+  default List<dev.lockstep.ports.OrderDesk.Fill> fills(Instant from, Instant to, int limit) {
+    return List.of();
+  }
+
   /** Legs in {@code status}, oldest first, at most {@code limit}. */
   List<BrokerLeg> legs(long chainId, LegStatus status, int limit);
 

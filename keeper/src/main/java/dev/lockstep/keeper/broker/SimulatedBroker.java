@@ -144,6 +144,28 @@ public final class SimulatedBroker implements PrimeBroker {
   }
 
   @Override
+  public List<dev.lockstep.ports.OrderDesk.Fill> fills(Instant from, Instant to, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+            SELECT chain_id, order_id, gross_notional, resolved_at FROM keeper.broker_legs
+            WHERE status = 'filled' AND resolved_at >= :from AND resolved_at < :to
+            ORDER BY resolved_at, chain_id, order_id LIMIT :n""")
+                .bind("from", Timestamp.from(from))
+                .bind("to", Timestamp.from(to))
+                .bind("n", limit)
+                .map(
+                    (rs, ctx) ->
+                        new dev.lockstep.ports.OrderDesk.Fill(
+                            rs.getLong(1),
+                            rs.getLong(2),
+                            rs.getBigDecimal(3).toBigIntegerExact(),
+                            rs.getTimestamp(4).toInstant()))
+                .list());
+  }
+
+  @Override
   public Optional<Instant> nextAnswerDue(long chainId) {
     return jdbi.withHandle(
         h ->

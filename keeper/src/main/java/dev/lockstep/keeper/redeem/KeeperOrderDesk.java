@@ -82,6 +82,11 @@ public final class KeeperOrderDesk implements OrderDesk {
   }
 
   @Override
+  public java.util.List<Fill> fills(java.time.Instant from, java.time.Instant to, int limit) {
+    return broker.fills(from, to, limit);
+  }
+
+  @Override
   public java.math.BigInteger settleGasEstimate(long chainId, OrderSide side) {
     return gasCost.settleCost(chainId, side);
   }
