@@ -253,7 +253,7 @@ public final class OrderBench {
                   followed.add(
                       t.path().isEmpty()
                           ? t
-                          : t.settledAt(awaitSettled(t.key(), t.path(), t.startNanos())));
+                          : t.settledAt(awaitSettled(t.key(), t.path(), t.startNanos(), 250)));
                 }
                 return followed;
               }));
@@ -268,6 +268,13 @@ public final class OrderBench {
 
   /** Milliseconds from {@code startNanos} to the first GET showing settled, or -1 (failed). */
   private long awaitSettled(String key, String path, long startNanos) {
+    return awaitSettled(key, path, startNanos, 50);
+  }
+
+  /**
+   * As above, polling every {@code pollMs} (the burst's clients poll less, not to load the API).
+   */
+  private long awaitSettled(String key, String path, long startNanos, long pollMs) {
     long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       JsonNode o = get(key, path);
@@ -279,7 +286,7 @@ public final class OrderBench {
         break;
       }
       try {
-        Thread.sleep(50);
+        Thread.sleep(pollMs);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -341,7 +348,7 @@ public final class OrderBench {
                 .executeQuery(
                     "SELECT mined_tx_hash, mined_block FROM keeper.tx_intents WHERE chain_id = "
                         + Sandbox.CHAIN_ID
-                        + " AND action = 'settle' AND status = 'confirmed' AND created_at >="
+                        + " AND action = 'settle' AND status IN ('mined', 'confirmed') AND created_at >="
                         + " to_timestamp("
                         + sinceMs / 1000.0
                         + ")")) {

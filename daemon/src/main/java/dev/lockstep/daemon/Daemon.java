@@ -101,6 +101,7 @@ public final class Daemon implements AutoCloseable {
 
   private final CustomerStore customers;
   private final DerivedSettlementWallets settlementWallets;
+  private final Optional<WalletOrders> walletOrders;
   private final PriceFeed prices;
   private final WebhookDispatcher webhooks;
 
@@ -243,7 +244,7 @@ public final class Daemon implements AutoCloseable {
     }
     this.duties = Map.copyOf(duties);
     settlementWallets = Adapters.settlementWallets(cfg, jdbi, transports, clock);
-    Optional<WalletOrders> walletOrders =
+    walletOrders =
         settlementWallets.configured()
             ? Optional.of(
                 new WalletOrders(
@@ -478,6 +479,7 @@ public final class Daemon implements AutoCloseable {
     step("webhook loop", webhooks::close);
     step("keeper scheduler", scheduler::close);
     duties.values().forEach(d -> step("nonce lease release", () -> d.engine().release()));
+    walletOrders.ifPresent(w -> step("settlement wallets", w::close));
     step("indexer", indexer::close);
     step("api key cache", keyCache::close);
     clients.values().forEach(Web3j::shutdown);

@@ -223,6 +223,23 @@ class MintOrderIT {
               return false;
             });
 
+    // The auditor's query counts the wallet's mint history: the buyer has only minted.
+    JsonNode byNotional =
+        body(
+            api.get(
+                "/v1/customers?limit=100&min_notional="
+                    + new java.math.BigDecimal(settled.grossNotional, 6).toPlainString(),
+                sandbox.apiKey()));
+    assertThat(byNotional.path("data").findValuesAsString("external_id")).contains("mint-buyer");
+    JsonNode above =
+        body(
+            api.get(
+                "/v1/customers?limit=100&min_notional="
+                    + new java.math.BigDecimal(settled.grossNotional.add(BigInteger.ONE), 6)
+                        .toPlainString(),
+                sandbox.apiKey()));
+    assertThat(above.path("data").findValuesAsString("external_id")).doesNotContain("mint-buyer");
+
     // The position by ticker, across chains, as the tenant's key reads it.
     String w = buyer.getAddress();
     await()

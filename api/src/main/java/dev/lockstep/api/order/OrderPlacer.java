@@ -41,7 +41,7 @@ final class OrderPlacer {
   /** How long a POST waits for its order to be mined and indexed before answering pending. */
   static final Duration WAIT = Duration.ofSeconds(25);
 
-  private static final Duration POLL = Duration.ofMillis(50);
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private final OrderDesk desk;
   private final SettlementWallets wallets;

@@ -55,14 +55,14 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * intents the engine still acts on or watches (open, or changed within {@link #WATCH}).
  * Thread-safe.
  */
-public final class WalletOrders {
+public final class WalletOrders implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WalletOrders.class);
 
   /** How long after an intent's last change its wallet's engine keeps being pumped. */
   static final Duration WATCH = Duration.ofMinutes(30);
 
   private static final BigInteger MAX_ALLOWANCE = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
-  private static final Duration POLL = Duration.ofMillis(50);
+  private static final Duration POLL = Duration.ofMillis(100);
 
   /** An order book the wallets place orders on, and the node to read allowances and receipts. */
   public record Book(String orderBook, Web3j web3j) {}
@@ -288,14 +288,47 @@ public final class WalletOrders {
       return;
     }
     List<String> tenants = busyTenants(chainId);
+    // Each wallet's engine is independent (its own signer, nonces and lease): pumped side by side.
+    List<java.util.concurrent.Callable<Void>> rounds = new java.util.ArrayList<>();
     for (String tenant : tenants) {
-      try {
-        engine(chainId, tenant).pump();
-      } catch (RuntimeException e) {
-        log.warn("settlement wallet of {} on chain {}: {}", tenant, chainId, e.getMessage());
-      }
+      rounds.add(
+          () -> {
+            try {
+              engine(chainId, tenant).pump();
+            } catch (RuntimeException e) {
+              log.warn("settlement wallet of {} on chain {}: {}", tenant, chainId, e.getMessage());
+            }
+            return null;
+          });
+    }
+    try {
+      pumps.invokeAll(rounds);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * Stops pumping and releases the nonce leases this daemon holds for the wallets, so another
+   * daemon carries on at once rather than after the lease's ttl.
+   */
+  @Override
+  public void close() {
+    pumps.shutdownNow();
+    engines.values().forEach(TxEngine::release);
+  }
+
+  /** Threads pumping the wallets' engines of a round side by side. */
+  private static final int PUMP_THREADS = 8;
+
+  private final java.util.concurrent.ExecutorService pumps =
+      java.util.concurrent.Executors.newFixedThreadPool(
+          PUMP_THREADS,
+          r -> {
+            Thread t = new Thread(r, "settlement-wallet-pump");
+            t.setDaemon(true);
+            return t;
+          });
 
   private List<String> busyTenants(long chainId) {
     return jdbi.withHandle(
