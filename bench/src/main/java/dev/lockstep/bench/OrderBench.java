@@ -43,8 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ul>
  *   <li><b>light</b>: one client places {@code light} orders one after another (mints and redeems
- *       alternating); per order, the time from sending the POST to its 201 and to the first GET
- *       that shows it {@code settled}, against one block time plus 500 ms;
+ *       alternating, each sent at a random point of the block interval); per order, the time from
+ *       sending the POST to its 201 and to the first GET that shows it {@code settled}, against one
+ *       block time plus 500 ms;
  *   <li><b>burst</b>: {@code clients} clients, spread over the tenants, each place {@code
  *       per-client} orders back to back: accepted orders per second, POST to settled, and the
  *       settles per block of the burst against the bound (the block gas limit over the median gas
@@ -103,7 +104,11 @@ public final class OrderBench {
 
       say("light load: %d orders one after another, %d s blocks", light, blockTime);
       List<Timing> lightRun = new ArrayList<>();
+      java.util.Random arrivals = new java.util.Random(42);
       for (int i = 0; i < light; i++) {
+        // Arrivals at random points of the block interval, as independent integrators' would be
+        // (right after the previous settle, a client would always wait a whole block).
+        Thread.sleep(arrivals.nextInt(blockTime * 1000));
         lightRun.add(bench.order(keys.getFirst(), i % 2 == 0));
       }
       List<Long> lightSettled = settledTimes(lightRun);

@@ -5,7 +5,6 @@ import static dev.lockstep.sandbox.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lockstep.contracts.generated.AssetToken;
 import dev.lockstep.contracts.generated.TestStablecoin;
 import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
@@ -57,18 +56,9 @@ class OrdersApiIT {
     sandbox.close();
   }
 
+  /** ERC-20 {@code balanceOf} (a stablecoin's or an asset token's) at the latest block. */
   private static BigInteger stable(String token, String holder) throws Exception {
     return TestStablecoin.load(
-            token,
-            web3j,
-            new ReadonlyTransactionManager(web3j, holder),
-            ContractDeployer.devnetGas(base.chainId()))
-        .balanceOf(holder)
-        .send();
-  }
-
-  private static BigInteger asset(String token, String holder) throws Exception {
-    return AssetToken.load(
             token,
             web3j,
             new ReadonlyTransactionManager(web3j, holder),
@@ -150,7 +140,7 @@ class OrdersApiIT {
             () ->
                 stable(base.usdc(), wallet)
                     .equals(usdcBefore.subtract(notional.add(costs).add(fee).add(gas))));
-    assertThat(asset(token, wallet)).isEqualTo(new BigInteger("2500000"));
+    assertThat(stable(token, wallet)).isEqualTo(new BigInteger("2500000"));
     JsonNode pos = body(api.get("/v1/positions/SPY?wallet=" + wallet, sandbox.apiKey()));
     assertThat(pos.path("quantity").asString()).isEqualTo("2.500000");
     // The stream tells the lifecycle in order: filled (the broker's fill, with its notional) before
@@ -352,16 +342,25 @@ class OrdersApiIT {
     assertThat(available).isEqualTo(stable(base.usdc(), wallet));
     assertThat(body(api.get("/v1/mints?limit=100", sandbox.apiKey())).path("data").size())
         .isEqualTo(before);
+    // A redeem of more AAPL than the wallet holds (it holds some: the token exists on base).
+    HttpResponse<String> small =
+        post(
+            "/v1/mints",
+            """
+            {"asset": "AAPL", "quantity": 0.1, "settlement": {"currency": "USDC", "chain": "base"}}""",
+            "mint-small-aapl");
+    assertThat(small.statusCode()).as(small.body()).isEqualTo(201);
+    awaitStatus("/v1/mints/" + body(small).path("id").asString(), "settled");
+    String aapl = body(small).at("/contract/address").asString();
     HttpResponse<String> red =
         post(
             "/v1/redeems",
             """
             {"asset": "AAPL", "quantity": 100000, "payout": {"currency": "USDC", "chain": "base"}}""",
             "redeem-too-big");
-    // AAPL may not be minted yet in this test's order: either answer names the wallet's holding.
-    assertThat(red.statusCode()).as(red.body()).isIn(404, 422);
-    assertThat(body(red).path("code").asString())
-        .isIn("insufficient_position", "position_not_found");
+    JsonNode short_ = assertProblem(red, 422, "insufficient_position");
+    assertThat(short_.path("required_quantity").asString()).isEqualTo("100000.000000");
+    assertThat(units(short_.path("available_quantity"))).isEqualTo(stable(aapl, wallet));
   }
 
   /**

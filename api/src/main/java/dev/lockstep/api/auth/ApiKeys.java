@@ -372,7 +372,8 @@ public final class ApiKeys {
         Optional.empty());
   }
 
-  static String sha256(String s) {
+  /** Lowercase hex SHA-256 of {@code s} (UTF-8). */
+  public static String sha256(String s) {
     try {
       return HexFormat.of()
           .formatHex(

@@ -3,6 +3,7 @@ package dev.lockstep.api.order;
 import dev.lockstep.api.Amounts;
 import dev.lockstep.api.Ids;
 import dev.lockstep.api.auth.ApiKey;
+import dev.lockstep.api.auth.ApiKeys;
 import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
@@ -13,13 +14,9 @@ import dev.lockstep.ports.OrderDesk;
 import dev.lockstep.ports.OrderDesk.Placement;
 import dev.lockstep.ports.SettlementWallets;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -114,36 +111,24 @@ final class OrderPlacer {
 
   private ApiException shortOf(Quote q, Placement.Short s) {
     boolean stablecoin = s.token().equalsIgnoreCase(q.currencyAddress());
+    String what = stablecoin ? q.currency() : q.asset();
+    String unit = stablecoin ? "usdc" : "quantity";
     Map<String, Object> fields = new LinkedHashMap<>();
-    if (stablecoin) {
-      fields.put("currency", q.currency());
-      fields.put("required_usdc", Amounts.format(s.required(), 6));
-      fields.put("available_usdc", Amounts.format(s.available(), 6));
-      fields.put("shortfall_usdc", Amounts.format(s.required().subtract(s.available()), 6));
-      return new ApiException(
-          ErrorCode.INSUFFICIENT_FUNDS,
-          "The settlement wallet holds "
-              + Amounts.format(s.available(), 6)
-              + " "
-              + q.currency()
-              + " on "
-              + q.chain()
-              + "; the order needs "
-              + Amounts.format(s.required(), 6),
-          fields);
-    }
-    fields.put("asset", q.asset());
-    fields.put("required_quantity", Amounts.format(s.required(), 6));
-    fields.put("available_quantity", Amounts.format(s.available(), 6));
+    fields.put(stablecoin ? "currency" : "asset", what);
+    fields.put("required_" + unit, Amounts.format(s.required(), 6));
+    fields.put("available_" + unit, Amounts.format(s.available(), 6));
+    fields.put("shortfall_" + unit, Amounts.format(s.required().subtract(s.available()), 6));
     return new ApiException(
-        ErrorCode.INSUFFICIENT_POSITION,
+        stablecoin ? ErrorCode.INSUFFICIENT_FUNDS : ErrorCode.INSUFFICIENT_POSITION,
         "The settlement wallet holds "
             + Amounts.format(s.available(), 6)
             + " "
-            + q.asset()
+            + what
             + " on "
             + q.chain()
-            + "; the redeem is of "
+            + "; the "
+            + q.side().dbValue()
+            + " needs "
             + Amounts.format(s.required(), 6),
         fields);
   }
@@ -186,17 +171,7 @@ final class OrderPlacer {
 
   private static String placementKey(Context ctx, ApiKey key) {
     String header = ctx.header(Idempotency.HEADER);
-    String suffix = header == null ? Ids.random("r", 24) : sha256(header);
+    String suffix = header == null ? Ids.random("r", 24) : ApiKeys.sha256(header);
     return "api:" + key.mode().dbValue() + ":" + key.tenantId() + ":" + suffix;
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

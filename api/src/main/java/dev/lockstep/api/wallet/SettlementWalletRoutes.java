@@ -119,15 +119,7 @@ public final class SettlementWalletRoutes {
    */
   public void payoutPool(Context ctx) {
     FaucetRequest r = faucetRequest(ctx, "sandbox payout pools");
-    long chainId =
-        Optional.ofNullable(r.chain())
-            .flatMap(chains::idOf)
-            .filter(c -> carries(c, r.currency()))
-            .orElseThrow(
-                () ->
-                    ApiException.invalidParam(
-                        "chain",
-                        "'chain' must be a chain of /v1/chains that carries " + r.currency()));
+    long chainId = chainCarrying(r.chain(), r.currency());
     BigInteger units = r.amount().movePointRight(6).toBigIntegerExact();
     String tx = wallets.faucetPayoutPool(r.currency(), chainId, units);
     ctx.status(201)
@@ -139,16 +131,7 @@ public final class SettlementWalletRoutes {
     FaucetRequest r = faucetRequest(ctx, "sandbox settlement wallets");
     List<Long> targets = new ArrayList<>();
     if (r.chain() != null) {
-      long id =
-          chains
-              .idOf(r.chain())
-              .filter(c -> carries(c, r.currency()))
-              .orElseThrow(
-                  () ->
-                      ApiException.invalidParam(
-                          "chain",
-                          "'chain' must be a chain of /v1/chains that carries " + r.currency()));
-      targets.add(id);
+      targets.add(chainCarrying(r.chain(), r.currency()));
     } else {
       chains.byId().keySet().stream()
           .sorted()
@@ -163,6 +146,17 @@ public final class SettlementWalletRoutes {
     }
     String wallet = wallets.walletOf(key.tenantId());
     ctx.status(201).json(new FaucetAnswer("faucet_drip", wallet, drips));
+  }
+
+  /** The id of chain {@code name}, which must carry {@code currency}. */
+  private long chainCarrying(@Nullable String name, String currency) {
+    return Optional.ofNullable(name)
+        .flatMap(chains::idOf)
+        .filter(c -> carries(c, currency))
+        .orElseThrow(
+            () ->
+                ApiException.invalidParam(
+                    "chain", "'chain' must be a chain of /v1/chains that carries " + currency));
   }
 
   private boolean carries(long chainId, String currency) {
