@@ -145,6 +145,30 @@ public final class KeeperMetrics {
         .record(d);
   }
 
+  private final java.util.Map<Long, AtomicInteger> waitingLiquidity =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The gauge {@code keeper.settles.waiting_liquidity{chain_id}}: filled redeems of the chain whose
+   * settle waits for the payout pool to be topped up (set each keeper round); an operator alerts on
+   * it being above 0 for long.
+   */
+  public void waitingLiquidity(long chainId, int orders) {
+    waitingLiquidity
+        .computeIfAbsent(
+            chainId,
+            c -> {
+              AtomicInteger v = new AtomicInteger();
+              Gauge.builder("keeper.settles.waiting_liquidity", v, AtomicInteger::get)
+                  .description("filled redeems whose settle waits for payout liquidity")
+                  .tag("chain_id", Long.toString(c))
+                  .strongReference(true)
+                  .register(registry);
+              return v;
+            })
+        .set(orders);
+  }
+
   /** Counts one nonce gap filled. */
   public void nonceGap() {
     gaps.increment();

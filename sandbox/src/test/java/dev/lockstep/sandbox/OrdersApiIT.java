@@ -403,6 +403,9 @@ class OrdersApiIT {
     assertThat(body(api.get("/v1/redeems/" + id, sandbox.apiKey())).path("status").asString())
         .isEqualTo("filled");
     assertThat(stable(base.usdt(), base.orderBook())).isEqualTo(pool);
+    // The operator sees it waiting on /metrics.
+    assertThat(api.get("/metrics", null).body())
+        .contains("keeper_settles_waiting_liquidity{chain_id=\"8453\"} 1.0");
     HttpResponse<String> topUp =
         post(
             "/v1/sandbox/payout_pool",
@@ -411,6 +414,13 @@ class OrdersApiIT {
             "pool-test-topup");
     assertThat(topUp.statusCode()).as(topUp.body()).isEqualTo(201);
     JsonNode settled = awaitStatus("/v1/redeems/" + id, "settled");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                api.get("/metrics", null)
+                    .body()
+                    .contains("keeper_settles_waiting_liquidity{chain_id=\"8453\"} 0.0"));
     assertThat(units(settled.at("/payout/amount")))
         .isGreaterThanOrEqualTo(units(settled.at("/payout/min_notional")));
   }

@@ -66,6 +66,15 @@ public final class RedeemDuty {
    */
   static final Duration SETTLE_RETRY = Duration.ofSeconds(2);
 
+  /** Most time between two settle tries of an order waiting for liquidity. */
+  static final Duration SETTLE_RETRY_MAX = Duration.ofMinutes(1);
+
+  /** The wait after the settle of generation {@code generation} reverted: 2 s doubling to 1 min. */
+  static Duration settleRetry(int generation) {
+    Duration d = SETTLE_RETRY.multipliedBy(1L << Math.min(10, Math.max(0, generation - 1)));
+    return d.compareTo(SETTLE_RETRY_MAX) > 0 ? SETTLE_RETRY_MAX : d;
+  }
+
   private final dev.lockstep.keeper.price.GasCost gasCost;
 
   /** Asks for a keeper round of a chain at a given time (a broker answer is due then). */
@@ -149,6 +158,7 @@ public final class RedeemDuty {
       }
     }
     engine.submitAll(round.decided);
+    metrics.waitingLiquidity(chainId, round.waitingLiquidity);
     broker.nextAnswerDue(chainId).ifPresent(due -> wakeAt.at(chainId, due));
   }
 
@@ -157,6 +167,7 @@ public final class RedeemDuty {
     private final List<Long> orderIds;
     private final Map<TxAction, Map<Long, Intent>> byAction = new HashMap<>();
     private final List<NewIntent> decided = new ArrayList<>();
+    private int waitingLiquidity;
 
     Round(List<Long> orderIds) {
       this.orderIds = orderIds;
@@ -181,9 +192,13 @@ public final class RedeemDuty {
     }
     boolean retry = reverted.filter(OrderBookError::settleRetries).isPresent();
     if (retry) {
+      if (reverted.get() == OrderBookError.INSUFFICIENT_LIQUIDITY) {
+        round.waitingLiquidity++;
+      }
       // The order stays filled on chain; the next generation goes out once the delay has passed
-      // (only its simulation runs while the pool is still short: nothing is broadcast).
-      Instant due = settled.get().createdAt().plus(SETTLE_RETRY);
+      // (only its simulation runs while the pool is still short: nothing is broadcast), backing
+      // off from 2 s to a minute.
+      Instant due = settled.get().createdAt().plus(settleRetry(settled.get().generation()));
       if (due.isAfter(clock.instant())) {
         wakeAt.at(chainId, due);
         return;
