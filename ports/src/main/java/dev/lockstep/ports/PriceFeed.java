@@ -30,6 +30,23 @@ public interface PriceFeed {
   Optional<Mark> mark(String symbol);
 
   /**
+   * What the venue publishes about an asset besides its mark (reference platform-docs "Token
+   * catalog", "Positions"): the SPV holding the underlying and its attestation report, and the
+   * asset's trailing 30-day yield.
+   *
+   * @param spvId the SPV's identifier
+   * @param attestationUrl where the SPV's current broker attestation report is published
+   * @param grossApyBps trailing-30-day gross yield, annualized, basis points
+   * @param netApyBps the same net of management and performance fees
+   */
+  record AssetProfile(String spvId, String attestationUrl, int grossApyBps, int netApyBps) {}
+
+  /** The venue's profile of {@code symbol}, if it has one. */
+  default Optional<AssetProfile> profile(String symbol) {
+    return Optional.empty();
+  }
+
+  /**
    * The latest USD mark of ETH, the gas token of every supported chain (Ethereum, Base, Arbitrum):
    * what gas costs in USD. Not an asset of the universe. Empty if the feed does not price it.
    */

@@ -143,6 +143,14 @@ class OrdersApiIT {
     assertThat(stable(token, wallet)).isEqualTo(new BigInteger("2500000"));
     JsonNode pos = body(api.get("/v1/positions/SPY?wallet=" + wallet, sandbox.apiKey()));
     assertThat(pos.path("quantity").asString()).isEqualTo("2.500000");
+    // The catalog as the reference shows it: the SPV and its attestation, the yield net of fees.
+    assertThat(pos.at("/yield/gross_apy_bps").asInt()).isEqualTo(130);
+    assertThat(pos.at("/yield/net_apy_bps").asInt()).isEqualTo(115);
+    assertThat(pos.path("attestation_url").asString()).endsWith("/attestations/SPY/latest");
+    JsonNode spy = body(api.get("/v1/tokens/SPY", sandbox.apiKey()));
+    assertThat(spy.path("spv_id").asString()).isEqualTo("spv_sbx_spy");
+    assertThat(spy.path("attestation_url").asString())
+        .isEqualTo(pos.path("attestation_url").asString());
     // The stream tells the lifecycle in order: filled (the broker's fill, with its notional) before
     // settled.
     await()

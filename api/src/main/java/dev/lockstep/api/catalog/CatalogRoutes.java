@@ -142,6 +142,8 @@ public final class CatalogRoutes {
    * latest mark (USD per share, 6 decimals) when the feed prices it.
    *
    * @param id the ticker (tokens are identified by ticker)
+   * @param spvId the SPV holding the underlying, when the venue publishes one
+   * @param attestationUrl the SPV's current broker attestation report
    */
   public record Token(
       String id,
@@ -151,7 +153,9 @@ public final class CatalogRoutes {
       String supply,
       Optional<String> navUsdc,
       Nav nav,
-      List<TokenChain> chains) {}
+      List<TokenChain> chains,
+      Optional<String> spvId,
+      Optional<String> attestationUrl) {}
 
   /**
    * The mark behind a NAV: {@code stale} when the feed's latest tick is older than 120 s or the
@@ -177,7 +181,15 @@ public final class CatalogRoutes {
       String quantity,
       Optional<String> navUsdc,
       Nav nav,
+      @JsonProperty("yield") Optional<Yield> yields,
+      Optional<String> attestationUrl,
       @JsonProperty("final") boolean isFinal) {}
+
+  /**
+   * An asset's trailing-30-day yield, annualized, in basis points: gross, and net of the SPV's
+   * management and performance fees (reference platform-docs "Positions").
+   */
+  public record Yield(int grossApyBps, int netApyBps) {}
 
   /** One chain's part of a {@link TickerPosition}. */
   public record PositionChain(
@@ -200,6 +212,8 @@ public final class CatalogRoutes {
       String quantity,
       Optional<String> navUsdc,
       Nav nav,
+      @JsonProperty("yield") Optional<Yield> yields,
+      Optional<String> attestationUrl,
       List<PositionChain> chains,
       @JsonProperty("final") boolean isFinal) {}
 
@@ -300,7 +314,9 @@ public final class CatalogRoutes {
                                   r.chainId(),
                                   r.address(),
                                   Amounts.format(r.totalSupply(), r.decimals())))
-                      .toList());
+                      .toList(),
+                  prices.profile(e.getKey()).map(PriceFeed.AssetProfile::spvId),
+                  prices.profile(e.getKey()).map(PriceFeed.AssetProfile::attestationUrl));
             })
         .toList();
   }
@@ -373,6 +389,8 @@ public final class CatalogRoutes {
             quantity.toPlainString(),
             mark.map(m -> usdc(quantity.multiply(m.priceUsd()))),
             nav(mark),
+            yieldOf(ticker),
+            prices.profile(ticker).map(PriceFeed.AssetProfile::attestationUrl),
             parts,
             parts.stream().allMatch(PositionChain::isFinal)));
   }
@@ -391,7 +409,13 @@ public final class CatalogRoutes {
         quantity.toPlainString(),
         mark.map(m -> usdc(quantity.multiply(m.priceUsd()))),
         nav(mark),
+        yieldOf(b.symbol()),
+        prices.profile(b.symbol()).map(PriceFeed.AssetProfile::attestationUrl),
         b.isFinal());
+  }
+
+  private Optional<Yield> yieldOf(String ticker) {
+    return prices.profile(ticker).map(p -> new Yield(p.grossApyBps(), p.netApyBps()));
   }
 
   private Nav nav(Optional<PriceFeed.Mark> mark) {

@@ -43,6 +43,33 @@ public final class SimulatedPriceFeed implements PriceFeed {
     return Optional.of(new Mark(price, at));
   }
 
+  /** Simulated trailing yields (gross, basis points): dividend-like figures per ticker. */
+  private static final Map<String, Integer> GROSS_APY_BPS =
+      Map.of("SPY", 130, "AAPL", 45, "NVDA", 3, "TLT", 410);
+
+  /** The simulated SPV's management fee, taken from the gross yield: 15 bps. */
+  static final int MANAGEMENT_FEE_BPS = 15;
+
+  /**
+   * The sandbox venue's profile of every priced ticker: SPV {@code spv_sbx_<ticker>}, its
+   * attestation report under {@code https://sandbox.lockstep.dev/attestations/<TICKER>/latest} (the
+   * sandbox venue's address; simulated data like the marks), the simulated gross yield and that
+   * less the management fee.
+   */
+  @Override
+  public Optional<AssetProfile> profile(String symbol) {
+    if (!prices.containsKey(symbol)) {
+      return Optional.empty();
+    }
+    int gross = GROSS_APY_BPS.getOrDefault(symbol, 0);
+    return Optional.of(
+        new AssetProfile(
+            "spv_sbx_" + symbol.toLowerCase(java.util.Locale.ROOT),
+            "https://sandbox.lockstep.dev/attestations/" + symbol + "/latest",
+            gross,
+            Math.max(0, gross - MANAGEMENT_FEE_BPS)));
+  }
+
   /** The sandbox's ETH mark: {@link #ETH_USD}, ticking like the assets. */
   @Override
   public Optional<Mark> nativeMark() {
