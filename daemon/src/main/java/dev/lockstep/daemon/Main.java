@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
       Main.Run.class,
       Main.Index.class,
       AdminCommands.Tenants.class,
-      AdminCommands.Keys.class
+      AdminCommands.Keys.class,
+      PayoutPoolCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

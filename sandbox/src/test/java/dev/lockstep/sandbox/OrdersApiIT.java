@@ -8,9 +8,11 @@ import static org.awaitility.Awaitility.await;
 import dev.lockstep.contracts.generated.TestStablecoin;
 import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
+import dev.lockstep.devnet.DevAccounts;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +21,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.utils.Numeric;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -82,6 +86,19 @@ class OrdersApiIT {
               return last[0].path("status").asString().equals(status);
             });
     return last[0];
+  }
+
+  /** Runs a {@code lockstep} command in-process; its output, asserting exit status 0. */
+  private static String cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        dev.lockstep.daemon.Main.commandLine()
+            .setOut(new java.io.PrintWriter(out))
+            .setErr(new java.io.PrintWriter(err))
+            .execute(args);
+    assertThat(code).as(err.toString()).isZero();
+    return out.toString();
   }
 
   /** The tenant's newest event of {@code type} whose data has {@code field} = {@code value}. */
@@ -414,6 +431,65 @@ class OrdersApiIT {
     // The operator sees it waiting on /metrics.
     assertThat(api.get("/metrics", null).body())
         .contains("keeper_settles_waiting_liquidity{chain_id=\"8453\"} 1.0");
+    // The operator's top-up (lockstep payout-pool --top-up) of 1,000,000 USDT from a funded key:
+    // not enough yet, the redeem keeps waiting.
+    Path dir = Files.createDirectories(Path.of("target", "orders-api-it"));
+    Path config = dir.resolve("operator.json");
+    Files.writeString(
+        config,
+        """
+        {"database_url": "%s",
+         "chains": [{"chain_id": 8453, "name": "base", "rpc_urls": ["%s"], "order_book": "%s",
+           "factory": "%s", "tokens": [
+             {"symbol": "USDC", "address": "%s", "decimals": 6, "kind": "stablecoin"},
+             {"symbol": "USDT", "address": "%s", "decimals": 6, "kind": "stablecoin"}]}]}"""
+            .formatted(
+                sandbox.databaseUrl(),
+                base.rpcUrl(),
+                base.orderBook(),
+                base.factory(),
+                base.usdc(),
+                base.usdt()));
+    Credentials operator = DevAccounts.wallet(6);
+    Path keyFile = dir.resolve("operator.key");
+    Files.writeString(
+        keyFile,
+        Numeric.toHexStringWithPrefixZeroPadded(operator.getEcKeyPair().getPrivateKey(), 64));
+    assertThat(
+            TestStablecoin.load(
+                    base.usdt(),
+                    web3j,
+                    ContractDeployer.transactionManager(web3j, DevAccounts.admin(), base.chainId()),
+                    ContractDeployer.devnetGas(base.chainId()))
+                .mint(operator.getAddress(), BigInteger.valueOf(1_000_000).multiply(UNIT))
+                .send()
+                .isStatusOK())
+        .isTrue();
+    String topped =
+        cli(
+            "payout-pool",
+            "--config",
+            config.toString(),
+            "--top-up",
+            "--chain",
+            "base",
+            "--currency",
+            "USDT",
+            "--amount",
+            "1000000",
+            "--from-key-file",
+            keyFile.toString());
+    assertThat(topped).contains("topped up 1000000 USDT on base");
+    BigInteger pool2 = stable(base.usdt(), base.orderBook());
+    assertThat(pool2).isEqualTo(pool.add(BigInteger.valueOf(1_000_000).multiply(UNIT)));
+    String shown = cli("payout-pool", "--config", config.toString());
+    assertThat(shown)
+        .contains(
+            "chain=base chain_id=8453 currency=USDT pool="
+                + new BigDecimal(pool2, 6).toPlainString());
+    Thread.sleep(3_000);
+    assertThat(body(api.get("/v1/redeems/" + id, sandbox.apiKey())).path("status").asString())
+        .isEqualTo("filled");
     HttpResponse<String> topUp =
         post(
             "/v1/sandbox/payout_pool",
