@@ -279,6 +279,26 @@ public final class IntentStore {
                 .list());
   }
 
+  /**
+   * Whether the signer has anything for the engine to do or watch: an open intent, or a closed one
+   * mined above {@code finalizedBlock} (still watched until final). One indexed lookup.
+   */
+  public boolean hasWork(long chainId, String signer, long finalizedBlock) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                SELECT EXISTS (SELECT 1 FROM keeper.tx_intents WHERE chain_id = :c AND signer = :s
+                    AND status IN ('queued', 'submitted', 'mined'))
+                  OR EXISTS (SELECT 1 FROM keeper.tx_intents WHERE chain_id = :c AND signer = :s
+                    AND mined_block > :f)""")
+                .bind("c", chainId)
+                .bind("s", signer)
+                .bind("f", finalizedBlock)
+                .mapTo(Boolean.class)
+                .one());
+  }
+
   /** A closed intent's transaction is in another block now (mined again after a reorg). */
   public void remined(long intentId, long block, String blockHash, Instant now) {
     jdbi.useHandle(

@@ -45,9 +45,10 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
  *
  * <p>The stages live in their own classes: {@link Submission}, {@link Tracking} (tracking and
  * confirmation), {@link Replacement}, {@link GapFiller}, over {@link Broadcaster} and {@link
- * ChainCalls}; the durable state is {@link TxStore}. {@link #pump} does one round of all this; it
- * is called by the keeper's Quartz job and is safe to call from several daemons at once (only the
- * lease holder acts). Not reentrant.
+ * ChainCalls}; the durable state is {@link TxStore}. {@link #pump} does one round of all this (an
+ * idle engine, with nothing open or to watch, does one database lookup and no RPC, and a full round
+ * every {@link #IDLE_REFRESH}); it is called by the keeper's Quartz job and is safe to call from
+ * several daemons at once (only the lease holder acts). Not reentrant.
  */
 public final class TxEngine {
   private final EngineScope scope;
@@ -180,7 +181,29 @@ public final class TxEngine {
     }
   }
 
+  /**
+   * How often an idle engine (nothing open, nothing mined above the finalized block) still runs a
+   * full round: to refresh the signer's balance and lease and to fill a gap a crashed assignment
+   * left. In between, an idle round is one database lookup and no RPC.
+   */
+  static final Duration IDLE_REFRESH = Duration.ofSeconds(10);
+
+  /** The head seen by the latest full round; -1 before the first. */
+  private long lastHead = -1;
+
+  private java.time.Instant lastFullRound = java.time.Instant.EPOCH;
+
   private void round() throws IOException {
+    java.time.Instant now = scope.clock().instant();
+    if (lastHead >= 0
+        && now.isBefore(lastFullRound.plus(IDLE_REFRESH))
+        && !scope
+            .store()
+            .intents()
+            .hasWork(scope.chainId(), scope.from(), lastHead - scope.config().finalityDepth())) {
+      return;
+    }
+    lastFullRound = now;
     long mined = calls.nonce(DefaultBlockParameterName.LATEST);
     long pending = calls.nonce(DefaultBlockParameterName.PENDING);
     OptionalLong lease =
@@ -193,6 +216,7 @@ public final class TxEngine {
       return; // another daemon holds this signer's nonces
     }
     long head = calls.head();
+    lastHead = head;
     watchdog.observe(
         mined,
         scope.store().intents().inFlight(scope.chainId(), scope.from()),
