@@ -53,8 +53,8 @@ public final class SandboxMain implements Callable<Integer> {
       name = "demo",
       mixinStandardHelpOptions = true,
       description =
-          "Start a sandbox, drive a settled and a cancelled redeem, check every step; exit 0 if all"
-              + " hold.")
+          "Start a sandbox and run the quickstart through the API (quote, mint, redeem to USDT, a"
+              + " rejected redeem); check every step; exit 0 if all hold.")
   static final class Demo implements Callable<Integer> {
     @CommandLine.ParentCommand SandboxMain parent;
 
