@@ -509,6 +509,65 @@ class OrdersApiIT {
         .isGreaterThanOrEqualTo(units(settled.at("/payout/min_notional")));
   }
 
+  /**
+   * A mint whose transaction is not mined within the POST's wait answers 503 order_pending (the
+   * Idempotency-Key is freed); the retry with the same key carries on with the same placement and
+   * answers the one order it made.
+   */
+  @Test
+  void aMintNotMinedInTimeAnswersPendingAndTheRetryContinuesIt() throws Exception {
+    String json =
+        """
+        {"asset": "NVDA", "quantity": 1, "settlement": {"currency": "USDC", "chain": "base"}}""";
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.apiUrl() + "/v1/mints"))
+            .header("Authorization", "Bearer " + sandbox.apiKey())
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", "mint-pending")
+            .timeout(Duration.ofSeconds(60))
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    var node = sandbox.anvil(base.chainId());
+    HttpResponse<String> first;
+    node.automine(false);
+    try {
+      first =
+          java.net.http.HttpClient.newHttpClient()
+              .send(request, HttpResponse.BodyHandlers.ofString());
+    } finally {
+      node.automine(true);
+      node.mine(1);
+    }
+    JsonNode pending = assertProblem(first, 503, "order_pending");
+    assertThat(pending.path("retryable").asBoolean()).isTrue();
+    assertThat(first.headers().firstValue("Retry-After")).hasValue("2");
+
+    HttpResponse<String> retry = post("/v1/mints", json, "mint-pending");
+    assertThat(retry.statusCode()).as(retry.body()).isEqualTo(201);
+    String lockTx = body(retry).path("lock_tx_hash").asString();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(sandbox.databaseUrl())) {
+      var rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT count(*), max(mined_tx_hash) FROM keeper.tx_intents WHERE"
+                      + " idempotency_key = 'create:api:test:"
+                      + Sandbox.TENANT
+                      + ":"
+                      + dev.lockstep.api.auth.ApiKeys.sha256("mint-pending")
+                      + "'");
+      rs.next();
+      assertThat(rs.getInt(1)).as("the retry continued the one placement").isEqualTo(1);
+      assertThat(rs.getString(2)).isEqualTo(lockTx);
+      var orders =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT count(*) FROM indexer.orders WHERE created_tx = '" + lockTx + "'");
+      orders.next();
+      assertThat(orders.getInt(1)).isEqualTo(1);
+    }
+    awaitStatus("/v1/mints/" + body(retry).path("id").asString(), "settled");
+  }
+
   /** The same Idempotency-Key returns the first answer verbatim and places one order. */
   @Test
   void idempotencyKeyReplaysTheMint() throws Exception {
