@@ -100,6 +100,7 @@ public final class EventPublisher {
           List<Long> ids = new ArrayList<>();
           for (Outbox.Event outboxEvent : batch) {
             ObjectNode data = (ObjectNode) json.readTree(outboxEvent.payloadJson());
+            publishedTypeOfUndone(h, data);
             Outbox.Event e =
                 outboxEvent.withType(fates.typeOf(outboxEvent.type(), outboxEvent.chainId(), data));
             emit(h, ++seq[0], e, Optional.of(e.id()), body(e, data), now, byWallet);
@@ -110,6 +111,22 @@ public final class EventPublisher {
           }
           return fills + batch.size();
         });
+  }
+
+  /**
+   * A {@code <family>.reorged} event names the type the undone event was published under (a
+   * cancelled order's is {@code redeem.failed} or {@code redeem.cancelled}, see {@link
+   * OrderFates}), not the outbox's.
+   */
+  private static void publishedTypeOfUndone(Handle h, ObjectNode data) {
+    if (!data.has("reorged_event_id")) {
+      return;
+    }
+    h.createQuery("SELECT type FROM api.events WHERE event_id = :id")
+        .bind("id", data.get("reorged_event_id").asString())
+        .mapTo(String.class)
+        .findOne()
+        .ifPresent(t -> data.put("reorged_type", t));
   }
 
   /** Name of the fills' position in {@code api.event_cursors}. */
