@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,8 +115,7 @@ public final class OrderBench {
       say("burst: %d clients x %d orders over %d tenants", clients, perClient, tenants);
       long burstStartMs = System.currentTimeMillis();
       List<Timing> burst = bench.burst(clients, perClient);
-      long burstAcceptedMs =
-          burst.stream().mapToLong(Timing::accepted).max().orElse(0); // from each own start
+      long burstAcceptedMs = burst.stream().mapToLong(Timing::accepted).max().orElse(0);
       long burstWallMs =
           burst.stream()
                   .filter(t -> t.accepted() >= 0)
@@ -263,7 +261,7 @@ public final class OrderBench {
                 return followed;
               }));
     }
-    List<Timing> out = Collections.synchronizedList(new ArrayList<>());
+    List<Timing> out = new ArrayList<>();
     for (Future<List<Timing>> f : all) {
       out.addAll(f.get());
     }

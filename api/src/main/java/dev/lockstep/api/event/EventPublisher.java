@@ -151,8 +151,7 @@ public final class EventPublisher {
     java.time.Instant after = cursor.plusNanos(1_000);
     List<OrderDesk.Fill> fills =
         new ArrayList<>(desk.fills(cursor.minus(FILL_RESCAN), after, 10_000));
-    fills.addAll(
-        desk.fills(after, java.time.Instant.now().plus(java.time.Duration.ofDays(3650)), limit));
+    fills.addAll(desk.fills(after, FAR_FUTURE, limit));
     java.util.Set<String> published =
         new java.util.HashSet<>(
             h.createQuery("SELECT event_id FROM api.events WHERE event_id = ANY(:ids)")
@@ -206,6 +205,10 @@ public final class EventPublisher {
 
   /** How far before the stored position fills are read again: 10 s. */
   private static final java.time.Duration FILL_RESCAN = java.time.Duration.ofSeconds(10);
+
+  /** An upper bound no fill's time reaches. */
+  private static final java.time.Instant FAR_FUTURE =
+      java.time.Instant.parse("9999-01-01T00:00:00Z");
 
   private static String fillEventId(OrderDesk.Fill f) {
     return "evt_fill_" + f.chainId() + "_" + f.orderId();

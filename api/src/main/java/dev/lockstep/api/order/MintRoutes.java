@@ -61,10 +61,8 @@ public final class MintRoutes {
                 r.gas(),
                 r.developerFee()),
             r.quoteId());
-    String destination =
-        s.wallet() == null
-            ? placer.settlementWallet(key)
-            : Params.address("settlement.wallet", s.wallet());
+    Optional<String> destination =
+        Optional.ofNullable(s.wallet()).map(w -> Params.address("settlement.wallet", w));
     OrderRow o = placer.place(ctx, key, q, destination, Optional.empty());
     ctx.status(201).json(resource(o, reads.view(o), index.tokens()));
   }

@@ -63,7 +63,7 @@ final class OrderPlacer {
    * The tenant's settlement wallet, recorded as the tenant's (and, in the sandbox, granted its
    * opening balance) before its first use.
    */
-  String settlementWallet(ApiKey key) {
+  private String settlementWallet(ApiKey key) {
     if (!wallets.configured()) {
       throw new ApiException(
           ErrorCode.SETTLEMENT_WALLETS_NOT_CONFIGURED, "This daemon holds no settlement wallets");
@@ -74,14 +74,15 @@ final class OrderPlacer {
   }
 
   /**
-   * Places the order {@code q} prices, tokens or proceeds going to {@code destination}.
+   * Places the order {@code q} prices from the tenant's settlement wallet, tokens or proceeds going
+   * to {@code destination} (default: the settlement wallet).
    *
    * @param assetToken the asset's token on the quote's chain (a redeem's; a mint's may not exist)
    * @return the order as indexed
    */
   OrderRow place(
-      Context ctx, ApiKey key, Quote q, String destination, Optional<String> assetToken) {
-    settlementWallet(key);
+      Context ctx, ApiKey key, Quote q, Optional<String> destination, Optional<String> assetToken) {
+    String wallet = settlementWallet(key);
     Instant deadline = clock.instant().plus(WAIT);
     OrderDesk.PlaceOrder order =
         new OrderDesk.PlaceOrder(
@@ -94,7 +95,7 @@ final class OrderPlacer {
             q.quantityUnits(),
             q.currencyAddress(),
             q.boundUnits(),
-            destination,
+            destination.orElse(wallet),
             q.terms());
     Placement p = desk.place(order, WAIT);
     return switch (p) {

@@ -149,7 +149,7 @@ public final class Pricing {
     BigInteger maxGas =
         gas.maxGasUsdc() == null
             ? estimate.shiftLeft(1)
-            : usdc(gas.maxGasUsdc(), "gas.max_gas_usdc");
+            : parseUsdc(gas.maxGasUsdc(), "gas.max_gas_usdc");
     Optional<Quote.DeveloperFee> developer =
         developerFee(ask.developerFee(), platformFeeBps, notional);
     BigInteger platformFee = OrderDesk.OrderTerms.feeOf(notional, platformFeeBps);
@@ -175,16 +175,18 @@ public final class Pricing {
       throw ApiException.invalidParam(
           "quantity",
           "The order's notional bound is "
-              + usdc(bound.max(BigInteger.ZERO))
+              + OrderMoney.usdc(bound.max(BigInteger.ZERO))
               + " USD after fees and gas at this price: order more");
     }
     Optional<String> total =
-        mint ? Optional.of(usdc(terms.mintLock(bound).add(terms.gasDeposit()))) : Optional.empty();
+        mint
+            ? Optional.of(OrderMoney.usdc(terms.mintLock(bound).add(terms.gasDeposit())))
+            : Optional.empty();
     Optional<String> payout =
         mint
             ? Optional.empty()
             : Optional.of(
-                usdc(
+                OrderMoney.usdc(
                     notional
                         .subtract(platformFee)
                         .subtract(devFee)
@@ -205,13 +207,13 @@ public final class Pricing {
         Amounts.format(quantity, 6),
         mark.priceUsd().toPlainString(),
         mark.at(),
-        usdc(notional),
+        OrderMoney.usdc(notional),
         slippage,
-        mint ? Optional.of(usdc(bound)) : Optional.empty(),
-        mint ? Optional.empty() : Optional.of(usdc(bound)),
-        new Quote.Fee(platformFeeBps, usdc(platformFee)),
+        mint ? Optional.of(OrderMoney.usdc(bound)) : Optional.empty(),
+        mint ? Optional.empty() : Optional.of(OrderMoney.usdc(bound)),
+        new Quote.Fee(platformFeeBps, OrderMoney.usdc(platformFee)),
         developer,
-        new Quote.GasTerms(sponsor, usdc(estimate), usdc(maxGas)),
+        new Quote.GasTerms(sponsor, OrderMoney.usdc(estimate), OrderMoney.usdc(maxGas)),
         total,
         payout,
         now.plus(Quote.LIFETIME),
@@ -239,7 +241,8 @@ public final class Pricing {
         Params.address(
             "developer_fee.destination", required(fee.destination(), "developer_fee.destination"));
     return Optional.of(
-        new Quote.DeveloperFee(bps, usdc(OrderDesk.OrderTerms.feeOf(notional, bps)), destination));
+        new Quote.DeveloperFee(
+            bps, OrderMoney.usdc(OrderDesk.OrderTerms.feeOf(notional, bps)), destination));
   }
 
   static String required(@Nullable String value, String param) {
@@ -261,15 +264,11 @@ public final class Pricing {
     return quantity.movePointRight(6).toBigIntegerExact();
   }
 
-  private static BigInteger usdc(BigDecimal amount, String param) {
+  private static BigInteger parseUsdc(BigDecimal amount, String param) {
     if (amount.signum() < 0 || amount.stripTrailingZeros().scale() > 6) {
       throw ApiException.invalidParam(
           param, "'" + param + "' must be a non-negative USD amount with at most 6 decimals");
     }
     return amount.movePointRight(6).toBigIntegerExact();
-  }
-
-  static String usdc(BigInteger baseUnits) {
-    return Amounts.format(baseUnits, 6);
   }
 }

@@ -108,10 +108,8 @@ public final class RedeemRoutes {
                         ErrorCode.POSITION_NOT_FOUND,
                         "No " + ticker + " token on " + q.chain() + " to redeem",
                         Map.of("asset", ticker, "chain", q.chain())));
-    String destination =
-        p.wallet() == null
-            ? placer.settlementWallet(key)
-            : Params.address("payout.wallet", p.wallet());
+    Optional<String> destination =
+        Optional.ofNullable(p.wallet()).map(w -> Params.address("payout.wallet", w));
     OrderRow o = placer.place(ctx, key, q, destination, Optional.of(token.address()));
     ctx.status(201).json(resource(o, reads.view(o)));
   }

@@ -108,14 +108,15 @@ public final class WalletOrders implements AutoCloseable {
     String createKey = "create:" + o.key();
     Optional<Intent> created = engine.intent(createKey);
     if (created.isEmpty()) {
-      for (Map.Entry<String, BigInteger> spend : spends(o).entrySet()) {
+      Map<String, BigInteger> spends = spends(o);
+      for (Map.Entry<String, BigInteger> spend : spends.entrySet()) {
         BigInteger held =
             erc20(book, spend.getKey(), "balanceOf", List.of(new Address(wallet)), wallet);
         if (held.compareTo(spend.getValue()) < 0) {
           return new Placement.Short(spend.getKey(), spend.getValue(), held);
         }
       }
-      for (Map.Entry<String, BigInteger> spend : spends(o).entrySet()) {
+      for (Map.Entry<String, BigInteger> spend : spends.entrySet()) {
         Optional<Placement> blocked =
             approved(book, engine, o.chainId(), wallet, spend.getKey(), spend.getValue(), deadline);
         if (blocked.isPresent()) {
@@ -255,12 +256,11 @@ public final class WalletOrders implements AutoCloseable {
   private static BigInteger erc20(
       Book book, String token, String name, List<org.web3j.abi.datatypes.Type> args, String from) {
     Function f = new Function(name, args, List.of(new TypeReference<Uint256>() {}));
-    String owner = from;
     try {
       var answer =
           book.web3j()
               .ethCall(
-                  Transaction.createEthCallTransaction(owner, token, FunctionEncoder.encode(f)),
+                  Transaction.createEthCallTransaction(from, token, FunctionEncoder.encode(f)),
                   DefaultBlockParameterName.LATEST)
               .send();
       if (answer.hasError()) {
