@@ -14,6 +14,7 @@ import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.order.OrderApi;
 import dev.lockstep.api.ratelimit.RateLimits;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
+import dev.lockstep.api.wallet.WalletLinkRoutes;
 import dev.lockstep.api.webhook.WebhookRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
@@ -70,6 +71,10 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.POST, "/v1/customers", p -> p.customers()::upsert),
           new Route(HandlerType.GET, "/v1/customers/{id}", p -> p.customers()::get),
           new Route(HandlerType.GET, "/v1/settlement_wallets", p -> p.wallets()::list),
+          new Route(HandlerType.POST, "/v1/wallet_challenges", p -> p.walletLinks()::challenge),
+          new Route(HandlerType.POST, "/v1/wallet_links", p -> p.walletLinks()::prove),
+          new Route(HandlerType.GET, "/v1/wallet_links", p -> p.walletLinks()::list),
+          new Route(HandlerType.GET, "/v1/wallet_links/{wallet}", p -> p.walletLinks()::get),
           new Route(HandlerType.POST, "/v1/sandbox/faucet", p -> p.wallets()::faucet),
           new Route(HandlerType.POST, "/v1/sandbox/payout_pool", p -> p.wallets()::payoutPool),
           new Route(HandlerType.GET, "/v1/events", p -> p.events()::list),
@@ -100,7 +105,8 @@ public final class ApiServer implements AutoCloseable {
       EventRoutes events,
       WebhookRoutes webhooks,
       KeyRoutes keys,
-      SettlementWalletRoutes wallets) {}
+      SettlementWalletRoutes wallets,
+      WalletLinkRoutes walletLinks) {}
 
   private final Javalin app;
 

@@ -13,6 +13,7 @@ import dev.lockstep.api.order.OrderRequests;
 import dev.lockstep.api.order.Quote;
 import dev.lockstep.api.order.RedeemResource;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
+import dev.lockstep.api.wallet.WalletLinkRoutes;
 import dev.lockstep.api.webhook.Delivery;
 import dev.lockstep.api.webhook.Webhook;
 import dev.lockstep.api.webhook.WebhookRequests;
@@ -286,6 +287,50 @@ public final class OpenApiDocument {
               200,
               PAGE,
               List.of()),
+          op(
+              "POST /v1/wallet_challenges",
+              "Issue an EIP-712 challenge (single-use nonce, 10 minutes) for a wallet to sign, the"
+                  + " proof that the tenant serves it; chain (default the first) names the EIP-712"
+                  + " domain and where an ERC-1271 contract wallet is asked",
+              WalletLinkRoutes.ChallengeRequest.class,
+              WalletLinkRoutes.ChallengeResource.class,
+              false,
+              201,
+              Map.of(),
+              List.of()),
+          op(
+              "POST /v1/wallet_links",
+              "Link a wallet with its signature over a challenge (ecrecover for an EOA, ERC-1271"
+                  + " isValidSignature for a contract wallet): 201 linked, 200 proven again. Until"
+                  + " then the tenant sees and touches nothing of the wallet",
+              WalletLinkRoutes.ProofRequest.class,
+              WalletLinkRoutes.LinkResource.class,
+              false,
+              201,
+              Map.of(),
+              List.of(
+                  "wallet_challenge_not_found",
+                  "wallet_challenge_expired",
+                  "wallet_challenge_used",
+                  "wallet_signature_invalid")),
+          op(
+              "GET /v1/wallet_links",
+              "The wallets the tenant has proven, in address order",
+              null,
+              WalletLinkRoutes.LinkResource.class,
+              true,
+              200,
+              Map.of(),
+              List.of()),
+          op(
+              "GET /v1/wallet_links/{wallet}",
+              "One proven wallet link",
+              null,
+              WalletLinkRoutes.LinkResource.class,
+              false,
+              200,
+              Map.of(),
+              List.of("wallet_link_not_found")),
           op(
               "POST /v1/sandbox/faucet",
               "Sandbox keys only: mint test USDC or USDT (amount in whole units, at most"

@@ -10,7 +10,6 @@ import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.DynamicBytes;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Sign;
 import org.web3j.crypto.StructuredDataEncoder;
 import org.web3j.utils.Numeric;
 
@@ -50,11 +49,7 @@ public record FillAttestation(
       BigInteger costs,
       long expiry) {
     byte[] digest = digest(chainId, orderBook, orderId, quantity, grossNotional, costs, expiry);
-    Sign.SignatureData s = Sign.signMessage(digest, attester.getEcKeyPair(), false);
-    byte[] sig = new byte[65];
-    System.arraycopy(s.getR(), 0, sig, 0, 32);
-    System.arraycopy(s.getS(), 0, sig, 32, 32);
-    sig[64] = s.getV()[0];
+    byte[] sig = DigestSigner.sign(digest, attester.getEcKeyPair());
     return new FillAttestation(
         orderId,
         quantity,

@@ -19,6 +19,9 @@ import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.order.OrderApi;
 import dev.lockstep.api.ratelimit.RateLimits;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
+import dev.lockstep.api.wallet.SignatureCheck;
+import dev.lockstep.api.wallet.WalletLinkRoutes;
+import dev.lockstep.api.wallet.WalletLinks;
 import dev.lockstep.api.webhook.RetrySchedule;
 import dev.lockstep.api.webhook.WebhookDispatcher;
 import dev.lockstep.api.webhook.WebhookRoutes;
@@ -100,6 +103,7 @@ public final class Daemon implements AutoCloseable {
   private static final Duration WEBHOOK_INTERVAL = Duration.ofMillis(250);
 
   private final CustomerStore customers;
+  private final WalletLinks walletLinks;
   private final DerivedSettlementWallets settlementWallets;
   private final Optional<WalletOrders> walletOrders;
   private final PriceFeed prices;
@@ -300,6 +304,10 @@ public final class Daemon implements AutoCloseable {
             ApiServer.jsonMapper(),
             clock);
     RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
+    Map<Long, Web3j> nodes = new HashMap<>();
+    transports.forEach(
+        (id, t) -> nodes.put(id, clients.containsKey(id) ? clients.get(id) : Web3j.build(t)));
+    walletLinks = new WalletLinks(jdbi, new SignatureCheck(nodes), clock);
     webhooks =
         new WebhookDispatcher(
             jdbi,
@@ -318,7 +326,8 @@ public final class Daemon implements AutoCloseable {
             List.of(
                 idempotency::purgeExpired,
                 rateLimits::removeExpired,
-                orderApi.quoteStore()::purgeExpired),
+                orderApi.quoteStore()::purgeExpired,
+                walletLinks::purgeExpired),
             clock);
     ApiServer.Parts parts =
         new ApiServer.Parts(
@@ -332,7 +341,8 @@ public final class Daemon implements AutoCloseable {
             new EventRoutes(jdbi, ApiServer.jsonMapper()),
             new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),
             new KeyRoutes(apiKeys),
-            new SettlementWalletRoutes(settlementWallets, index, chainNames));
+            new SettlementWalletRoutes(settlementWallets, index, chainNames),
+            new WalletLinkRoutes(walletLinks, chainNames, cfg.chains().getFirst().chainId()));
     ManagementServer.Sources operator =
         new ManagementServer.Sources(
             metrics,
@@ -407,6 +417,11 @@ public final class Daemon implements AutoCloseable {
   }
 
   /** The tenants' customers (the sandbox registers its test wallets). */
+  /** The wallets tenants have proven (the sandbox links its test wallets through it). */
+  public WalletLinks walletLinks() {
+    return walletLinks;
+  }
+
   public CustomerStore customers() {
     return customers;
   }

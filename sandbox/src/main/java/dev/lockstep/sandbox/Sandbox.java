@@ -215,14 +215,25 @@ public final class Sandbox implements AutoCloseable {
       String wallet = daemon.settlementWallets().ensureFunded(TENANT);
       daemon.customers().recordSettlementWallet(TENANT, dev.lockstep.ports.Mode.TEST, wallet);
       awaitFunded(daemon, wallet, 2 * chains.size());
-      // The sandbox tenant's customers are the funded test wallets, so its key sees their state.
+      // The sandbox tenant's customers are the funded test wallets, each linked with a real proof
+      // (the sandbox holds their keys and signs their challenges), so its key sees their state.
       for (int i = 0; i < SANDBOX_WALLETS; i++) {
+        var holder = DevAccounts.wallet(i);
         daemon
             .customers()
-            .upsert(
+            .upsert(TENANT, new CustomerRequest("sandbox-wallet-" + i, holder.getAddress(), null));
+        var challenge =
+            daemon
+                .walletLinks()
+                .challenge(
+                    TENANT, holder.getAddress().toLowerCase(java.util.Locale.ROOT), CHAIN_ID);
+        daemon
+            .walletLinks()
+            .prove(
                 TENANT,
-                new CustomerRequest(
-                    "sandbox-wallet-" + i, DevAccounts.wallet(i).getAddress(), null));
+                challenge.id(),
+                dev.lockstep.contracts.DigestSigner.sign(
+                    challenge.message().digest(), holder.getEcKeyPair()));
       }
       return new Sandbox(db, List.copyOf(anvils), deployments, daemon, others, key, url);
     } catch (RuntimeException e) {

@@ -8,14 +8,17 @@ import java.util.Optional;
  * A tenant's customer as the API shows it, with its current (newest) attestation.
  *
  * @param id {@code cus_...}
- * @param wallet the customer's EVM wallet, lowercase; the tenant sees this wallet's positions,
- *     redeems and events
+ * @param wallet the customer's EVM wallet, lowercase
+ * @param walletProven whether the tenant has proven it controls {@code wallet} ({@code POST
+ *     /v1/wallet_links}, or it is the tenant's settlement wallet): only then does it see the
+ *     wallet's positions, orders and events
  */
 public record Customer(
     String id,
     String object,
     String externalId,
     String wallet,
+    boolean walletProven,
     Instant createdAt,
     Instant updatedAt,
     Optional<Attestation> attestation) {

@@ -35,6 +35,7 @@ public final class CustomerStore {
   private static final String SELECT =
       """
       SELECT c.seq, c.id, c.external_id, c.wallet, c.created_at, c.updated_at,
+        EXISTS (SELECT 1 FROM api.owned_wallets o WHERE o.tenant_id = c.tenant_id AND o.wallet = c.wallet) AS wallet_proven,
         a.id AS a_id, a.kind, a.provider, a.provider_name, a.vendor_reference, a.attested_at, a.expires_at,
         a.signals, a.attestation_hash, a.pii, a.encrypted_payload, a.kms_key_id, a.stored_at
       FROM api.customers c
@@ -182,7 +183,11 @@ public final class CustomerStore {
     q.minNotionalUsdc()
         .ifPresent(
             n -> {
-              sql.append(" AND ").append(IndexReader.settledNotionalOf("c.wallet")).append(" >= ?");
+              // Only a proven wallet's history counts: an unproven one reveals nothing (0).
+              sql.append(" AND CASE WHEN EXISTS (SELECT 1 FROM api.owned_wallets o")
+                  .append(" WHERE o.tenant_id = c.tenant_id AND o.wallet = c.wallet) THEN ")
+                  .append(IndexReader.settledNotionalOf("c.wallet"))
+                  .append(" ELSE 0 END >= ?");
               binds.add(n.multiply(STABLE_UNIT));
             });
     q.wallet()
@@ -297,6 +302,7 @@ public final class CustomerStore {
         "customer",
         rs.getString("external_id"),
         rs.getString("wallet"),
+        rs.getBoolean("wallet_proven"),
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant(),
         a);

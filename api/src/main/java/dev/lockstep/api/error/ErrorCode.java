@@ -50,6 +50,17 @@ public enum ErrorCode {
   WEBHOOK_NOT_FOUND(404, "webhook_not_found", "No such webhook subscription", false),
   DELIVERY_NOT_FOUND(404, "delivery_not_found", "No such webhook delivery", false),
   EVENT_NOT_FOUND(404, "event_not_found", "No such event", false),
+  WALLET_CHALLENGE_NOT_FOUND(404, "wallet_challenge_not_found", "No such wallet challenge", false),
+  WALLET_CHALLENGE_EXPIRED(
+      422, "wallet_challenge_expired", "The wallet challenge expired; ask for a new one", false),
+  WALLET_CHALLENGE_USED(
+      409, "wallet_challenge_used", "The wallet challenge was already answered", false),
+  WALLET_SIGNATURE_INVALID(
+      422,
+      "wallet_signature_invalid",
+      "The signature is not the wallet's over the challenge",
+      false),
+  WALLET_LINK_NOT_FOUND(404, "wallet_link_not_found", "No proven link to this wallet", false),
   SANDBOX_ONLY(403, "sandbox_only", "This operation exists in the sandbox only", false),
   SETTLEMENT_WALLETS_NOT_CONFIGURED(
       503,
