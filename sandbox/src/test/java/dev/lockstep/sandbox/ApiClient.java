@@ -78,4 +78,26 @@ final class ApiClient {
     assertThat(b.has("retryable")).isTrue();
     return b;
   }
+
+  /**
+   * Links {@code holder}'s wallet to the tenant of {@code key} as an integrator would: asks for a
+   * challenge, signs its EIP-712 digest with the holder's key, posts the proof. Returns the link.
+   */
+  JsonNode proveWallet(String key, org.web3j.crypto.Credentials holder) throws Exception {
+    HttpResponse<String> c =
+        post("/v1/wallet_challenges", key, "{\"wallet\": \"" + holder.getAddress() + "\"}");
+    assertThat(c.statusCode()).as(c.body()).isEqualTo(201);
+    byte[] digest = org.web3j.utils.Numeric.hexStringToByteArray(body(c).get("digest").asString());
+    String sig =
+        org.web3j.utils.Numeric.toHexString(
+            dev.lockstep.contracts.DigestSigner.sign(digest, holder.getEcKeyPair()));
+    HttpResponse<String> p =
+        post(
+            "/v1/wallet_links",
+            key,
+            "{\"challenge_id\": \"%s\", \"signature\": \"%s\"}"
+                .formatted(body(c).get("id").asString(), sig));
+    assertThat(p.statusCode()).as(p.body()).isIn(200, 201);
+    return body(p);
+  }
 }

@@ -83,7 +83,10 @@ class MintOrderIT {
         d.orderBook(), web3j, ContractDeployer.transactionManager(web3j, as, d.chainId()), gas);
   }
 
-  /** Registers {@code buyer} as a customer of the sandbox tenant and funds it with USDC. */
+  /**
+   * Registers {@code buyer} as a customer of the sandbox tenant, links its wallet with a signed
+   * challenge and funds it with USDC.
+   */
   private static void fundBuyer(Credentials buyer, String externalId, BigInteger usdcUnits)
       throws Exception {
     HttpResponse<String> r =
@@ -94,6 +97,7 @@ class MintOrderIT {
             {"external_id": "%s", "wallet": "%s"}"""
                 .formatted(externalId, buyer.getAddress()));
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    api.proveWallet(sandbox.apiKey(), buyer); // only a proven wallet's state is the tenant's
     assertThat(usdc(DevAccounts.admin()).mint(buyer.getAddress(), usdcUnits).send().isStatusOK())
         .isTrue();
     assertThat(usdc(buyer).approve(d.orderBook(), BigInteger.TWO.pow(255)).send().isStatusOK())
