@@ -8,6 +8,8 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {AssetToken} from "./AssetToken.sol";
 import {IAssetTokenFactory} from "./IAssetTokenFactory.sol";
 
@@ -39,7 +41,7 @@ import {IAssetTokenFactory} from "./IAssetTokenFactory.sol";
 ///         Amounts: asset quantities in the token's base units (1e-6 share); notionals, fees and gas in
 ///         the stablecoin's base units (1e-6 USD). The payout pool of a stablecoin is this contract's
 ///         balance of it minus what is reserved (mint locks, gas deposits, unswept developer fees).
-contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
+contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     using SafeERC20 for IERC20;
 
     /// @notice Role of the keeper that promotes, settles and cancels orders, sets the session flag and
@@ -108,6 +110,47 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         uint256 maxGas;
     }
 
+    /// @notice A holder's order signed off chain (EIP-712, this contract's domain) for anyone to submit
+    ///         with {createWithIntent}: the holder needs no ETH. The order belongs to `owner`.
+    /// @param side REDEEM (locks `quantity` of `token`) or MINT (locks {mintLockOf} of `currency`)
+    /// @param symbol a mint's asset symbol; empty for a redeem
+    /// @param token a redeem's asset token; the zero address for a mint
+    /// @param notionalBound redeem: minimum net payout; mint: maximum notional (gross + costs)
+    /// @param nonce the owner's next nonce ({nonces}); each intent is used once, in order
+    /// @param deadline last unix second the intent may be submitted
+    struct OrderIntent {
+        address owner;
+        Side side;
+        string symbol;
+        address token;
+        uint256 quantity;
+        address currency;
+        uint256 notionalBound;
+        address destination;
+        Terms terms;
+        uint256 nonce;
+        uint64 deadline;
+    }
+
+    /// @notice An EIP-2612 permit of the token an intent locks (value 0 and deadline 0: none).
+    struct Permit {
+        uint256 value;
+        uint256 deadline;
+        uint8 v;
+        bytes32 r;
+        bytes32 s;
+    }
+
+    /// @notice EIP-712 type hash of {Terms}.
+    bytes32 public constant TERMS_TYPEHASH = keccak256(
+        "Terms(uint16 platformFeeBps,uint16 developerFeeBps,address developerFeeRecipient,uint8 gasSponsor,uint256 maxGas)"
+    );
+    /// @notice EIP-712 type hash of {OrderIntent} (with {Terms} appended, as EIP-712 encodes a nested struct).
+    bytes32 public constant INTENT_TYPEHASH = keccak256(
+        "OrderIntent(address owner,uint8 side,string symbol,address token,uint256 quantity,address currency,uint256 notionalBound,address destination,Terms terms,uint256 nonce,uint64 deadline)"
+        "Terms(uint16 platformFeeBps,uint16 developerFeeBps,address developerFeeRecipient,uint8 gasSponsor,uint256 maxGas)"
+    );
+
     /// @notice One order as stored.
     /// @param token the asset token (for a mint: its CREATE2 address, deployed or not yet)
     /// @param currency the stablecoin paid out (redeem) or paid in (mint)
@@ -145,6 +188,11 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
     mapping(bytes32 digest => bool used) private _usedFills;
     mapping(address currency => uint256 amount) private _reserved;
     mapping(address recipient => mapping(address currency => uint256 amount)) private _developerFees;
+    /// @dev Who paid a relayed order's gas deposit, when not its owner (the submitter of the intent).
+    mapping(uint256 orderId => address sponsor) private _sponsors;
+
+    /// @notice Order `orderId` was created from `owner`'s signed intent with nonce `nonce`, submitted by `relayer`.
+    event OrderIntentUsed(uint256 indexed orderId, address indexed owner, uint256 nonce, address relayer);
 
     /// @notice An order was created. `token` is the asset; `currency` the stablecoin paid out (redeem)
     ///         or in (mint); `notionalBound` the minimum payout (redeem) or maximum notional (mint).
@@ -238,6 +286,12 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
     error OrderBookFillNotAttested(uint256 orderId, address attester);
     /// @notice This fill attestation was used already.
     error OrderBookFillAlreadyUsed(bytes32 digest);
+    /// @notice The intent's deadline has passed.
+    error OrderBookIntentExpired(uint64 deadline);
+    /// @notice The signature is not the intent owner's over this intent (EOA or ERC-1271).
+    error OrderBookIntentNotSigned(address owner);
+    /// @notice The intent's side does not match its asset fields (a redeem names a token, a mint a symbol).
+    error OrderBookIntentMalformed();
     /// @notice The treasury is the zero address.
     error OrderBookInvalidTreasury();
 
@@ -378,7 +432,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         address destination
     ) external nonReentrant returns (uint256 orderId) {
         Terms memory terms = Terms(_minPlatformFeeBps, 0, address(0), GasSponsor.USER_NOTIONAL, 0);
-        return _createRedeem(token, quantity, payoutToken, minNotional, destination, terms);
+        return _createRedeem(msg.sender, token, quantity, payoutToken, minNotional, destination, terms);
     }
 
     /// @notice {createRedeem} with fees and gas of the caller's choosing. With the DEVELOPER gas sponsor
@@ -392,7 +446,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         address destination,
         Terms calldata terms
     ) external nonReentrant returns (uint256 orderId) {
-        return _createRedeem(token, quantity, payoutToken, minNotional, destination, terms);
+        return _createRedeem(msg.sender, token, quantity, payoutToken, minNotional, destination, terms);
     }
 
     /// @notice Creates a mint of `quantity` of asset `symbol` for `destination`, paying at most
@@ -408,14 +462,88 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         address destination,
         Terms calldata terms
     ) external nonReentrant returns (uint256 orderId) {
-        if (!_factory.isValidSymbol(symbol)) revert OrderBookInvalidSymbol(symbol);
-        _checkOrder(currency, quantity, maxNotional, destination, terms);
-        uint256 lock = mintLockOf(maxNotional, terms);
-        address token = _factory.predictAddress(symbol);
-        orderId = _store(Side.MINT, token, quantity, currency, maxNotional, destination, terms, lock);
-        _orders[orderId].symbol = bytes32(bytes(symbol));
-        emit MintAsset(orderId, symbol);
-        IERC20(currency).safeTransferFrom(msg.sender, address(this), lock + _orders[orderId].gasDeposit);
+        return _createMint(msg.sender, symbol, quantity, currency, maxNotional, destination, terms);
+    }
+
+    /// @notice The EIP-712 digest a holder signs for `intent`.
+    function intentDigest(OrderIntent calldata intent) public view returns (bytes32) {
+        Terms calldata t = intent.terms;
+        bytes32 termsHash = keccak256(
+            abi.encode(
+                TERMS_TYPEHASH, t.platformFeeBps, t.developerFeeBps, t.developerFeeRecipient, t.gasSponsor, t.maxGas
+            )
+        );
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    INTENT_TYPEHASH,
+                    intent.owner,
+                    intent.side,
+                    keccak256(bytes(intent.symbol)),
+                    intent.token,
+                    intent.quantity,
+                    intent.currency,
+                    intent.notionalBound,
+                    intent.destination,
+                    termsHash,
+                    intent.nonce,
+                    intent.deadline
+                )
+            )
+        );
+    }
+
+    /// @notice Creates the order `intent` describes for its owner, who signed it (EOA or ERC-1271
+    ///         wallet; OpenZeppelin SignatureChecker): anyone may submit it and pays the gas of this
+    ///         transaction, so the holder needs no ETH. The intent is refused once its deadline has
+    ///         passed ({OrderBookIntentExpired}), when its nonce is not the owner's next
+    ///         ({Nonces.InvalidAccountNonce}: each intent is used once) or when the signature is not the
+    ///         owner's over exactly these values ({OrderBookIntentNotSigned}). `permit`, when given, is
+    ///         the owner's EIP-2612 permit for the token the order locks (the asset for a redeem, the
+    ///         stablecoin for a mint); a permit that fails (already used by someone who front-ran it)
+    ///         is ignored, and the order goes through if the allowance is there. With the DEVELOPER gas
+    ///         sponsor the gas deposit is taken from the submitter, and refunded to it.
+    /// @return orderId the new order's id.
+    function createWithIntent(OrderIntent calldata intent, bytes calldata signature, Permit calldata permit)
+        external
+        nonReentrant
+        returns (uint256 orderId)
+    {
+        if (block.timestamp > intent.deadline) revert OrderBookIntentExpired(intent.deadline);
+        bool redeem = intent.side == Side.REDEEM;
+        if (redeem ? bytes(intent.symbol).length != 0 : intent.token != address(0)) {
+            revert OrderBookIntentMalformed();
+        }
+        if (!SignatureChecker.isValidSignatureNow(intent.owner, intentDigest(intent), signature)) {
+            revert OrderBookIntentNotSigned(intent.owner);
+        }
+        _useCheckedNonce(intent.owner, intent.nonce);
+        if (permit.deadline != 0) {
+            address locked = redeem ? intent.token : intent.currency;
+            try IERC20Permit(locked)
+                .permit(intent.owner, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s) {}
+                catch {}
+        }
+        orderId = redeem
+            ? _createRedeem(
+                intent.owner,
+                intent.token,
+                intent.quantity,
+                intent.currency,
+                intent.notionalBound,
+                intent.destination,
+                intent.terms
+            )
+            : _createMint(
+                intent.owner,
+                intent.symbol,
+                intent.quantity,
+                intent.currency,
+                intent.notionalBound,
+                intent.destination,
+                intent.terms
+            );
+        emit OrderIntentUsed(orderId, intent.owner, intent.nonce, msg.sender);
     }
 
     /// @notice Deploys the token for `symbol` if it is missing, ahead of its first mint (platform-docs
@@ -512,7 +640,43 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
 
     // ---- internals ----
 
+    /// @dev Who pays (and is refunded) an order's gas deposit: the submitter of a relayed intent, or the owner.
+    function _depositor(uint256 orderId, Order storage o) private view returns (address) {
+        address sponsor = _sponsors[orderId];
+        return sponsor == address(0) ? o.owner : sponsor;
+    }
+
+    function _createMint(
+        address owner,
+        string calldata symbol,
+        uint256 quantity,
+        address currency,
+        uint256 maxNotional,
+        address destination,
+        Terms calldata terms
+    ) private returns (uint256 orderId) {
+        if (!_factory.isValidSymbol(symbol)) revert OrderBookInvalidSymbol(symbol);
+        _checkOrder(currency, quantity, maxNotional, destination, terms);
+        uint256 lock = mintLockOf(maxNotional, terms);
+        address token = _factory.predictAddress(symbol);
+        orderId = _store(owner, Side.MINT, token, quantity, currency, maxNotional, destination, terms, lock);
+        _orders[orderId].symbol = bytes32(bytes(symbol));
+        emit MintAsset(orderId, symbol);
+        IERC20(currency).safeTransferFrom(owner, address(this), lock);
+        _takeDeposit(orderId, owner, currency);
+    }
+
+    /// @dev Takes the order's gas deposit from the caller; when the caller is not the owner (a relayer
+    ///      submitting an intent), records it as the deposit's sponsor.
+    function _takeDeposit(uint256 orderId, address owner, address currency) private {
+        uint256 deposit = _orders[orderId].gasDeposit;
+        if (deposit == 0) return;
+        if (msg.sender != owner) _sponsors[orderId] = msg.sender;
+        IERC20(currency).safeTransferFrom(msg.sender, address(this), deposit);
+    }
+
     function _createRedeem(
+        address owner,
         address token,
         uint256 quantity,
         address payoutToken,
@@ -522,11 +686,10 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
     ) private returns (uint256 orderId) {
         if (!_factory.isToken(token)) revert OrderBookUnknownToken(token);
         _checkOrder(payoutToken, quantity, minNotional, destination, terms);
-        orderId = _store(Side.REDEEM, token, quantity, payoutToken, minNotional, destination, terms, 0);
+        orderId = _store(owner, Side.REDEEM, token, quantity, payoutToken, minNotional, destination, terms, 0);
         _locked[token] += quantity;
-        IERC20(token).safeTransferFrom(msg.sender, address(this), quantity);
-        uint256 deposit = _orders[orderId].gasDeposit;
-        if (deposit > 0) IERC20(payoutToken).safeTransferFrom(msg.sender, address(this), deposit);
+        IERC20(token).safeTransferFrom(owner, address(this), quantity);
+        _takeDeposit(orderId, owner, payoutToken);
     }
 
     function _checkOrder(
@@ -550,6 +713,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
     }
 
     function _store(
+        address owner,
         Side side,
         address token,
         uint256 quantity,
@@ -563,7 +727,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         Status status = _sessionOpen ? Status.ACTIVE : Status.QUEUED;
         uint256 deposit = terms.gasSponsor == GasSponsor.DEVELOPER ? terms.maxGas : 0;
         Order storage o = _orders[orderId];
-        o.owner = msg.sender;
+        o.owner = owner;
         o.createdAt = uint64(block.timestamp);
         o.status = status;
         o.side = side;
@@ -576,7 +740,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         o.gasDeposit = deposit;
         o.terms = terms;
         _reserved[currency] += lock + deposit;
-        emit OrderCreated(orderId, msg.sender, token, side, status, quantity, currency, notionalBound, destination);
+        emit OrderCreated(orderId, owner, token, side, status, quantity, currency, notionalBound, destination);
         emit OrderTermsSet(
             orderId,
             terms.platformFeeBps,
@@ -597,13 +761,14 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         uint256 payout = gross > deductions ? gross - deductions : 0;
         if (payout < o.notionalBound) revert OrderBookPayoutBelowMinimum(orderId, payout, o.notionalBound);
         // Out of the pool: the payout, both fees and the user's gas (gross minus the broker's costs).
-        uint256 fromPool = deductions - fill.costs + payout;
-        uint256 available = payoutPoolOf(o.currency);
-        if (available < fromPool) revert OrderBookInsufficientLiquidity(o.currency, available, fromPool);
+        {
+            uint256 fromPool = deductions - fill.costs + payout;
+            uint256 available = payoutPoolOf(o.currency);
+            if (available < fromPool) revert OrderBookInsufficientLiquidity(o.currency, available, fromPool);
+        }
 
         _locked[o.token] -= o.quantity;
-        uint256 deposit = o.gasDeposit;
-        _reserved[o.currency] -= deposit;
+        _reserved[o.currency] -= o.gasDeposit;
         _accrue(o, orderId, developerFee);
         emit OrderSettled(orderId, gross, payout);
         emit OrderCharged(orderId, fill.costs, platformFee, developerFee, gas);
@@ -612,7 +777,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         IERC20 currency = IERC20(o.currency);
         currency.safeTransfer(o.destination, payout);
         _pay(currency, _treasury, platformFee + gas);
-        if (!userGas) _pay(currency, o.owner, deposit - gas);
+        if (!userGas) _pay(currency, _depositor(orderId, o), o.gasDeposit - gas);
     }
 
     function _settleMint(Order storage o, uint256 orderId, Fill calldata fill, uint256 gas) private {
@@ -632,7 +797,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         _factory.mint(_symbolOf(o.symbol), o.destination, o.quantity);
         IERC20 currency = IERC20(o.currency);
         _pay(currency, _treasury, notional + platformFee + gas);
-        _pay(currency, o.owner, refund + (userGas ? deposit : deposit - gas));
+        _refund(currency, orderId, o, refund, userGas ? 0 : deposit - gas);
     }
 
     function _accrue(Order storage o, uint256 orderId, uint256 developerFee) private {
@@ -641,6 +806,18 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         _developerFees[recipient][o.currency] += developerFee;
         _reserved[o.currency] += developerFee;
         emit DeveloperFeeAccrued(recipient, o.currency, orderId, developerFee);
+    }
+
+    /// @dev Pays `toOwner` to the order's owner and `toDepositor` to whoever paid its gas deposit (one
+    ///      transfer when that is the owner).
+    function _refund(IERC20 currency, uint256 orderId, Order storage o, uint256 toOwner, uint256 toDepositor) private {
+        address depositor = _depositor(orderId, o);
+        if (depositor == o.owner) {
+            _pay(currency, o.owner, toOwner + toDepositor);
+        } else {
+            _pay(currency, o.owner, toOwner);
+            _pay(currency, depositor, toDepositor);
+        }
     }
 
     function _pay(IERC20 currency, address to, uint256 amount) private {
@@ -667,6 +844,6 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712 {
         emit OrderCancelled(orderId, msg.sender);
 
         if (o.side == Side.REDEEM) IERC20(o.token).safeTransfer(o.owner, o.quantity);
-        _pay(IERC20(o.currency), o.owner, back);
+        _refund(IERC20(o.currency), orderId, o, o.locked, o.gasDeposit);
     }
 }

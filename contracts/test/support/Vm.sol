@@ -15,6 +15,7 @@ interface Vm {
     function label(address account, string calldata newLabel) external;
     function addr(uint256 privateKey) external pure returns (address);
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
+    function chainId(uint256 newChainId) external;
 }
 
 /// @notice Minimal test base: the cheatcode handle, assertions that revert with a message, and
