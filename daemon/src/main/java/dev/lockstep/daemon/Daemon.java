@@ -292,6 +292,10 @@ public final class Daemon implements AutoCloseable {
         new KeeperOrderDesk(broker, scheduler::wakeAll, deployers, walletOrders, gasCost, clock);
     customers = new CustomerStore(jdbi, dataSource, clock);
     Idempotency idempotency = new Idempotency(jdbi, clock);
+    Map<Long, Web3j> nodes = new HashMap<>();
+    transports.forEach(
+        (id, t) -> nodes.put(id, clients.containsKey(id) ? clients.get(id) : Web3j.build(t)));
+    SignatureCheck signatures = new SignatureCheck(nodes);
     OrderApi orderApi =
         OrderApi.create(
             index,
@@ -302,12 +306,10 @@ public final class Daemon implements AutoCloseable {
             chainNames,
             jdbi,
             ApiServer.jsonMapper(),
+            signatures,
             clock);
     RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
-    Map<Long, Web3j> nodes = new HashMap<>();
-    transports.forEach(
-        (id, t) -> nodes.put(id, clients.containsKey(id) ? clients.get(id) : Web3j.build(t)));
-    walletLinks = new WalletLinks(jdbi, new SignatureCheck(nodes), clock);
+    walletLinks = new WalletLinks(jdbi, signatures, clock);
     webhooks =
         new WebhookDispatcher(
             jdbi,

@@ -119,7 +119,73 @@ public interface OrderDesk {
       String currency,
       BigInteger notionalBound,
       String destination,
-      OrderTerms terms) {}
+      OrderTerms terms,
+      Optional<SignedIntent> intent) {
+    /** An order the settlement wallet creates and pays for itself. */
+    public PlaceOrder(
+        String key,
+        String tenantId,
+        OrderSide side,
+        long chainId,
+        String asset,
+        Optional<String> assetToken,
+        BigInteger quantity,
+        String currency,
+        BigInteger notionalBound,
+        String destination,
+        OrderTerms terms) {
+      this(
+          key,
+          tenantId,
+          side,
+          chainId,
+          asset,
+          assetToken,
+          quantity,
+          currency,
+          notionalBound,
+          destination,
+          terms,
+          Optional.empty());
+    }
+  }
+
+  /**
+   * A holder's EIP-712 {@code OrderIntent} for {@code OrderBook.createWithIntent}, the other fields
+   * of the order being those of the {@link PlaceOrder} it rides on: the settlement wallet relays it
+   * (and pays the transaction's gas and, with the developer gas sponsor, the deposit); the order
+   * belongs to {@code owner}, and locks the owner's tokens or stablecoin.
+   *
+   * @param owner the holder, lowercase 0x address
+   * @param nonce the owner's order-book nonce the intent was signed with
+   * @param deadline last unix second the intent may be submitted
+   * @param signature the owner's signature over the intent, 0x-hex (65 bytes for an EOA)
+   * @param permit the owner's EIP-2612 permit of the locked token, if given
+   */
+  record SignedIntent(
+      String owner, BigInteger nonce, long deadline, String signature, Optional<Permit> permit) {}
+
+  /**
+   * An EIP-2612 permit signature ({@code v}, {@code r}, {@code s}) for {@code value} until {@code
+   * deadline}.
+   */
+  record Permit(BigInteger value, long deadline, int v, String r, String s) {}
+
+  /**
+   * What a holder signs over on chain {@code chainId}: the order book's address (the intent's
+   * verifying contract) and its next nonce for the owner; the locked token's EIP-2612 domain name
+   * and the owner's permit nonce there.
+   */
+  record SigningState(
+      String orderBook, BigInteger intentNonce, String tokenName, BigInteger permitNonce) {}
+
+  /**
+   * The signing state of {@code owner} for an order that locks {@code lockedToken}, read at the
+   * chain's latest block.
+   *
+   * @throws IllegalStateException if the chain cannot be read or has no order book
+   */
+  SigningState signingState(long chainId, String owner, String lockedToken);
 
   /** Where a placement stands. */
   sealed interface Placement {

@@ -61,6 +61,20 @@ public enum ErrorCode {
       "The signature is not the wallet's over the challenge",
       false),
   WALLET_LINK_NOT_FOUND(404, "wallet_link_not_found", "No proven link to this wallet", false),
+  WALLET_NOT_LINKED(
+      422,
+      "wallet_not_linked",
+      "The wallet is not proven to be the tenant's; link it first (POST /v1/wallet_links)",
+      false),
+  INTENT_SIGNATURE_INVALID(
+      422,
+      "intent_signature_invalid",
+      "The signature is not the wallet's over the quote's order intent",
+      false),
+  PERMIT_SIGNATURE_INVALID(
+      422, "permit_signature_invalid", "The permit signature is not the wallet's", false),
+  INTENT_EXPIRED(
+      422, "intent_expired", "The quote's intent deadline has passed; ask for a new quote", false),
   SANDBOX_ONLY(403, "sandbox_only", "This operation exists in the sandbox only", false),
   SETTLEMENT_WALLETS_NOT_CONFIGURED(
       503,

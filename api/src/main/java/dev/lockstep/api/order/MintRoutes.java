@@ -10,6 +10,7 @@ import dev.lockstep.indexer.model.TokenKind;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.OrderRow;
 import dev.lockstep.indexer.store.TokenRow;
+import dev.lockstep.ports.OrderDesk;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * GET /v1/mints/{id}}. Mints a wallet creates on chain appear in the same resources.
  */
 public final class MintRoutes {
+  private final SignedOrders signed;
   private final OrderReads reads;
   private final QuoteRoutes quotes;
   private final OrderPlacer placer;
@@ -31,8 +33,10 @@ public final class MintRoutes {
       OrderReads reads,
       QuoteRoutes quotes,
       OrderPlacer placer,
+      SignedOrders signed,
       IndexReader index,
       ChainNames chains) {
+    this.signed = signed;
     this.reads = reads;
     this.quotes = quotes;
     this.placer = placer;
@@ -63,7 +67,19 @@ public final class MintRoutes {
             r.quoteId());
     Optional<String> destination =
         Optional.ofNullable(s.wallet()).map(w -> Params.address("settlement.wallet", w));
-    OrderRow o = placer.place(ctx, key, q, destination, Optional.empty());
+    Optional<OrderDesk.SignedIntent> intent =
+        signed.fromRequest(
+            key,
+            q,
+            r.quoteId(),
+            r.signature(),
+            r.permitSignature(),
+            destination,
+            "settlement.wallet");
+    if (intent.isPresent()) {
+      destination = Optional.of(intent.get().owner());
+    }
+    OrderRow o = placer.place(ctx, key, q, destination, Optional.empty(), intent);
     ctx.status(201).json(resource(o, reads.view(o), index.tokens()));
   }
 

@@ -28,15 +28,18 @@ public record OrderApi(
       ChainNames chains,
       Jdbi jdbi,
       JsonMapper json,
+      dev.lockstep.api.wallet.SignatureCheck signatures,
       Clock clock) {
     OrderReads reads = new OrderReads(index, desk, customers);
     QuoteStore store = new QuoteStore(jdbi, json, clock);
-    QuoteRoutes quotes = new QuoteRoutes(new Pricing(prices, desk, index, chains, clock), store);
+    SignedOrders signed = new SignedOrders(desk, customers, signatures, clock);
+    QuoteRoutes quotes =
+        new QuoteRoutes(new Pricing(prices, desk, index, chains, clock), store, signed, index);
     OrderPlacer placer = new OrderPlacer(desk, wallets, customers, index, clock);
     return new OrderApi(
         quotes,
-        new MintRoutes(reads, quotes, placer, index, chains),
-        new RedeemRoutes(reads, desk, chains, quotes, placer, index),
+        new MintRoutes(reads, quotes, placer, signed, index, chains),
+        new RedeemRoutes(reads, desk, chains, quotes, placer, signed, index),
         new FeeRoutes(index, chains),
         store);
   }

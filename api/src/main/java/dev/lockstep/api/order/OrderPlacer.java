@@ -81,7 +81,12 @@ final class OrderPlacer {
    * @return the order as indexed
    */
   OrderRow place(
-      Context ctx, ApiKey key, Quote q, Optional<String> destination, Optional<String> assetToken) {
+      Context ctx,
+      ApiKey key,
+      Quote q,
+      Optional<String> destination,
+      Optional<String> assetToken,
+      Optional<OrderDesk.SignedIntent> intent) {
     String wallet = settlementWallet(key);
     Instant deadline = clock.instant().plus(WAIT);
     OrderDesk.PlaceOrder order =
@@ -96,7 +101,8 @@ final class OrderPlacer {
             q.currencyAddress(),
             q.boundUnits(),
             destination.orElse(wallet),
-            q.terms());
+            q.terms(),
+            intent);
     Placement p = desk.place(order, WAIT);
     return switch (p) {
       case Placement.Placed placed -> indexed(ctx, q, placed, deadline);
@@ -106,11 +112,13 @@ final class OrderPlacer {
               ErrorCode.ORDER_REFUSED,
               "The order book refused the order: " + refused.detail(),
               Map.of("reason", refused.error()));
-      case Placement.Short s -> throw shortOf(q, s);
+      case Placement.Short s ->
+          throw shortOf(
+              q, s, intent.map(i -> "The wallet " + i.owner()).orElse("The settlement wallet"));
     };
   }
 
-  private ApiException shortOf(Quote q, Placement.Short s) {
+  private ApiException shortOf(Quote q, Placement.Short s, String payer) {
     boolean stablecoin = s.token().equalsIgnoreCase(q.currencyAddress());
     String what = stablecoin ? q.currency() : q.asset();
     String unit = stablecoin ? "usdc" : "quantity";
@@ -121,7 +129,8 @@ final class OrderPlacer {
     fields.put("shortfall_" + unit, Amounts.format(s.required().subtract(s.available()), 6));
     return new ApiException(
         stablecoin ? ErrorCode.INSUFFICIENT_FUNDS : ErrorCode.INSUFFICIENT_POSITION,
-        "The settlement wallet holds "
+        payer
+            + " holds "
             + Amounts.format(s.available(), 6)
             + " "
             + what

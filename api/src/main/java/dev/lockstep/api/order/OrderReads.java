@@ -61,6 +61,28 @@ final class OrderReads {
   }
 
   /** Whether the caller's tenant owns {@code o} (its owner is one of the tenant's wallets). */
+  /**
+   * The asset token a redeem of {@code q} locks, on the quote's chain.
+   *
+   * @throws ApiException {@code position_not_found} when the asset has no token there
+   */
+  static dev.lockstep.indexer.store.TokenRow assetToken(IndexReader index, Quote q) {
+    String ticker = q.asset();
+    return index.tokens().stream()
+        .filter(
+            t ->
+                t.kind() == dev.lockstep.indexer.model.TokenKind.ASSET
+                    && t.chainId() == q.chainId()
+                    && t.symbol().equals(ticker))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    ErrorCode.POSITION_NOT_FOUND,
+                    "No " + ticker + " token on " + q.chain() + " to redeem",
+                    java.util.Map.of("asset", ticker, "chain", q.chain())));
+  }
+
   boolean owns(Context ctx, OrderRow o) {
     return customers.ownsWallet(Authenticator.keyOf(ctx).tenantId(), o.owner());
   }

@@ -36,7 +36,10 @@ public final class OrderRequests {
   public record Payout(
       @Nullable String currency, @Nullable String chain, @Nullable String wallet) {}
 
-  /** {@code POST /v1/quotes}. */
+  /**
+   * {@code POST /v1/quotes}; with {@code wallet} (a wallet the tenant has proven) the quote carries
+   * the intent and permit that wallet signs to place the order itself.
+   */
   public record QuoteRequest(
       @Nullable String side,
       @Nullable String asset,
@@ -45,9 +48,14 @@ public final class OrderRequests {
       @Nullable String chain,
       @Nullable Integer slippageBps,
       @Nullable Gas gas,
-      @Nullable DeveloperFee developerFee) {}
+      @Nullable DeveloperFee developerFee,
+      @Nullable String wallet) {}
 
-  /** {@code POST /v1/mints}: with {@code quote_id}, the quote fixes price bound, fees and gas. */
+  /**
+   * {@code POST /v1/mints}: with {@code quote_id}, the quote fixes price bound, fees and gas; with
+   * {@code signature} (and {@code permit_signature}) over the quote's intent (and permit), the
+   * holder's own wallet pays and receives, and the tenant's settlement wallet only relays.
+   */
   public record MintRequest(
       @Nullable String asset,
       @Nullable BigDecimal quantity,
@@ -55,7 +63,9 @@ public final class OrderRequests {
       @Nullable Integer slippageBps,
       @Nullable String quoteId,
       @Nullable Gas gas,
-      @Nullable DeveloperFee developerFee) {}
+      @Nullable DeveloperFee developerFee,
+      @Nullable String signature,
+      @Nullable String permitSignature) {}
 
   /**
    * {@code POST /v1/redeems}: {@code asset} or {@code position_id} (a mint id: its asset and
@@ -69,5 +79,7 @@ public final class OrderRequests {
       @Nullable Integer slippageBps,
       @Nullable String quoteId,
       @Nullable Gas gas,
-      @Nullable DeveloperFee developerFee) {}
+      @Nullable DeveloperFee developerFee,
+      @Nullable String signature,
+      @Nullable String permitSignature) {}
 }

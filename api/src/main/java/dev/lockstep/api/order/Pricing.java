@@ -217,7 +217,8 @@ public final class Pricing {
         total,
         payout,
         now.plus(Quote.LIFETIME),
-        now);
+        now,
+        Optional.empty());
   }
 
   private static Optional<Quote.DeveloperFee> developerFee(

@@ -6,6 +6,7 @@ import dev.lockstep.ports.OrderDesk;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,7 +46,62 @@ public record Quote(
     Optional<String> totalUsdc,
     Optional<String> estimatedPayoutUsdc,
     Instant expiresAt,
-    Instant createdAt) {
+    Instant createdAt,
+    Optional<Signing> signing) {
+
+  /**
+   * What a holder who keeps its own key signs for this quote's order ({@code POST /v1/quotes} with
+   * {@code wallet}): the EIP-712 {@code OrderIntent} that {@code OrderBook.createWithIntent} takes,
+   * and the EIP-2612 permit of the token the order locks (the asset for a redeem, the stablecoin
+   * for a mint). Both typed data are ready for {@code eth_signTypedData_v4}; the digests are for
+   * signers that take a hash. Tokens or proceeds go to the holder's wallet. The quote holds until
+   * the intent's deadline.
+   *
+   * @param wallet the holder, lowercase
+   * @param intentNonce the holder's next order-book nonce, which the intent carries
+   * @param deadline unix seconds: the intent's and the permit's deadline (and the quote's expiry)
+   * @param lockedToken the token the order locks from the holder
+   * @param lockedAmount what it locks, base units
+   */
+  public record Signing(
+      String wallet,
+      String orderBook,
+      String intentNonce,
+      long deadline,
+      String lockedToken,
+      String lockedAmount,
+      Map<String, Object> intentTypedData,
+      String intentDigest,
+      Map<String, Object> permitTypedData,
+      String permitDigest) {}
+
+  /** This quote made signable by {@code signing}, held until the intent's deadline. */
+  Quote withSigning(Signing signing) {
+    return new Quote(
+        id,
+        object,
+        side,
+        asset,
+        chain,
+        chainId,
+        currency,
+        currencyAddress,
+        quantity,
+        priceUsd,
+        priceAt,
+        notionalUsdc,
+        slippageBps,
+        maxNotionalUsdc,
+        minNotionalUsdc,
+        platformFee,
+        developerFee,
+        gas,
+        totalUsdc,
+        estimatedPayoutUsdc,
+        Instant.ofEpochSecond(signing.deadline()),
+        createdAt,
+        Optional.of(signing));
+  }
 
   /** The platform fee: the tenant tier's basis points, and the amount at the quoted notional. */
   public record Fee(int bps, String amountUsdc) {}

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +22,16 @@ public final class QuoteRoutes {
   private final Pricing pricing;
   private final QuoteStore quotes;
 
-  public QuoteRoutes(Pricing pricing, QuoteStore quotes) {
+  private final SignedOrders signed;
+  private final dev.lockstep.indexer.store.IndexReader index;
+
+  QuoteRoutes(
+      Pricing pricing,
+      QuoteStore quotes,
+      SignedOrders signed,
+      dev.lockstep.indexer.store.IndexReader index) {
+    this.signed = signed;
+    this.index = index;
     this.pricing = pricing;
     this.quotes = quotes;
   }
@@ -51,6 +61,14 @@ public final class QuoteRoutes {
                 r.gas(),
                 r.developerFee()),
             key.tier().platformFeeBps());
+    if (r.wallet() != null) {
+      String wallet = dev.lockstep.api.Params.address("wallet", r.wallet());
+      Optional<String> token =
+          side == OrderSide.REDEEM
+              ? Optional.of(OrderReads.assetToken(index, q).address())
+              : Optional.empty();
+      q = signed.attach(key, q, wallet, token);
+    }
     quotes.save(key.tenantId(), key.mode(), q);
     ctx.status(201).json(q);
   }

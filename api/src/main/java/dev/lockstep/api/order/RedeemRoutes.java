@@ -9,7 +9,6 @@ import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.OrderStatus;
-import dev.lockstep.indexer.model.TokenKind;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.OrderRow;
 import dev.lockstep.indexer.store.TokenRow;
@@ -34,13 +33,17 @@ public final class RedeemRoutes {
   private final OrderPlacer placer;
   private final IndexReader index;
 
+  private final SignedOrders signed;
+
   RedeemRoutes(
       OrderReads reads,
       OrderDesk orders,
       ChainNames chains,
       QuoteRoutes quotes,
       OrderPlacer placer,
+      SignedOrders signed,
       IndexReader index) {
+    this.signed = signed;
     this.reads = reads;
     this.orders = orders;
     this.chains = chains;
@@ -93,24 +96,16 @@ public final class RedeemRoutes {
                 r.gas(),
                 r.developerFee()),
             r.quoteId());
-    String ticker = q.asset();
-    TokenRow token =
-        index.tokens().stream()
-            .filter(
-                t ->
-                    t.kind() == TokenKind.ASSET
-                        && t.chainId() == q.chainId()
-                        && t.symbol().equals(ticker))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new ApiException(
-                        ErrorCode.POSITION_NOT_FOUND,
-                        "No " + ticker + " token on " + q.chain() + " to redeem",
-                        Map.of("asset", ticker, "chain", q.chain())));
+    TokenRow token = OrderReads.assetToken(index, q);
     Optional<String> destination =
         Optional.ofNullable(p.wallet()).map(w -> Params.address("payout.wallet", w));
-    OrderRow o = placer.place(ctx, key, q, destination, Optional.of(token.address()));
+    Optional<OrderDesk.SignedIntent> intent =
+        signed.fromRequest(
+            key, q, r.quoteId(), r.signature(), r.permitSignature(), destination, "payout.wallet");
+    if (intent.isPresent()) {
+      destination = Optional.of(intent.get().owner());
+    }
+    OrderRow o = placer.place(ctx, key, q, destination, Optional.of(token.address()), intent);
     ctx.status(201).json(resource(o, reads.view(o)));
   }
 

@@ -80,7 +80,7 @@ public final class SignatureCheck {
   }
 
   /** The address an ECDSA signature over {@code digest} recovers to, if it is well formed. */
-  static Optional<String> recover(byte[] digest, byte[] sig) {
+  public static Optional<String> recover(byte[] digest, byte[] sig) {
     if (sig.length != 65) {
       return Optional.empty();
     }

@@ -54,6 +54,13 @@ public final class KeeperOrderDesk implements OrderDesk {
   }
 
   @Override
+  public SigningState signingState(long chainId, String owner, String lockedToken) {
+    return walletOrders
+        .orElseThrow(() -> new IllegalStateException("this daemon holds no settlement wallets"))
+        .signingState(chainId, owner, lockedToken);
+  }
+
+  @Override
   public Placement place(PlaceOrder order, java.time.Duration wait) {
     return walletOrders
         .orElseThrow(() -> new IllegalStateException("no settlement wallets configured"))

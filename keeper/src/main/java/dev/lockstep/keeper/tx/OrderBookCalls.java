@@ -91,6 +91,79 @@ public final class OrderBookCalls {
             o.side() == OrderSide.MINT ? "createMint" : "createRedeemWithTerms", args, List.of()));
   }
 
+  /**
+   * The relayed create call for {@code o}'s holder intent: {@code createWithIntent(intent,
+   * signature, permit)}, the intent's fields being {@code o}'s (a permit of zeros when none).
+   */
+  public static String createWithIntent(OrderDesk.PlaceOrder o) {
+    OrderDesk.SignedIntent si =
+        o.intent().orElseThrow(() -> new IllegalArgumentException("not a signed order"));
+    boolean mint = o.side() == OrderSide.MINT;
+    OrderBook.OrderIntent intent =
+        new OrderBook.OrderIntent(
+            si.owner(),
+            BigInteger.valueOf(mint ? 1 : 0),
+            mint ? o.asset() : "",
+            mint ? ZERO_ADDRESS : o.assetToken().orElseThrow(),
+            o.quantity(),
+            o.currency(),
+            o.notionalBound(),
+            o.destination(),
+            terms(o.terms()),
+            si.nonce(),
+            BigInteger.valueOf(si.deadline()));
+    OrderBook.Permit permit =
+        si.permit()
+            .map(
+                p ->
+                    new OrderBook.Permit(
+                        p.value(),
+                        BigInteger.valueOf(p.deadline()),
+                        BigInteger.valueOf(p.v()),
+                        org.web3j.utils.Numeric.hexStringToByteArray(p.r()),
+                        org.web3j.utils.Numeric.hexStringToByteArray(p.s())))
+            .orElse(
+                new OrderBook.Permit(
+                    BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, new byte[32], new byte[32]));
+    return FunctionEncoder.encode(
+        new Function(
+            "createWithIntent",
+            List.of(
+                intent,
+                new org.web3j.abi.datatypes.DynamicBytes(
+                    org.web3j.utils.Numeric.hexStringToByteArray(si.signature())),
+                permit),
+            List.of()));
+  }
+
+  /** The selector of {@code createWithIntent}. */
+  public static String createWithIntentSelector() {
+    OrderDesk.OrderTerms none =
+        new OrderDesk.OrderTerms(
+            0,
+            0,
+            Optional.empty(),
+            dev.lockstep.indexer.model.GasSponsor.USER_NOTIONAL,
+            BigInteger.ZERO);
+    return createWithIntent(
+            new OrderDesk.PlaceOrder(
+                "",
+                "",
+                OrderSide.REDEEM,
+                0,
+                "A",
+                Optional.of(ZERO_ADDRESS),
+                BigInteger.ONE,
+                ZERO_ADDRESS,
+                BigInteger.ONE,
+                ZERO_ADDRESS,
+                none,
+                Optional.of(
+                    new OrderDesk.SignedIntent(
+                        ZERO_ADDRESS, BigInteger.ZERO, 0, "0x00", Optional.empty()))))
+        .substring(0, 10);
+  }
+
   /** ERC-20 {@code approve(spender, amount)}. */
   public static String approve(String spender, BigInteger amount) {
     return FunctionEncoder.encode(
@@ -100,7 +173,10 @@ public final class OrderBookCalls {
   /** The selector of ERC-20 {@code approve}. */
   public static final String APPROVE_SELECTOR = "0x095ea7b3";
 
-  /** Selectors a settlement wallet may call on an order book: createMint, createRedeemWithTerms. */
+  /**
+   * Selectors a settlement wallet may call on an order book: createMint, createRedeemWithTerms, and
+   * createWithIntent (relaying a holder's signed order).
+   */
   public static Set<String> walletSelectors() {
     OrderDesk.OrderTerms none =
         new OrderDesk.OrderTerms(
@@ -138,7 +214,8 @@ public final class OrderBookCalls {
                     BigInteger.ONE,
                     zero,
                     none))
-            .substring(0, 10));
+            .substring(0, 10),
+        createWithIntentSelector());
   }
 
   /**

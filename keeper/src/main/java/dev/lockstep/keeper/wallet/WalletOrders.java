@@ -7,6 +7,7 @@ import dev.lockstep.keeper.tx.OrderBookCalls;
 import dev.lockstep.keeper.tx.TxAction;
 import dev.lockstep.keeper.tx.TxEngine;
 import dev.lockstep.keeper.tx.TxSigner;
+import dev.lockstep.ports.OrderDesk;
 import dev.lockstep.ports.OrderDesk.PlaceOrder;
 import dev.lockstep.ports.OrderDesk.Placement;
 import java.io.IOException;
@@ -108,15 +109,19 @@ public final class WalletOrders implements AutoCloseable {
     String createKey = "create:" + o.key();
     Optional<Intent> created = engine.intent(createKey);
     if (created.isEmpty()) {
-      Map<String, BigInteger> spends = spends(o);
-      for (Map.Entry<String, BigInteger> spend : spends.entrySet()) {
+      // A relayed intent locks the holder's tokens (through its permit or allowance, which the
+      // engine's simulation checks); only the developer gas deposit is the settlement wallet's.
+      String payer = o.intent().map(OrderDesk.SignedIntent::owner).orElse(wallet);
+      Map<String, BigInteger> locks = locks(o);
+      for (Map.Entry<String, BigInteger> lock : locks.entrySet()) {
         BigInteger held =
-            erc20(book, spend.getKey(), "balanceOf", List.of(new Address(wallet)), wallet);
-        if (held.compareTo(spend.getValue()) < 0) {
-          return new Placement.Short(spend.getKey(), spend.getValue(), held);
+            erc20(book, lock.getKey(), "balanceOf", List.of(new Address(payer)), payer);
+        if (held.compareTo(lock.getValue()) < 0) {
+          return new Placement.Short(lock.getKey(), lock.getValue(), held);
         }
       }
-      for (Map.Entry<String, BigInteger> spend : spends.entrySet()) {
+      Map<String, BigInteger> fromWallet = o.intent().isPresent() ? deposit(o) : spends(o);
+      for (Map.Entry<String, BigInteger> spend : fromWallet.entrySet()) {
         Optional<Placement> blocked =
             approved(book, engine, o.chainId(), wallet, spend.getKey(), spend.getValue(), deadline);
         if (blocked.isPresent()) {
@@ -126,7 +131,7 @@ public final class WalletOrders implements AutoCloseable {
       engine.submit(
           createKey,
           book.orderBook(),
-          OrderBookCalls.create(o),
+          o.intent().isPresent() ? OrderBookCalls.createWithIntent(o) : OrderBookCalls.create(o),
           TxAction.CREATE_ORDER,
           OptionalLong.empty());
       wake.accept(o.chainId());
@@ -140,6 +145,60 @@ public final class WalletOrders implements AutoCloseable {
               i.outcome().orElse("the create transaction " + i.status().dbValue()));
       case QUEUED, SUBMITTED -> new Placement.Pending(i.minedTxHash());
     };
+  }
+
+  /**
+   * What the order's payer must hold at creation, per token: all it pulls, or for a relayed intent
+   * what the holder locks (the deposit is the relaying wallet's).
+   */
+  private static Map<String, BigInteger> locks(PlaceOrder o) {
+    if (o.intent().isEmpty()) {
+      return spends(o);
+    }
+    return o.side() == OrderSide.MINT
+        ? Map.of(o.currency(), o.terms().mintLock(o.notionalBound()))
+        : Map.of(o.assetToken().orElseThrow(), o.quantity());
+  }
+
+  /** A relayed order's gas deposit, which the relaying wallet pays (none, or the currency's). */
+  private static Map<String, BigInteger> deposit(PlaceOrder o) {
+    BigInteger d = o.terms().gasDeposit();
+    return d.signum() > 0 ? Map.of(o.currency(), d) : Map.of();
+  }
+
+  /**
+   * What {@code owner} signs over on the chain: see {@link
+   * dev.lockstep.ports.OrderDesk#signingState}.
+   */
+  public OrderDesk.SigningState signingState(long chainId, String owner, String lockedToken) {
+    Book book = books.get(chainId);
+    if (book == null) {
+      throw new IllegalStateException("no order book kept on chain " + chainId);
+    }
+    BigInteger intentNonce =
+        erc20(book, book.orderBook(), "nonces", List.of(new Address(owner)), owner);
+    BigInteger permitNonce = erc20(book, lockedToken, "nonces", List.of(new Address(owner)), owner);
+    Function name =
+        new Function(
+            "name", List.of(), List.of(new TypeReference<org.web3j.abi.datatypes.Utf8String>() {}));
+    try {
+      var answer =
+          book.web3j()
+              .ethCall(
+                  Transaction.createEthCallTransaction(
+                      owner, lockedToken, FunctionEncoder.encode(name)),
+                  DefaultBlockParameterName.LATEST)
+              .send();
+      if (answer.hasError()) {
+        throw new IllegalStateException(
+            "name of " + lockedToken + ": " + answer.getError().getMessage());
+      }
+      var values = FunctionReturnDecoder.decode(answer.getValue(), name.getOutputParameters());
+      return new OrderDesk.SigningState(
+          book.orderBook(), intentNonce, (String) values.getFirst().getValue(), permitNonce);
+    } catch (IOException e) {
+      throw new IllegalStateException("name of " + lockedToken + ": " + e.getMessage(), e);
+    }
   }
 
   /** What the order book pulls from the wallet at creation, per token address. */

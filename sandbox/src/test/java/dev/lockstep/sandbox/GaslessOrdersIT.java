@@ -1,0 +1,214 @@
+package dev.lockstep.sandbox;
+
+import static dev.lockstep.sandbox.ApiClient.assertProblem;
+import static dev.lockstep.sandbox.ApiClient.body;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lockstep.api.auth.Scope;
+import dev.lockstep.contracts.DigestSigner;
+import dev.lockstep.contracts.generated.AssetToken;
+import dev.lockstep.contracts.generated.AssetTokenFactory;
+import dev.lockstep.contracts.generated.TestStablecoin;
+import dev.lockstep.devnet.ChainDeployment;
+import dev.lockstep.devnet.ContractDeployer;
+import dev.lockstep.devnet.DevAccounts;
+import dev.lockstep.ports.Mode;
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.crypto.StructuredDataEncoder;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Holders who keep their own keys, on real anvil and PostgreSQL: a wallet with zero ETH, linked to
+ * the tenant by a signed challenge, signs the quote's EIP-712 order intent and EIP-2612 permit; the
+ * tenant's settlement wallet relays {@code OrderBook.createWithIntent}; the order is the holder's,
+ * settles like any order and pays (or mints to) the holder, who never spends gas. A replayed
+ * intent, a wrong signature and an unproven wallet are refused.
+ */
+class GaslessOrdersIT {
+  private static final BigInteger SHARE = BigInteger.valueOf(1_000_000);
+  private static Sandbox sandbox;
+  private static ApiClient api;
+  private static Web3j web3j;
+  private static ChainDeployment d;
+
+  @BeforeAll
+  static void start() {
+    sandbox = Sandbox.start(0, Path.of("target", "gasless-it"));
+    api = new ApiClient(sandbox.apiUrl());
+    d = sandbox.deployment();
+    web3j = Web3j.build(new HttpService(d.rpcUrl()));
+  }
+
+  @AfterAll
+  static void stop() {
+    web3j.shutdown();
+    sandbox.close();
+  }
+
+  private static BigInteger eth(String wallet) throws Exception {
+    return web3j.ethGetBalance(wallet, DefaultBlockParameterName.LATEST).send().getBalance();
+  }
+
+  private static TestStablecoin usdc() {
+    return TestStablecoin.load(
+        d.usdc(),
+        web3j,
+        ContractDeployer.transactionManager(web3j, DevAccounts.admin(), d.chainId()),
+        ContractDeployer.devnetGas(d.chainId()));
+  }
+
+  private static BigInteger aapl(String wallet) throws Exception {
+    var factory =
+        AssetTokenFactory.load(
+            d.factory(),
+            web3j,
+            ContractDeployer.transactionManager(web3j, DevAccounts.admin(), d.chainId()),
+            ContractDeployer.devnetGas(d.chainId()));
+    return AssetToken.load(
+            factory.tokenOf("AAPL").send(),
+            web3j,
+            ContractDeployer.transactionManager(web3j, DevAccounts.admin(), d.chainId()),
+            ContractDeployer.devnetGas(d.chainId()))
+        .balanceOf(wallet)
+        .send();
+  }
+
+  private static JsonNode quote(String key, String side, String quantity, String wallet)
+      throws Exception {
+    HttpResponse<String> r =
+        api.post(
+            "/v1/quotes",
+            key,
+            """
+            {"side": "%s", "asset": "AAPL", "quantity": %s, "currency": "USDC", "chain": "base", "wallet": "%s"}"""
+                .formatted(side, quantity, wallet));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return body(r);
+  }
+
+  /** Signs typed data from the quote as a wallet would: its digest computed here, then ECDSA. */
+  private static String sign(JsonNode typedData, Credentials holder) throws Exception {
+    byte[] digest =
+        new StructuredDataEncoder(ApiClient.JSON.writeValueAsString(typedData))
+            .hashStructuredData();
+    return Numeric.toHexString(DigestSigner.sign(digest, holder.getEcKeyPair()));
+  }
+
+  private static void awaitSettled(String key, String path) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> "settled".equals(body(api.get(path, key)).path("status").asString()));
+  }
+
+  @Test
+  void aHolderWithNoEthRedeemsAndMintsWithSignedIntentsAndPermits() throws Exception {
+    String key = sandbox.daemon().apiKeys().create("ten_gasless", Mode.TEST, Scope.FULL);
+    Credentials holder = Credentials.create(Keys.createEcKeyPair());
+    String w = holder.getAddress();
+    ContractFixtures.mint(sandbox, "AAPL", w, 3_000_000);
+    assertThat(usdc().mint(w, BigInteger.valueOf(5_000_000_000L)).send().isStatusOK()).isTrue();
+    assertThat(eth(w)).isZero();
+
+    // Not linked yet: no signable quote.
+    assertProblem(
+        api.post(
+            "/v1/quotes",
+            key,
+            """
+            {"side": "redeem", "asset": "AAPL", "quantity": 1, "currency": "USDC", "chain": "base", "wallet": "%s"}"""
+                .formatted(w)),
+        422,
+        "wallet_not_linked");
+    api.proveWallet(key, holder);
+
+    // Redeem 1 AAPL: quote -> sign intent and permit -> submit.
+    JsonNode q = quote(key, "redeem", "1", w);
+    JsonNode signing = q.get("signing");
+    assertThat(signing.get("wallet").asString()).isEqualTo(w);
+    assertThat(signing.at("/intent_typed_data/message/destination").asString()).isEqualTo(w);
+    assertThat(signing.at("/intent_typed_data/domain/verifyingContract").asString())
+        .isEqualTo(d.orderBook().toLowerCase());
+    assertThat(signing.get("locked_amount").asString()).isEqualTo("1000000");
+    String intentSig = sign(signing.get("intent_typed_data"), holder);
+    String permitSig = sign(signing.get("permit_typed_data"), holder);
+
+    // A signature by anyone else is refused before anything is sent.
+    Credentials stranger = Credentials.create(Keys.createEcKeyPair());
+    assertProblem(
+        api.post(
+            "/v1/redeems",
+            key,
+            "{\"quote_id\": \"%s\", \"signature\": \"%s\"}"
+                .formatted(
+                    q.get("id").asString(), sign(signing.get("intent_typed_data"), stranger))),
+        422,
+        "intent_signature_invalid");
+
+    BigInteger usdcBefore = usdc().balanceOf(w).send();
+    HttpResponse<String> placed =
+        api.post(
+            "/v1/redeems",
+            key,
+            "{\"quote_id\": \"%s\", \"signature\": \"%s\", \"permit_signature\": \"%s\"}"
+                .formatted(q.get("id").asString(), intentSig, permitSig),
+            "gasless-redeem-1");
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    String redeem = body(placed).get("id").asString();
+    assertThat(body(placed).get("owner").asString()).isEqualToIgnoringCase(w);
+    assertThat(aapl(w)).isEqualTo(BigInteger.valueOf(2_000_000));
+    awaitSettled(key, "/v1/redeems/" + redeem);
+    JsonNode settled = body(api.get("/v1/redeems/" + redeem, key));
+    assertThat(settled.at("/payout/wallet").asString()).isEqualToIgnoringCase(w);
+    BigInteger payout =
+        new java.math.BigDecimal(settled.at("/payout/amount").asString())
+            .movePointRight(6)
+            .toBigIntegerExact();
+    assertThat(payout).isPositive();
+    assertThat(usdc().balanceOf(w).send().subtract(usdcBefore)).isEqualTo(payout);
+
+    // The same signed intent again: its nonce is used, the order book refuses it.
+    assertProblem(
+        api.post(
+            "/v1/redeems",
+            key,
+            "{\"quote_id\": \"%s\", \"signature\": \"%s\"}"
+                .formatted(q.get("id").asString(), intentSig)),
+        422,
+        "order_refused");
+
+    // Mint 0.5 AAPL paid from the holder's own USDC.
+    JsonNode m = quote(key, "mint", "0.5", w);
+    BigInteger lock = new BigInteger(m.at("/signing/locked_amount").asString());
+    HttpResponse<String> minted =
+        api.post(
+            "/v1/mints",
+            key,
+            "{\"quote_id\": \"%s\", \"signature\": \"%s\", \"permit_signature\": \"%s\"}"
+                .formatted(
+                    m.get("id").asString(),
+                    sign(m.at("/signing/intent_typed_data"), holder),
+                    sign(m.at("/signing/permit_typed_data"), holder)),
+            "gasless-mint-1");
+    assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+    BigInteger afterLock = usdc().balanceOf(w).send();
+    awaitSettled(key, "/v1/mints/" + body(minted).get("id").asString());
+    assertThat(aapl(w)).isEqualTo(BigInteger.valueOf(2_500_000));
+    assertThat(usdc().balanceOf(w).send()).as("the unused lock refunded").isGreaterThan(afterLock);
+    assertThat(lock).isPositive();
+
+    assertThat(eth(w)).as("the holder never paid gas").isZero();
+  }
+}
