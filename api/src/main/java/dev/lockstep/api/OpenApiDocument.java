@@ -122,13 +122,15 @@ public final class OpenApiDocument {
           op(
               "POST /v1/quotes",
               "Price a mint or a redeem at the asset's mark: notional, slippage bound, each fee,"
-                  + " estimated gas; an order may reference it (quote_id) for 30 s",
+                  + " estimated gas; an order may reference it (quote_id) for 30 s. With a proven"
+                  + " wallet, also the EIP-712 intent and EIP-2612 permit that wallet signs to"
+                  + " place the order itself (gasless; held 5 minutes)",
               OrderRequests.QuoteRequest.class,
               Quote.class,
               false,
               201,
               Map.of(),
-              List.of("asset_not_found", "price_unavailable")),
+              List.of("asset_not_found", "price_unavailable", "wallet_not_linked")),
           op(
               "POST /v1/mints",
               "Mint an asset from the tenant's settlement wallet: answers once the order is on"
@@ -147,7 +149,11 @@ public final class OpenApiDocument {
                   "insufficient_funds",
                   "order_refused",
                   "order_pending",
-                  "settlement_wallets_not_configured")),
+                  "settlement_wallets_not_configured",
+                  "wallet_not_linked",
+                  "intent_signature_invalid",
+                  "permit_signature_invalid",
+                  "intent_expired")),
           op(
               "GET /v1/mints",
               "List the tenant's mints (or one wallet's), newest first",
@@ -186,7 +192,11 @@ public final class OpenApiDocument {
                   "insufficient_position",
                   "order_refused",
                   "order_pending",
-                  "settlement_wallets_not_configured")),
+                  "settlement_wallets_not_configured",
+                  "wallet_not_linked",
+                  "intent_signature_invalid",
+                  "permit_signature_invalid",
+                  "intent_expired")),
           op(
               "GET /v1/fees",
               "Developer fees of the tenant's orders per destination: accrued, pending, settled",
