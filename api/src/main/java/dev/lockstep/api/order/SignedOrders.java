@@ -5,10 +5,10 @@ import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.api.wallet.SignatureCheck;
+import dev.lockstep.api.wallet.TypedData;
 import dev.lockstep.indexer.model.GasSponsor;
 import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.ports.OrderDesk;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,9 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.web3j.crypto.StructuredDataEncoder;
 import org.web3j.utils.Numeric;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Orders a holder signs with its own key and the tenant's settlement wallet relays (gasless for the
@@ -31,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * book) and the EIP-2612 {@code Permit} of the locked token (domain: the token's name, version 1,
  * the chain, the token); {@link #intent} checks the holder's signatures over exactly those and
  * returns what the relay sends. The holder must be a wallet the tenant has proven. Typed data
- * hashed by web3j's {@link StructuredDataEncoder}; signatures checked like OpenZeppelin's
- * SignatureChecker ({@link SignatureCheck}). Thread-safe.
+ * hashed by web3j's StructuredDataEncoder ({@link TypedData}); signatures checked like
+ * OpenZeppelin's SignatureChecker ({@link SignatureCheck}). Thread-safe.
  */
 final class SignedOrders {
   /** How long a holder has to sign and submit: the intent's and the permit's deadline. */
@@ -40,7 +38,6 @@ final class SignedOrders {
 
   private static final Pattern HEX_SIGNATURE = Pattern.compile("0x[0-9a-fA-F]{130,8192}");
   private static final String ZERO = "0x" + "0".repeat(40);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final OrderDesk desk;
   private final CustomerStore customers;
@@ -216,10 +213,6 @@ final class SignedOrders {
     return Numeric.hexStringToByteArray(value);
   }
 
-  private static Map<String, String> field(String name, String type) {
-    return Map.of("name", name, "type", type);
-  }
-
   private static Map<String, Object> domain(String name, long chainId, String verifyingContract) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("name", name);
@@ -231,10 +224,10 @@ final class SignedOrders {
 
   private static final List<Map<String, String>> DOMAIN_TYPE =
       List.of(
-          field("name", "string"),
-          field("version", "string"),
-          field("chainId", "uint256"),
-          field("verifyingContract", "address"));
+          TypedData.field("name", "string"),
+          TypedData.field("version", "string"),
+          TypedData.field("chainId", "uint256"),
+          TypedData.field("verifyingContract", "address"));
 
   /**
    * The EIP-712 {@code OrderIntent} of {@code q}'s order for {@code owner}, proceeds to the owner.
@@ -253,25 +246,25 @@ final class SignedOrders {
     types.put(
         "OrderIntent",
         List.of(
-            field("owner", "address"),
-            field("side", "uint8"),
-            field("symbol", "string"),
-            field("token", "address"),
-            field("quantity", "uint256"),
-            field("currency", "address"),
-            field("notionalBound", "uint256"),
-            field("destination", "address"),
-            field("terms", "Terms"),
-            field("nonce", "uint256"),
-            field("deadline", "uint64")));
+            TypedData.field("owner", "address"),
+            TypedData.field("side", "uint8"),
+            TypedData.field("symbol", "string"),
+            TypedData.field("token", "address"),
+            TypedData.field("quantity", "uint256"),
+            TypedData.field("currency", "address"),
+            TypedData.field("notionalBound", "uint256"),
+            TypedData.field("destination", "address"),
+            TypedData.field("terms", "Terms"),
+            TypedData.field("nonce", "uint256"),
+            TypedData.field("deadline", "uint64")));
     types.put(
         "Terms",
         List.of(
-            field("platformFeeBps", "uint16"),
-            field("developerFeeBps", "uint16"),
-            field("developerFeeRecipient", "address"),
-            field("gasSponsor", "uint8"),
-            field("maxGas", "uint256")));
+            TypedData.field("platformFeeBps", "uint16"),
+            TypedData.field("developerFeeBps", "uint16"),
+            TypedData.field("developerFeeRecipient", "address"),
+            TypedData.field("gasSponsor", "uint8"),
+            TypedData.field("maxGas", "uint256")));
     Map<String, Object> terms = new LinkedHashMap<>();
     terms.put("platformFeeBps", t.platformFeeBps());
     terms.put("developerFeeBps", t.developerFeeBps());
@@ -290,12 +283,8 @@ final class SignedOrders {
     message.put("terms", terms);
     message.put("nonce", nonce.toString());
     message.put("deadline", deadline);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("types", types);
-    out.put("primaryType", "OrderIntent");
-    out.put("domain", domain("Lockstep OrderBook", q.chainId(), orderBook));
-    out.put("message", message);
-    return out;
+    return TypedData.of(
+        types, "OrderIntent", domain("Lockstep OrderBook", q.chainId(), orderBook), message);
   }
 
   /** The EIP-2612 {@code Permit} letting the order book pull {@code value} of {@code token}. */
@@ -313,30 +302,21 @@ final class SignedOrders {
     types.put(
         "Permit",
         List.of(
-            field("owner", "address"),
-            field("spender", "address"),
-            field("value", "uint256"),
-            field("nonce", "uint256"),
-            field("deadline", "uint256")));
+            TypedData.field("owner", "address"),
+            TypedData.field("spender", "address"),
+            TypedData.field("value", "uint256"),
+            TypedData.field("nonce", "uint256"),
+            TypedData.field("deadline", "uint256")));
     Map<String, Object> message = new LinkedHashMap<>();
     message.put("owner", owner);
     message.put("spender", spender.toLowerCase(Locale.ROOT));
     message.put("value", value.toString());
     message.put("nonce", nonce.toString());
     message.put("deadline", deadline);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("types", types);
-    out.put("primaryType", "Permit");
-    out.put("domain", domain(tokenName, chainId, token));
-    out.put("message", message);
-    return out;
+    return TypedData.of(types, "Permit", domain(tokenName, chainId, token), message);
   }
 
   static byte[] digest(Map<String, Object> typedData) {
-    try {
-      return new StructuredDataEncoder(JSON.writeValueAsString(typedData)).hashStructuredData();
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("EIP-712 encoding failed: " + e.getMessage(), e);
-    }
+    return TypedData.digest(typedData);
   }
 }

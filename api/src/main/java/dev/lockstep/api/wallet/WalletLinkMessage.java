@@ -1,12 +1,9 @@
 package dev.lockstep.api.wallet;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.web3j.crypto.StructuredDataEncoder;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The EIP-712 message a wallet signs to prove to a tenant that it controls the wallet: {@code
@@ -14,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
  * expiresAt)} in the domain {@code {name: "Lockstep", version: "1", chainId}} (no verifying
  * contract: no contract checks it). What the API hands out ({@link #typedData}, the JSON that
  * {@code eth_signTypedData_v4} takes) and what it verifies ({@link #digest}) are the same map,
- * hashed by web3j's {@link StructuredDataEncoder}.
+ * hashed by web3j's StructuredDataEncoder ({@link TypedData}).
  *
  * @param tenant the tenant id the wallet is linked to
  * @param wallet lowercase 0x address
@@ -29,27 +26,24 @@ public record WalletLinkMessage(
       "Link this wallet to the tenant on Lockstep, so that it can see and act on this wallet's"
           + " orders and positions. Signing sends no transaction and costs nothing.";
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
-  private static Map<String, String> field(String name, String type) {
-    return Map.of("name", name, "type", type);
-  }
-
   /** The EIP-712 typed data (types, primaryType, domain, message), JSON-ready. */
   public Map<String, Object> typedData() {
     Map<String, Object> types = new LinkedHashMap<>();
     types.put(
         "EIP712Domain",
-        List.of(field("name", "string"), field("version", "string"), field("chainId", "uint256")));
+        List.of(
+            TypedData.field("name", "string"),
+            TypedData.field("version", "string"),
+            TypedData.field("chainId", "uint256")));
     types.put(
         "WalletLink",
         List.of(
-            field("statement", "string"),
-            field("tenant", "string"),
-            field("wallet", "address"),
-            field("nonce", "bytes32"),
-            field("issuedAt", "uint64"),
-            field("expiresAt", "uint64")));
+            TypedData.field("statement", "string"),
+            TypedData.field("tenant", "string"),
+            TypedData.field("wallet", "address"),
+            TypedData.field("nonce", "bytes32"),
+            TypedData.field("issuedAt", "uint64"),
+            TypedData.field("expiresAt", "uint64")));
     Map<String, Object> domain = new LinkedHashMap<>();
     domain.put("name", "Lockstep");
     domain.put("version", "1");
@@ -61,20 +55,11 @@ public record WalletLinkMessage(
     message.put("nonce", nonce);
     message.put("issuedAt", issuedAt.getEpochSecond());
     message.put("expiresAt", expiresAt.getEpochSecond());
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("types", types);
-    out.put("primaryType", "WalletLink");
-    out.put("domain", domain);
-    out.put("message", message);
-    return out;
+    return TypedData.of(types, "WalletLink", domain, message);
   }
 
   /** The 32-byte EIP-712 digest ({@code keccak256(0x1901 || domainSeparator || hashStruct)}). */
   public byte[] digest() {
-    try {
-      return new StructuredDataEncoder(JSON.writeValueAsString(typedData())).hashStructuredData();
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("EIP-712 encoding of a wallet link failed: " + e, e);
-    }
+    return TypedData.digest(typedData());
   }
 }
