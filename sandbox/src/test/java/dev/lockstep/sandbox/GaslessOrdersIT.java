@@ -13,6 +13,7 @@ import dev.lockstep.contracts.generated.TestStablecoin;
 import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
+import dev.lockstep.holder.HolderSigning;
 import dev.lockstep.ports.Mode;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
@@ -189,18 +190,25 @@ class GaslessOrdersIT {
         422,
         "order_refused");
 
-    // Mint 0.5 AAPL paid from the holder's own USDC.
-    JsonNode m = quote(key, "mint", "0.5", w);
+    // Mint 0.5 AAPL paid from the holder's own USDC, signed with the integrators' helper
+    // (holder-signing) from the quote's JSON as the API sent it.
+    HttpResponse<String> mq =
+        api.post(
+            "/v1/quotes",
+            key,
+            """
+            {"side": "mint", "asset": "AAPL", "quantity": 0.5, "currency": "USDC", "chain": "base", "wallet": "%s"}"""
+                .formatted(w));
+    assertThat(mq.statusCode()).as(mq.body()).isEqualTo(201);
+    JsonNode m = body(mq);
     BigInteger lock = new BigInteger(m.at("/signing/locked_amount").asString());
+    HolderSigning.OrderSignatures sigs = HolderSigning.signOrder(mq.body(), holder.getEcKeyPair());
     HttpResponse<String> minted =
         api.post(
             "/v1/mints",
             key,
             "{\"quote_id\": \"%s\", \"signature\": \"%s\", \"permit_signature\": \"%s\"}"
-                .formatted(
-                    m.get("id").asString(),
-                    sign(m.at("/signing/intent_typed_data"), holder),
-                    sign(m.at("/signing/permit_typed_data"), holder)),
+                .formatted(m.get("id").asString(), sigs.signature(), sigs.permitSignature()),
             "gasless-mint-1");
     assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
     BigInteger afterLock = usdc().balanceOf(w).send();
