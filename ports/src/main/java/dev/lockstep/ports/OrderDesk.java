@@ -265,4 +265,12 @@ public interface OrderDesk {
    * when the chain's fees cannot be read.
    */
   BigInteger settleGasEstimate(long chainId, OrderSide side);
+
+  /**
+   * What relaying a holder's signed order ({@code OrderBook.createWithIntent} with a permit) on
+   * {@code chainId} is expected to cost in gas, in stablecoin base units, at the chain's current
+   * fees; zero when they cannot be read. Under the {@code user_notional} sponsor the settle charges
+   * it back out of the order's money, within the {@code max_gas} the holder signed.
+   */
+  BigInteger relayGasEstimate(long chainId);
 }

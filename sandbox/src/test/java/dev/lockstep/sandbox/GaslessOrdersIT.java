@@ -179,6 +179,33 @@ class GaslessOrdersIT {
             .toBigIntegerExact();
     assertThat(payout).isPositive();
     assertThat(usdc().balanceOf(w).send().subtract(usdcBefore)).isEqualTo(payout);
+    // Under user_notional the relay's gas comes back out of the proceeds: the gas charged covers
+    // at least what the settlement wallet paid for the create transaction (at the sandbox's ETH
+    // mark, 3,000 USD), and stays within the cap the holder signed.
+    var relay =
+        web3j
+            .ethGetTransactionReceipt(settled.get("lock_tx_hash").asString())
+            .send()
+            .getTransactionReceipt()
+            .orElseThrow();
+    assertThat(relay.getFrom()).isNotEqualToIgnoringCase(w);
+    BigInteger relayCost =
+        new java.math.BigDecimal(
+                Numeric.decodeQuantity(relay.getEffectiveGasPrice()).multiply(relay.getGasUsed()))
+            .multiply(java.math.BigDecimal.valueOf(3000))
+            .movePointLeft(12)
+            .setScale(0, java.math.RoundingMode.CEILING)
+            .toBigIntegerExact();
+    BigInteger gasCharged =
+        new java.math.BigDecimal(settled.at("/cost/gas_usdc").asString())
+            .movePointRight(6)
+            .toBigIntegerExact();
+    BigInteger cap =
+        new java.math.BigDecimal(q.at("/gas/max_gas_usdc").asString())
+            .movePointRight(6)
+            .toBigIntegerExact();
+    assertThat(relayCost).isPositive();
+    assertThat(gasCharged).isGreaterThanOrEqualTo(relayCost.min(cap)).isLessThanOrEqualTo(cap);
 
     // The same signed intent again: its nonce is used, the order book refuses it.
     assertProblem(

@@ -78,6 +78,14 @@ public final class Pricing {
    *     a ticker the feed does not price, {@code price_unavailable} for a stale mark
    */
   Quote price(Ask ask, int platformFeeBps) {
+    return price(ask, platformFeeBps, false);
+  }
+
+  /**
+   * As {@link #price(Ask, int)}; {@code relayed}: the order is a holder's signed one that the
+   * settlement wallet relays, so the gas estimate (and the default cap) also counts the relay.
+   */
+  Quote price(Ask ask, int platformFeeBps, boolean relayed) {
     String asset = required(ask.asset(), "asset");
     long chainId =
         chains
@@ -145,7 +153,9 @@ public final class Pricing {
                     () ->
                         ApiException.invalidParam(
                             "gas.sponsor", "'gas.sponsor' must be user_notional or developer"));
-    BigInteger estimate = desk.settleGasEstimate(chainId, ask.side());
+    BigInteger estimate =
+        desk.settleGasEstimate(chainId, ask.side())
+            .add(relayed ? desk.relayGasEstimate(chainId) : BigInteger.ZERO);
     BigInteger maxGas =
         gas.maxGasUsdc() == null
             ? estimate.shiftLeft(1)

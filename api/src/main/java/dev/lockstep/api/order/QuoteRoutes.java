@@ -60,7 +60,8 @@ public final class QuoteRoutes {
                 r.slippageBps(),
                 r.gas(),
                 r.developerFee()),
-            key.tier().platformFeeBps());
+            key.tier().platformFeeBps(),
+            r.wallet() != null);
     if (r.wallet() != null) {
       String wallet = dev.lockstep.api.Params.address("wallet", r.wallet());
       Optional<String> token =

@@ -58,6 +58,20 @@ public final class GasCost {
    * the chain's gas price or the ETH mark cannot be read (logged).
    */
   public BigInteger settleCost(long chainId, OrderSide side) {
+    return cost(chainId, settleGas(side));
+  }
+
+  /**
+   * Gas units budgeted for relaying a holder's signed order ({@code createWithIntent} with a
+   * permit).
+   */
+  public static final long RELAY_GAS = 300_000;
+
+  /**
+   * The cost of {@code gasUnits} on {@code chainId} now, in stablecoin base units; zero when the
+   * chain's gas price or the ETH mark cannot be read (logged).
+   */
+  public BigInteger cost(long chainId, long gasUnits) {
     Web3j node = nodes.apply(chainId);
     var eth = prices.nativeMark();
     if (node == null || eth.isEmpty()) {
@@ -65,9 +79,48 @@ public final class GasCost {
     }
     try {
       BigInteger weiPerGas = node.ethGasPrice().send().getGasPrice();
-      return of(settleGas(side), weiPerGas, eth.get().priceUsd());
+      return of(gasUnits, weiPerGas, eth.get().priceUsd());
     } catch (IOException | RuntimeException e) {
       log.warn("chainId={}: gas price unreadable ({}), gas stated as 0", chainId, e.getMessage());
+      return BigInteger.ZERO;
+    }
+  }
+
+  /**
+   * What the transaction that created an order cost its sender when the sender is not the order's
+   * owner (a relayed signed order: the settlement wallet paid it), in stablecoin base units: its
+   * receipt's gas used × effective gas price at the ETH mark now. Zero for an order its owner sent,
+   * and when the receipt or the mark cannot be read (logged).
+   *
+   * @param owner the order's owner, 0x address
+   */
+  public BigInteger relayCharge(long chainId, String createdTx, String owner) {
+    Web3j node = nodes.apply(chainId);
+    var eth = prices.nativeMark();
+    if (node == null || eth.isEmpty()) {
+      return BigInteger.ZERO;
+    }
+    try {
+      var receipt = node.ethGetTransactionReceipt(createdTx).send().getTransactionReceipt();
+      if (receipt.isEmpty()
+          || receipt.get().getFrom() == null
+          || receipt.get().getFrom().equalsIgnoreCase(owner)
+          || receipt.get().getEffectiveGasPrice() == null) {
+        return BigInteger.ZERO;
+      }
+      BigInteger weiPerGas =
+          org.web3j.utils.Numeric.decodeQuantity(receipt.get().getEffectiveGasPrice());
+      return new BigDecimal(weiPerGas.multiply(receipt.get().getGasUsed()))
+          .multiply(eth.get().priceUsd())
+          .multiply(BASE_UNITS)
+          .divide(WEI_PER_ETH, 0, RoundingMode.CEILING)
+          .toBigIntegerExact();
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "chainId={}: receipt of {} unreadable ({}), relay gas stated as 0",
+          chainId,
+          createdTx,
+          e.getMessage());
       return BigInteger.ZERO;
     }
   }

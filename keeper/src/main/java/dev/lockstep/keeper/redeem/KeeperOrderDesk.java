@@ -98,6 +98,11 @@ public final class KeeperOrderDesk implements OrderDesk {
     return gasCost.settleCost(chainId, side);
   }
 
+  @Override
+  public java.math.BigInteger relayGasEstimate(long chainId) {
+    return gasCost.cost(chainId, dev.lockstep.keeper.price.GasCost.RELAY_GAS);
+  }
+
   /**
    * Reads the factory's prediction and registry at the latest block; when the token is missing,
    * enqueues {@code OrderBook.ensureDeployed(ticker)} once (idempotency key {@code

@@ -209,8 +209,9 @@ public final class RedeemDuty {
           o.orderId(),
           settled.get().outcome().orElse(reverted.get().solidityName()));
     }
-    // The settle's gas at the chain's current price; the book charges at most the order's maxGas
-    // (zero for an order created without a gas budget), which its creator agreed to.
+    // The settle's gas at the chain's current price, plus, for a holder's signed order another
+    // wallet relayed, what the relay cost; the book charges at most the order's maxGas (zero for an
+    // order created without a gas budget), which its creator agreed to (the holder signed it).
     intend(
         round,
         o,
@@ -219,7 +220,11 @@ public final class RedeemDuty {
         () ->
             OrderBookCalls.settle(
                 broker.attestation(leg, orderBook),
-                o.maxGas().signum() > 0 ? gasCost.settleCost(chainId, o.side()) : BigInteger.ZERO));
+                o.maxGas().signum() > 0
+                    ? gasCost
+                        .settleCost(chainId, o.side())
+                        .add(gasCost.relayCharge(chainId, o.createdTx(), o.owner()))
+                    : BigInteger.ZERO));
   }
 
   private void cancel(Round round, OrderRow o, String why) {
