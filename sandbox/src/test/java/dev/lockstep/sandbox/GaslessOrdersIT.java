@@ -246,4 +246,97 @@ class GaslessOrdersIT {
 
     assertThat(eth(w)).as("the holder never paid gas").isZero();
   }
+
+  /**
+   * A relayed create transaction that stays unmined is replaced by the settlement wallet's engine
+   * (same nonce, higher fees); once mining resumes, the retry with the same Idempotency-Key answers
+   * the one order, created once.
+   */
+  @Test
+  void aStuckRelayedTransactionIsReplacedAndStillCreatesTheOrderOnce() throws Exception {
+    String tenant = "ten_gasless_stuck";
+    String key = sandbox.daemon().apiKeys().create(tenant, Mode.TEST, Scope.FULL);
+    Credentials holder = Credentials.create(Keys.createEcKeyPair());
+    String w = holder.getAddress();
+    ContractFixtures.mint(sandbox, "AAPL", w, 1_000_000);
+    api.proveWallet(key, holder);
+    HttpResponse<String> qr =
+        api.post(
+            "/v1/quotes",
+            key,
+            """
+            {"side": "redeem", "asset": "AAPL", "quantity": 1, "currency": "USDC", "chain": "base", "wallet": "%s"}"""
+                .formatted(w));
+    assertThat(qr.statusCode()).as(qr.body()).isEqualTo(201);
+    HolderSigning.OrderSignatures sigs = HolderSigning.signOrder(qr.body(), holder.getEcKeyPair());
+    String json =
+        "{\"quote_id\": \"%s\", \"signature\": \"%s\", \"permit_signature\": \"%s\"}"
+            .formatted(body(qr).get("id").asString(), sigs.signature(), sigs.permitSignature());
+    // The settlement wallet's first spend (its opening grant) is mined before mining stops.
+    HttpResponse<String> grant =
+        api.post(
+            "/v1/sandbox/faucet",
+            key,
+            "{\"currency\": \"USDC\", \"chain\": \"base\", \"amount\": 1}");
+    assertThat(grant.statusCode()).as(grant.body()).isEqualTo(201);
+
+    String intentKey =
+        "create:api:test:" + tenant + ":" + dev.lockstep.api.auth.ApiKeys.sha256("stuck-1");
+    var node = sandbox.anvil(Sandbox.CHAIN_ID);
+    HttpResponse<String> first;
+    node.automine(false);
+    try {
+      // The POST waits 25 s for the create to be mined: a client timeout above that.
+      first =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(sandbox.apiUrl() + "/v1/redeems"))
+                      .header("Authorization", "Bearer " + key)
+                      .header("Content-Type", "application/json")
+                      .header("Idempotency-Key", "stuck-1")
+                      .timeout(Duration.ofSeconds(60))
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertProblem(first, 503, "order_pending");
+      await().atMost(Duration.ofSeconds(40)).until(() -> attempts(intentKey, "replacement") >= 1);
+    } finally {
+      node.automine(true);
+      node.mine(1);
+    }
+    HttpResponse<String> retry =
+        api.send("POST", "/v1/redeems", key, json, java.util.Map.of("Idempotency-Key", "stuck-1"));
+    assertThat(retry.statusCode()).as(retry.body()).isEqualTo(201);
+    assertThat(body(retry).get("owner").asString()).isEqualToIgnoringCase(w);
+    try (var c = java.sql.DriverManager.getConnection(sandbox.databaseUrl())) {
+      var rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT count(*) FROM indexer.orders WHERE chain_id = "
+                      + Sandbox.CHAIN_ID
+                      + " AND owner = '"
+                      + w.toLowerCase()
+                      + "'");
+      rs.next();
+      assertThat(rs.getInt(1)).as("one order for the holder").isEqualTo(1);
+    }
+    assertThat(attempts(intentKey, "original")).isEqualTo(1);
+    assertThat(aapl(w)).isZero();
+  }
+
+  private static int attempts(String intentKey, String kind) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection(sandbox.databaseUrl());
+        var ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM keeper.tx_attempts a JOIN keeper.tx_intents i ON i.id = a.intent_id"
+                    + " WHERE i.idempotency_key = ? AND a.kind = ?")) {
+      ps.setString(1, intentKey);
+      ps.setString(2, kind);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.lockstep.sandbox;
 
+import static dev.lockstep.sandbox.ApiClient.assertProblem;
 import static dev.lockstep.sandbox.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -219,6 +220,25 @@ class HostileRequestsIT {
     assertThat(
             count(
                 "SELECT count(*) FROM api.idempotency_keys WHERE response_status < 400 OR response_status >= 500"))
+        .isZero();
+    // The attacker names the victim's wallet in a customer of its own, without proof: the wallet's
+    // redeem, event and cancel still answer as for ids that do not exist.
+    assertThat(
+            api.post(
+                    "/v1/customers",
+                    attacker,
+                    "{\"external_id\": \"stolen\", \"wallet\": \"%s\"}"
+                        .formatted(DevAccounts.wallet(1).getAddress()))
+                .statusCode())
+        .isEqualTo(201);
+    assertProblem(api.get("/v1/redeems/" + redeemId, attacker), 404, "redeem_not_found");
+    assertProblem(
+        api.post("/v1/redeems/" + redeemId + "/cancel", attacker, null), 404, "redeem_not_found");
+    assertProblem(api.get("/v1/events/" + eventId, attacker), 404, "event_not_found");
+    assertThat(
+            body(api.get("/v1/redeems?wallet=" + DevAccounts.wallet(1).getAddress(), attacker))
+                .get("data")
+                .size())
         .isZero();
     // The victim still works as before.
     assertThat(body(api.get("/v1/customers/" + customerId, victim)).get("external_id").asString())
