@@ -50,7 +50,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * confirmed, since the engine simulates every call before it signs it and the create call would
  * revert against an unapproved allowance. Then it sends the create call (intent {@code
  * create:<key>}) and waits for its receipt, whose {@code OrderCreated} log names the on-chain
- * order. Every wait polls the stored intents, so the round that sends may run in another daemon.
+ * order. Every wait looks at the stored intents when a pump round of this daemon ends (and at least
+ * every 250 ms), so the round that sends may also run in another daemon.
  *
  * <p>{@link #pump} runs in the chain's keeper round: it pumps the engines of the wallets that have
  * intents the engine still acts on or watches (open, or changed within {@link #WATCH}).
@@ -63,7 +64,15 @@ public final class WalletOrders implements AutoCloseable {
   static final Duration WATCH = Duration.ofMinutes(30);
 
   private static final BigInteger MAX_ALLOWANCE = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
-  private static final Duration POLL = Duration.ofMillis(100);
+
+  /**
+   * Longest a waiting placement sleeps between looks at its intent: it is woken as soon as a pump
+   * round of this daemon ends, so this only bounds how late it sees a round run by another daemon.
+   */
+  private static final Duration POLL = Duration.ofMillis(250);
+
+  /** Notified after every pump round, so waiting placements look at their intents then. */
+  private final Object rounds = new Object();
 
   /** An order book the wallets place orders on, and the node to read allowances and receipts. */
   public record Book(String orderBook, Web3j web3j) {}
@@ -275,7 +284,9 @@ public final class WalletOrders implements AutoCloseable {
         return i;
       }
       try {
-        Thread.sleep(POLL.toMillis());
+        synchronized (rounds) {
+          rounds.wait(POLL.toMillis());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return i;
@@ -348,9 +359,9 @@ public final class WalletOrders implements AutoCloseable {
     }
     List<String> tenants = busyTenants(chainId);
     // Each wallet's engine is independent (its own signer, nonces and lease): pumped side by side.
-    List<java.util.concurrent.Callable<Void>> rounds = new java.util.ArrayList<>();
+    List<java.util.concurrent.Callable<Void>> walletRounds = new java.util.ArrayList<>();
     for (String tenant : tenants) {
-      rounds.add(
+      walletRounds.add(
           () -> {
             try {
               engine(chainId, tenant).pump();
@@ -361,9 +372,12 @@ public final class WalletOrders implements AutoCloseable {
           });
     }
     try {
-      pumps.invokeAll(rounds);
+      pumps.invokeAll(walletRounds);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (rounds) {
+      rounds.notifyAll();
     }
   }
 
