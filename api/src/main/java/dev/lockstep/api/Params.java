@@ -14,6 +14,20 @@ import java.util.regex.Pattern;
 /** Query-parameter parsing that answers 400 {@code invalid_request} naming the parameter. */
 public final class Params {
   private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
+  private static final Pattern SIGNATURE = Pattern.compile("0x(?:[0-9a-fA-F]{2}){1,4096}");
+
+  /**
+   * Required signature {@code value} of body field {@code name}: 0x-hex bytes (65 for an EOA, r ||
+   * s || v; any length up to 4,096 bytes for an ERC-1271 wallet).
+   */
+  public static byte[] signature(String name, @org.jspecify.annotations.Nullable String value) {
+    if (value == null || !SIGNATURE.matcher(value).matches()) {
+      throw ApiException.invalidParam(
+          name, "'" + name + "' must be 0x-prefixed hex bytes (65 for an EOA: r || s || v)");
+    }
+    return org.web3j.utils.Numeric.hexStringToByteArray(value);
+  }
+
   private static final Pattern DECIMAL = Pattern.compile("\\d{1,30}(\\.\\d{1,18})?");
 
   private Params() {}

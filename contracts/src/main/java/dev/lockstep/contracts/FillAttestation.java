@@ -1,6 +1,7 @@
 package dev.lockstep.contracts;
 
 import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.holder.HolderSigning;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
@@ -49,7 +50,7 @@ public record FillAttestation(
       BigInteger costs,
       long expiry) {
     byte[] digest = digest(chainId, orderBook, orderId, quantity, grossNotional, costs, expiry);
-    byte[] sig = DigestSigner.sign(digest, attester.getEcKeyPair());
+    byte[] sig = HolderSigning.signDigest(digest, attester.getEcKeyPair());
     return new FillAttestation(
         orderId,
         quantity,

@@ -110,7 +110,11 @@ public final class HolderSigning {
     }
   }
 
-  private static byte[] signDigest(byte[] digest, ECKeyPair key) {
+  /**
+   * Signs a 32-byte digest (already hashed: an EIP-712 digest) as contracts and {@code ecrecover}
+   * take it: 65 bytes {@code r || s || v}, v 27 or 28, low s (web3j canonicalises it).
+   */
+  public static byte[] signDigest(byte[] digest, ECKeyPair key) {
     Sign.SignatureData s = Sign.signMessage(digest, key, false);
     byte[] sig = Arrays.copyOf(s.getR(), 65);
     System.arraycopy(s.getS(), 0, sig, 32, 32);

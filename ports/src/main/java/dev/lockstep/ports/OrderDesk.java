@@ -263,14 +263,11 @@ public interface OrderDesk {
    * What the settle of an order on {@code chainId} is expected to cost in gas, in stablecoin base
    * units (1e-6 USD), at the chain's current fees: the quote's {@code estimated_gas_usdc}. Zero
    * when the chain's fees cannot be read.
+   *
+   * @param relayed the order is a holder's signed one that a settlement wallet relays ({@code
+   *     OrderBook.createWithIntent} with a permit): the estimate also counts the relay, which the
+   *     settle charges back under the {@code user_notional} sponsor, within the {@code max_gas} the
+   *     holder signed
    */
-  BigInteger settleGasEstimate(long chainId, OrderSide side);
-
-  /**
-   * What relaying a holder's signed order ({@code OrderBook.createWithIntent} with a permit) on
-   * {@code chainId} is expected to cost in gas, in stablecoin base units, at the chain's current
-   * fees; zero when they cannot be read. Under the {@code user_notional} sponsor the settle charges
-   * it back out of the order's money, within the {@code max_gas} the holder signed.
-   */
-  BigInteger relayGasEstimate(long chainId);
+  BigInteger settleGasEstimate(long chainId, OrderSide side, boolean relayed);
 }

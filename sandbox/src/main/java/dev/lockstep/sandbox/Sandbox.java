@@ -232,7 +232,7 @@ public final class Sandbox implements AutoCloseable {
             .prove(
                 TENANT,
                 challenge.id(),
-                dev.lockstep.contracts.DigestSigner.sign(
+                dev.lockstep.holder.HolderSigning.signDigest(
                     challenge.message().digest(), holder.getEcKeyPair()));
       }
       return new Sandbox(db, List.copyOf(anvils), deployments, daemon, others, key, url);

@@ -81,16 +81,14 @@ final class ApiClient {
 
   /**
    * Links {@code holder}'s wallet to the tenant of {@code key} as an integrator would: asks for a
-   * challenge, signs its EIP-712 digest with the holder's key, posts the proof. Returns the link.
+   * challenge, signs it with the integrators' helper ({@code HolderSigning.signChallenge}, which
+   * checks the typed data hashes to the digest sent), posts the proof. Returns the link.
    */
   JsonNode proveWallet(String key, org.web3j.crypto.Credentials holder) throws Exception {
     HttpResponse<String> c =
         post("/v1/wallet_challenges", key, "{\"wallet\": \"" + holder.getAddress() + "\"}");
     assertThat(c.statusCode()).as(c.body()).isEqualTo(201);
-    byte[] digest = org.web3j.utils.Numeric.hexStringToByteArray(body(c).get("digest").asString());
-    String sig =
-        org.web3j.utils.Numeric.toHexString(
-            dev.lockstep.contracts.DigestSigner.sign(digest, holder.getEcKeyPair()));
+    String sig = dev.lockstep.holder.HolderSigning.signChallenge(c.body(), holder.getEcKeyPair());
     HttpResponse<String> p =
         post(
             "/v1/wallet_links",

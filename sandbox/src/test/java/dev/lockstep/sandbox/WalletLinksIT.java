@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lockstep.api.auth.Scope;
-import dev.lockstep.contracts.DigestSigner;
 import dev.lockstep.contracts.generated.TestSmartWallet;
 import dev.lockstep.devnet.ContractDeployer;
 import dev.lockstep.devnet.DevAccounts;
+import dev.lockstep.holder.HolderSigning;
 import dev.lockstep.ports.Mode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ class WalletLinksIT {
     // Signed by someone else: refused, and the challenge stays open for the right signature.
     Credentials stranger = Credentials.create(Keys.createEcKeyPair());
     assertProblem(
-        link(key, c, DigestSigner.sign(digest, stranger.getEcKeyPair())),
+        link(key, c, HolderSigning.signDigest(digest, stranger.getEcKeyPair())),
         422,
         "wallet_signature_invalid");
     assertProblem(link(key, c, new byte[65]), 422, "wallet_signature_invalid");
@@ -106,16 +106,17 @@ class WalletLinksIT {
     // Another tenant cannot answer (or even see) this tenant's challenge.
     String other = sandbox.daemon().apiKeys().create("ten_links_other", Mode.TEST, Scope.FULL);
     assertProblem(
-        link(other, c, DigestSigner.sign(digest, holder.getEcKeyPair())),
+        link(other, c, HolderSigning.signDigest(digest, holder.getEcKeyPair())),
         404,
         "wallet_challenge_not_found");
 
-    HttpResponse<String> linked = link(key, c, DigestSigner.sign(digest, holder.getEcKeyPair()));
+    HttpResponse<String> linked =
+        link(key, c, HolderSigning.signDigest(digest, holder.getEcKeyPair()));
     assertThat(linked.statusCode()).as(linked.body()).isEqualTo(201);
     assertThat(body(linked).get("method").asString()).isEqualTo("eoa");
     assertThat(body(linked).get("wallet").asString()).isEqualTo(wallet);
     assertProblem(
-        link(key, c, DigestSigner.sign(digest, holder.getEcKeyPair())),
+        link(key, c, HolderSigning.signDigest(digest, holder.getEcKeyPair())),
         409,
         "wallet_challenge_used");
 
@@ -129,7 +130,7 @@ class WalletLinksIT {
     // A fresh proof of a linked wallet answers 200 (proven again).
     JsonNode again = challenge(key, wallet);
     HttpResponse<String> relinked =
-        link(key, again, DigestSigner.sign(digestOfTypedData(again), holder.getEcKeyPair()));
+        link(key, again, HolderSigning.signDigest(digestOfTypedData(again), holder.getEcKeyPair()));
     assertThat(relinked.statusCode()).as(relinked.body()).isEqualTo(200);
 
     // An expired challenge is refused even with the right signature.
@@ -137,7 +138,7 @@ class WalletLinksIT {
     clock.advance(Duration.ofMinutes(10).plusSeconds(1));
     try {
       assertProblem(
-          link(key, late, DigestSigner.sign(digestOfTypedData(late), holder.getEcKeyPair())),
+          link(key, late, HolderSigning.signDigest(digestOfTypedData(late), holder.getEcKeyPair())),
           422,
           "wallet_challenge_expired");
     } finally {
@@ -177,10 +178,12 @@ class WalletLinksIT {
         link(
             key,
             c,
-            DigestSigner.sign(digest, Credentials.create(Keys.createEcKeyPair()).getEcKeyPair())),
+            HolderSigning.signDigest(
+                digest, Credentials.create(Keys.createEcKeyPair()).getEcKeyPair())),
         422,
         "wallet_signature_invalid");
-    HttpResponse<String> linked = link(key, c, DigestSigner.sign(digest, owner.getEcKeyPair()));
+    HttpResponse<String> linked =
+        link(key, c, HolderSigning.signDigest(digest, owner.getEcKeyPair()));
     assertThat(linked.statusCode()).as(linked.body()).isEqualTo(201);
     assertThat(body(linked).get("method").asString()).isEqualTo("erc1271");
     assertThat(body(linked).get("wallet").asString()).isEqualTo(contract);

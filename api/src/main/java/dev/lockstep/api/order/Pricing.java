@@ -153,9 +153,7 @@ public final class Pricing {
                     () ->
                         ApiException.invalidParam(
                             "gas.sponsor", "'gas.sponsor' must be user_notional or developer"));
-    BigInteger estimate =
-        desk.settleGasEstimate(chainId, ask.side())
-            .add(relayed ? desk.relayGasEstimate(chainId) : BigInteger.ZERO);
+    BigInteger estimate = desk.settleGasEstimate(chainId, ask.side(), relayed);
     BigInteger maxGas =
         gas.maxGasUsdc() == null
             ? estimate.shiftLeft(1)

@@ -1,5 +1,6 @@
 package dev.lockstep.api.order;
 
+import dev.lockstep.api.Params;
 import dev.lockstep.api.auth.ApiKey;
 import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.error.ApiException;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.web3j.utils.Numeric;
 
@@ -36,7 +36,6 @@ final class SignedOrders {
   /** How long a holder has to sign and submit: the intent's and the permit's deadline. */
   static final Duration SIGNING_WINDOW = Duration.ofMinutes(5);
 
-  private static final Pattern HEX_SIGNATURE = Pattern.compile("0x[0-9a-fA-F]{130,8192}");
   private static final String ZERO = "0x" + "0".repeat(40);
 
   private final OrderDesk desk;
@@ -115,7 +114,7 @@ final class SignedOrders {
                         "Quote "
                             + q.id()
                             + " names no wallet: ask for one with 'wallet' to sign an order"));
-    byte[] sig = signatureBytes("signature", signature);
+    byte[] sig = Params.signature("signature", signature);
     if (clock.instant().getEpochSecond() > s.deadline()) {
       throw new ApiException(
           ErrorCode.INTENT_EXPIRED,
@@ -143,7 +142,7 @@ final class SignedOrders {
     }
     Optional<OrderDesk.Permit> permit = Optional.empty();
     if (permitSignature != null) {
-      byte[] p = signatureBytes("permit_signature", permitSignature);
+      byte[] p = Params.signature("permit_signature", permitSignature);
       boolean holders =
           SignatureCheck.recover(Numeric.hexStringToByteArray(s.permitDigest()), p)
               .filter(s.wallet()::equalsIgnoreCase)
@@ -203,14 +202,6 @@ final class SignedOrders {
           destinationParam, "A signed order pays the signing wallet " + intent.owner());
     }
     return Optional.of(intent);
-  }
-
-  private static byte[] signatureBytes(String param, String value) {
-    if (!HEX_SIGNATURE.matcher(value).matches() || value.length() % 2 != 0) {
-      throw ApiException.invalidParam(
-          param, "'" + param + "' must be 0x-prefixed hex bytes (65 for an EOA: r || s || v)");
-    }
-    return Numeric.hexStringToByteArray(value);
   }
 
   private static Map<String, Object> domain(String name, long chainId, String verifyingContract) {

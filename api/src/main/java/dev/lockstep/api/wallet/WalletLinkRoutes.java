@@ -11,7 +11,6 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.web3j.utils.Numeric;
 
@@ -23,7 +22,6 @@ import org.web3j.utils.Numeric;
  * it exactly as for a wallet nobody knows.
  */
 public final class WalletLinkRoutes {
-  private static final Pattern SIGNATURE = Pattern.compile("0x[0-9a-fA-F]{2,8192}");
 
   private final WalletLinks links;
   private final ChainNames chains;
@@ -110,17 +108,11 @@ public final class WalletLinkRoutes {
     if (body.challengeId() == null || body.challengeId().isBlank()) {
       throw ApiException.invalidParam("challenge_id", "'challenge_id' is required");
     }
-    if (body.signature() == null
-        || !SIGNATURE.matcher(body.signature()).matches()
-        || body.signature().length() % 2 != 0) {
-      throw ApiException.invalidParam(
-          "signature", "'signature' must be 0x-prefixed hex bytes (65 for an EOA: r || s || v)");
-    }
     WalletLinks.Proven p =
         links.prove(
             Authenticator.keyOf(ctx).tenantId(),
             body.challengeId(),
-            Numeric.hexStringToByteArray(body.signature()));
+            Params.signature("signature", body.signature()));
     ctx.status(p.created() ? 201 : 200).json(resource(p.link()));
   }
 
@@ -133,9 +125,8 @@ public final class WalletLinkRoutes {
   public void get(Context ctx) {
     String wallet = Params.address("wallet", ctx.pathParam("wallet"));
     ctx.json(
-        links.links(Authenticator.keyOf(ctx).tenantId()).stream()
-            .filter(l -> l.wallet().equals(wallet))
-            .findFirst()
+        links
+            .link(Authenticator.keyOf(ctx).tenantId(), wallet)
             .map(this::resource)
             .orElseThrow(
                 () ->

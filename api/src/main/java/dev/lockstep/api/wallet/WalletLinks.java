@@ -213,13 +213,23 @@ public final class WalletLinks {
 
   /** The tenant's proven wallets, in address order. */
   public List<Link> links(String tenantId) {
+    return query(tenantId, Optional.empty());
+  }
+
+  /** The tenant's link to {@code wallet} (lowercase), if proven. */
+  public Optional<Link> link(String tenantId, String wallet) {
+    return query(tenantId, Optional.of(wallet)).stream().findFirst();
+  }
+
+  private List<Link> query(String tenantId, Optional<String> wallet) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     """
             SELECT wallet, method, chain_id, challenge_id, proven_at FROM api.wallet_links
-            WHERE tenant_id = :t ORDER BY wallet""")
+            WHERE tenant_id = :t AND (CAST(:w AS text) IS NULL OR wallet = :w) ORDER BY wallet""")
                 .bind("t", tenantId)
+                .bind("w", wallet.orElse(null))
                 .map(
                     (rs, ctx) ->
                         new Link(

@@ -2,7 +2,7 @@ package dev.lockstep.api.wallet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lockstep.contracts.DigestSigner;
+import dev.lockstep.holder.HolderSigning;
 import java.math.BigInteger;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -42,11 +42,12 @@ class WalletLinkMessageTest {
   @Test
   void aSignatureByTheWalletRecoversToItAndAnyOtherDoesNot() {
     byte[] digest = message().digest();
-    byte[] sig = DigestSigner.sign(digest, HOLDER.getEcKeyPair());
+    byte[] sig = HolderSigning.signDigest(digest, HOLDER.getEcKeyPair());
     assertThat(SignatureCheck.recover(digest, sig)).contains(HOLDER.getAddress());
 
     Credentials other = Credentials.create("0x01");
-    assertThat(SignatureCheck.recover(digest, DigestSigner.sign(digest, other.getEcKeyPair())))
+    assertThat(
+            SignatureCheck.recover(digest, HolderSigning.signDigest(digest, other.getEcKeyPair())))
         .hasValueSatisfying(a -> assertThat(a).isNotEqualTo(HOLDER.getAddress()));
 
     // v as 0/1 is accepted, as ecrecover's callers commonly pass it.
@@ -70,7 +71,7 @@ class WalletLinkMessageTest {
   @Test
   void malformedAndMalleableSignaturesRecoverNothing() {
     byte[] digest = message().digest();
-    byte[] sig = DigestSigner.sign(digest, HOLDER.getEcKeyPair());
+    byte[] sig = HolderSigning.signDigest(digest, HOLDER.getEcKeyPair());
     assertThat(SignatureCheck.recover(digest, new byte[64])).isEmpty();
     assertThat(SignatureCheck.recover(digest, new byte[65])).isEmpty();
     byte[] badV = sig.clone();

@@ -94,13 +94,11 @@ public final class KeeperOrderDesk implements OrderDesk {
   }
 
   @Override
-  public java.math.BigInteger settleGasEstimate(long chainId, OrderSide side) {
-    return gasCost.settleCost(chainId, side);
-  }
-
-  @Override
-  public java.math.BigInteger relayGasEstimate(long chainId) {
-    return gasCost.cost(chainId, dev.lockstep.keeper.price.GasCost.RELAY_GAS);
+  public java.math.BigInteger settleGasEstimate(long chainId, OrderSide side, boolean relayed) {
+    return gasCost.cost(
+        chainId,
+        dev.lockstep.keeper.price.GasCost.settleGas(side)
+            + (relayed ? dev.lockstep.keeper.price.GasCost.RELAY_GAS : 0));
   }
 
   /**

@@ -120,16 +120,17 @@ public final class WalletOrders implements AutoCloseable {
     if (created.isEmpty()) {
       // A relayed intent locks the holder's tokens (through its permit or allowance, which the
       // engine's simulation checks); only the developer gas deposit is the settlement wallet's.
+      boolean relayed = o.intent().isPresent();
       String payer = o.intent().map(OrderDesk.SignedIntent::owner).orElse(wallet);
-      Map<String, BigInteger> locks = locks(o);
-      for (Map.Entry<String, BigInteger> lock : locks.entrySet()) {
+      Map<String, BigInteger> fromPayer = relayed ? locked(o) : spends(o);
+      for (Map.Entry<String, BigInteger> lock : fromPayer.entrySet()) {
         BigInteger held =
             erc20(book, lock.getKey(), "balanceOf", List.of(new Address(payer)), payer);
         if (held.compareTo(lock.getValue()) < 0) {
           return new Placement.Short(lock.getKey(), lock.getValue(), held);
         }
       }
-      Map<String, BigInteger> fromWallet = o.intent().isPresent() ? deposit(o) : spends(o);
+      Map<String, BigInteger> fromWallet = relayed ? deposit(o) : spends(o);
       for (Map.Entry<String, BigInteger> spend : fromWallet.entrySet()) {
         Optional<Placement> blocked =
             approved(book, engine, o.chainId(), wallet, spend.getKey(), spend.getValue(), deadline);
@@ -140,7 +141,7 @@ public final class WalletOrders implements AutoCloseable {
       engine.submit(
           createKey,
           book.orderBook(),
-          o.intent().isPresent() ? OrderBookCalls.createWithIntent(o) : OrderBookCalls.create(o),
+          relayed ? OrderBookCalls.createWithIntent(o) : OrderBookCalls.create(o),
           TxAction.CREATE_ORDER,
           OptionalLong.empty());
       wake.accept(o.chainId());
@@ -157,19 +158,17 @@ public final class WalletOrders implements AutoCloseable {
   }
 
   /**
-   * What the order's payer must hold at creation, per token: all it pulls, or for a relayed intent
-   * what the holder locks (the deposit is the relaying wallet's).
+   * What the order locks from its owner at creation: a mint's stablecoin lock, a redeem's tokens.
    */
-  private static Map<String, BigInteger> locks(PlaceOrder o) {
-    if (o.intent().isEmpty()) {
-      return spends(o);
-    }
+  private static Map<String, BigInteger> locked(PlaceOrder o) {
     return o.side() == OrderSide.MINT
         ? Map.of(o.currency(), o.terms().mintLock(o.notionalBound()))
         : Map.of(o.assetToken().orElseThrow(), o.quantity());
   }
 
-  /** A relayed order's gas deposit, which the relaying wallet pays (none, or the currency's). */
+  /**
+   * The order's gas deposit (developer sponsor), which its submitter pays: none, or the currency's.
+   */
   private static Map<String, BigInteger> deposit(PlaceOrder o) {
     BigInteger d = o.terms().gasDeposit();
     return d.signum() > 0 ? Map.of(o.currency(), d) : Map.of();
@@ -212,16 +211,8 @@ public final class WalletOrders implements AutoCloseable {
 
   /** What the order book pulls from the wallet at creation, per token address. */
   private static Map<String, BigInteger> spends(PlaceOrder o) {
-    Map<String, BigInteger> spend = new LinkedHashMap<>();
-    BigInteger deposit = o.terms().gasDeposit();
-    if (o.side() == OrderSide.MINT) {
-      spend.put(o.currency(), o.terms().mintLock(o.notionalBound()).add(deposit));
-    } else {
-      spend.put(o.assetToken().orElseThrow(), o.quantity());
-      if (deposit.signum() > 0) {
-        spend.merge(o.currency(), deposit, BigInteger::add);
-      }
-    }
+    Map<String, BigInteger> spend = new LinkedHashMap<>(locked(o));
+    deposit(o).forEach((token, amount) -> spend.merge(token, amount, BigInteger::add));
     return spend;
   }
 
