@@ -28,7 +28,9 @@ public final class RequestGuards {
     // Read every body up front (bounded by the server's request-size limit): a body left unread
     // makes the server close the connection after answering, and a client that already sent the
     // next request on it sees the connection reset instead of an answer.
-    ctx.bodyAsBytes();
+    if (declaresBody(ctx)) {
+      ctx.bodyAsBytes();
+    }
     String contentType = ctx.header("Content-Type");
     if (contentType != null) {
       String lower = contentType.toLowerCase(Locale.ROOT);
@@ -48,6 +50,15 @@ public final class RequestGuards {
         checkValue(e.getKey(), v);
       }
     }
+  }
+
+  /**
+   * Whether the request carries a body (RFC 9112 section 6.3: a {@code Transfer-Encoding} or a
+   * non-zero {@code Content-Length}); a request without one has nothing to read, so the read and
+   * its buffer copy are skipped.
+   */
+  private static boolean declaresBody(Context ctx) {
+    return ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
   }
 
   /** Path parameters of the matched route. */

@@ -56,8 +56,14 @@ public final class KeyCache implements AutoCloseable {
     }
   }
 
+  // Cache upkeep (eviction, expiry) runs on the request's own thread: Caffeine's default hands
+  // it to the common ForkJoinPool, a thread wake-up every few requests on the API's hot path.
   private final Cache<String, Cached> cache =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(TTL).build();
+      Caffeine.newBuilder()
+          .maximumSize(100_000)
+          .expireAfterWrite(TTL)
+          .executor(Runnable::run)
+          .build();
   private final AtomicLong epoch = new AtomicLong();
   private final Connector connector;
   private volatile boolean listening;

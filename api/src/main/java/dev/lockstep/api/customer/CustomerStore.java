@@ -32,16 +32,38 @@ public final class CustomerStore {
   /** Base units per USDC/USDT (both 6 decimals), for {@code min_notional}. */
   private static final BigDecimal STABLE_UNIT = BigDecimal.TEN.pow(6);
 
-  private static final String SELECT =
+  /** A customer's columns and its current attestation's, over a relation {@code c}. */
+  private static final String COLUMNS_AND_ATTESTATION =
       """
       SELECT c.seq, c.id, c.external_id, c.wallet, c.created_at, c.updated_at,
         EXISTS (SELECT 1 FROM api.owned_wallets o WHERE o.tenant_id = c.tenant_id AND o.wallet = c.wallet) AS wallet_proven,
         a.id AS a_id, a.kind, a.provider, a.provider_name, a.vendor_reference, a.attested_at, a.expires_at,
-        a.signals, a.attestation_hash, a.pii, a.encrypted_payload, a.kms_key_id, a.stored_at
-      FROM api.customers c
+        a.signals, a.attestation_hash, a.pii, a.encrypted_payload, a.kms_key_id, a.stored_at%s
+      FROM %s c
       LEFT JOIN LATERAL (SELECT * FROM api.attestations x WHERE x.customer_id = c.id ORDER BY x.seq DESC LIMIT 1) a
-        ON true
-      WHERE c.tenant_id = :t""";
+        ON true""";
+
+  private static final String SELECT =
+      COLUMNS_AND_ATTESTATION.formatted("", "api.customers") + "\n      WHERE c.tenant_id = :t";
+
+  /** Creates the customer or updates its wallet. */
+  private static final String UPSERT_CUSTOMER =
+      """
+      INSERT INTO api.customers (id, tenant_id, external_id, wallet, created_at, updated_at)
+      VALUES (:id, :t, :e, :w, :now, :now)
+      ON CONFLICT (tenant_id, external_id) DO UPDATE SET wallet = excluded.wallet, updated_at = excluded.updated_at
+      RETURNING seq, id, tenant_id, external_id, wallet, created_at, updated_at, (xmax = 0) AS created""";
+
+  /**
+   * {@link #UPSERT_CUSTOMER} and the customer as {@link #SELECT} reads it, in one statement: the
+   * answer to an upsert without an attestation in a single round trip (its current attestation is
+   * the latest already stored).
+   */
+  private static final String UPSERT_AND_READ =
+      "WITH up AS ("
+          + UPSERT_CUSTOMER
+          + ")\n"
+          + COLUMNS_AND_ATTESTATION.formatted(", c.created", "up");
 
   /** {@link #SELECT} with JDBC's positional parameter for the tenant. */
   private static final String SELECT_TENANT = SELECT.replace("c.tenant_id = :t", "c.tenant_id = ?");
@@ -88,48 +110,53 @@ public final class CustomerStore {
    * attestation if given.
    */
   public Upserted upsert(String tenantId, CustomerRequest r) {
+    Timestamp now = Timestamp.from(clock.instant());
+    if (r.attestationIfAny().isEmpty()) {
+      // One statement, so one round trip and no transaction around it.
+      return jdbi.withHandle(
+          h ->
+              bindCustomer(h.createQuery(UPSERT_AND_READ), tenantId, r, now)
+                  .map((rs, ctx) -> new Upserted(customer(rs), rs.getBoolean("created")))
+                  .one());
+    }
+    CustomerRequest.Attestation a = r.attestationIfAny().orElseThrow();
     return jdbi.inTransaction(
         h -> {
-          Timestamp now = Timestamp.from(clock.instant());
           var row =
-              h.createQuery(
-                      """
-              INSERT INTO api.customers (id, tenant_id, external_id, wallet, created_at, updated_at)
-              VALUES (:id, :t, :e, :w, :now, :now)
-              ON CONFLICT (tenant_id, external_id) DO UPDATE SET wallet = excluded.wallet, updated_at = excluded.updated_at
-              RETURNING id, (xmax = 0) AS created""")
-                  .bind("id", Ids.next("cus_"))
-                  .bind("t", tenantId)
-                  .bind("e", r.externalId())
-                  .bind("w", r.wallet())
-                  .bind("now", now)
-                  .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getBoolean(2)))
+              bindCustomer(h.createQuery(UPSERT_CUSTOMER), tenantId, r, now)
+                  .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getBoolean("created")))
                   .one();
-          r.attestationIfAny()
-              .ifPresent(
-                  a ->
-                      h.createUpdate(
-                              """
+          h.createUpdate(
+                  """
               INSERT INTO api.attestations (id, customer_id, kind, provider, provider_name, vendor_reference,
                 attested_at, expires_at, signals, attestation_hash, pii, encrypted_payload, kms_key_id, stored_at)
               VALUES (:id, :c, :kind, :provider, :pname, :vref, :at, :exp, :signals, :hash, :pii, :payload, :kms, :now)""")
-                          .bind("id", Ids.next("att_"))
-                          .bind("c", row.getKey())
-                          .bind("kind", a.kind())
-                          .bind("provider", a.provider())
-                          .bind("pname", a.providerName())
-                          .bind("vref", a.vendorReference())
-                          .bind("at", Timestamp.from(a.attestedInstant()))
-                          .bind("exp", a.expiresInstant().map(Timestamp::from).orElse(null))
-                          .bindArray("signals", String.class, a.signals())
-                          .bind("hash", a.attestationHash())
-                          .bind("pii", a.pii())
-                          .bind("payload", a.encryptedPayload())
-                          .bind("kms", a.kmsKeyId())
-                          .bind("now", now)
-                          .execute());
+              .bind("id", Ids.next("att_"))
+              .bind("c", row.getKey())
+              .bind("kind", a.kind())
+              .bind("provider", a.provider())
+              .bind("pname", a.providerName())
+              .bind("vref", a.vendorReference())
+              .bind("at", Timestamp.from(a.attestedInstant()))
+              .bind("exp", a.expiresInstant().map(Timestamp::from).orElse(null))
+              .bindArray("signals", String.class, a.signals())
+              .bind("hash", a.attestationHash())
+              .bind("pii", a.pii())
+              .bind("payload", a.encryptedPayload())
+              .bind("kms", a.kmsKeyId())
+              .bind("now", now)
+              .execute();
           return new Upserted(find(h, tenantId, row.getKey()).orElseThrow(), row.getValue());
         });
+  }
+
+  private static org.jdbi.v3.core.statement.Query bindCustomer(
+      org.jdbi.v3.core.statement.Query q, String tenantId, CustomerRequest r, Timestamp now) {
+    return q.bind("id", Ids.next("cus_"))
+        .bind("t", tenantId)
+        .bind("e", r.externalId())
+        .bind("w", r.wallet())
+        .bind("now", now);
   }
 
   /** The tenant's customer {@code id}. */

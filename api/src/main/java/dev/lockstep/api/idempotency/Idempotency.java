@@ -95,86 +95,79 @@ public final class Idempotency {
     String hash = hash(ctx);
     Instant now = clock.instant();
     Claim claim = new Claim(caller.tenantId(), caller.mode(), key, Authenticator.bearerSecret(ctx));
+    // A new key (the usual case) is claimed by one INSERT on its own; a key seen before is read,
+    // locked and judged in a transaction that tries the INSERT again (the row may have been freed
+    // in between).
+    boolean claimed = jdbi.withHandle(h -> insertClaim(h, ctx, claim, hash, now) == 1);
     Optional<Stored> replay =
-        jdbi.inTransaction(
-            h -> {
-              int inserted =
-                  h.createUpdate(
-                          """
-              INSERT INTO api.idempotency_keys (tenant_id, mode, key, method, path, request_hash, request_id,
-                locked_until, created_at)
-              VALUES (:t, :m, :k, :method, :path, :hash, :rid, :lock, :now) ON CONFLICT DO NOTHING""")
-                      .bind("t", claim.tenantId())
-                      .bind("m", claim.mode().dbValue())
-                      .bind("k", key)
-                      .bind("method", ctx.method().name())
-                      .bind("path", ctx.path())
-                      .bind("hash", hash)
-                      .bind("rid", RequestIds.of(ctx))
-                      .bind("lock", Timestamp.from(now.plus(LOCK)))
-                      .bind("now", Timestamp.from(now))
-                      .execute();
-              if (inserted == 1) {
-                return Optional.<Stored>empty();
-              }
-              Stored s = stored(h, claim).orElseThrow();
-              boolean expired = s.createdAt().plus(RETENTION).isBefore(now);
-              boolean abandoned =
-                  s.status() == null && s.lockedUntil().map(now::isAfter).orElse(true);
-              if (expired || abandoned) {
-                h.createUpdate(
-                        """
+        claimed
+            ? Optional.empty()
+            : jdbi.inTransaction(
+                h -> {
+                  if (insertClaim(h, ctx, claim, hash, now) == 1) {
+                    return Optional.<Stored>empty();
+                  }
+                  Stored s = stored(h, claim).orElseThrow();
+                  boolean expired = s.createdAt().plus(RETENTION).isBefore(now);
+                  boolean abandoned =
+                      s.status() == null && s.lockedUntil().map(now::isAfter).orElse(true);
+                  if (expired || abandoned) {
+                    h.createUpdate(
+                            """
                 UPDATE api.idempotency_keys SET method = :method, path = :path, request_hash = :hash, request_id = :rid,
                   locked_until = :lock, response_status = NULL, response_type = NULL, response_body = NULL,
                   created_at = CASE WHEN :expired THEN :now ELSE created_at END
                 WHERE tenant_id = :t AND mode = :m AND key = :k""")
-                    .bind("method", ctx.method().name())
-                    .bind("path", ctx.path())
-                    .bind("hash", hash)
-                    .bind("rid", RequestIds.of(ctx))
-                    .bind("lock", Timestamp.from(now.plus(LOCK)))
-                    .bind("expired", expired)
-                    .bind("now", Timestamp.from(now))
-                    .bind("t", claim.tenantId())
-                    .bind("m", claim.mode().dbValue())
-                    .bind("k", key)
-                    .execute();
-                return Optional.<Stored>empty();
-              }
-              if (!s.requestHash().equals(hash)) {
-                throw new ApiException(
-                    ErrorCode.IDEMPOTENCY_MISMATCH,
-                    "Key '" + key + "' was first used with a different " + "method, path or body",
-                    Map.of(
-                        "original_request_id",
-                        s.requestId(),
-                        "action",
-                        "Retry with a different Idempotency-Key."));
-              }
-              if (s.status() == null) {
-                ctx.header("Retry-After", "1");
-                throw new ApiException(
-                    ErrorCode.IDEMPOTENCY_IN_PROGRESS,
-                    "The first request with key '" + key + "' is still running; retry shortly",
-                    Map.of("original_request_id", s.requestId(), "retry_after_seconds", 1));
-              }
-              Optional<byte[]> opened =
-                  SealedAnswers.open(claim.bearerSecret(), claim.scope(), s.body());
-              if (opened.isEmpty()) {
-                throw new ApiException(
-                    ErrorCode.IDEMPOTENCY_MISMATCH,
-                    "Key '"
-                        + key
-                        + "' was first used with another API key; its answer is replayed"
-                        + " only to that key",
-                    Map.of(
-                        "original_request_id",
-                        s.requestId(),
-                        "action",
-                        "Retry with the original API key, or with a different Idempotency-Key."));
-              }
-              return Optional.of(s.withBody(opened.get()));
-            });
+                        .bind("method", ctx.method().name())
+                        .bind("path", ctx.path())
+                        .bind("hash", hash)
+                        .bind("rid", RequestIds.of(ctx))
+                        .bind("lock", Timestamp.from(now.plus(LOCK)))
+                        .bind("expired", expired)
+                        .bind("now", Timestamp.from(now))
+                        .bind("t", claim.tenantId())
+                        .bind("m", claim.mode().dbValue())
+                        .bind("k", key)
+                        .execute();
+                    return Optional.<Stored>empty();
+                  }
+                  if (!s.requestHash().equals(hash)) {
+                    throw new ApiException(
+                        ErrorCode.IDEMPOTENCY_MISMATCH,
+                        "Key '"
+                            + key
+                            + "' was first used with a different "
+                            + "method, path or body",
+                        Map.of(
+                            "original_request_id",
+                            s.requestId(),
+                            "action",
+                            "Retry with a different Idempotency-Key."));
+                  }
+                  if (s.status() == null) {
+                    ctx.header("Retry-After", "1");
+                    throw new ApiException(
+                        ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+                        "The first request with key '" + key + "' is still running; retry shortly",
+                        Map.of("original_request_id", s.requestId(), "retry_after_seconds", 1));
+                  }
+                  Optional<byte[]> opened =
+                      SealedAnswers.open(claim.bearerSecret(), claim.scope(), s.body());
+                  if (opened.isEmpty()) {
+                    throw new ApiException(
+                        ErrorCode.IDEMPOTENCY_MISMATCH,
+                        "Key '"
+                            + key
+                            + "' was first used with another API key; its answer is replayed"
+                            + " only to that key",
+                        Map.of(
+                            "original_request_id",
+                            s.requestId(),
+                            "action",
+                            "Retry with the original API key, or with a different Idempotency-Key."));
+                  }
+                  return Optional.of(s.withBody(opened.get()));
+                });
     if (replay.isPresent()) {
       Stored s = replay.get();
       ctx.status(s.status())
@@ -188,6 +181,25 @@ public final class Idempotency {
     } else {
       ctx.attribute(CLAIM, claim);
     }
+  }
+
+  /** Claims the key for this request: 1 when the row was inserted, 0 when the key is known. */
+  private static int insertClaim(Handle h, Context ctx, Claim claim, String hash, Instant now) {
+    return h.createUpdate(
+            """
+            INSERT INTO api.idempotency_keys (tenant_id, mode, key, method, path, request_hash, request_id,
+              locked_until, created_at)
+            VALUES (:t, :m, :k, :method, :path, :hash, :rid, :lock, :now) ON CONFLICT DO NOTHING""")
+        .bind("t", claim.tenantId())
+        .bind("m", claim.mode().dbValue())
+        .bind("k", claim.key())
+        .bind("method", ctx.method().name())
+        .bind("path", ctx.path())
+        .bind("hash", hash)
+        .bind("rid", RequestIds.of(ctx))
+        .bind("lock", Timestamp.from(now.plus(LOCK)))
+        .bind("now", Timestamp.from(now))
+        .execute();
   }
 
   /**

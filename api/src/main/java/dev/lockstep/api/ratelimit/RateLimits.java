@@ -62,8 +62,14 @@ public final class RateLimits {
 
   private final Map<Tier, Long> rps;
   private final ProxyManager<String> buckets;
+  // Cache upkeep (eviction, expiry) runs on the request's own thread: Caffeine's default hands
+  // it to the common ForkJoinPool, a thread wake-up every few requests on the API's hot path.
   private final Cache<String, BucketProxy> proxies =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+      Caffeine.newBuilder()
+          .maximumSize(100_000)
+          .expireAfterAccess(Duration.ofMinutes(10))
+          .executor(Runnable::run)
+          .build();
 
   /**
    * @param overrides requests per second replacing the defaults of some tiers, by tier name
