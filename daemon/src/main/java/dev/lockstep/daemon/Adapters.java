@@ -6,13 +6,14 @@ import dev.lockstep.daemon.config.ConfigException;
 import dev.lockstep.keeper.broker.PrimeBroker;
 import dev.lockstep.keeper.broker.SimulatedBroker;
 import dev.lockstep.keeper.price.SimulatedPriceFeed;
-import dev.lockstep.keeper.redeem.VenueCalendar;
 import dev.lockstep.keeper.tx.LocalKeySigner;
 import dev.lockstep.keeper.tx.TxSigner;
+import dev.lockstep.keeper.venue.ExchangeCalendar;
 import dev.lockstep.keeper.wallet.DerivedSettlementWallets;
 import dev.lockstep.ports.AdapterFactory;
 import dev.lockstep.ports.Mode;
 import dev.lockstep.ports.PriceFeed;
+import dev.lockstep.ports.VenueCalendar;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +88,10 @@ final class Adapters {
   static void checkResolvable(Collaborators c) {
     resolvable("broker", c.broker(), DaemonConfig.SIMULATED, PrimeBroker.class);
     resolvable("price_feed", c.priceFeed(), DaemonConfig.SIMULATED, PriceFeed.class);
-    resolvable("venue_calendar", c.venueCalendar(), DaemonConfig.ALWAYS_OPEN, VenueCalendar.class);
+    if (!c.venueCalendar().name().equals(DaemonConfig.EXCHANGE)) {
+      resolvable(
+          "venue_calendar", c.venueCalendar(), DaemonConfig.ALWAYS_OPEN, VenueCalendar.class);
+    }
     resolvable("signer", c.signer(), DaemonConfig.LOCAL_KEY, TxSigner.class);
   }
 
@@ -122,6 +126,9 @@ final class Adapters {
     Adapter a = c.venueCalendar();
     if (a.name().equals(DaemonConfig.ALWAYS_OPEN)) {
       return VenueCalendar.alwaysOpen();
+    }
+    if (a.name().equals(DaemonConfig.EXCHANGE)) {
+      return ExchangeCalendar.fromSettings(a.settings());
     }
     return external("venue_calendar", a, VenueCalendar.class, clock);
   }

@@ -91,8 +91,9 @@ public record DaemonConfig(
   /**
    * One off-chain collaborator: the adapter that implements its interface, by name, with the
    * adapter's own settings. Built-in names: broker {@code simulated}, price feed {@code simulated},
-   * venue calendar {@code always_open}, signer {@code local_key}; any other name is looked up among
-   * the {@link dev.lockstep.ports.AdapterFactory} implementations on the classpath.
+   * venue calendar {@code always_open} or {@code exchange}, signer {@code local_key}; any other
+   * name is looked up among the {@link dev.lockstep.ports.AdapterFactory} implementations on the
+   * classpath.
    *
    * @param named whether the configuration named it (live mode refuses a simulator it did not)
    */
@@ -112,7 +113,7 @@ public record DaemonConfig(
    *
    * @param broker the prime broker ({@code dev.lockstep.keeper.broker.PrimeBroker})
    * @param priceFeed marks and NAV ({@code dev.lockstep.ports.PriceFeed})
-   * @param venueCalendar trading sessions ({@code dev.lockstep.keeper.redeem.VenueCalendar})
+   * @param venueCalendar trading sessions ({@code dev.lockstep.ports.VenueCalendar})
    * @param signer the keeper's transaction signer ({@code dev.lockstep.keeper.tx.TxSigner})
    * @param markPricesUsd the simulators' USD price of one share per asset symbol
    */
@@ -141,6 +142,13 @@ public record DaemonConfig(
   /** Name of the venue calendar that never closes. */
   public static final String ALWAYS_OPEN = "always_open";
 
+  /**
+   * Name of the built-in exchange calendar ({@code dev.lockstep.keeper.venue.ExchangeCalendar}): US
+   * equities' sessions, bond and private-credit dealing days, holidays 2026-2028; settings {@code
+   * bonds} and {@code private_credit} list the tickers dealt there.
+   */
+  public static final String EXCHANGE = "exchange";
+
   /** Name of the signer holding one private key in the daemon's memory. */
   public static final String LOCAL_KEY = "local_key";
 
@@ -158,6 +166,7 @@ public record DaemonConfig(
     private int apiPort = 0;
     private Optional<Endpoint> management = Optional.empty();
     private Map<String, BigDecimal> marks = Map.of();
+    private Adapter calendar = new Adapter(ALWAYS_OPEN, Map.of(), true);
     private Duration fillDelay = Duration.ofSeconds(2);
     private String keeperKeyHex = "";
     private String attesterKeyHex = "";
@@ -211,6 +220,12 @@ public record DaemonConfig(
       return this;
     }
 
+    /** The venue calendar adapter {@code name} with its settings (default {@code always_open}). */
+    public Builder venueCalendar(String name, Map<String, String> settings) {
+      calendar = new Adapter(name, settings, true);
+      return this;
+    }
+
     public Builder keeperInterval(Duration v) {
       keeperInterval = v;
       return this;
@@ -235,7 +250,7 @@ public record DaemonConfig(
                       "fill_delay", fillDelay.toString(), "attester_private_key", attesterKeyHex),
                   true),
               new Adapter(SIMULATED, Map.of(), true),
-              new Adapter(ALWAYS_OPEN, Map.of(), true),
+              calendar,
               new Adapter(LOCAL_KEY, Map.of("private_key", keeperKeyHex), true),
               new Adapter(DERIVED, wallets, true),
               marks);

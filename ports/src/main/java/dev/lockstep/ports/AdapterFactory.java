@@ -11,7 +11,7 @@ import java.util.Map;
  * settings}.
  *
  * <p>{@link #type} is the collaborator's interface: {@code dev.lockstep.keeper.broker.PrimeBroker},
- * {@link PriceFeed}, {@code dev.lockstep.keeper.redeem.VenueCalendar} or {@code
+ * {@link PriceFeed}, {@code dev.lockstep.ports.VenueCalendar} or {@code
  * dev.lockstep.keeper.tx.TxSigner}; each documents what an implementation must guarantee
  * (idempotency, thread-safety).
  *

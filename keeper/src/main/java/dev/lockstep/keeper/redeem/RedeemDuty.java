@@ -15,6 +15,7 @@ import dev.lockstep.keeper.tx.OrderBookCalls;
 import dev.lockstep.keeper.tx.OrderBookError;
 import dev.lockstep.keeper.tx.TxAction;
 import dev.lockstep.keeper.tx.TxEngine;
+import dev.lockstep.ports.VenueCalendar;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
