@@ -3,6 +3,7 @@ package dev.lockstep.api;
 import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.auth.KeyRoutes;
 import dev.lockstep.api.catalog.CatalogRoutes;
+import dev.lockstep.api.catalog.VenueRoutes;
 import dev.lockstep.api.customer.CustomerRoutes;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
@@ -56,6 +57,9 @@ public final class ApiServer implements AutoCloseable {
               HandlerType.POST,
               "/v1/tokens/{ticker}/ensure_deployed",
               p -> p.catalog()::ensureDeployed),
+          new Route(HandlerType.GET, "/v1/venues", p -> p.venues()::list),
+          new Route(HandlerType.GET, "/v1/venues/{id}", p -> p.venues()::get),
+          new Route(HandlerType.GET, "/v1/venues/{id}/sessions", p -> p.venues()::sessions),
           new Route(HandlerType.GET, "/v1/positions", p -> p.catalog()::positions),
           new Route(HandlerType.GET, "/v1/positions/{ticker}", p -> p.catalog()::position),
           new Route(HandlerType.POST, "/v1/quotes", p -> p.orders().quotes()::create),
@@ -100,6 +104,7 @@ public final class ApiServer implements AutoCloseable {
       RateLimits rateLimits,
       Idempotency idempotency,
       CatalogRoutes catalog,
+      VenueRoutes venues,
       OrderApi orders,
       CustomerRoutes customers,
       EventRoutes events,

@@ -5,6 +5,7 @@ import dev.lockstep.api.ApiServer.Route;
 import dev.lockstep.api.auth.ApiKeys;
 import dev.lockstep.api.auth.KeyRoutes;
 import dev.lockstep.api.catalog.CatalogRoutes;
+import dev.lockstep.api.catalog.VenueRoutes;
 import dev.lockstep.api.customer.Customer;
 import dev.lockstep.api.customer.CustomerRequest;
 import dev.lockstep.api.order.FeeRoutes;
@@ -100,6 +101,38 @@ public final class OpenApiDocument {
               200,
               with(PAGE, "wallet", "Only this customer wallet (0x address)."),
               List.of()),
+          op(
+              "GET /v1/venues",
+              "List the venues that trade the assets' underlyings: time zone, asset classes,"
+                  + " whether they fill fractions, clearing cycle, and the session open now or next",
+              null,
+              VenueRoutes.Venue.class,
+              true,
+              200,
+              Map.of(),
+              List.of()),
+          op(
+              "GET /v1/venues/{id}",
+              "Retrieve one venue and where it stands now",
+              null,
+              VenueRoutes.Venue.class,
+              false,
+              200,
+              Map.of(),
+              List.of("venue_not_found")),
+          op(
+              "GET /v1/venues/{id}/sessions",
+              "The venue's sessions overlapping [from, to): overnight, pre-market, core,"
+                  + " post-market or dealing, with early closes; orders are routed to the broker"
+                  + " while the asset's venue is in session and wait queued otherwise",
+              null,
+              VenueRoutes.Session.class,
+              true,
+              200,
+              Map.of(
+                  "from", "ISO-8601 instant (default now).",
+                  "to", "ISO-8601 instant (default from + 7 days; at most 92 days after from)."),
+              List.of("venue_not_found")),
           op(
               "POST /v1/tokens/{ticker}/ensure_deployed",
               "Deploy the ticker's token on a chain ahead of its first mint (idempotent): 200 when it"

@@ -11,6 +11,7 @@ import dev.lockstep.api.auth.FailureLimits;
 import dev.lockstep.api.auth.KeyCache;
 import dev.lockstep.api.auth.KeyRoutes;
 import dev.lockstep.api.catalog.CatalogRoutes;
+import dev.lockstep.api.catalog.VenueRoutes;
 import dev.lockstep.api.customer.CustomerRoutes;
 import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.event.EventPublisher;
@@ -244,6 +245,7 @@ public final class Daemon implements AutoCloseable {
               Duration.ofSeconds(30),
               this::brokerAnswerDue,
               gasCost,
+              sessionFlagReader(web3j, orderBook, keeperKey.address()),
               clock));
     }
     this.duties = Map.copyOf(duties);
@@ -307,6 +309,7 @@ public final class Daemon implements AutoCloseable {
             jdbi,
             ApiServer.jsonMapper(),
             signatures,
+            calendar,
             clock);
     RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
     walletLinks = new WalletLinks(jdbi, signatures, clock);
@@ -337,7 +340,8 @@ public final class Daemon implements AutoCloseable {
             rateLimits,
             idempotency,
             new CatalogRoutes(
-                index, chainNames, indexer::health, customers, prices, orderDesk, clock),
+                index, chainNames, indexer::health, customers, prices, orderDesk, calendar, clock),
+            new VenueRoutes(calendar, clock),
             orderApi,
             new CustomerRoutes(customers),
             new EventRoutes(jdbi, ApiServer.jsonMapper()),
@@ -472,6 +476,24 @@ public final class Daemon implements AutoCloseable {
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("ApplicationName", "lockstep-key-cache");
     return java.sql.DriverManager.getConnection(url, p);
+  }
+
+  /** Reads an order book's session flag at the latest block. */
+  private static java.util.function.BooleanSupplier sessionFlagReader(
+      Web3j web3j, String orderBook, String from) {
+    var book =
+        dev.lockstep.contracts.generated.OrderBook.load(
+            orderBook,
+            web3j,
+            new org.web3j.tx.ReadonlyTransactionManager(web3j, from),
+            new org.web3j.tx.gas.DefaultGasProvider());
+    return () -> {
+      try {
+        return book.sessionOpen().send();
+      } catch (Exception e) {
+        throw new IllegalStateException("sessionOpen() of " + orderBook + ": " + e.getMessage(), e);
+      }
+    };
   }
 
   private static HikariDataSource dataSource(String url, int poolSize) {

@@ -39,7 +39,7 @@ public interface VenueCalendar {
     POST_MARKET,
     /** A dealing window of a venue that deals on given days only (bonds, private credit). */
     DEALING,
-    /** A venue that never closes (the sandbox's {@link #alwaysOpen} calendar). */
+    /** A day of a venue that never closes (the sandbox's {@link #alwaysOpen} calendar). */
     CONTINUOUS
   }
 
@@ -66,7 +66,7 @@ public interface VenueCalendar {
    *     market_closed_non_fractional}) and quantities must be whole
    * @param clearing the broker's clearing cycle there
    * @param holidaysThrough the last day its holiday and early-close data covers; after it, sessions
-   *     follow the weekday rules alone
+   *     follow the weekday rules alone (absent for a venue without holidays)
    */
   record Venue(
       String id,
@@ -75,7 +75,7 @@ public interface VenueCalendar {
       List<AssetClass> assetClasses,
       boolean fractional,
       ClearingCycle clearing,
-      LocalDate holidaysThrough) {
+      Optional<LocalDate> holidaysThrough) {
     public Venue {
       assetClasses = List.copyOf(assetClasses);
     }
@@ -163,7 +163,7 @@ public interface VenueCalendar {
             List.of(AssetClass.values()),
             true,
             ClearingCycle.IMMEDIATE,
-            LocalDate.MAX);
+            Optional.empty());
     return new VenueCalendar() {
       @Override
       public List<Venue> venues() {
@@ -180,6 +180,7 @@ public interface VenueCalendar {
         return AssetClass.EQUITY;
       }
 
+      /** One continuous session per UTC day. */
       @Override
       public List<Session> sessions(String venue, Instant from, Instant to) {
         if (!venue.equals(always.id())) {
@@ -188,14 +189,20 @@ public interface VenueCalendar {
         if (!to.isAfter(from)) {
           throw new IllegalArgumentException("to must be after from");
         }
-        return List.of(
-            new Session(
-                always.id(),
-                SessionKind.CONTINUOUS,
-                LocalDate.ofInstant(from, ZoneOffset.UTC),
-                from,
-                to,
-                false));
+        List<Session> out = new java.util.ArrayList<>();
+        for (LocalDate d = LocalDate.ofInstant(from, ZoneOffset.UTC);
+            d.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(to);
+            d = d.plusDays(1)) {
+          out.add(
+              new Session(
+                  always.id(),
+                  SessionKind.CONTINUOUS,
+                  d,
+                  d.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                  d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                  false));
+        }
+        return out;
       }
     };
   }

@@ -58,7 +58,13 @@ public final class Sandbox implements AutoCloseable {
           "NVDA",
           new BigDecimal("121.10"),
           "SPY",
-          new BigDecimal("512.30"));
+          new BigDecimal("512.30"),
+          // A 10-year US Treasury note (per 100 of face) on the bond venue, and a private-credit
+          // fund's unit on the monthly-dealing venue.
+          "UST10Y",
+          new BigDecimal("98.75"),
+          "PCF",
+          new BigDecimal("100.00"));
 
   private static void awaitFunded(Daemon daemon, String wallet, int balances) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -152,6 +158,29 @@ public final class Sandbox implements AutoCloseable {
       Clock clock,
       Map<String, Long> rateLimits,
       Duration fillDelay) {
+    return start(apiPort, workDir, daemons, clock, rateLimits, fillDelay, DaemonConfig.ALWAYS_OPEN);
+  }
+
+  /**
+   * Tickers the sandbox's {@code exchange} calendar deals on the bond venue ({@code us_bonds}) and
+   * the private-credit venue ({@code private_credit}, monthly, whole units).
+   */
+  public static final Map<String, String> CALENDAR_SETTINGS =
+      Map.of("bonds", "UST10Y", "private_credit", "PCF");
+
+  /**
+   * As above, on the venue calendar {@code calendar}: {@link DaemonConfig#ALWAYS_OPEN} (the
+   * default: orders are routed at once, whatever the day) or {@link DaemonConfig#EXCHANGE} (the
+   * venues' real sessions and holidays, with {@link #CALENDAR_SETTINGS}).
+   */
+  public static Sandbox start(
+      int apiPort,
+      Path workDir,
+      int daemons,
+      Clock clock,
+      Map<String, Long> rateLimits,
+      Duration fillDelay,
+      String calendar) {
     if (daemons < 1) {
       throw new IllegalArgumentException("daemons must be >= 1");
     }
@@ -195,6 +224,8 @@ public final class Sandbox implements AutoCloseable {
                   Numeric.toHexStringWithPrefixZeroPadded(
                       DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64))
               .simulatedMarkets(MARKS, fillDelay)
+              .venueCalendar(
+                  calendar, calendar.equals(DaemonConfig.EXCHANGE) ? CALENDAR_SETTINGS : Map.of())
               .keeperInterval(Duration.ofMillis(500))
               .rateLimits(rateLimits)
               // A fresh seed per sandbox (held in memory only); the devnet admin mints the

@@ -1,5 +1,6 @@
 package dev.lockstep.sandbox;
 
+import dev.lockstep.daemon.DaemonConfig;
 import dev.lockstep.daemon.ProcessLifecycle;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -38,6 +39,29 @@ public final class SandboxMain implements Callable<Integer> {
       description = "sandbox daemons sharing the one database and the keeper's work (default: 1)")
   int daemons = 1;
 
+  @Option(
+      names = "--calendar",
+      description =
+          "venue calendar: always_open (default: orders are routed at once) or exchange (US"
+              + " equities' sessions and holidays, bond and monthly private-credit dealing days;"
+              + " orders out of session wait queued)")
+  String calendar = DaemonConfig.ALWAYS_OPEN;
+
+  private Sandbox startSandbox() {
+    if (!calendar.equals(DaemonConfig.ALWAYS_OPEN) && !calendar.equals(DaemonConfig.EXCHANGE)) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--calendar must be always_open or exchange");
+    }
+    return Sandbox.start(
+        apiPort,
+        workDir,
+        daemons,
+        java.time.Clock.systemUTC(),
+        java.util.Map.of(),
+        Sandbox.FILL_DELAY,
+        calendar);
+  }
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new SandboxMain()).execute(args));
   }
@@ -45,7 +69,7 @@ public final class SandboxMain implements Callable<Integer> {
   /** Runs the sandbox until the process is stopped. */
   @Override
   public Integer call() throws InterruptedException {
-    Sandbox sandbox = Sandbox.start(apiPort, workDir, daemons);
+    Sandbox sandbox = startSandbox();
     return ProcessLifecycle.runUntilStopped(sandbox, "sandbox ready " + sandbox.readyJson());
   }
 
@@ -60,7 +84,7 @@ public final class SandboxMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      try (Sandbox sandbox = Sandbox.start(parent.apiPort, parent.workDir, parent.daemons)) {
+      try (Sandbox sandbox = parent.startSandbox()) {
         System.out.println("sandbox ready " + sandbox.readyJson());
         boolean ok = new OrderDemo(sandbox, System.out).run();
         System.out.println(ok ? "demo passed" : "demo FAILED");

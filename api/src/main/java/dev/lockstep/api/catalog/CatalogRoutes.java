@@ -18,6 +18,7 @@ import dev.lockstep.indexer.sync.ChainHealth;
 import dev.lockstep.indexer.sync.SyncStatus;
 import dev.lockstep.ports.OrderDesk;
 import dev.lockstep.ports.PriceFeed;
+import dev.lockstep.ports.VenueCalendar;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -52,6 +53,8 @@ public final class CatalogRoutes {
    * @param customers whose wallets a tenant's positions are
    * @param desk deploys tokens ahead of their first mint
    */
+  private final VenueCalendar calendar;
+
   public CatalogRoutes(
       IndexReader index,
       ChainNames chains,
@@ -59,7 +62,9 @@ public final class CatalogRoutes {
       CustomerStore customers,
       PriceFeed prices,
       OrderDesk desk,
+      VenueCalendar calendar,
       Clock clock) {
+    this.calendar = calendar;
     this.index = index;
     this.chains = chains;
     this.health = health;
@@ -144,11 +149,15 @@ public final class CatalogRoutes {
    * @param id the ticker (tokens are identified by ticker)
    * @param spvId the SPV holding the underlying, when the venue publishes one
    * @param attestationUrl the SPV's current broker attestation report
+   * @param venue the venue trading the underlying ({@code /v1/venues/{id}})
+   * @param assetClass the asset's class there
    */
   public record Token(
       String id,
       String object,
       String ticker,
+      String venue,
+      VenueCalendar.AssetClass assetClass,
       int decimals,
       String supply,
       Optional<String> navUsdc,
@@ -302,6 +311,8 @@ public final class CatalogRoutes {
                   e.getKey(),
                   "token",
                   e.getKey(),
+                  calendar.venueOf(e.getKey()).id(),
+                  calendar.assetClassOf(e.getKey()),
                   decimals,
                   Amounts.format(total, decimals),
                   mark.map(m -> usdc(m.priceUsd())),

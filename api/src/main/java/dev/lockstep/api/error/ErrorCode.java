@@ -47,6 +47,12 @@ public enum ErrorCode {
   POSITION_NOT_FOUND(
       404, "position_not_found", "position_id doesn't resolve on this account", false),
   ASSET_NOT_FOUND(404, "asset_not_found", "Ticker not in the universe", false),
+  VENUE_NOT_FOUND(404, "venue_not_found", "No such venue", false),
+  MARKET_CLOSED_NON_FRACTIONAL(
+      409,
+      "market_closed_non_fractional",
+      "Underlying venue is closed and this asset requires live fills",
+      true),
   WEBHOOK_NOT_FOUND(404, "webhook_not_found", "No such webhook subscription", false),
   DELIVERY_NOT_FOUND(404, "delivery_not_found", "No such webhook delivery", false),
   EVENT_NOT_FOUND(404, "event_not_found", "No such event", false),

@@ -6,6 +6,7 @@ import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.ports.OrderDesk;
 import dev.lockstep.ports.PriceFeed;
 import dev.lockstep.ports.SettlementWallets;
+import dev.lockstep.ports.VenueCalendar;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,13 +30,16 @@ public record OrderApi(
       Jdbi jdbi,
       JsonMapper json,
       dev.lockstep.api.wallet.SignatureCheck signatures,
+      VenueCalendar calendar,
       Clock clock) {
+    MarketGate market = new MarketGate(calendar, clock);
     OrderReads reads = new OrderReads(index, desk, customers);
     QuoteStore store = new QuoteStore(jdbi, json, clock);
     SignedOrders signed = new SignedOrders(desk, customers, signatures, clock);
     QuoteRoutes quotes =
-        new QuoteRoutes(new Pricing(prices, desk, index, chains, clock), store, signed, index);
-    OrderPlacer placer = new OrderPlacer(desk, wallets, customers, index, clock);
+        new QuoteRoutes(
+            new Pricing(prices, desk, index, chains, market, clock), store, signed, index);
+    OrderPlacer placer = new OrderPlacer(desk, wallets, customers, index, market, clock);
     return new OrderApi(
         quotes,
         new MintRoutes(reads, quotes, placer, signed, index, chains),

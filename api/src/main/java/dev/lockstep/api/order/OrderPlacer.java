@@ -46,12 +46,16 @@ final class OrderPlacer {
   private final IndexReader index;
   private final Clock clock;
 
+  private final MarketGate market;
+
   OrderPlacer(
       OrderDesk desk,
       SettlementWallets wallets,
       CustomerStore customers,
       IndexReader index,
+      MarketGate market,
       Clock clock) {
+    this.market = market;
     this.desk = desk;
     this.wallets = wallets;
     this.customers = customers;
@@ -87,6 +91,7 @@ final class OrderPlacer {
       Optional<String> destination,
       Optional<String> assetToken,
       Optional<OrderDesk.SignedIntent> intent) {
+    market.checkSession(q.asset());
     String wallet = settlementWallet(key);
     Instant deadline = clock.instant().plus(WAIT);
     OrderDesk.PlaceOrder order =

@@ -49,8 +49,16 @@ public final class Pricing {
   private final ChainNames chains;
   private final Clock clock;
 
-  public Pricing(
-      PriceFeed prices, OrderDesk desk, IndexReader index, ChainNames chains, Clock clock) {
+  private final MarketGate market;
+
+  Pricing(
+      PriceFeed prices,
+      OrderDesk desk,
+      IndexReader index,
+      ChainNames chains,
+      MarketGate market,
+      Clock clock) {
+    this.market = market;
     this.prices = prices;
     this.desk = desk;
     this.index = index;
@@ -125,6 +133,7 @@ public final class Pricing {
                         ErrorCode.ASSET_NOT_FOUND,
                         "No token '" + asset + "' in the universe",
                         Map.of("ticker", asset)));
+    market.checkQuantity(asset, quantity);
     if (mark.staleAt(now)) {
       throw new ApiException(
           ErrorCode.PRICE_UNAVAILABLE,

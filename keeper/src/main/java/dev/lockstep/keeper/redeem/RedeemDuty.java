@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * The keeper's redeem duties on one chain, run by the keeper job and woken by the indexer:
  *
  * <ol>
+ *   <li>set the book's session flag (new orders start ACTIVE or QUEUED) when its venue opens or
+ *       closes ({@link SessionFlag});
  *   <li>promote QUEUED orders whose venue is open;
- *   <li>ask the broker to offset every ACTIVE order that has no broker leg yet;
+ *   <li>ask the broker to offset every ACTIVE order that has no broker leg yet, while its asset's
+ *       venue is in session (an order of a venue that is closed waits, shown {@code queued});
  *   <li>settle ACTIVE orders whose leg filled, at the leg's gross notional;
  *   <li>cancel open orders whose leg failed or was cancelled (an integrator's cancel request), and
  *       orders whose settle reverted below their minimum notional.
@@ -60,6 +63,12 @@ public final class RedeemDuty {
   private final Duration retryAfter;
   private final Clock clock;
   private final WakeAt wakeAt;
+  private final java.util.function.BooleanSupplier sessionOnChain;
+
+  /**
+   * The last session transition found done on chain or enqueued (no read needed until the next).
+   */
+  private volatile String sessionChecked = "";
 
   /**
    * How long after a settle reverted for want of payout liquidity (or with an expired attestation)
@@ -96,7 +105,9 @@ public final class RedeemDuty {
       Duration retryAfter,
       WakeAt wakeAt,
       dev.lockstep.keeper.price.GasCost gasCost,
+      java.util.function.BooleanSupplier sessionOnChain,
       Clock clock) {
+    this.sessionOnChain = sessionOnChain;
     this.wakeAt = wakeAt;
     this.gasCost = gasCost;
     this.chainId = chainId;
@@ -135,6 +146,7 @@ public final class RedeemDuty {
     active.forEach(o -> ids.add(o.orderId()));
     Map<Long, BrokerLeg> legs = broker.legsOf(chainId, ids);
     Round round = new Round(ids);
+    syncSession(now);
     for (OrderRow o : queued) {
       Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
       if (leg.isPresent() && leg.get().status() == LegStatus.CANCELLED) {
@@ -146,6 +158,9 @@ public final class RedeemDuty {
     for (OrderRow o : active) {
       Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
       if (leg.isEmpty()) {
+        if (!calendar.isOpen(o.symbol(), now)) {
+          continue; // its venue is closed: routed at the venue's next session
+        }
         broker.requestOffset(chainId, o.orderId(), o.symbol(), o.quantity(), now);
         metrics.offsetRequested();
         continue;
@@ -161,6 +176,40 @@ public final class RedeemDuty {
     engine.submitAll(round.decided);
     metrics.waitingLiquidity(chainId, round.waitingLiquidity);
     broker.nextAnswerDue(chainId).ifPresent(due -> wakeAt.at(chainId, due));
+  }
+
+  /**
+   * Enqueues {@code setSessionOpen} when the flag the calendar wants differs from the book's, once
+   * per transition (idempotency key {@link SessionFlag#intentKey}). The book's flag is read only
+   * when the wanted transition changes; an unreadable flag is tried again next round.
+   */
+  private void syncSession(Instant now) {
+    SessionFlag want = SessionFlag.of(calendar, calendar.venues().getFirst().id(), now);
+    String key = want.intentKey(chainId);
+    if (key.equals(sessionChecked)) {
+      return;
+    }
+    boolean onChain;
+    try {
+      onChain = sessionOnChain.getAsBoolean();
+    } catch (RuntimeException e) {
+      log.warn("keeper chainId={} reading the book's session flag: {}", chainId, e.getMessage());
+      return;
+    }
+    if (onChain != want.open()) {
+      log.info(
+          "keeper chainId={} setting the book's session {} (since {})",
+          chainId,
+          want.open() ? "open" : "closed",
+          want.since());
+      engine.submit(
+          key,
+          orderBook,
+          OrderBookCalls.setSessionOpen(want.open()),
+          TxAction.SET_SESSION,
+          java.util.OptionalLong.empty());
+    }
+    sessionChecked = key;
   }
 
   /** The newest intents of this round's orders, read once per action. */

@@ -48,6 +48,12 @@ public final class OrderBookCalls {
     return FunctionEncoder.encode(new Function("cancel", List.of(new Uint256(orderId)), List.of()));
   }
 
+  /** {@code setSessionOpen(open)}: whether new orders start ACTIVE. */
+  public static String setSessionOpen(boolean open) {
+    return FunctionEncoder.encode(
+        new Function("setSessionOpen", List.of(new org.web3j.abi.datatypes.Bool(open)), List.of()));
+  }
+
   /** {@code ensureDeployed(symbol)}. */
   public static String ensureDeployed(String symbol) {
     return FunctionEncoder.encode(
@@ -233,13 +239,14 @@ public final class OrderBookCalls {
   }
 
   /**
-   * Selectors of promote, settle, cancel and ensureDeployed: all the keeper may call on an order
-   * book.
+   * Selectors of promote, settle, cancel, ensureDeployed and setSessionOpen: all the keeper may
+   * call on an order book.
    */
   public static Set<String> selectors() {
     return Set.of(
         promote(0).substring(0, 10),
         ensureDeployed("A").substring(0, 10),
+        setSessionOpen(true).substring(0, 10),
         new FillAttestation(
                 0,
                 BigInteger.ZERO,

@@ -14,6 +14,11 @@ public enum TxAction implements StoredEnum {
   SETTLE,
   /** {@code OrderBook.cancel}: return the locked tokens. */
   CANCEL,
+  /**
+   * {@code OrderBook.setSessionOpen}: new orders start ACTIVE (the book's venue is in session) or
+   * QUEUED.
+   */
+  SET_SESSION,
   /** {@code OrderBook.ensureDeployed}: deploy an asset's token ahead of its first mint. */
   ENSURE_DEPLOYED,
   /** ERC-20 {@code approve(orderBook, max)} from a settlement wallet, before its first order. */

@@ -101,7 +101,7 @@ public final class ExchangeCalendar implements VenueCalendar {
           List.of(AssetClass.EQUITY, AssetClass.ETF),
           true,
           ClearingCycle.T_PLUS_1,
-          DATA_THROUGH);
+          java.util.Optional.of(DATA_THROUGH));
 
   /** US bonds. */
   public static final Venue US_BONDS =
@@ -112,7 +112,7 @@ public final class ExchangeCalendar implements VenueCalendar {
           List.of(AssetClass.BOND),
           true,
           ClearingCycle.T_PLUS_2,
-          DATA_THROUGH);
+          java.util.Optional.of(DATA_THROUGH));
 
   /** Private credit vehicles. */
   public static final Venue PRIVATE_CREDIT =
@@ -123,7 +123,7 @@ public final class ExchangeCalendar implements VenueCalendar {
           List.of(AssetClass.PRIVATE_CREDIT),
           false,
           ClearingCycle.MONTHLY,
-          DATA_THROUGH);
+          java.util.Optional.of(DATA_THROUGH));
 
   /** ETFs among the tickers the reference names; any other ticker on {@code xnys} is an equity. */
   private static final Set<String> ETFS =
