@@ -24,7 +24,8 @@ public record SessionFlag(boolean open, Instant since) {
 
   /** The flag {@code calendar}'s venue {@code venue} wants at {@code now}. */
   public static SessionFlag of(VenueCalendar calendar, String venue, Instant now) {
-    List<VenueCalendar.Session> past = calendar.sessions(venue, now.minus(LOOK_BACK), now.plusNanos(1));
+    List<VenueCalendar.Session> past =
+        calendar.sessions(venue, now.minus(LOOK_BACK), now.plusNanos(1));
     Optional<VenueCalendar.Session> current =
         past.stream().filter(s -> s.contains(now)).findFirst();
     if (current.isEmpty()) {
