@@ -14,6 +14,7 @@ import dev.lockstep.api.event.EventRoutes;
 import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.order.OrderApi;
 import dev.lockstep.api.ratelimit.RateLimits;
+import dev.lockstep.api.sandbox.SandboxClockRoutes;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.wallet.WalletLinkRoutes;
 import dev.lockstep.api.webhook.WebhookRoutes;
@@ -81,6 +82,8 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.GET, "/v1/wallet_links/{wallet}", p -> p.walletLinks()::get),
           new Route(HandlerType.POST, "/v1/sandbox/faucet", p -> p.wallets()::faucet),
           new Route(HandlerType.POST, "/v1/sandbox/payout_pool", p -> p.wallets()::payoutPool),
+          new Route(HandlerType.GET, "/v1/sandbox/clock", p -> p.sandboxClock()::get),
+          new Route(HandlerType.POST, "/v1/sandbox/clock", p -> p.sandboxClock()::advance),
           new Route(HandlerType.GET, "/v1/events", p -> p.events()::list),
           new Route(HandlerType.GET, "/v1/events/{id}", p -> p.events()::get),
           new Route(HandlerType.GET, "/v1/webhooks", p -> p.webhooks()::list),
@@ -111,7 +114,8 @@ public final class ApiServer implements AutoCloseable {
       WebhookRoutes webhooks,
       KeyRoutes keys,
       SettlementWalletRoutes wallets,
-      WalletLinkRoutes walletLinks) {}
+      WalletLinkRoutes walletLinks,
+      SandboxClockRoutes sandboxClock) {}
 
   private final Javalin app;
 

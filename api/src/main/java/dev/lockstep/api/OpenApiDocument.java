@@ -13,6 +13,7 @@ import dev.lockstep.api.order.MintResource;
 import dev.lockstep.api.order.OrderRequests;
 import dev.lockstep.api.order.Quote;
 import dev.lockstep.api.order.RedeemResource;
+import dev.lockstep.api.sandbox.SandboxClockRoutes;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.wallet.WalletLinkRoutes;
 import dev.lockstep.api.webhook.Delivery;
@@ -385,6 +386,27 @@ public final class OpenApiDocument {
               201,
               Map.of(),
               List.of("sandbox_only", "settlement_wallets_not_configured")),
+          op(
+              "GET /v1/sandbox/clock",
+              "The sandbox's time: the daemon's clock, how far it runs ahead of the real time, and"
+                  + " each chain's latest block (sandbox keys only)",
+              null,
+              SandboxClockRoutes.Clock.class,
+              false,
+              200,
+              Map.of(),
+              List.of("sandbox_only")),
+          op(
+              "POST /v1/sandbox/clock",
+              "Move the sandbox's clock forward (ISO-8601 duration, at most P30D): the daemon and"
+                  + " every chain's block time together, so sessions open, legs clear and expiries"
+                  + " pass (sandbox keys only)",
+              SandboxClockRoutes.ClockRequest.class,
+              SandboxClockRoutes.Clock.class,
+              false,
+              200,
+              Map.of(),
+              List.of("sandbox_only")),
           op(
               "POST /v1/sandbox/payout_pool",
               "Sandbox keys only: mint test USDC or USDT to the order book's payout pool on one"

@@ -19,6 +19,7 @@ import dev.lockstep.api.event.EventRoutes;
 import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.order.OrderApi;
 import dev.lockstep.api.ratelimit.RateLimits;
+import dev.lockstep.api.sandbox.SandboxClockRoutes;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.wallet.SignatureCheck;
 import dev.lockstep.api.wallet.WalletLinkRoutes;
@@ -55,6 +56,7 @@ import dev.lockstep.keeper.tx.TxStore;
 import dev.lockstep.keeper.wallet.DerivedSettlementWallets;
 import dev.lockstep.keeper.wallet.WalletOrders;
 import dev.lockstep.ports.PriceFeed;
+import dev.lockstep.ports.ShiftableClock;
 import dev.lockstep.ports.VenueCalendar;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -348,7 +350,13 @@ public final class Daemon implements AutoCloseable {
             new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),
             new KeyRoutes(apiKeys),
             new SettlementWalletRoutes(settlementWallets, index, chainNames),
-            new WalletLinkRoutes(walletLinks, chainNames, cfg.chains().getFirst().chainId()));
+            new WalletLinkRoutes(walletLinks, chainNames, cfg.chains().getFirst().chainId()),
+            new SandboxClockRoutes(
+                cfg.mode() == dev.lockstep.ports.Mode.TEST
+                        && clock instanceof ShiftableClock shiftable
+                    ? Optional.of(new ChainTimeTravel(shiftable, transports))
+                    : Optional.empty(),
+                chainNames));
     ManagementServer.Sources operator =
         new ManagementServer.Sources(
             metrics,

@@ -11,6 +11,7 @@ import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.devnet.EmbeddedDatabase;
 import dev.lockstep.indexer.config.ChainConfig;
 import dev.lockstep.ports.Mode;
+import dev.lockstep.ports.ShiftableClock;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -129,10 +130,11 @@ public final class Sandbox implements AutoCloseable {
   /**
    * Starts the sandbox with {@code daemons} daemons against the one database: the first serves the
    * API on {@code apiPort}, the others on free ports; they share the keeper's work through Quartz's
-   * clustered job store and the nonce lease.
+   * clustered job store and the nonce lease. Its clock is a {@link ShiftableClock}, which {@code
+   * POST /v1/sandbox/clock} moves with the chains' time.
    */
   public static Sandbox start(int apiPort, Path workDir, int daemons) {
-    return start(apiPort, workDir, daemons, Clock.systemUTC(), Map.of());
+    return start(apiPort, workDir, daemons, ShiftableClock.system(), Map.of());
   }
 
   /**

@@ -56,7 +56,7 @@ public final class SandboxMain implements Callable<Integer> {
         apiPort,
         workDir,
         daemons,
-        java.time.Clock.systemUTC(),
+        dev.lockstep.ports.ShiftableClock.system(),
         java.util.Map.of(),
         Sandbox.FILL_DELAY,
         calendar);

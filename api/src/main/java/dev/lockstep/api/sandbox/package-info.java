@@ -1,0 +1,5 @@
+/** Sandbox-only conveniences: time travel. */
+@NullMarked
+package dev.lockstep.api.sandbox;
+
+import org.jspecify.annotations.NullMarked;

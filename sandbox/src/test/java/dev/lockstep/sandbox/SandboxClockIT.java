@@ -1,0 +1,123 @@
+package dev.lockstep.sandbox;
+
+import static dev.lockstep.sandbox.ApiClient.assertProblem;
+import static dev.lockstep.sandbox.ApiClient.body;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockstep.daemon.DaemonConfig;
+import dev.lockstep.keeper.venue.ExchangeCalendar;
+import dev.lockstep.ports.ShiftableClock;
+import dev.lockstep.ports.VenueCalendar;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /v1/sandbox/clock} moves the sandbox's clock and every chain's block time together: a
+ * quote made before a move has expired after it, the venues answer for the moved time, and the
+ * chains' next blocks carry it.
+ */
+class SandboxClockIT {
+  private static Sandbox sandbox;
+  private static ApiClient api;
+  private static final VenueCalendar CALENDAR =
+      ExchangeCalendar.fromSettings(Sandbox.CALENDAR_SETTINGS);
+
+  @BeforeAll
+  static void start() {
+    sandbox =
+        Sandbox.start(
+            0,
+            Path.of("target", "sandbox-clock-it"),
+            1,
+            ShiftableClock.system(),
+            Map.of(),
+            Sandbox.FILL_DELAY,
+            DaemonConfig.EXCHANGE);
+    api = new ApiClient(sandbox.apiUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    sandbox.close();
+  }
+
+  @Test
+  void advancingMovesTheDaemonAndEveryChainAndExpiriesFire() throws Exception {
+    String key = sandbox.apiKey();
+    JsonNode before = body(api.get("/v1/sandbox/clock", key));
+    assertThat(before.path("offset").asString()).isEqualTo("PT0S");
+    assertThat(before.path("chains")).hasSize(3);
+
+    // A quote holds 30 s; a mint that references it after the move is refused as expired.
+    HttpResponse<String> quote =
+        api.post(
+            "/v1/quotes",
+            key,
+            """
+            {"side": "mint", "asset": "AAPL", "quantity": 1, "currency": "USDC", "chain": "base"}""");
+    assertThat(quote.statusCode()).as(quote.body()).isEqualTo(201);
+    String quoteId = body(quote).path("id").asString();
+
+    for (String bad : new String[] {"\"P31D\"", "\"-PT1H\"", "\"PT0S\"", "\"two days\"", "null"}) {
+      HttpResponse<String> r = api.post("/v1/sandbox/clock", key, "{\"advance\": " + bad + "}");
+      assertProblem(r, 400, "invalid_request");
+      assertThat(body(r).path("param").asString()).isEqualTo("advance");
+    }
+
+    // An Idempotency-Key replays the answer and does not move the clock again (a key is kept 24
+    // hours of sandbox time, so this move stays within them).
+    HttpResponse<String> six =
+        api.post("/v1/sandbox/clock", key, "{\"advance\": \"PT6H\"}", "clock-move-1");
+    assertThat(six.statusCode()).as(six.body()).isEqualTo(200);
+    assertThat(body(six).path("offset").asString()).isEqualTo("PT6H");
+    HttpResponse<String> replay =
+        api.post("/v1/sandbox/clock", key, "{\"advance\": \"PT6H\"}", "clock-move-1");
+    assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+    assertThat(body(api.get("/v1/sandbox/clock", key)).path("offset").asString()).isEqualTo("PT6H");
+
+    // Six hours on, the quote has expired (it is purged a day after).
+    HttpResponse<String> late =
+        api.post(
+            "/v1/mints",
+            key,
+            "{\"asset\": \"AAPL\", \"quantity\": 1, \"settlement\": {\"currency\": \"USDC\","
+                + " \"chain\": \"base\"}, \"quote_id\": \""
+                + quoteId
+                + "\"}",
+            "late-mint-1");
+    assertProblem(late, 422, "quote_expired");
+
+    Instant real = Instant.now();
+    HttpResponse<String> moved = api.post("/v1/sandbox/clock", key, "{\"advance\": \"P2D\"}");
+    assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+    JsonNode clock = body(moved);
+    assertThat(clock.path("offset").asString()).isEqualTo("PT54H");
+    Duration ahead = Duration.ofHours(54);
+    Instant now = Instant.parse(clock.path("now").asString());
+    assertThat(now).isBetween(real.plus(ahead), Instant.now().plus(ahead));
+    for (JsonNode c : clock.path("chains")) {
+      // Each chain mined a block at the moved time.
+      assertThat(Instant.parse(c.path("block_timestamp").asString()))
+          .as(c.toString())
+          .isAfterOrEqualTo(real.plus(ahead).minusSeconds(2));
+    }
+
+    // The venues answer for the moved time: the session open then, or the next to open.
+    Instant at = Instant.parse(body(api.get("/v1/sandbox/clock", key)).path("now").asString());
+    JsonNode xnys = body(api.get("/v1/venues/xnys", key));
+    VenueCalendar.Session expected = CALENDAR.nextSession("xnys", at).orElseThrow();
+    if (expected.equals(CALENDAR.nextSession("xnys", at.plusSeconds(5)).orElseThrow())) {
+      JsonNode shown =
+          xnys.path(xnys.path("open").asBoolean() ? "current_session" : "next_session");
+      assertThat(Instant.parse(shown.path("opens_at").asString())).isEqualTo(expected.opensAt());
+      assertThat(expected).isNotEqualTo(CALENDAR.nextSession("xnys", Instant.now()).orElseThrow());
+    }
+  }
+}
