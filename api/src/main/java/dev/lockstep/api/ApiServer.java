@@ -14,6 +14,7 @@ import dev.lockstep.api.event.EventRoutes;
 import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.order.OrderApi;
 import dev.lockstep.api.ratelimit.RateLimits;
+import dev.lockstep.api.sandbox.RequestClock;
 import dev.lockstep.api.sandbox.SandboxClockRoutes;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.wallet.WalletLinkRoutes;
@@ -115,7 +116,8 @@ public final class ApiServer implements AutoCloseable {
       KeyRoutes keys,
       SettlementWalletRoutes wallets,
       WalletLinkRoutes walletLinks,
-      SandboxClockRoutes sandboxClock) {}
+      SandboxClockRoutes sandboxClock,
+      RequestClock clock) {}
 
   private final Javalin app;
 
@@ -137,7 +139,11 @@ public final class ApiServer implements AutoCloseable {
               cfg.startup.showJavalinBanner = false;
               cfg.http.maxRequestSize = RequestBodies.MAX_BYTES;
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(json)));
-              cfg.routes.before(RequestIds::of);
+              cfg.routes.before(
+                  ctx -> {
+                    RequestClock.clear(); // a shift never outlives its request
+                    RequestIds.of(ctx);
+                  });
               cfg.routes.before(
                   "/v1/*",
                   ctx -> {
@@ -145,10 +151,12 @@ public final class ApiServer implements AutoCloseable {
                     if (!ctx.path().equals("/v1/openapi.json")) {
                       parts.auth().check(ctx);
                       parts.rateLimits().check(ctx);
+                      parts.clock().apply(ctx);
                       parts.idempotency().before(ctx);
                     }
                   });
               cfg.routes.after("/v1/*", parts.idempotency()::after);
+              cfg.routes.after(ctx -> RequestClock.clear());
               for (Route r : ROUTES) {
                 Handler handler = r.handler().apply(parts);
                 cfg.routes.addHttpHandler(

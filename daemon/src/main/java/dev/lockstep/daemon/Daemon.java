@@ -19,6 +19,7 @@ import dev.lockstep.api.event.EventRoutes;
 import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.order.OrderApi;
 import dev.lockstep.api.ratelimit.RateLimits;
+import dev.lockstep.api.sandbox.RequestClock;
 import dev.lockstep.api.sandbox.SandboxClockRoutes;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.wallet.SignatureCheck;
@@ -177,6 +178,9 @@ public final class Daemon implements AutoCloseable {
                   + " attester a key of its own"));
     }
     VenueCalendar calendar = Adapters.venueCalendar(cfg.collaborators(), clock);
+    // What the API answers with: the daemon's clock, shifted per request by a sandbox key's
+    // X-Lockstep-Clock (only on the request's thread; every other thread keeps the daemon's time).
+    RequestClock apiClock = new RequestClock(clock);
     KeeperMetrics keeperMetrics = new KeeperMetrics(metrics);
     TxStore intents = TxStore.of(jdbi);
     Map<Long, RedeemDuty> duties = new HashMap<>();
@@ -185,7 +189,9 @@ public final class Daemon implements AutoCloseable {
     Map<Long, KeeperOrderDesk.Deployer> deployers = new HashMap<>();
     Map<Long, WalletOrders.Book> books = new HashMap<>();
     Map<Long, TxEngineConfig> engineConfigs = new HashMap<>();
-    prices = Adapters.priceFeed(cfg.collaborators(), clock);
+    // The simulated feed ticks on the API's clock: a request moved forward sees the marks the feed
+    // would publish then (a frozen mark ages into staleness instead).
+    prices = Adapters.priceFeed(cfg.collaborators(), apiClock);
     GasCost gasCost = new GasCost(clients::get, prices);
     for (ChainConfig chain : cfg.chains()) {
       names.put(chain.chainId(), chain.name());
@@ -290,12 +296,12 @@ public final class Daemon implements AutoCloseable {
             chainId -> walletOrders.ifPresent(w -> w.pump(chainId)),
             cfg.keeperInterval());
     keyCache = KeyCache.listening(() -> listenerConnection(cfg.databaseUrl()));
-    apiKeys = new ApiKeys(jdbi, clock, keyCache);
+    apiKeys = new ApiKeys(jdbi, apiClock, keyCache);
     ChainNames chainNames = new ChainNames(names);
     KeeperOrderDesk orderDesk =
         new KeeperOrderDesk(broker, scheduler::wakeAll, deployers, walletOrders, gasCost, clock);
-    customers = new CustomerStore(jdbi, dataSource, clock);
-    Idempotency idempotency = new Idempotency(jdbi, clock);
+    customers = new CustomerStore(jdbi, dataSource, apiClock);
+    Idempotency idempotency = new Idempotency(jdbi, apiClock);
     Map<Long, Web3j> nodes = new HashMap<>();
     transports.forEach(
         (id, t) -> nodes.put(id, clients.containsKey(id) ? clients.get(id) : Web3j.build(t)));
@@ -312,9 +318,9 @@ public final class Daemon implements AutoCloseable {
             ApiServer.jsonMapper(),
             signatures,
             calendar,
-            clock);
+            apiClock);
     RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
-    walletLinks = new WalletLinks(jdbi, signatures, clock);
+    walletLinks = new WalletLinks(jdbi, signatures, apiClock);
     webhooks =
         new WebhookDispatcher(
             jdbi,
@@ -342,12 +348,19 @@ public final class Daemon implements AutoCloseable {
             rateLimits,
             idempotency,
             new CatalogRoutes(
-                index, chainNames, indexer::health, customers, prices, orderDesk, calendar, clock),
-            new VenueRoutes(calendar, clock),
+                index,
+                chainNames,
+                indexer::health,
+                customers,
+                prices,
+                orderDesk,
+                calendar,
+                apiClock),
+            new VenueRoutes(calendar, apiClock),
             orderApi,
             new CustomerRoutes(customers),
             new EventRoutes(jdbi, ApiServer.jsonMapper()),
-            new WebhookRoutes(new WebhookStore(jdbi, clock), cfg.mode()),
+            new WebhookRoutes(new WebhookStore(jdbi, apiClock), cfg.mode()),
             new KeyRoutes(apiKeys),
             new SettlementWalletRoutes(settlementWallets, index, chainNames),
             new WalletLinkRoutes(walletLinks, chainNames, cfg.chains().getFirst().chainId()),
@@ -356,7 +369,8 @@ public final class Daemon implements AutoCloseable {
                         && clock instanceof ShiftableClock shiftable
                     ? Optional.of(new ChainTimeTravel(shiftable, transports))
                     : Optional.empty(),
-                chainNames));
+                chainNames),
+            apiClock);
     ManagementServer.Sources operator =
         new ManagementServer.Sources(
             metrics,

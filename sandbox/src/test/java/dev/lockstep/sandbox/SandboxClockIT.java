@@ -120,4 +120,58 @@ class SandboxClockIT {
       assertThat(expected).isNotEqualTo(CALENDAR.nextSession("xnys", Instant.now()).orElseThrow());
     }
   }
+
+  /**
+   * {@code X-Lockstep-Clock} moves one request only: a wallet challenge proven with {@code +11m} is
+   * refused as expired and, without the header, accepted; a venue read with {@code +7d} answers for
+   * that time, and the next request is back on the sandbox's time.
+   */
+  @Test
+  void theClockHeaderMovesOneRequestOnly() throws Exception {
+    String key = sandbox.apiKey();
+    for (String bad : new String[] {"-1d", "+31d", "soon", "P-1D"}) {
+      HttpResponse<String> r =
+          api.send("GET", "/v1/venues/xnys", key, null, Map.of("X-Lockstep-Clock", bad));
+      assertProblem(r, 400, "invalid_request");
+      assertThat(body(r).path("param").asString()).isEqualTo("X-Lockstep-Clock");
+    }
+
+    Instant sandboxNow =
+        Instant.parse(body(api.get("/v1/sandbox/clock", key)).path("now").asString());
+    HttpResponse<String> week =
+        api.send("GET", "/v1/venues/xnys", key, null, Map.of("X-Lockstep-Clock", "+7d"));
+    assertThat(week.statusCode()).as(week.body()).isEqualTo(200);
+    Instant shifted =
+        Instant.parse(week.headers().firstValue("X-Lockstep-Clock-Now").orElseThrow());
+    assertThat(Duration.between(sandboxNow, shifted))
+        .isBetween(Duration.ofDays(7), Duration.ofDays(7).plusSeconds(10));
+    VenueCalendar.Session expected = CALENDAR.nextSession("xnys", shifted).orElseThrow();
+    if (expected.equals(CALENDAR.nextSession("xnys", shifted.plusSeconds(5)).orElseThrow())) {
+      JsonNode v = body(week);
+      JsonNode shown = v.path(v.path("open").asBoolean() ? "current_session" : "next_session");
+      assertThat(Instant.parse(shown.path("opens_at").asString())).isEqualTo(expected.opensAt());
+    }
+    assertThat(api.get("/v1/venues/xnys", key).headers().firstValue("X-Lockstep-Clock-Now"))
+        .isEmpty();
+
+    var holder = org.web3j.crypto.Credentials.create(org.web3j.crypto.Keys.createEcKeyPair());
+    String wallet = holder.getAddress();
+    HttpResponse<String> challenge =
+        api.post("/v1/wallet_challenges", key, "{\"wallet\": \"" + wallet + "\"}");
+    assertThat(challenge.statusCode()).as(challenge.body()).isEqualTo(201);
+    String signature =
+        dev.lockstep.holder.HolderSigning.signChallenge(challenge.body(), holder.getEcKeyPair());
+    String proof =
+        "{\"challenge_id\": \""
+            + body(challenge).path("id").asString()
+            + "\", \"signature\": \""
+            + signature
+            + "\"}";
+    assertProblem(
+        api.send("POST", "/v1/wallet_links", key, proof, Map.of("X-Lockstep-Clock", "+11m")),
+        422,
+        "wallet_challenge_expired");
+    HttpResponse<String> linked = api.post("/v1/wallet_links", key, proof);
+    assertThat(linked.statusCode()).as(linked.body()).isEqualTo(201);
+  }
 }
