@@ -101,7 +101,12 @@ final class Adapters {
     }
   }
 
-  static PrimeBroker broker(Collaborators c, Jdbi jdbi, Clock clock) {
+  /**
+   * The broker. The simulated one fills {@code fill_delay} after a request (default 2 s) and clears
+   * each fill on its venue's cycle ({@code calendar}), or {@code clearing_delay} after the fill
+   * when that setting is given (the sandbox's compressed cycles; {@code PT0S}: at once).
+   */
+  static PrimeBroker broker(Collaborators c, Jdbi jdbi, VenueCalendar calendar, Clock clock) {
     Adapter a = c.broker();
     if (a.name().equals(DaemonConfig.SIMULATED)) {
       Duration delay = a.setting("fill_delay").map(Duration::parse).orElse(Duration.ofSeconds(2));
@@ -109,7 +114,12 @@ final class Adapters {
       Credentials attester =
           Credentials.create(
               privateKey(a, "broker", "attester_", "the simulated broker's fill attester"));
-      return new SimulatedBroker(jdbi, c.markPricesUsd(), delay, attester);
+      SimulatedBroker.Clearing clearing =
+          a.setting("clearing_delay")
+              .map(Duration::parse)
+              .<SimulatedBroker.Clearing>map(d -> (asset, executed) -> executed.plus(d))
+              .orElse(calendar::clearsAt);
+      return new SimulatedBroker(jdbi, c.markPricesUsd(), delay, attester, clearing, clock);
     }
     return external("broker", a, PrimeBroker.class, clock);
   }

@@ -166,7 +166,9 @@ public final class Daemon implements AutoCloseable {
     IndexListener wakeKeeper = this::indexed;
     indexer = new Indexer(dataSource, cfg.chains(), metrics, List.of(wakeKeeper), clock);
     IndexReader index = indexer.reader();
-    broker = Adapters.broker(cfg.collaborators(), jdbi, clock);
+
+    VenueCalendar calendar = Adapters.venueCalendar(cfg.collaborators(), clock);
+    broker = Adapters.broker(cfg.collaborators(), jdbi, calendar, clock);
     if (broker instanceof SimulatedBroker simulated
         && simulated.attesterAddress().equalsIgnoreCase(keeperKey.address())) {
       // Every on-chain role has its own key: a keeper that could attest its own fills could pay
@@ -177,7 +179,6 @@ public final class Daemon implements AutoCloseable {
               "broker.attester_private_key: the fill attester's key is the keeper's; give the"
                   + " attester a key of its own"));
     }
-    VenueCalendar calendar = Adapters.venueCalendar(cfg.collaborators(), clock);
     // What the API answers with: the daemon's clock, shifted per request by a sandbox key's
     // X-Lockstep-Clock (only on the request's thread; every other thread keeps the daemon's time).
     RequestClock apiClock = new RequestClock(clock);

@@ -167,6 +167,7 @@ public record DaemonConfig(
     private Optional<Endpoint> management = Optional.empty();
     private Map<String, BigDecimal> marks = Map.of();
     private Adapter calendar = new Adapter(ALWAYS_OPEN, Map.of(), true);
+    private Optional<Duration> clearingDelay = Optional.empty();
     private Duration fillDelay = Duration.ofSeconds(2);
     private String keeperKeyHex = "";
     private String attesterKeyHex = "";
@@ -196,6 +197,15 @@ public record DaemonConfig(
     public Builder simulatedMarkets(Map<String, BigDecimal> markPricesUsd, Duration delay) {
       marks = new LinkedHashMap<>(markPricesUsd);
       fillDelay = delay;
+      return this;
+    }
+
+    /**
+     * The simulated broker clears each fill {@code delay} after it (compressed cycles) instead of
+     * on its venue's cycle.
+     */
+    public Builder simulatedClearingDelay(Duration delay) {
+      clearingDelay = Optional.of(delay);
       return this;
     }
 
@@ -241,14 +251,18 @@ public record DaemonConfig(
       return this;
     }
 
+    private Map<String, String> brokerSettings() {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("fill_delay", fillDelay.toString());
+      m.put("attester_private_key", attesterKeyHex);
+      clearingDelay.ifPresent(d -> m.put("clearing_delay", d.toString()));
+      return m;
+    }
+
     public DaemonConfig build() {
       Collaborators c =
           new Collaborators(
-              new Adapter(
-                  SIMULATED,
-                  Map.of(
-                      "fill_delay", fillDelay.toString(), "attester_private_key", attesterKeyHex),
-                  true),
+              new Adapter(SIMULATED, brokerSettings(), true),
               new Adapter(SIMULATED, Map.of(), true),
               calendar,
               new Adapter(LOCAL_KEY, Map.of("private_key", keeperKeyHex), true),

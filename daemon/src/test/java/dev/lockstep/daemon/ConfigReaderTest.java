@@ -183,6 +183,22 @@ class ConfigReaderTest {
                     .formatted(chains)));
     assertThat(named.collaborators().broker().named()).isTrue();
     assertThat(named.collaborators().broker().setting("fill_delay")).hasValue("PT3S");
+    // The simulated broker's compressed clearing and the exchange calendar's asset lists.
+    DaemonConfig exchange =
+        ConfigReader.readRun(
+            file(
+                base
+                    + ", \"broker\": {\"adapter\": \"simulated\", \"clearing_delay\": \"PT10S\"},"
+                    + " \"venue_calendar\": {\"adapter\": \"exchange\", \"bonds\": \"UST10Y\","
+                    + " \"private_credit\": \"PCF\"}}"));
+    assertThat(exchange.collaborators().broker().setting("clearing_delay")).hasValue("PT10S");
+    assertThat(exchange.collaborators().venueCalendar().name()).isEqualTo("exchange");
+    assertThat(exchange.collaborators().venueCalendar().setting("private_credit")).hasValue("PCF");
+    assertThat(
+            problems(
+                base + ", \"broker\": {\"adapter\": \"simulated\", \"clearing_delay\": \"soon\"}}",
+                true))
+        .anyMatch(l -> l.startsWith("broker.clearing_delay: ") && l.contains("ISO-8601"));
     assertThat(named.collaborators().signer().setting("private_key_env"))
         .hasValue("LOCKSTEP_TEST_KEY");
     assertThat(named.keeperTx().replaceAfter()).isEqualTo(Duration.ofSeconds(15));

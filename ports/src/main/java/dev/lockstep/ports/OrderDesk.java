@@ -238,8 +238,11 @@ public interface OrderDesk {
    * An order's broker leg.
    *
    * @param failureReason the broker's words, for a {@link LegState#FAILED} leg
+   * @param clearsAt for a {@link LegState#FILLED} leg: when the execution clears on the venue's
+   *     cycle (T+1, T+2, monthly), after which the order settles on chain
    */
-  record BrokerProgress(LegState state, Optional<String> failureReason) {}
+  record BrokerProgress(
+      LegState state, Optional<String> failureReason, Optional<java.time.Instant> clearsAt) {}
 
   /**
    * A broker fill of an order (the {@code filled} step of its lifecycle).

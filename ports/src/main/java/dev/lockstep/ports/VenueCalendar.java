@@ -145,6 +145,46 @@ public interface VenueCalendar {
         .findFirst();
   }
 
+  /**
+   * When an execution of {@code asset} at {@code executedAt} clears, so its order can settle on
+   * chain: at the opening of the main session (core, or dealing) of the venue's n-th trading day
+   * after the execution's (n = 1 for {@link ClearingCycle#T_PLUS_1} and for {@link
+   * ClearingCycle#MONTHLY}, whose venue deals once a month; 2 for {@link ClearingCycle#T_PLUS_2});
+   * {@code executedAt} itself for {@link ClearingCycle#IMMEDIATE}, or when the calendar finds no
+   * such day within {@link #MAX_SPAN}.
+   */
+  default Instant clearsAt(String asset, Instant executedAt) {
+    Venue v = venueOf(asset);
+    int n =
+        switch (v.clearing()) {
+          case IMMEDIATE -> 0;
+          case T_PLUS_1, MONTHLY -> 1;
+          case T_PLUS_2 -> 2;
+        };
+    if (n == 0) {
+      return executedAt;
+    }
+    LocalDate executed =
+        sessionAt(v.id(), executedAt)
+            .map(Session::tradingDay)
+            .orElse(LocalDate.ofInstant(executedAt, v.timeZone()));
+    List<Session> ahead = sessions(v.id(), executedAt, executedAt.plus(MAX_SPAN));
+    LocalDate day = executed;
+    int seen = 0;
+    for (Session s : ahead) {
+      if (!s.tradingDay().isAfter(day)) {
+        continue;
+      }
+      if (s.kind() == SessionKind.CORE || s.kind() == SessionKind.DEALING) {
+        day = s.tradingDay();
+        if (++seen == n) {
+          return s.opensAt();
+        }
+      }
+    }
+    return executedAt;
+  }
+
   /** Whether {@code asset}'s venue is in session at {@code at}: its orders are routed now. */
   default boolean isOpen(String asset, Instant at) {
     return sessionAt(venueOf(asset).id(), at).isPresent();

@@ -183,6 +183,23 @@ public final class Sandbox implements AutoCloseable {
       Map<String, Long> rateLimits,
       Duration fillDelay,
       String calendar) {
+    return start(
+        apiPort, workDir, daemons, clock, rateLimits, fillDelay, calendar, Optional.empty());
+  }
+
+  /**
+   * As above; with {@code clearingDelay}, the simulated broker clears each fill that long after it
+   * instead of on its venue's cycle (T+1, T+2, monthly): the sandbox's compressed cycles.
+   */
+  public static Sandbox start(
+      int apiPort,
+      Path workDir,
+      int daemons,
+      Clock clock,
+      Map<String, Long> rateLimits,
+      Duration fillDelay,
+      String calendar,
+      Optional<Duration> clearingDelay) {
     if (daemons < 1) {
       throw new IllegalArgumentException("daemons must be >= 1");
     }
@@ -218,7 +235,7 @@ public final class Sandbox implements AutoCloseable {
                 .build());
       }
       String url = db.createDatabase("lockstep");
-      DaemonConfig cfg =
+      DaemonConfig.Builder builder =
           DaemonConfig.builder(url, chains, Mode.TEST)
               .api("127.0.0.1", apiPort)
               .simulatedAttesterKey(DevAccounts.attesterKeyHex())
@@ -235,8 +252,9 @@ public final class Sandbox implements AutoCloseable {
               .settlementWallets(
                   Numeric.toHexString(randomSeed()),
                   Numeric.toHexStringWithPrefixZeroPadded(
-                      DevAccounts.admin().getEcKeyPair().getPrivateKey(), 64))
-              .build();
+                      DevAccounts.admin().getEcKeyPair().getPrivateKey(), 64));
+      clearingDelay.ifPresent(builder::simulatedClearingDelay);
+      DaemonConfig cfg = builder.build();
       Daemon daemon = Daemon.start(cfg, clock);
       List<Daemon> others = new ArrayList<>();
       for (int i = 1; i < daemons; i++) {

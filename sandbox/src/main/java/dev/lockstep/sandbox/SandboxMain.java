@@ -47,6 +47,14 @@ public final class SandboxMain implements Callable<Integer> {
               + " orders out of session wait queued)")
   String calendar = DaemonConfig.ALWAYS_OPEN;
 
+  @Option(
+      names = "--clearing-delay",
+      description =
+          "the simulated broker clears each fill this long after it (ISO-8601, e.g. PT10S)"
+              + " instead of on its venue's cycle (T+1 US equities, T+2 bonds, monthly private"
+              + " credit; on the always_open calendar fills clear at once)")
+  java.time.@org.jspecify.annotations.Nullable Duration clearingDelay;
+
   private Sandbox startSandbox() {
     if (!calendar.equals(DaemonConfig.ALWAYS_OPEN) && !calendar.equals(DaemonConfig.EXCHANGE)) {
       throw new CommandLine.ParameterException(
@@ -59,7 +67,8 @@ public final class SandboxMain implements Callable<Integer> {
         dev.lockstep.ports.ShiftableClock.system(),
         java.util.Map.of(),
         Sandbox.FILL_DELAY,
-        calendar);
+        calendar,
+        java.util.Optional.ofNullable(clearingDelay));
   }
 
   public static void main(String[] args) {

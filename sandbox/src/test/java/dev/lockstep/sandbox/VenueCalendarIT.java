@@ -34,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * The sandbox on the exchange calendar with its clock moved to the coming Saturday: the keeper sets
  * every book's session flag closed, a mint placed then is created QUEUED on chain and shown {@code
  * queued} with no broker leg; when the clock reaches the next session (Sunday 20:00 New York, or
- * later after a holiday) the keeper opens the flag, promotes the order and it settles. A
+ * later after a holiday) the keeper opens the flag and promotes the order, the broker executes it
+ * ({@code filled}, with {@code clears_at}), and it settles once the clock passes T+1's core open. A
  * non-fractional private-credit asset is refused out of session with the next dealing day, and a
  * fraction of it is refused at any time. The venues and their sessions read through the API.
  */
@@ -97,7 +98,7 @@ class VenueCalendarIT {
 
   @Test
   @Order(3) // moves the clock to the next session
-  void aWeekendMintWaitsQueuedAndSettlesAtTheNextSession() throws Exception {
+  void aWeekendMintWaitsQueuedThenClearsTPlusOneAndSettles() throws Exception {
     String key = sandbox.apiKey();
     assertThat(CALENDAR.isOpen("AAPL", clock.instant())).isFalse();
     // The deployer left the flag open; the keeper closes it for the weekend.
@@ -125,14 +126,35 @@ class VenueCalendarIT {
         .isEqualTo(LocalTime.of(20, 0));
     clock.advanceTo(next.opensAt().plusSeconds(1));
     await().atMost(Duration.ofSeconds(30)).until(VenueCalendarIT::sessionOpen);
+    // Promoted and executed; US equities clear T+1, at the next trading day's core open.
+    Instant clears = CALENDAR.clearsAt("AAPL", next.opensAt().plusSeconds(3));
+    assertThat(clears.atZone(ExchangeCalendar.NEW_YORK).toLocalTime())
+        .isEqualTo(LocalTime.of(9, 30));
+    assertThat(clears.atZone(ExchangeCalendar.NEW_YORK).toLocalDate()).isAfter(next.tradingDay());
+    JsonNode filled = awaitStatus(id, "filled");
+    assertThat(Instant.parse(filled.path("clears_at").asString())).isEqualTo(clears);
+    Thread.sleep(3_000);
+    assertThat(body(api.get("/v1/mints/" + id, key)).path("status").asString()).isEqualTo("filled");
+    assertThat(book.statusOf(BigInteger.valueOf(orderId)).send()).isEqualTo(BigInteger.TWO);
+
+    clock.advanceTo(clears.plusSeconds(1));
+    JsonNode settled = awaitStatus(id, "settled");
+    assertThat(settled.path("clears_at").isMissingNode()).isTrue();
+    // Settled on chain (status 3), after its promotion.
+    assertThat(book.statusOf(BigInteger.valueOf(orderId)).send()).isEqualTo(BigInteger.valueOf(3));
+  }
+
+  private static JsonNode awaitStatus(String id, String status) {
+    JsonNode[] last = new JsonNode[1];
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(250))
         .until(
-            () ->
-                body(api.get("/v1/mints/" + id, key)).path("status").asString().equals("settled"));
-    // Settled on chain (status 3), after its promotion.
-    assertThat(book.statusOf(BigInteger.valueOf(orderId)).send()).isEqualTo(BigInteger.valueOf(3));
+            () -> {
+              last[0] = body(api.get("/v1/mints/" + id, sandbox.apiKey()));
+              return last[0].path("status").asString().equals(status);
+            });
+    return last[0];
   }
 
   @Test

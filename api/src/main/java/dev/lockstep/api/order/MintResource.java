@@ -19,6 +19,8 @@ import java.util.Optional;
  * contract.auto_deployed} is true when the settle deployed the asset's token (the token's first
  * block is the settle's). {@code final} is true once the latest event's block is finalized.
  *
+ * @param clearsAt while {@code filled}: when the broker's execution clears on the venue's cycle
+ *     (T+1, T+2, monthly), after which the mint settles
  * @param lockTxHash the create transaction (it locked the stablecoin)
  * @param settlement the stablecoin paid in, the destination of the tokens, and the settle tx
  * @param refundUsdc what the settle (or, when failed, the cancel) returned to the owner
@@ -27,6 +29,7 @@ public record MintResource(
     String id,
     String object,
     OrderState status,
+    Optional<Instant> clearsAt,
     Optional<OrderState.FailureReason> failureReason,
     Optional<String> failureDetail,
     String asset,
@@ -87,6 +90,7 @@ public record MintResource(
         new OrderId(OrderSide.MINT, o.chainId(), o.orderId()).toString(),
         "mint",
         view.state(),
+        view.clearsAt(),
         view.reason(),
         view.failureDetail(),
         o.symbol(),

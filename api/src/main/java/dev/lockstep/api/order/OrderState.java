@@ -12,8 +12,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code queued}: on chain, not yet filled by the broker (on-chain QUEUED or ACTIVE);
- *   <li>{@code filled}: the broker filled it; the settle transaction is under way, or a redeem
- *       waits for payout liquidity;
+ *   <li>{@code filled}: the broker filled it; the fill clears on the venue's cycle ({@code
+ *       clears_at}), then the settle transaction goes out, or a redeem waits for payout liquidity;
  *   <li>{@code settled}: settled on chain (terminal);
  *   <li>{@code failed}: cancelled on chain because the broker rejected the leg or its fill fell
  *       outside the order's bound; the lock was refunded whole (terminal, with {@link
@@ -39,9 +39,19 @@ public enum OrderState implements StoredEnum {
     CANCELLED_BY_OPERATOR
   }
 
-  /** The state, and for a failed order why, with the broker's words where it gave some. */
+  /**
+   * The state, and for a failed order why, with the broker's words where it gave some; for a filled
+   * order, when its execution clears.
+   */
   public record View(
-      OrderState state, Optional<FailureReason> reason, Optional<String> failureDetail) {}
+      OrderState state,
+      Optional<FailureReason> reason,
+      Optional<String> failureDetail,
+      Optional<java.time.Instant> clearsAt) {
+    View(OrderState state, Optional<FailureReason> reason, Optional<String> failureDetail) {
+      this(state, reason, failureDetail, Optional.empty());
+    }
+  }
 
   /** The view of {@code o}, whose broker leg (if any) is {@code leg}. */
   public static View of(OrderRow o, Optional<BrokerProgress> leg) {
@@ -49,7 +59,9 @@ public enum OrderState implements StoredEnum {
     return switch (o.status()) {
       case SETTLED -> plain(SETTLED);
       case QUEUED, ACTIVE ->
-          plain(s.filter(l -> l == LegState.FILLED).isPresent() ? FILLED : QUEUED);
+          s.filter(l -> l == LegState.FILLED).isPresent()
+              ? new View(FILLED, Optional.empty(), Optional.empty(), leg.get().clearsAt())
+              : plain(QUEUED);
       case CANCELLED -> {
         boolean byOwner = o.cancelledBy().filter(b -> b.equalsIgnoreCase(o.owner())).isPresent();
         if (byOwner || s.filter(l -> l == LegState.CANCELLED).isPresent()) {

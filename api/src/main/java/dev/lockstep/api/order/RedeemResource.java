@@ -16,12 +16,15 @@ import java.util.Optional;
  * OrderState} ({@code queued}, {@code filled}, {@code settled}, {@code failed} with {@code
  * failure_reason}, {@code cancelled}); quantities have 6 decimals (shares), notionals 6 decimals
  * (USD stablecoin). {@code final} is true once the block of the order's latest event is finalized
- * on its chain: until then a reorg may still change the status.
+ * on its chain: until then a reorg may still change the status. While {@code filled}, {@code
+ * clears_at} says when the broker's execution clears on the venue's cycle (T+1, T+2, monthly),
+ * after which the redeem settles.
  */
 public record RedeemResource(
     String id,
     String object,
     OrderState status,
+    Optional<java.time.Instant> clearsAt,
     Optional<OrderState.FailureReason> failureReason,
     Optional<String> failureDetail,
     String chain,
@@ -82,6 +85,7 @@ public record RedeemResource(
         new OrderId(OrderSide.REDEEM, o.chainId(), o.orderId()).toString(),
         "redeem",
         view.state(),
+        view.clearsAt(),
         view.reason(),
         view.failureDetail(),
         chains.name(o.chainId()),

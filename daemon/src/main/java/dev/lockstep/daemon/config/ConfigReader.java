@@ -471,18 +471,22 @@ public final class ConfigReader {
               }
             });
     if (name.equals(DaemonConfig.SIMULATED) && role.equals("broker")) {
-      Optional.ofNullable(settings.get("fill_delay"))
-          .ifPresent(
-              d -> {
-                try {
-                  Duration.parse(d);
-                } catch (RuntimeException e) {
-                  s.problem(
-                      s.key("fill_delay"),
-                      "'" + d + "' is not an ISO-8601 duration",
-                      "\"fill_delay\": \"PT2S\"");
-                }
-              });
+      for (String key : List.of("fill_delay", "clearing_delay")) {
+        Optional.ofNullable(settings.get(key))
+            .ifPresent(
+                d -> {
+                  try {
+                    if (Duration.parse(d).isNegative()) {
+                      s.problem(s.key(key), "'" + d + "' is negative", "\"" + key + "\": \"PT2S\"");
+                    }
+                  } catch (RuntimeException e) {
+                    s.problem(
+                        s.key(key),
+                        "'" + d + "' is not an ISO-8601 duration",
+                        "\"" + key + "\": \"PT2S\"");
+                  }
+                });
+      }
     }
     return new Adapter(name, settings, true);
   }

@@ -20,10 +20,11 @@ public interface PrimeBroker {
   void poll(Instant now);
 
   /**
-   * When the next of the chain's pending legs is due an answer (fill or failure), if the broker
-   * says: the keeper wakes then instead of waiting for its next scheduled round.
+   * When the next of the chain's legs is due an answer after {@code now} (a pending leg's fill or
+   * failure, a filled leg's clearing), if the broker says: the keeper wakes then instead of waiting
+   * for its next scheduled round.
    */
-  default Optional<Instant> nextAnswerDue(long chainId) {
+  default Optional<Instant> nextAnswerDue(long chainId, Instant now) {
     return Optional.empty();
   }
 

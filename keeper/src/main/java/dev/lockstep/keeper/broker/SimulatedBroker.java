@@ -18,10 +18,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A local prime broker for the sandbox and tests, its state in table {@code keeper.broker_legs} so
- * it survives restarts. Each offset fills {@code fillDelay} after it is requested at the configured
- * mark price of its asset (gross notional = quantity x mark, rounded down to a base unit), or fails
- * if a failure was injected for that asset with {@link #injectFailure} before the request. An asset
- * with no mark price fails with reason {@code no_mark_price}.
+ * it survives restarts. Each offset fills (executes) {@code fillDelay} after it is requested at the
+ * configured mark price of its asset (gross notional = quantity x mark, rounded down to a base
+ * unit), or fails if a failure was injected for that asset with {@link #injectFailure} before the
+ * request. An asset with no mark price fails with reason {@code no_mark_price}. A fill then clears
+ * when {@code clearing} says (the venue's cycle: T+1 for US equities, T+2 for bonds, the next
+ * dealing day for private credit, or a fixed delay the sandbox compresses them to); the order
+ * settles after that.
  */
 public final class SimulatedBroker implements PrimeBroker {
   /** How long a fill attestation stays valid after the fill. */
@@ -31,16 +34,51 @@ public final class SimulatedBroker implements PrimeBroker {
   private final Map<String, BigDecimal> markPricesUsd;
   private final Duration fillDelay;
   private final org.web3j.crypto.Credentials attester;
+  private final Clearing clearing;
+  private final java.time.Clock clock;
 
-  /**
-   * @param markPricesUsd price of one share per asset symbol, in USD (for example AAPL=187.42)
-   * @param fillDelay time from request to fill or failure
-   */
+  /** When a fill of an asset executed at a time clears. */
+  @FunctionalInterface
+  public interface Clearing {
+    Instant clearsAt(String asset, Instant executedAt);
+
+    /** Every fill clears as it executes. */
+    static Clearing immediate() {
+      return (asset, executedAt) -> executedAt;
+    }
+  }
+
+  /** A broker whose fills clear as they execute. */
   public SimulatedBroker(
       Jdbi jdbi,
       Map<String, BigDecimal> markPricesUsd,
       Duration fillDelay,
       org.web3j.crypto.Credentials attester) {
+    this(
+        jdbi,
+        markPricesUsd,
+        fillDelay,
+        attester,
+        Clearing.immediate(),
+        java.time.Clock.systemUTC());
+  }
+
+  /**
+   * @param markPricesUsd price of one share per asset symbol, in USD (for example AAPL=187.42)
+   * @param fillDelay time from request to fill or failure
+   * @param clearing when a fill clears (the venue calendar's {@code clearsAt}, or a fixed delay)
+   * @param clock what an attestation's validity counts from (the sandbox's clock moves with its
+   *     chains' time)
+   */
+  public SimulatedBroker(
+      Jdbi jdbi,
+      Map<String, BigDecimal> markPricesUsd,
+      Duration fillDelay,
+      org.web3j.crypto.Credentials attester,
+      Clearing clearing,
+      java.time.Clock clock) {
+    this.clock = clock;
+    this.clearing = clearing;
     this.jdbi = jdbi;
     this.markPricesUsd = Map.copyOf(markPricesUsd);
     this.fillDelay = fillDelay;
@@ -71,7 +109,7 @@ public final class SimulatedBroker implements PrimeBroker {
         filled.quantity(),
         filled.grossNotional().get(),
         BigInteger.ZERO,
-        Instant.now().plus(ATTESTATION_VALIDITY).getEpochSecond());
+        clock.instant().plus(ATTESTATION_VALIDITY).getEpochSecond());
   }
 
   /** Makes the next {@code count} offsets of {@code asset} fail with {@code reason}. */
@@ -115,6 +153,7 @@ public final class SimulatedBroker implements PrimeBroker {
                       .multiply(mark)
                       .setScale(0, RoundingMode.DOWN)
                       .toBigIntegerExact();
+          Instant executes = now.plus(fillDelay);
           insert(
               h,
               chainId,
@@ -127,7 +166,8 @@ public final class SimulatedBroker implements PrimeBroker {
               failure.isPresent() ? null : gross,
               failure.orElse(null),
               now,
-              now.plus(fillDelay));
+              executes,
+              failure.isPresent() ? null : clearing.clearsAt(asset, executes));
         });
   }
 
@@ -166,13 +206,18 @@ public final class SimulatedBroker implements PrimeBroker {
   }
 
   @Override
-  public Optional<Instant> nextAnswerDue(long chainId) {
+  public Optional<Instant> nextAnswerDue(long chainId, Instant now) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     """
-            SELECT min(resolves_at) FROM keeper.broker_legs WHERE chain_id = :c AND status = 'pending'""")
+            SELECT min(t) FROM (
+              SELECT min(resolves_at) AS t FROM keeper.broker_legs WHERE chain_id = :c AND status = 'pending'
+              UNION ALL
+              SELECT min(clears_at) FROM keeper.broker_legs
+              WHERE chain_id = :c AND status = 'filled' AND clears_at > :now) due""")
                 .bind("c", chainId)
+                .bind("now", Timestamp.from(now))
                 .mapTo(java.sql.Timestamp.class)
                 .findOne()
                 .map(java.sql.Timestamp::toInstant));
@@ -241,7 +286,8 @@ public final class SimulatedBroker implements PrimeBroker {
                 null,
                 null,
                 now,
-                now);
+                now,
+                null);
           }
           return leg(h, chainId, orderId).orElseThrow();
         });
@@ -259,12 +305,13 @@ public final class SimulatedBroker implements PrimeBroker {
       @Nullable BigInteger gross,
       @Nullable String reason,
       Instant requested,
-      Instant resolves) {
+      Instant resolves,
+      @Nullable Instant clears) {
     h.createUpdate(
             """
             INSERT INTO keeper.broker_legs (chain_id, order_id, asset, quantity, status, outcome, mark_price,
-              gross_notional, failure_reason, requested_at, resolves_at)
-            VALUES (:c, :id, :a, :q, :s, :o, :m, :g, :r, :req, :res) ON CONFLICT DO NOTHING""")
+              gross_notional, failure_reason, requested_at, resolves_at, clears_at)
+            VALUES (:c, :id, :a, :q, :s, :o, :m, :g, :r, :req, :res, :clr) ON CONFLICT DO NOTHING""")
         .bind("c", chainId)
         .bind("id", orderId)
         .bind("a", asset)
@@ -276,6 +323,7 @@ public final class SimulatedBroker implements PrimeBroker {
         .bind("r", reason)
         .bind("req", Timestamp.from(requested))
         .bind("res", Timestamp.from(resolves))
+        .bind("clr", clears == null ? null : Timestamp.from(clears))
         .execute();
   }
 
@@ -299,6 +347,8 @@ public final class SimulatedBroker implements PrimeBroker {
         rs.getBigDecimal("quantity").toBigIntegerExact(),
         status,
         Optional.ofNullable(gross).map(BigDecimal::toBigIntegerExact),
-        Optional.ofNullable(revealed ? rs.getString("failure_reason") : null));
+        Optional.ofNullable(revealed ? rs.getString("failure_reason") : null),
+        Optional.ofNullable(revealed ? rs.getTimestamp("clears_at") : null)
+            .map(Timestamp::toInstant));
   }
 }

@@ -84,7 +84,10 @@ public final class KeeperOrderDesk implements OrderDesk {
                           case FAILED -> LegState.FAILED;
                           case CANCELLED -> LegState.CANCELLED;
                         },
-                        leg.failureReason())));
+                        leg.failureReason(),
+                        leg.status() == LegStatus.FILLED
+                            ? leg.clearsAt()
+                            : java.util.Optional.empty())));
     return out;
   }
 

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>promote QUEUED orders whose venue is open;
  *   <li>ask the broker to offset every ACTIVE order that has no broker leg yet, while its asset's
  *       venue is in session (an order of a venue that is closed waits, shown {@code queued});
- *   <li>settle ACTIVE orders whose leg filled, at the leg's gross notional;
+ *   <li>settle ACTIVE orders whose leg filled and cleared (the venue's clearing cycle), at the
+ *       leg's gross notional;
  *   <li>cancel open orders whose leg failed or was cancelled (an integrator's cancel request), and
  *       orders whose settle reverted below their minimum notional.
  * </ol>
@@ -166,7 +167,11 @@ public final class RedeemDuty {
         continue;
       }
       switch (leg.get().status()) {
-        case FILLED -> settle(round, o, leg.get());
+        case FILLED -> {
+          if (leg.get().clearedBy(now)) {
+            settle(round, o, leg.get());
+          } // else the execution clears later (the venue's cycle): the order stays filled
+        }
         case FAILED ->
             cancel(round, o, "broker leg failed: " + leg.get().failureReason().orElse("unknown"));
         case CANCELLED -> cancel(round, o, "cancel requested");
@@ -175,7 +180,7 @@ public final class RedeemDuty {
     }
     engine.submitAll(round.decided);
     metrics.waitingLiquidity(chainId, round.waitingLiquidity);
-    broker.nextAnswerDue(chainId).ifPresent(due -> wakeAt.at(chainId, due));
+    broker.nextAnswerDue(chainId, now).ifPresent(due -> wakeAt.at(chainId, due));
   }
 
   /**

@@ -172,4 +172,27 @@ class ExchangeCalendarTest {
       assertThat(week.get(i).opensAt()).isAfterOrEqualTo(week.get(i - 1).closesAt());
     }
   }
+
+  @Test
+  void executionsClearOnTheVenuesCycle() {
+    // US equities T+1: a Monday execution clears at Tuesday's open (09:30 New York).
+    assertThat(cal.clearsAt("AAPL", t("2026-12-07T15:00:00Z")))
+        .isEqualTo(t("2026-12-08T14:30:00Z"));
+    // A Friday execution clears on Monday; one in Sunday evening's overnight session belongs to
+    // Monday, so it clears on Tuesday.
+    assertThat(cal.clearsAt("AAPL", t("2026-12-11T15:00:00Z")))
+        .isEqualTo(t("2026-12-14T14:30:00Z"));
+    assertThat(cal.clearsAt("AAPL", t("2026-12-14T02:00:00Z")))
+        .isEqualTo(t("2026-12-15T14:30:00Z"));
+    // Over Thanksgiving: Wednesday's execution clears Friday (an early close, same 09:30 open).
+    assertThat(cal.clearsAt("SPY", t("2026-11-25T15:00:00Z"))).isEqualTo(t("2026-11-27T14:30:00Z"));
+    // Bonds T+2 on their own days: Friday 2026-10-09 clears Wednesday 10-14 (Columbus Day skipped).
+    assertThat(cal.clearsAt("UST10Y", t("2026-10-09T15:00:00Z")))
+        .isEqualTo(t("2026-10-14T12:00:00Z"));
+    // Private credit: at the next monthly dealing day.
+    assertThat(cal.clearsAt("PCF", t("2026-11-30T15:00:00Z"))).isEqualTo(t("2026-12-31T14:30:00Z"));
+    // A venue that never closes clears at once.
+    Instant at = t("2026-12-12T15:00:00Z");
+    assertThat(dev.lockstep.ports.VenueCalendar.alwaysOpen().clearsAt("AAPL", at)).isEqualTo(at);
+  }
 }
