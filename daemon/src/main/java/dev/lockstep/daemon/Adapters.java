@@ -102,11 +102,13 @@ final class Adapters {
   }
 
   /**
-   * The broker. The simulated one fills {@code fill_delay} after a request (default 2 s) and clears
-   * each fill on its venue's cycle ({@code calendar}), or {@code clearing_delay} after the fill
-   * when that setting is given (the sandbox's compressed cycles; {@code PT0S}: at once).
+   * The broker. The simulated one fills {@code fill_delay} after a request (default 2 s), at the
+   * price feed's mark when it was requested, and clears each fill on its venue's cycle ({@code
+   * calendar}), or {@code clearing_delay} after the fill when that setting is given (the sandbox's
+   * compressed cycles; {@code PT0S}: at once).
    */
-  static PrimeBroker broker(Collaborators c, Jdbi jdbi, VenueCalendar calendar, Clock clock) {
+  static PrimeBroker broker(
+      Collaborators c, Jdbi jdbi, VenueCalendar calendar, PriceFeed prices, Clock clock) {
     Adapter a = c.broker();
     if (a.name().equals(DaemonConfig.SIMULATED)) {
       Duration delay = a.setting("fill_delay").map(Duration::parse).orElse(Duration.ofSeconds(2));
@@ -119,15 +121,31 @@ final class Adapters {
               .map(Duration::parse)
               .<SimulatedBroker.Clearing>map(d -> (asset, executed) -> executed.plus(d))
               .orElse(calendar::clearsAt);
-      return new SimulatedBroker(jdbi, c.markPricesUsd(), delay, attester, clearing, clock);
+      // It fills at the price feed's mark of the moment (a walking or scripted feed moves it).
+      return new SimulatedBroker(
+          jdbi,
+          asset -> prices.mark(asset).map(PriceFeed.Mark::priceUsd),
+          delay,
+          attester,
+          clearing,
+          clock);
     }
     return external("broker", a, PrimeBroker.class, clock);
   }
 
+  /**
+   * The price feed. The simulated one ticks every 5 s at {@code mark_prices_usd}, flat, or with
+   * {@code volatility_bps} (each tick moves at most that many basis points) a random walk seeded by
+   * {@code walk_seed} (default 1).
+   */
   static PriceFeed priceFeed(Collaborators c, Clock clock) {
     Adapter a = c.priceFeed();
     if (a.name().equals(DaemonConfig.SIMULATED)) {
-      return new SimulatedPriceFeed(c.markPricesUsd(), PRICE_TICK, clock);
+      SimulatedPriceFeed.Walk walk =
+          new SimulatedPriceFeed.Walk(
+              a.setting("walk_seed").map(Long::parseLong).orElse(1L),
+              a.setting("volatility_bps").map(Integer::parseInt).orElse(0));
+      return new SimulatedPriceFeed(c.markPricesUsd(), PRICE_TICK, clock, walk);
     }
     return external("price_feed", a, PriceFeed.class, clock);
   }

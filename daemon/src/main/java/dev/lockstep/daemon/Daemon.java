@@ -168,7 +168,13 @@ public final class Daemon implements AutoCloseable {
     IndexReader index = indexer.reader();
 
     VenueCalendar calendar = Adapters.venueCalendar(cfg.collaborators(), clock);
-    broker = Adapters.broker(cfg.collaborators(), jdbi, calendar, clock);
+    // What the API answers with: the daemon's clock, shifted per request by a sandbox key's
+    // X-Lockstep-Clock (only on the request's thread; every other thread keeps the daemon's time).
+    RequestClock apiClock = new RequestClock(clock);
+    // The simulated feed ticks on the API's clock: a request moved forward sees the marks the feed
+    // would publish then (a frozen mark ages into staleness instead).
+    prices = Adapters.priceFeed(cfg.collaborators(), apiClock);
+    broker = Adapters.broker(cfg.collaborators(), jdbi, calendar, prices, clock);
     if (broker instanceof SimulatedBroker simulated
         && simulated.attesterAddress().equalsIgnoreCase(keeperKey.address())) {
       // Every on-chain role has its own key: a keeper that could attest its own fills could pay
@@ -179,9 +185,6 @@ public final class Daemon implements AutoCloseable {
               "broker.attester_private_key: the fill attester's key is the keeper's; give the"
                   + " attester a key of its own"));
     }
-    // What the API answers with: the daemon's clock, shifted per request by a sandbox key's
-    // X-Lockstep-Clock (only on the request's thread; every other thread keeps the daemon's time).
-    RequestClock apiClock = new RequestClock(clock);
     KeeperMetrics keeperMetrics = new KeeperMetrics(metrics);
     TxStore intents = TxStore.of(jdbi);
     Map<Long, RedeemDuty> duties = new HashMap<>();
@@ -190,9 +193,6 @@ public final class Daemon implements AutoCloseable {
     Map<Long, KeeperOrderDesk.Deployer> deployers = new HashMap<>();
     Map<Long, WalletOrders.Book> books = new HashMap<>();
     Map<Long, TxEngineConfig> engineConfigs = new HashMap<>();
-    // The simulated feed ticks on the API's clock: a request moved forward sees the marks the feed
-    // would publish then (a frozen mark ages into staleness instead).
-    prices = Adapters.priceFeed(cfg.collaborators(), apiClock);
     GasCost gasCost = new GasCost(clients::get, prices);
     for (ChainConfig chain : cfg.chains()) {
       names.put(chain.chainId(), chain.name());

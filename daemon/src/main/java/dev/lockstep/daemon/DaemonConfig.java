@@ -168,6 +168,7 @@ public record DaemonConfig(
     private Map<String, BigDecimal> marks = Map.of();
     private Adapter calendar = new Adapter(ALWAYS_OPEN, Map.of(), true);
     private Optional<Duration> clearingDelay = Optional.empty();
+    private Map<String, String> priceSettings = Map.of();
     private Duration fillDelay = Duration.ofSeconds(2);
     private String keeperKeyHex = "";
     private String attesterKeyHex = "";
@@ -206,6 +207,17 @@ public record DaemonConfig(
      */
     public Builder simulatedClearingDelay(Duration delay) {
       clearingDelay = Optional.of(delay);
+      return this;
+    }
+
+    /**
+     * The simulated price feed walks: each 5 s tick moves a price by at most {@code volatilityBps}
+     * basis points, drawn from a generator seeded by {@code seed}.
+     */
+    public Builder simulatedPriceWalk(long seed, int volatilityBps) {
+      priceSettings =
+          Map.of(
+              "walk_seed", Long.toString(seed), "volatility_bps", Integer.toString(volatilityBps));
       return this;
     }
 
@@ -263,7 +275,7 @@ public record DaemonConfig(
       Collaborators c =
           new Collaborators(
               new Adapter(SIMULATED, brokerSettings(), true),
-              new Adapter(SIMULATED, Map.of(), true),
+              new Adapter(SIMULATED, priceSettings, true),
               calendar,
               new Adapter(LOCAL_KEY, Map.of("private_key", keeperKeyHex), true),
               new Adapter(DERIVED, wallets, true),

@@ -29,6 +29,18 @@ public interface PriceFeed {
   /** The latest mark of {@code symbol}, if the feed has ever priced it. */
   Optional<Mark> mark(String symbol);
 
+  /** The window of {@link #twap} the platform watches: 30 seconds (reference "Borrow": TWAP). */
+  Duration TWAP_WINDOW = Duration.ofSeconds(30);
+
+  /**
+   * {@code symbol}'s time-weighted average price (USD per share) over the {@code window} ending at
+   * its latest mark, if the feed computes one: what triggers and liquidations watch instead of a
+   * single tick.
+   */
+  default Optional<BigDecimal> twap(String symbol, Duration window) {
+    return Optional.empty();
+  }
+
   /**
    * What the venue publishes about an asset besides its mark (reference platform-docs "Token
    * catalog", "Positions"): the SPV holding the underlying and its attestation report, and the

@@ -200,6 +200,55 @@ public final class Sandbox implements AutoCloseable {
       Duration fillDelay,
       String calendar,
       Optional<Duration> clearingDelay) {
+    return start(
+        new Options(
+            apiPort,
+            workDir,
+            daemons,
+            clock,
+            rateLimits,
+            fillDelay,
+            calendar,
+            clearingDelay,
+            Optional.empty()));
+  }
+
+  /**
+   * What a sandbox runs with.
+   *
+   * @param apiPort API port, 0 for a free one
+   * @param workDir where PostgreSQL keeps its files
+   * @param daemons daemons against the one database (the first serves {@code apiPort})
+   * @param clock the daemons' clock (a {@link ShiftableClock} lets {@code POST /v1/sandbox/clock}
+   *     move it)
+   * @param rateLimits requests per second replacing some tiers'
+   * @param fillDelay the simulated broker's time from an offset request to its fill
+   * @param calendar {@link DaemonConfig#ALWAYS_OPEN} or {@link DaemonConfig#EXCHANGE}
+   * @param clearingDelay a fixed time from fill to clearing instead of the venue's cycle
+   * @param priceWalk the simulated feed's random walk (seed, most basis points a 5 s tick moves);
+   *     flat marks when empty
+   */
+  public record Options(
+      int apiPort,
+      Path workDir,
+      int daemons,
+      Clock clock,
+      Map<String, Long> rateLimits,
+      Duration fillDelay,
+      String calendar,
+      Optional<Duration> clearingDelay,
+      Optional<Map.Entry<Long, Integer>> priceWalk) {}
+
+  /** Starts the sandbox with {@code o}. */
+  public static Sandbox start(Options o) {
+    int apiPort = o.apiPort();
+    Path workDir = o.workDir();
+    int daemons = o.daemons();
+    Clock clock = o.clock();
+    Map<String, Long> rateLimits = o.rateLimits();
+    Duration fillDelay = o.fillDelay();
+    String calendar = o.calendar();
+    Optional<Duration> clearingDelay = o.clearingDelay();
     if (daemons < 1) {
       throw new IllegalArgumentException("daemons must be >= 1");
     }
@@ -254,6 +303,7 @@ public final class Sandbox implements AutoCloseable {
                   Numeric.toHexStringWithPrefixZeroPadded(
                       DevAccounts.admin().getEcKeyPair().getPrivateKey(), 64));
       clearingDelay.ifPresent(builder::simulatedClearingDelay);
+      o.priceWalk().ifPresent(w -> builder.simulatedPriceWalk(w.getKey(), w.getValue()));
       DaemonConfig cfg = builder.build();
       Daemon daemon = Daemon.start(cfg, clock);
       List<Daemon> others = new ArrayList<>();

@@ -55,20 +55,40 @@ public final class SandboxMain implements Callable<Integer> {
               + " credit; on the always_open calendar fills clear at once)")
   java.time.@org.jspecify.annotations.Nullable Duration clearingDelay;
 
+  @Option(
+      names = "--price-volatility-bps",
+      description =
+          "the simulated marks walk: each 5 s tick moves a price by at most this many basis"
+              + " points (default 0: flat marks)")
+  int priceVolatilityBps;
+
+  @Option(
+      names = "--price-seed",
+      description = "the seed of the marks' random walk (default 1: the same paths every run)")
+  long priceSeed = 1;
+
   private Sandbox startSandbox() {
     if (!calendar.equals(DaemonConfig.ALWAYS_OPEN) && !calendar.equals(DaemonConfig.EXCHANGE)) {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--calendar must be always_open or exchange");
     }
+    if (priceVolatilityBps < 0 || priceVolatilityBps > 1_000) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--price-volatility-bps must be 0-1000");
+    }
     return Sandbox.start(
-        apiPort,
-        workDir,
-        daemons,
-        dev.lockstep.ports.ShiftableClock.system(),
-        java.util.Map.of(),
-        Sandbox.FILL_DELAY,
-        calendar,
-        java.util.Optional.ofNullable(clearingDelay));
+        new Sandbox.Options(
+            apiPort,
+            workDir,
+            daemons,
+            dev.lockstep.ports.ShiftableClock.system(),
+            java.util.Map.of(),
+            Sandbox.FILL_DELAY,
+            calendar,
+            java.util.Optional.ofNullable(clearingDelay),
+            priceVolatilityBps == 0
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(java.util.Map.entry(priceSeed, priceVolatilityBps))));
   }
 
   public static void main(String[] args) {

@@ -168,9 +168,14 @@ public final class CatalogRoutes {
 
   /**
    * The mark behind a NAV: {@code stale} when the feed's latest tick is older than 120 s or the
-   * feed has no price (then {@code price_usdc} and {@code as_of} are absent).
+   * feed has no price (then {@code price_usdc} and {@code as_of} are absent); {@code twap_30s_usdc}
+   * the time-weighted average of the last 30 s of ticks, when the feed computes one.
    */
-  public record Nav(Optional<String> priceUsdc, Optional<Instant> asOf, boolean stale) {}
+  public record Nav(
+      Optional<String> priceUsdc,
+      Optional<Instant> asOf,
+      boolean stale,
+      @JsonProperty("twap_30s_usdc") Optional<String> twap30sUsdc) {}
 
   /**
    * A wallet's holding of one asset token on one chain; {@code final} is false while a transfer in
@@ -307,6 +312,7 @@ public final class CatalogRoutes {
               BigInteger total =
                   rows.stream().map(TokenRow::totalSupply).reduce(BigInteger.ZERO, BigInteger::add);
               Optional<PriceFeed.Mark> mark = prices.mark(e.getKey());
+              String symbol = e.getKey();
               return new Token(
                   e.getKey(),
                   "token",
@@ -316,7 +322,7 @@ public final class CatalogRoutes {
                   decimals,
                   Amounts.format(total, decimals),
                   mark.map(m -> usdc(m.priceUsd())),
-                  nav(mark),
+                  nav(symbol, mark),
                   rows.stream()
                       .map(
                           r ->
@@ -391,6 +397,7 @@ public final class CatalogRoutes {
     }
     BigDecimal quantity = total;
     Optional<PriceFeed.Mark> mark = prices.mark(ticker);
+    String symbol = ticker;
     ctx.json(
         new TickerPosition(
             "pos_" + ticker + "_" + wallet,
@@ -399,7 +406,7 @@ public final class CatalogRoutes {
             wallet,
             quantity.toPlainString(),
             mark.map(m -> usdc(quantity.multiply(m.priceUsd()))),
-            nav(mark),
+            nav(symbol, mark),
             yieldOf(ticker),
             prices.profile(ticker).map(PriceFeed.AssetProfile::attestationUrl),
             parts,
@@ -408,6 +415,7 @@ public final class CatalogRoutes {
 
   private Position position(BalanceRow b) {
     Optional<PriceFeed.Mark> mark = prices.mark(b.symbol());
+    String symbol = b.symbol();
     BigDecimal quantity = new BigDecimal(b.amount(), b.decimals());
     return new Position(
         "pos_" + b.chainId() + "_" + b.token() + "_" + b.holder(),
@@ -419,7 +427,7 @@ public final class CatalogRoutes {
         b.holder(),
         quantity.toPlainString(),
         mark.map(m -> usdc(quantity.multiply(m.priceUsd()))),
-        nav(mark),
+        nav(symbol, mark),
         yieldOf(b.symbol()),
         prices.profile(b.symbol()).map(PriceFeed.AssetProfile::attestationUrl),
         b.isFinal());
@@ -429,11 +437,12 @@ public final class CatalogRoutes {
     return prices.profile(ticker).map(p -> new Yield(p.grossApyBps(), p.netApyBps()));
   }
 
-  private Nav nav(Optional<PriceFeed.Mark> mark) {
+  private Nav nav(String symbol, Optional<PriceFeed.Mark> mark) {
     return new Nav(
         mark.map(m -> usdc(m.priceUsd())),
         mark.map(PriceFeed.Mark::at),
-        mark.map(m -> m.staleAt(clock.instant())).orElse(true));
+        mark.map(m -> m.staleAt(clock.instant())).orElse(true),
+        mark.flatMap(m -> prices.twap(symbol, PriceFeed.TWAP_WINDOW)).map(CatalogRoutes::usdc));
   }
 
   /**

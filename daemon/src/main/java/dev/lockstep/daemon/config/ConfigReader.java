@@ -488,6 +488,22 @@ public final class ConfigReader {
                 });
       }
     }
+    if (name.equals(DaemonConfig.SIMULATED) && role.equals("price_feed")) {
+      Optional.ofNullable(settings.get("walk_seed"))
+          .filter(v -> !v.matches("-?\\d{1,18}"))
+          .ifPresent(
+              v ->
+                  s.problem(
+                      s.key("walk_seed"), "'" + v + "' is not an integer", "\"walk_seed\": 7"));
+      Optional.ofNullable(settings.get("volatility_bps"))
+          .filter(v -> !v.matches("\\d{1,4}") || Integer.parseInt(v) > 1_000)
+          .ifPresent(
+              v ->
+                  s.problem(
+                      s.key("volatility_bps"),
+                      "'" + v + "' is not 0-1000 basis points",
+                      "\"volatility_bps\": 2"));
+    }
     return new Adapter(name, settings, true);
   }
 

@@ -31,7 +31,7 @@ public final class SimulatedBroker implements PrimeBroker {
   public static final Duration ATTESTATION_VALIDITY = Duration.ofDays(30);
 
   private final Jdbi jdbi;
-  private final Map<String, BigDecimal> markPricesUsd;
+  private final java.util.function.Function<String, Optional<BigDecimal>> marks;
   private final Duration fillDelay;
   private final org.web3j.crypto.Credentials attester;
   private final Clearing clearing;
@@ -56,7 +56,7 @@ public final class SimulatedBroker implements PrimeBroker {
       org.web3j.crypto.Credentials attester) {
     this(
         jdbi,
-        markPricesUsd,
+        asset -> Optional.ofNullable(markPricesUsd.get(asset)),
         fillDelay,
         attester,
         Clearing.immediate(),
@@ -64,7 +64,8 @@ public final class SimulatedBroker implements PrimeBroker {
   }
 
   /**
-   * @param markPricesUsd price of one share per asset symbol, in USD (for example AAPL=187.42)
+   * @param marks the current price of one share of an asset, in USD (the price feed's mark): an
+   *     offset fills at the mark of when it was requested
    * @param fillDelay time from request to fill or failure
    * @param clearing when a fill clears (the venue calendar's {@code clearsAt}, or a fixed delay)
    * @param clock what an attestation's validity counts from (the sandbox's clock moves with its
@@ -72,7 +73,7 @@ public final class SimulatedBroker implements PrimeBroker {
    */
   public SimulatedBroker(
       Jdbi jdbi,
-      Map<String, BigDecimal> markPricesUsd,
+      java.util.function.Function<String, Optional<BigDecimal>> marks,
       Duration fillDelay,
       org.web3j.crypto.Credentials attester,
       Clearing clearing,
@@ -80,7 +81,7 @@ public final class SimulatedBroker implements PrimeBroker {
     this.clock = clock;
     this.clearing = clearing;
     this.jdbi = jdbi;
-    this.markPricesUsd = Map.copyOf(markPricesUsd);
+    this.marks = marks;
     this.fillDelay = fillDelay;
     this.attester = attester;
   }
@@ -143,7 +144,7 @@ public final class SimulatedBroker implements PrimeBroker {
                   .bind("a", asset)
                   .mapTo(String.class)
                   .findOne();
-          BigDecimal mark = markPricesUsd.get(asset);
+          BigDecimal mark = marks.apply(asset).orElse(null);
           Optional<String> failure =
               injected.or(() -> mark == null ? Optional.of("no_mark_price") : Optional.empty());
           BigInteger gross =
