@@ -132,6 +132,17 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
         uint64 deadline;
     }
 
+    /// @notice A limit order's price bound and lifetime (reference redeem-flow "redeem.limit with
+    ///         limit_price + good_till").
+    /// @param price stablecoin base units per whole share (1e6 asset base units): a redeem settles
+    ///        only at an attested gross notional of at least `price` x quantity, a mint at most
+    /// @param goodTill last unix second the order may settle; after it the keeper cancels it and the
+    ///        owner may {userCancel} it at once, without waiting for the recovery window
+    struct Limit {
+        uint256 price;
+        uint64 goodTill;
+    }
+
     /// @notice An EIP-2612 permit of the token an intent locks (value 0 and deadline 0: none).
     struct Permit {
         uint256 value;
@@ -190,6 +201,8 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     mapping(address recipient => mapping(address currency => uint256 amount)) private _developerFees;
     /// @dev Who paid a relayed order's gas deposit, when not its owner (the submitter of the intent).
     mapping(uint256 orderId => address sponsor) private _sponsors;
+    /// @dev Limit orders' price bound and lifetime (absent: a market order, good until settled).
+    mapping(uint256 orderId => Limit) private _limits;
 
     /// @notice Order `orderId` was created from `owner`'s signed intent with nonce `nonce`, submitted by `relayer`.
     event OrderIntentUsed(uint256 indexed orderId, address indexed owner, uint256 nonce, address relayer);
@@ -220,6 +233,10 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     /// @notice The asset a mint order buys, by symbol: its token may not be deployed yet (emitted
     ///         with {OrderCreated} for mints only).
     event MintAsset(uint256 indexed orderId, string symbol);
+    /// @notice Order `orderId` is a limit order: it settles only at `limitPrice` or better (stablecoin
+    ///         base units per whole share) and not after `goodTill` (unix seconds). Emitted with
+    ///         {OrderCreated}.
+    event OrderLimitSet(uint256 indexed orderId, uint256 limitPrice, uint64 goodTill);
     /// @notice A QUEUED order became ACTIVE.
     event OrderPromoted(uint256 indexed orderId);
     /// @notice An order settled at `grossNotional`. `payout`: a redeem's net proceeds sent to the
@@ -294,6 +311,12 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     error OrderBookIntentMalformed();
     /// @notice The treasury is the zero address.
     error OrderBookInvalidTreasury();
+    /// @notice A limit needs a positive price and a `goodTill` in the future.
+    error OrderBookInvalidLimit(uint256 price, uint64 goodTill);
+    /// @notice The fill's gross notional is worse than the order's limit (`bound` = limit x quantity).
+    error OrderBookLimitNotMet(uint256 orderId, uint256 grossNotional, uint256 bound);
+    /// @notice The order's `goodTill` has passed: it can no longer settle, only be cancelled.
+    error OrderBookOrderExpired(uint256 orderId, uint64 goodTill);
 
     /// @param admin receives DEFAULT_ADMIN_ROLE and is the first treasury.
     /// @param factory_ the token factory; only its tokens can be redeemed, and mints go through it
@@ -341,6 +364,11 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     /// @notice Developer fees accrued to `recipient` in `currency` and not yet swept.
     function developerFeesOf(address recipient, address currency) external view returns (uint256) {
         return _developerFees[recipient][currency];
+    }
+
+    /// @notice The limit of order `orderId` (price 0 and goodTill 0: a market order).
+    function limitOf(uint256 orderId) external view returns (Limit memory) {
+        return _limits[orderId];
     }
 
     /// @notice The id the next order will get. Ids start at 1.
@@ -463,6 +491,38 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
         Terms calldata terms
     ) external nonReentrant returns (uint256 orderId) {
         return _createMint(msg.sender, symbol, quantity, currency, maxNotional, destination, terms);
+    }
+
+    /// @notice {createRedeemWithTerms} as a limit sell: it settles only at an attested gross notional of
+    ///         at least `limit.price` x quantity, and not after `limit.goodTill`.
+    /// @return orderId the new order's id.
+    function createRedeemLimit(
+        address token,
+        uint256 quantity,
+        address payoutToken,
+        uint256 minNotional,
+        address destination,
+        Terms calldata terms,
+        Limit calldata limit
+    ) external nonReentrant returns (uint256 orderId) {
+        orderId = _createRedeem(msg.sender, token, quantity, payoutToken, minNotional, destination, terms);
+        _setLimit(orderId, limit);
+    }
+
+    /// @notice {createMint} as a limit buy: it settles only at an attested gross notional of at most
+    ///         `limit.price` x quantity, and not after `limit.goodTill`.
+    /// @return orderId the new order's id.
+    function createMintLimit(
+        string calldata symbol,
+        uint256 quantity,
+        address currency,
+        uint256 maxNotional,
+        address destination,
+        Terms calldata terms,
+        Limit calldata limit
+    ) external nonReentrant returns (uint256 orderId) {
+        orderId = _createMint(msg.sender, symbol, quantity, currency, maxNotional, destination, terms);
+        _setLimit(orderId, limit);
     }
 
     /// @notice The EIP-712 digest a holder signs for `intent`.
@@ -591,6 +651,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
         if (o.status != Status.ACTIVE) revert OrderBookOrderNotActive(orderId, o.status);
         if (block.timestamp > fill.expiry) revert OrderBookFillExpired(orderId, fill.expiry);
         if (fill.quantity != o.quantity) revert OrderBookFillQuantityMismatch(orderId, fill.quantity, o.quantity);
+        _checkLimit(orderId, o, fill.grossNotional);
         bytes32 digest = fillDigest(fill);
         if (_usedFills[digest]) revert OrderBookFillAlreadyUsed(digest);
         if (!hasRole(ATTESTER_ROLE, attester) || !SignatureChecker.isValidSignatureNow(attester, digest, signature)) {
@@ -629,16 +690,44 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     }
 
     /// @notice Lets the owner cancel an open order once the recovery window has elapsed since creation,
-    ///         so holders can always exit even if the keeper is gone.
+    ///         or at once after a limit order's `goodTill`, so holders can always exit even if the keeper
+    ///         is gone.
     function userCancel(uint256 orderId) external nonReentrant {
         Order storage o = _orders[orderId];
         if (o.owner != msg.sender) revert OrderBookNotOrderOwner(orderId, msg.sender);
         uint256 availableAt = uint256(o.createdAt) + _recoveryWindow;
-        if (block.timestamp < availableAt) revert OrderBookRecoveryWindowNotElapsed(orderId, availableAt);
+        uint64 goodTill = _limits[orderId].goodTill;
+        bool expired = goodTill != 0 && block.timestamp > goodTill;
+        if (block.timestamp < availableAt && !expired) {
+            revert OrderBookRecoveryWindowNotElapsed(
+                orderId, goodTill != 0 && goodTill < availableAt ? goodTill + 1 : availableAt
+            );
+        }
         _cancel(orderId);
     }
 
     // ---- internals ----
+
+    function _setLimit(uint256 orderId, Limit calldata limit) private {
+        if (limit.price == 0 || limit.goodTill <= block.timestamp) {
+            revert OrderBookInvalidLimit(limit.price, limit.goodTill);
+        }
+        _limits[orderId] = limit;
+        emit OrderLimitSet(orderId, limit.price, limit.goodTill);
+    }
+
+    /// @dev Refuses a settle of a limit order past its `goodTill` or at a gross notional worse than its
+    ///      limit: a redeem needs at least `price` x quantity (rounded up), a mint at most (rounded down).
+    function _checkLimit(uint256 orderId, Order storage o, uint256 grossNotional) private view {
+        Limit memory lim = _limits[orderId];
+        if (lim.goodTill == 0) return;
+        if (block.timestamp > lim.goodTill) revert OrderBookOrderExpired(orderId, lim.goodTill);
+        bool redeem = o.side == Side.REDEEM;
+        uint256 bound = Math.mulDiv(lim.price, o.quantity, 1e6, redeem ? Math.Rounding.Ceil : Math.Rounding.Floor);
+        if (redeem ? grossNotional < bound : grossNotional > bound) {
+            revert OrderBookLimitNotMet(orderId, grossNotional, bound);
+        }
+    }
 
     /// @dev Who pays (and is refunded) an order's gas deposit: the submitter of a relayed intent, or the owner.
     function _depositor(uint256 orderId, Order storage o) private view returns (address) {
