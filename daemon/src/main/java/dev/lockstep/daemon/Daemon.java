@@ -255,6 +255,7 @@ public final class Daemon implements AutoCloseable {
               this::brokerAnswerDue,
               gasCost,
               sessionFlagReader(web3j, orderBook, keeperKey.address()),
+              prices,
               clock));
     }
     this.duties = Map.copyOf(duties);

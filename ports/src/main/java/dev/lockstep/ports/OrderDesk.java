@@ -107,6 +107,8 @@ public interface OrderDesk {
    * @param notionalBound a mint's maximum notional (gross + broker costs), a redeem's minimum net
    *     payout, stablecoin base units, above 0
    * @param destination where the minted tokens or the payout go
+   * @param limit a limit order's price and lifetime ({@code OrderBook.createRedeemLimit} / {@code
+   *     createMintLimit}); empty for a market order
    */
   record PlaceOrder(
       String key,
@@ -120,7 +122,38 @@ public interface OrderDesk {
       BigInteger notionalBound,
       String destination,
       OrderTerms terms,
-      Optional<SignedIntent> intent) {
+      Optional<SignedIntent> intent,
+      Optional<OrderLimit> limit) {
+    /** A market order, or a holder's signed one. */
+    public PlaceOrder(
+        String key,
+        String tenantId,
+        OrderSide side,
+        long chainId,
+        String asset,
+        Optional<String> assetToken,
+        BigInteger quantity,
+        String currency,
+        BigInteger notionalBound,
+        String destination,
+        OrderTerms terms,
+        Optional<SignedIntent> intent) {
+      this(
+          key,
+          tenantId,
+          side,
+          chainId,
+          asset,
+          assetToken,
+          quantity,
+          currency,
+          notionalBound,
+          destination,
+          terms,
+          intent,
+          Optional.empty());
+    }
+
     /** An order the settlement wallet creates and pays for itself. */
     public PlaceOrder(
         String key,
@@ -149,6 +182,15 @@ public interface OrderDesk {
           Optional.empty());
     }
   }
+
+  /**
+   * A limit order's bound and lifetime.
+   *
+   * @param price stablecoin base units per whole share: a redeem settles at or above it, a mint at
+   *     or below it, as the broker's attested fill shows
+   * @param goodTill the last second it may settle; the keeper cancels it after
+   */
+  record OrderLimit(BigInteger price, java.time.Instant goodTill) {}
 
   /**
    * A holder's EIP-712 {@code OrderIntent} for {@code OrderBook.createWithIntent}, the other fields

@@ -49,6 +49,54 @@ final class MarketGate {
     }
   }
 
+  /** Longest a limit order may live: 90 days. */
+  static final Duration MAX_GOOD_TILL = Duration.ofDays(90);
+
+  /**
+   * The limit of an order request: {@code limit_price} (USD per share, above 0, at most 6 decimals)
+   * with {@code good_till} (an ISO-8601 instant in the future, at most 90 days ahead), both or
+   * neither; a holder's signed order cannot carry one (signed limit orders come later).
+   */
+  java.util.Optional<dev.lockstep.ports.OrderDesk.OrderLimit> limit(
+      java.math.@org.jspecify.annotations.Nullable BigDecimal limitPrice,
+      @org.jspecify.annotations.Nullable String goodTill,
+      boolean signed) {
+    if (limitPrice == null && goodTill == null) {
+      return java.util.Optional.empty();
+    }
+    if (limitPrice == null) {
+      throw ApiException.invalidParam("limit_price", "'good_till' needs a 'limit_price'");
+    }
+    if (goodTill == null) {
+      throw ApiException.invalidParam(
+          "good_till", "a limit order needs 'good_till' (ISO-8601, e.g. 2026-12-31T21:00:00Z)");
+    }
+    if (signed) {
+      throw ApiException.invalidParam(
+          "limit_price",
+          "limit orders are placed from the settlement wallet; a signed order is a market order");
+    }
+    if (limitPrice.signum() <= 0 || limitPrice.stripTrailingZeros().scale() > 6) {
+      throw ApiException.invalidParam(
+          "limit_price", "'limit_price' must be above 0 with at most 6 decimals (USD per share)");
+    }
+    Instant till;
+    try {
+      till = Instant.parse(goodTill);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw ApiException.invalidParam(
+          "good_till", "'good_till' must be an ISO-8601 instant, e.g. 2026-12-31T21:00:00Z");
+    }
+    Instant now = clock.instant();
+    if (!till.isAfter(now.plusSeconds(60)) || till.isAfter(now.plus(MAX_GOOD_TILL))) {
+      throw ApiException.invalidParam(
+          "good_till", "'good_till' must be at least a minute and at most 90 days ahead");
+    }
+    return java.util.Optional.of(
+        new dev.lockstep.ports.OrderDesk.OrderLimit(
+            limitPrice.movePointRight(6).toBigIntegerExact(), till));
+  }
+
   /** Refuses an order of a non-fractional asset while its venue is out of session. */
   void checkSession(String asset) {
     VenueCalendar.Venue v = calendar.venueOf(asset);

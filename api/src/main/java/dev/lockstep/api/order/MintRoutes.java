@@ -79,7 +79,9 @@ public final class MintRoutes {
     if (intent.isPresent()) {
       destination = Optional.of(intent.get().owner());
     }
-    OrderRow o = placer.place(ctx, key, q, destination, Optional.empty(), intent);
+    Optional<OrderDesk.OrderLimit> limit =
+        placer.limit(r.limitPrice(), r.goodTill(), intent.isPresent());
+    OrderRow o = placer.place(ctx, key, q, destination, Optional.empty(), intent, limit);
     ctx.status(201).json(resource(o, reads.view(o), index.tokens()));
   }
 

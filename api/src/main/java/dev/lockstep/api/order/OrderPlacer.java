@@ -77,6 +77,14 @@ final class OrderPlacer {
     return wallet;
   }
 
+  /** The limit of an order request, checked ({@link MarketGate#limit}). */
+  Optional<OrderDesk.OrderLimit> limit(
+      java.math.@org.jspecify.annotations.Nullable BigDecimal limitPrice,
+      @org.jspecify.annotations.Nullable String goodTill,
+      boolean signed) {
+    return market.limit(limitPrice, goodTill, signed);
+  }
+
   /**
    * Places the order {@code q} prices from the tenant's settlement wallet, tokens or proceeds going
    * to {@code destination} (default: the settlement wallet).
@@ -90,7 +98,8 @@ final class OrderPlacer {
       Quote q,
       Optional<String> destination,
       Optional<String> assetToken,
-      Optional<OrderDesk.SignedIntent> intent) {
+      Optional<OrderDesk.SignedIntent> intent,
+      Optional<OrderDesk.OrderLimit> limit) {
     market.checkSession(q.asset());
     String wallet = settlementWallet(key);
     Instant deadline = clock.instant().plus(WAIT);
@@ -107,7 +116,8 @@ final class OrderPlacer {
             q.boundUnits(),
             destination.orElse(wallet),
             q.terms(),
-            intent);
+            intent,
+            limit);
     Placement p = desk.place(order, WAIT);
     return switch (p) {
       case Placement.Placed placed -> indexed(ctx, q, placed, deadline);

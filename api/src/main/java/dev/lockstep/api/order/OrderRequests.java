@@ -54,7 +54,10 @@ public final class OrderRequests {
   /**
    * {@code POST /v1/mints}: with {@code quote_id}, the quote fixes price bound, fees and gas; with
    * {@code signature} (and {@code permit_signature}) over the quote's intent (and permit), the
-   * holder's own wallet pays and receives, and the tenant's settlement wallet only relays.
+   * holder's own wallet pays and receives, and the tenant's settlement wallet only relays. With
+   * {@code limit_price} (USD per share) and {@code good_till} (ISO-8601 instant), a limit buy: it
+   * waits until the mark is at or below the limit and settles only at a fill at or below it, and is
+   * cancelled and refunded after {@code good_till}.
    */
   public record MintRequest(
       @Nullable String asset,
@@ -65,11 +68,14 @@ public final class OrderRequests {
       @Nullable Gas gas,
       @Nullable DeveloperFee developerFee,
       @Nullable String signature,
-      @Nullable String permitSignature) {}
+      @Nullable String permitSignature,
+      @Nullable BigDecimal limitPrice,
+      @Nullable String goodTill) {}
 
   /**
    * {@code POST /v1/redeems}: {@code asset} or {@code position_id} (a mint id: its asset and
-   * chain).
+   * chain). With {@code limit_price} and {@code good_till}, a limit sell: it waits until the mark
+   * is at or above the limit and settles only at a fill at or above it.
    */
   public record RedeemRequest(
       @Nullable String asset,
@@ -81,5 +87,7 @@ public final class OrderRequests {
       @Nullable Gas gas,
       @Nullable DeveloperFee developerFee,
       @Nullable String signature,
-      @Nullable String permitSignature) {}
+      @Nullable String permitSignature,
+      @Nullable BigDecimal limitPrice,
+      @Nullable String goodTill) {}
 }

@@ -36,7 +36,12 @@ public enum OrderState implements StoredEnum {
     /** The fill's price fell outside the order's slippage bound (maximum or minimum notional). */
     PRICE_OUTSIDE_BOUND,
     /** The keeper cancelled it with no broker answer on record (an operator's decision). */
-    CANCELLED_BY_OPERATOR
+    CANCELLED_BY_OPERATOR,
+    /**
+     * A limit order whose {@code good_till} passed before the mark crossed its limit: the keeper
+     * cancelled it and everything it locked went back.
+     */
+    LIMIT_EXPIRED
   }
 
   /**
@@ -76,6 +81,14 @@ public enum OrderState implements StoredEnum {
               FAILED,
               Optional.of(FailureReason.PRICE_OUTSIDE_BOUND),
               Optional.of("the broker's fill fell outside the order's slippage bound"));
+        }
+        if (o.limit()
+            .filter(l -> o.closedAt().filter(c -> c.isAfter(l.goodTill())).isPresent())
+            .isPresent()) {
+          yield new View(
+              FAILED,
+              Optional.of(FailureReason.LIMIT_EXPIRED),
+              Optional.of("good_till " + o.limit().get().goodTill() + " passed"));
         }
         yield new View(FAILED, Optional.of(FailureReason.CANCELLED_BY_OPERATOR), Optional.empty());
       }

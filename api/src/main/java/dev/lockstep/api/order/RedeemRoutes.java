@@ -105,7 +105,10 @@ public final class RedeemRoutes {
     if (intent.isPresent()) {
       destination = Optional.of(intent.get().owner());
     }
-    OrderRow o = placer.place(ctx, key, q, destination, Optional.of(token.address()), intent);
+    Optional<OrderDesk.OrderLimit> limit =
+        placer.limit(r.limitPrice(), r.goodTill(), intent.isPresent());
+    OrderRow o =
+        placer.place(ctx, key, q, destination, Optional.of(token.address()), intent, limit);
     ctx.status(201).json(resource(o, reads.view(o)));
   }
 

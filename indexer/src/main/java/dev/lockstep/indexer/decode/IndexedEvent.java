@@ -63,6 +63,15 @@ public sealed interface IndexedEvent {
       implements IndexedEvent {}
 
   /**
+   * OrderBook.OrderLimitSet, emitted with OrderCreated for a limit order: {@code limitPrice} in
+   * stablecoin base units per whole share (a redeem settles at or above it, a mint at or below),
+   * and the last second it may settle.
+   */
+  record OrderLimitSet(
+      LogPosition position, long orderId, BigInteger limitPrice, java.time.Instant goodTill)
+      implements IndexedEvent {}
+
+  /**
    * OrderBook.DeveloperFeeAccrued: {@code amount} (base units of {@code currency}) accrued to
    * {@code recipient} in the book's fee escrow by the settle of {@code orderId}.
    */

@@ -30,6 +30,7 @@ public final class LogDecoder {
   public static final String PAYOUT_CURRENCY_SET =
       EventEncoder.encode(OrderBook.PAYOUTCURRENCYSET_EVENT);
   public static final String ORDER_TERMS_SET = EventEncoder.encode(OrderBook.ORDERTERMSSET_EVENT);
+  public static final String ORDER_LIMIT_SET = EventEncoder.encode(OrderBook.ORDERLIMITSET_EVENT);
   public static final String ORDER_CHARGED = EventEncoder.encode(OrderBook.ORDERCHARGED_EVENT);
   public static final String MINT_ASSET = EventEncoder.encode(OrderBook.MINTASSET_EVENT);
   public static final String DEVELOPER_FEE_ACCRUED =
@@ -40,6 +41,7 @@ public final class LogDecoder {
       List.of(
           ORDER_CREATED,
           ORDER_TERMS_SET,
+          ORDER_LIMIT_SET,
           MINT_ASSET,
           ORDER_PROMOTED,
           ORDER_SETTLED,
@@ -107,6 +109,15 @@ public final class LogDecoder {
               GasSponsor.ofChain(e.gasSponsor.intValueExact()),
               e.maxGas,
               e.locked));
+    }
+    if (topic0.equals(ORDER_LIMIT_SET)) {
+      var e = OrderBook.getOrderLimitSetEventFromLog(log);
+      return Optional.of(
+          new IndexedEvent.OrderLimitSet(
+              at,
+              e.orderId.longValueExact(),
+              e.limitPrice,
+              java.time.Instant.ofEpochSecond(e.goodTill.longValueExact())));
     }
     if (topic0.equals(DEVELOPER_FEE_ACCRUED)) {
       var e = OrderBook.getDeveloperFeeAccruedEventFromLog(log);

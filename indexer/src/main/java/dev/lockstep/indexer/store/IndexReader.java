@@ -320,7 +320,15 @@ public final class IndexReader {
         rs.getLong("updated_block"),
         rs.getBoolean("is_final"),
         terms(rs),
-        charges(rs));
+        charges(rs),
+        limit(rs));
+  }
+
+  private static Optional<OrderRow.Limit> limit(ResultSet rs) throws SQLException {
+    BigInteger price = big(rs, "limit_price");
+    return price == null
+        ? Optional.empty()
+        : Optional.of(new OrderRow.Limit(price, rs.getTimestamp("good_till").toInstant()));
   }
 
   private static Optional<OrderRow.Terms> terms(ResultSet rs) throws SQLException {

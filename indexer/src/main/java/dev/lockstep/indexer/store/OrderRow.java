@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param updatedBlock block of the order's latest lifecycle event
  * @param terms fees and gas fixed at creation (empty for an order indexed before terms existed)
  * @param charges what the settle charged, once settled
+ * @param limit a limit order's price and lifetime (empty for a market order)
  * @param isFinal whether that block is at or below the chain's finalized block (the order's current
  *     state can no longer be undone by a reorg)
  */
@@ -44,7 +45,17 @@ public record OrderRow(
     long updatedBlock,
     boolean isFinal,
     Optional<Terms> terms,
-    Optional<Charges> charges) {
+    Optional<Charges> charges,
+    Optional<Limit> limit) {
+
+  /**
+   * A limit order's bound ({@code OrderLimitSet}).
+   *
+   * @param price stablecoin base units per whole share: a redeem settles at or above it, a mint at
+   *     or below it
+   * @param goodTill the last second the order may settle on chain
+   */
+  public record Limit(BigInteger price, Instant goodTill) {}
 
   /**
    * The order's fees and gas, fixed at creation ({@code OrderTermsSet}); amounts in stablecoin base

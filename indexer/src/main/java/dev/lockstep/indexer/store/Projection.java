@@ -55,6 +55,7 @@ final class Projection {
         case IndexedEvent.OrderSettled s -> orderSettled(s);
         case IndexedEvent.OrderCancelled c -> orderCancelled(c);
         case IndexedEvent.OrderTermsSet t -> orderTerms(t);
+        case IndexedEvent.OrderLimitSet l -> orderLimit(l);
         case IndexedEvent.OrderCharged c -> orderCharged(c);
         case IndexedEvent.MintAsset m -> mintAsset(m);
         case IndexedEvent.DeveloperFeeAccrued f -> feeAccrued(f);
@@ -182,6 +183,19 @@ final class Projection {
             "sponsor", t.gasSponsor().dbValue(),
             "max_gas", new BigDecimal(t.maxGas()),
             "locked", new BigDecimal(t.locked())));
+  }
+
+  private void orderLimit(IndexedEvent.OrderLimitSet l) {
+    setOnOrder(
+        l.position(),
+        l.orderId(),
+        "limit",
+        "limit_price = :price, good_till = :till",
+        Map.of(
+            "price",
+            new BigDecimal(l.limitPrice()),
+            "till",
+            java.sql.Timestamp.from(l.goodTill())));
   }
 
   private void mintAsset(IndexedEvent.MintAsset m) {

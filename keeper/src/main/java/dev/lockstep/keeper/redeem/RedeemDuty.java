@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  *       closes ({@link SessionFlag});
  *   <li>promote QUEUED orders whose venue is open;
  *   <li>ask the broker to offset every ACTIVE order that has no broker leg yet, while its asset's
- *       venue is in session (an order of a venue that is closed waits, shown {@code queued});
+ *       venue is in session (an order of a venue that is closed waits, shown {@code queued}) and,
+ *       for a limit order, once the mark has crossed its limit (at or above it for a redeem, at or
+ *       below for a mint);
+ *   <li>cancel open limit orders past their {@code goodTill} (they can no longer settle on chain);
  *   <li>settle ACTIVE orders whose leg filled and cleared (the venue's clearing cycle), at the
  *       leg's gross notional;
  *   <li>cancel open orders whose leg failed or was cancelled (an integrator's cancel request), and
@@ -65,6 +68,7 @@ public final class RedeemDuty {
   private final Clock clock;
   private final WakeAt wakeAt;
   private final java.util.function.BooleanSupplier sessionOnChain;
+  private final dev.lockstep.ports.PriceFeed prices;
 
   /**
    * The last session transition found done on chain or enqueued (no read needed until the next).
@@ -107,7 +111,9 @@ public final class RedeemDuty {
       WakeAt wakeAt,
       dev.lockstep.keeper.price.GasCost gasCost,
       java.util.function.BooleanSupplier sessionOnChain,
+      dev.lockstep.ports.PriceFeed prices,
       Clock clock) {
+    this.prices = prices;
     this.sessionOnChain = sessionOnChain;
     this.wakeAt = wakeAt;
     this.gasCost = gasCost;
@@ -152,6 +158,8 @@ public final class RedeemDuty {
       Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
       if (leg.isPresent() && leg.get().status() == LegStatus.CANCELLED) {
         cancel(round, o, "cancel requested");
+      } else if (expired(o, now)) {
+        cancel(round, o, "limit order past its good_till " + o.limit().get().goodTill());
       } else if (calendar.isOpen(o.symbol(), now)) {
         intend(round, o, TxAction.PROMOTE, () -> OrderBookCalls.promote(o.orderId()));
       }
@@ -159,8 +167,12 @@ public final class RedeemDuty {
     for (OrderRow o : active) {
       Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
       if (leg.isEmpty()) {
-        if (!calendar.isOpen(o.symbol(), now)) {
-          continue; // its venue is closed: routed at the venue's next session
+        if (expired(o, now)) {
+          cancel(round, o, "limit order past its good_till " + o.limit().get().goodTill());
+          continue;
+        }
+        if (!calendar.isOpen(o.symbol(), now) || !limitCrossed(o)) {
+          continue; // its venue is closed, or its limit not reached: routed later
         }
         broker.requestOffset(chainId, o.orderId(), o.symbol(), o.quantity(), now);
         metrics.offsetRequested();
@@ -181,6 +193,32 @@ public final class RedeemDuty {
     engine.submitAll(round.decided);
     metrics.waitingLiquidity(chainId, round.waitingLiquidity);
     broker.nextAnswerDue(chainId, now).ifPresent(due -> wakeAt.at(chainId, due));
+  }
+
+  /** Whether {@code o} is a limit order whose {@code goodTill} has passed. */
+  private static boolean expired(OrderRow o, Instant now) {
+    return o.limit().filter(l -> now.isAfter(l.goodTill())).isPresent();
+  }
+
+  /**
+   * Whether {@code o} may be routed at the asset's current mark: a market order always; a limit
+   * redeem once the mark is at or above its limit, a limit mint at or below (a stale or missing
+   * mark routes nothing).
+   */
+  private boolean limitCrossed(OrderRow o) {
+    if (o.limit().isEmpty()) {
+      return true;
+    }
+    BigInteger limit = o.limit().get().price();
+    return prices
+        .mark(o.symbol())
+        .filter(m -> !m.staleAt(clock.instant()))
+        .map(
+            m -> {
+              int c = m.priceUsd().movePointRight(6).compareTo(new java.math.BigDecimal(limit));
+              return o.side() == dev.lockstep.indexer.model.OrderSide.REDEEM ? c >= 0 : c <= 0;
+            })
+        .orElse(false);
   }
 
   /**

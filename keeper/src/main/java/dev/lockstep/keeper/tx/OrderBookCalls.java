@@ -76,25 +76,32 @@ public final class OrderBookCalls {
   /**
    * A settlement wallet's create call for {@code o}: {@code createMint(symbol, quantity, currency,
    * maxNotional, destination, terms)} or {@code createRedeemWithTerms(token, quantity, payoutToken,
-   * minNotional, destination, terms)}.
+   * minNotional, destination, terms)}; for a limit order {@code createMintLimit} / {@code
+   * createRedeemLimit} with the {@code Limit} after the terms.
    */
   public static String create(OrderDesk.PlaceOrder o) {
     List<org.web3j.abi.datatypes.Type> args =
-        List.of(
-            o.side() == OrderSide.MINT
-                ? new Utf8String(o.asset())
-                : new Address(
-                    o.assetToken()
-                        .orElseThrow(
-                            () -> new IllegalArgumentException("a redeem needs its token"))),
-            new Uint256(o.quantity()),
-            new Address(o.currency()),
-            new Uint256(o.notionalBound()),
-            new Address(o.destination()),
-            terms(o.terms()));
-    return FunctionEncoder.encode(
-        new Function(
-            o.side() == OrderSide.MINT ? "createMint" : "createRedeemWithTerms", args, List.of()));
+        new java.util.ArrayList<>(
+            List.of(
+                o.side() == OrderSide.MINT
+                    ? new Utf8String(o.asset())
+                    : new Address(
+                        o.assetToken()
+                            .orElseThrow(
+                                () -> new IllegalArgumentException("a redeem needs its token"))),
+                new Uint256(o.quantity()),
+                new Address(o.currency()),
+                new Uint256(o.notionalBound()),
+                new Address(o.destination()),
+                terms(o.terms())));
+    boolean mint = o.side() == OrderSide.MINT;
+    String name = mint ? "createMint" : "createRedeemWithTerms";
+    if (o.limit().isPresent()) {
+      OrderDesk.OrderLimit l = o.limit().get();
+      args.add(new OrderBook.Limit(l.price(), BigInteger.valueOf(l.goodTill().getEpochSecond())));
+      name = mint ? "createMintLimit" : "createRedeemLimit";
+    }
+    return FunctionEncoder.encode(new Function(name, args, List.of()));
   }
 
   /**
@@ -180,8 +187,9 @@ public final class OrderBookCalls {
   public static final String APPROVE_SELECTOR = "0x095ea7b3";
 
   /**
-   * Selectors a settlement wallet may call on an order book: createMint, createRedeemWithTerms, and
-   * createWithIntent (relaying a holder's signed order).
+   * Selectors a settlement wallet may call on an order book: createMint, createRedeemWithTerms,
+   * their limit forms createMintLimit and createRedeemLimit, and createWithIntent (relaying a
+   * holder's signed order).
    */
   public static Set<String> walletSelectors() {
     OrderDesk.OrderTerms none =
@@ -191,37 +199,33 @@ public final class OrderBookCalls {
             Optional.empty(),
             dev.lockstep.indexer.model.GasSponsor.USER_NOTIONAL,
             BigInteger.ZERO);
-    String zero = ZERO_ADDRESS;
-    return Set.of(
-        create(
-                new OrderDesk.PlaceOrder(
-                    "",
-                    "",
-                    OrderSide.MINT,
-                    0,
-                    "A",
-                    Optional.empty(),
-                    BigInteger.ONE,
-                    zero,
-                    BigInteger.ONE,
-                    zero,
-                    none))
-            .substring(0, 10),
-        create(
-                new OrderDesk.PlaceOrder(
-                    "",
-                    "",
-                    OrderSide.REDEEM,
-                    0,
-                    "A",
-                    Optional.of(zero),
-                    BigInteger.ONE,
-                    zero,
-                    BigInteger.ONE,
-                    zero,
-                    none))
-            .substring(0, 10),
-        createWithIntentSelector());
+    Set<String> out = new java.util.HashSet<>();
+    Optional<OrderDesk.OrderLimit> limit =
+        Optional.of(new OrderDesk.OrderLimit(BigInteger.ONE, java.time.Instant.EPOCH));
+    for (OrderSide side : OrderSide.values()) {
+      for (Optional<OrderDesk.OrderLimit> l :
+          List.of(Optional.<OrderDesk.OrderLimit>empty(), limit)) {
+        out.add(
+            create(
+                    new OrderDesk.PlaceOrder(
+                        "",
+                        "",
+                        side,
+                        0,
+                        "A",
+                        Optional.of(ZERO_ADDRESS),
+                        BigInteger.ONE,
+                        ZERO_ADDRESS,
+                        BigInteger.ONE,
+                        ZERO_ADDRESS,
+                        none,
+                        Optional.empty(),
+                        l))
+                .substring(0, 10));
+      }
+    }
+    out.add(createWithIntentSelector());
+    return Set.copyOf(out);
   }
 
   /**
@@ -280,7 +284,12 @@ public final class OrderBookCalls {
       case ORDER_NOT_QUEUED -> s != ChainOrderStatus.NONE;
       case ORDER_NOT_ACTIVE, ORDER_NOT_OPEN ->
           s == ChainOrderStatus.SETTLED || s == ChainOrderStatus.CANCELLED;
-      case PAYOUT_BELOW_MINIMUM, NOTIONAL_ABOVE_MAXIMUM, INSUFFICIENT_LIQUIDITY, FILL_EXPIRED ->
+      case PAYOUT_BELOW_MINIMUM,
+          NOTIONAL_ABOVE_MAXIMUM,
+          INSUFFICIENT_LIQUIDITY,
+          FILL_EXPIRED,
+          LIMIT_NOT_MET,
+          ORDER_EXPIRED ->
           false;
     };
   }

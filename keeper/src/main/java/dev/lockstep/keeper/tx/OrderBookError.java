@@ -33,11 +33,24 @@ public enum OrderBookError {
    * {@code OrderBookFillExpired(orderId, expiry)}: the fill attestation expired before the settle
    * was mined; the next try carries a freshly signed one.
    */
-  FILL_EXPIRED("OrderBookFillExpired");
+  FILL_EXPIRED("OrderBookFillExpired"),
+  /**
+   * {@code OrderBookLimitNotMet(orderId, grossNotional, bound)}: a limit order's fill is worse than
+   * its limit; the keeper cancels the order instead.
+   */
+  LIMIT_NOT_MET("OrderBookLimitNotMet"),
+  /**
+   * {@code OrderBookOrderExpired(orderId, goodTill)}: a limit order's {@code goodTill} passed; it
+   * can only be cancelled now.
+   */
+  ORDER_EXPIRED("OrderBookOrderExpired");
 
   /** Whether a settle reverted with this error can never succeed at that fill: cancel instead. */
   public boolean fillOutOfBounds() {
-    return this == PAYOUT_BELOW_MINIMUM || this == NOTIONAL_ABOVE_MAXIMUM;
+    return this == PAYOUT_BELOW_MINIMUM
+        || this == NOTIONAL_ABOVE_MAXIMUM
+        || this == LIMIT_NOT_MET
+        || this == ORDER_EXPIRED;
   }
 
   /**
