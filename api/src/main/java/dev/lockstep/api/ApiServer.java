@@ -72,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.GET, "/v1/redeems", p -> p.orders().redeems()::list),
           new Route(HandlerType.GET, "/v1/redeems/{id}", p -> p.orders().redeems()::get),
           new Route(HandlerType.POST, "/v1/redeems/{id}/cancel", p -> p.orders().redeems()::cancel),
+          new Route(HandlerType.POST, "/v1/orders/{id}/cancel", p -> p.orders().cancels()::cancel),
           new Route(HandlerType.GET, "/v1/fees", p -> p.orders().fees()::balance),
           new Route(HandlerType.GET, "/v1/customers", p -> p.customers()::list),
           new Route(HandlerType.POST, "/v1/customers", p -> p.customers()::upsert),

@@ -271,6 +271,21 @@ public final class OpenApiDocument {
               Map.of(),
               List.of("redeem_not_found", "redeem_not_cancellable")),
           op(
+              "POST /v1/orders/{id}/cancel",
+              "Cancel any open order, a mint (mnt_) or a redeem (rdm_), market or limit, before the"
+                  + " broker fills it; no fee, everything locked goes back (202 while under way,"
+                  + " 200 once cancelled; answers the order's mint or redeem resource)",
+              null,
+              RedeemResource.class,
+              false,
+              202,
+              Map.of(),
+              List.of(
+                  "order_not_found",
+                  "mint_not_found",
+                  "redeem_not_found",
+                  "order_not_cancellable")),
+          op(
               "GET /v1/customers",
               "Query customers by their current attestation",
               null,

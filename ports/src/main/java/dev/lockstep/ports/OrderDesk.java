@@ -33,7 +33,7 @@ public interface OrderDesk {
    *
    * @throws IllegalArgumentException if the order is already final
    */
-  CancelOutcome cancelRedeem(OrderRow order);
+  CancelOutcome cancelOrder(OrderRow order);
 
   /**
    * The token of asset {@code ticker} on chain {@code chainId}, deployed ahead of its first mint

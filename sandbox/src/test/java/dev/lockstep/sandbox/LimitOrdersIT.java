@@ -187,4 +187,46 @@ class LimitOrdersIT {
     }
     assertThat(usdc()).isEqualTo(before);
   }
+
+  /**
+   * {@code POST /v1/orders/{id}/cancel} cancels any open order: a resting limit mint comes back
+   * whole ({@code cancelled}); a settled order is {@code order_not_cancellable}; an id of neither
+   * side is {@code order_not_found}.
+   */
+  @Test
+  void theOneCancelEndpointCancelsARestingLimitMint() throws Exception {
+    String key = sandbox.apiKey();
+    BigInteger before = usdc();
+    String goodTill = sandboxNow().plus(Duration.ofHours(2)).toString();
+    HttpResponse<String> r =
+        api.post(
+            "/v1/mints",
+            key,
+            """
+            {"asset": "AAPL", "quantity": 1, "settlement": {"currency": "USDC", "chain": "base"},
+             "limit_price": 120, "good_till": "%s"}"""
+                .formatted(goodTill),
+            "limit-mint-cancelled");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    String id = body(r).path("id").asString();
+    HttpResponse<String> cancel = api.post("/v1/orders/" + id + "/cancel", key, null);
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+    assertThat(body(cancel).path("object").asString()).isEqualTo("mint");
+    awaitStatus("/v1/mints/" + id, "cancelled");
+    assertThat(usdc()).isEqualTo(before);
+    assertThat(api.post("/v1/orders/" + id + "/cancel", key, null).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> market =
+        api.post(
+            "/v1/mints",
+            key,
+            """
+            {"asset": "AAPL", "quantity": 1, "settlement": {"currency": "USDC", "chain": "base"}}""",
+            "market-mint-settles");
+    String settled = body(market).path("id").asString();
+    awaitStatus("/v1/mints/" + settled, "settled");
+    assertProblem(
+        api.post("/v1/orders/" + settled + "/cancel", key, null), 409, "order_not_cancellable");
+    assertProblem(api.post("/v1/orders/qte_123/cancel", key, null), 404, "order_not_found");
+  }
 }

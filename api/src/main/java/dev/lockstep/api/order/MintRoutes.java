@@ -85,6 +85,11 @@ public final class MintRoutes {
     ctx.status(201).json(resource(o, reads.view(o), index.tokens()));
   }
 
+  /** The mint resource of {@code o} now. */
+  Object render(OrderRow o) {
+    return resource(o, reads.view(o), index.tokens());
+  }
+
   /** {@code GET /v1/mints/{id}}. */
   public void get(Context ctx) {
     OrderRow o = reads.find(ctx, OrderSide.MINT, ctx.pathParam("id"));

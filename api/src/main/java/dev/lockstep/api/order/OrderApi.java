@@ -17,7 +17,8 @@ public record OrderApi(
     MintRoutes mints,
     RedeemRoutes redeems,
     FeeRoutes fees,
-    QuoteStore quoteStore) {
+    QuoteStore quoteStore,
+    OrderCancelRoutes cancels) {
 
   /** Builds every order route over the index, the keeper's order desk and the wallets. */
   public static OrderApi create(
@@ -40,11 +41,14 @@ public record OrderApi(
         new QuoteRoutes(
             new Pricing(prices, desk, index, chains, market, clock), store, signed, index);
     OrderPlacer placer = new OrderPlacer(desk, wallets, customers, index, market, clock);
+    MintRoutes mints = new MintRoutes(reads, quotes, placer, signed, index, chains);
+    RedeemRoutes redeems = new RedeemRoutes(reads, desk, chains, quotes, placer, signed, index);
     return new OrderApi(
         quotes,
-        new MintRoutes(reads, quotes, placer, signed, index, chains),
-        new RedeemRoutes(reads, desk, chains, quotes, placer, signed, index),
+        mints,
+        redeems,
         new FeeRoutes(index, chains),
-        store);
+        store,
+        new OrderCancelRoutes(reads, desk, mints, redeems));
   }
 }

@@ -130,29 +130,50 @@ public final class RedeemRoutes {
    */
   public void cancel(Context ctx) {
     OrderRow o = reads.find(ctx, OrderSide.REDEEM, ctx.pathParam("id"));
+    cancel(ctx, o, orders, ErrorCode.REDEEM_NOT_CANCELLABLE, this::render);
+  }
+
+  /**
+   * Cancels open order {@code o} on request (no fee: everything it locked goes back): 202 with its
+   * resource while the cancel is under way, 200 if already cancelled, {@code notCancellable} (409)
+   * once settled or once the broker has filled it.
+   */
+  static void cancel(
+      Context ctx,
+      OrderRow o,
+      OrderDesk desk,
+      ErrorCode notCancellable,
+      java.util.function.Function<OrderRow, Object> render) {
     if (o.status() == OrderStatus.CANCELLED) {
-      ctx.json(resource(o, reads.view(o)));
+      ctx.json(render.apply(o));
       return;
     }
     if (!o.isOpen()) {
-      throw notCancellable(o, "Redeem is " + o.status().dbValue());
+      throw notCancellable(o, notCancellable, o.side().dbValue() + " is " + o.status().dbValue());
     }
-    switch (orders.cancelRedeem(o)) {
-      case OrderDesk.CancelOutcome.Accepted a -> ctx.status(202).json(resource(o, reads.view(o)));
+    switch (desk.cancelOrder(o)) {
+      case OrderDesk.CancelOutcome.Accepted a -> ctx.status(202).json(render.apply(o));
       case OrderDesk.CancelOutcome.AlreadyFilled f ->
-          throw notCancellable(o, "The broker has already offset this redeem; it is settling");
+          throw notCancellable(
+              o,
+              notCancellable,
+              "The broker has already filled this " + o.side().dbValue() + "; it is settling");
     }
   }
 
-  private ApiException notCancellable(OrderRow o, String detail) {
+  private static ApiException notCancellable(OrderRow o, ErrorCode code, String detail) {
+    String id = new OrderId(o.side(), o.chainId(), o.orderId()).toString();
     return new ApiException(
-        ErrorCode.REDEEM_NOT_CANCELLABLE,
+        code,
         detail,
-        Map.of(
-            "redeem_id",
-            new OrderId(OrderSide.REDEEM, o.chainId(), o.orderId()).toString(),
-            "redeem_status",
-            o.status().dbValue()));
+        code == ErrorCode.REDEEM_NOT_CANCELLABLE
+            ? Map.of("redeem_id", id, "redeem_status", o.status().dbValue())
+            : Map.of("order_id", id, "order_status", o.status().dbValue()));
+  }
+
+  /** The redeem resource of {@code o} now. */
+  Object render(OrderRow o) {
+    return resource(o, reads.view(o));
   }
 
   private RedeemResource resource(OrderRow o, OrderState.View view) {

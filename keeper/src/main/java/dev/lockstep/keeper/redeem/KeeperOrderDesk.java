@@ -138,7 +138,7 @@ public final class KeeperOrderDesk implements OrderDesk {
   }
 
   @Override
-  public CancelOutcome cancelRedeem(OrderRow order) {
+  public CancelOutcome cancelOrder(OrderRow order) {
     if (!order.isOpen()) {
       throw new IllegalArgumentException(
           "order " + order.orderId() + " is " + order.status().dbValue());
