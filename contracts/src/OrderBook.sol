@@ -9,6 +9,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {AssetToken} from "./AssetToken.sol";
 import {IAssetTokenFactory} from "./IAssetTokenFactory.sol";
@@ -143,6 +144,44 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
         uint64 goodTill;
     }
 
+    /// @notice The per-block circuit breakers (reference platform-docs "Per-block guardrails"), in the
+    ///         order's stablecoin base units; 0 turns a breaker off. Set by DEFAULT_ADMIN_ROLE.
+    /// @param mintMaxPerAddressPerBlock most one owner's mints may bound (maximum notional) in a block
+    /// @param mintMaxTotalPerBlock most all mints may bound in a block
+    /// @param mintMinPerTx least a mint may bound (a dust floor)
+    /// @param mintDailyPerAsset most an asset's mints may bound over a rolling day (a sliding window:
+    ///        the previous UTC day counts in proportion to what is left of its 24 hours)
+    /// @param redeemMaxPerBlock most all redeems may bound (minimum payout) in a block
+    struct Guardrails {
+        uint256 mintMaxPerAddressPerBlock;
+        uint256 mintMaxTotalPerBlock;
+        uint256 mintMinPerTx;
+        uint256 mintDailyPerAsset;
+        uint256 redeemMaxPerBlock;
+    }
+
+    /// @notice Which breaker a create would breach.
+    enum Guardrail {
+        MINT_MAX_NOTIONAL_PER_ADDRESS_PER_BLOCK,
+        MINT_MAX_TOTAL_PER_BLOCK,
+        MINT_MIN_PER_TX,
+        MINT_DAILY_NOTIONAL_PER_ASSET,
+        REDEEM_MAX_PER_BLOCK
+    }
+
+    /// @dev An amount counted within one block (reset when the block changes).
+    struct BlockTally {
+        uint64 blockNumber;
+        uint192 amount;
+    }
+
+    /// @dev An asset's mints counted per UTC day, this one and the one before.
+    struct DayTally {
+        uint64 day;
+        uint96 previous;
+        uint96 current;
+    }
+
     /// @notice An EIP-2612 permit of the token an intent locks (value 0 and deadline 0: none).
     struct Permit {
         uint256 value;
@@ -203,6 +242,11 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     mapping(uint256 orderId => address sponsor) private _sponsors;
     /// @dev Limit orders' price bound and lifetime (absent: a market order, good until settled).
     mapping(uint256 orderId => Limit) private _limits;
+    Guardrails private _guardrails;
+    mapping(address owner => BlockTally) private _mintsByOwner;
+    BlockTally private _mintsTotal;
+    BlockTally private _redeemsTotal;
+    mapping(bytes32 symbol => DayTally) private _mintsByAsset;
 
     /// @notice Order `orderId` was created from `owner`'s signed intent with nonce `nonce`, submitted by `relayer`.
     event OrderIntentUsed(uint256 indexed orderId, address indexed owner, uint256 nonce, address relayer);
@@ -262,6 +306,14 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     event TreasurySet(address indexed treasury);
     /// @notice The least platform fee an order may carry changed.
     event MinPlatformFeeBpsSet(uint16 bps);
+    /// @notice The per-block circuit breakers changed.
+    event GuardrailsSet(
+        uint256 mintMaxPerAddressPerBlock,
+        uint256 mintMaxTotalPerBlock,
+        uint256 mintMinPerTx,
+        uint256 mintDailyPerAsset,
+        uint256 redeemMaxPerBlock
+    );
 
     /// @notice `token` was not deployed by the factory.
     error OrderBookUnknownToken(address token);
@@ -317,6 +369,9 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     error OrderBookLimitNotMet(uint256 orderId, uint256 grossNotional, uint256 bound);
     /// @notice The order's `goodTill` has passed: it can no longer settle, only be cancelled.
     error OrderBookOrderExpired(uint256 orderId, uint64 goodTill);
+    /// @notice The create would breach `limit`: `currentValue` (what the window would hold with this
+    ///         order, or the order's own bound for the dust floor) against `limitValue`.
+    error OrderBookGuardrail(Guardrail limit, uint256 limitValue, uint256 currentValue);
 
     /// @param admin receives DEFAULT_ADMIN_ROLE and is the first treasury.
     /// @param factory_ the token factory; only its tokens can be redeemed, and mints go through it
@@ -369,6 +424,25 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     /// @notice The limit of order `orderId` (price 0 and goodTill 0: a market order).
     function limitOf(uint256 orderId) external view returns (Limit memory) {
         return _limits[orderId];
+    }
+
+    /// @notice The per-block circuit breakers in force.
+    function guardrails() external view returns (Guardrails memory) {
+        return _guardrails;
+    }
+
+    /// @notice What the guardrail windows hold now for a create by `owner` of asset `symbol` (empty for
+    ///         a redeem): `owner`'s mints in this block, all mints and all redeems in this block (0 once
+    ///         the block has passed), and `symbol`'s mints over the rolling day.
+    function guardrailUsage(address owner, string calldata symbol)
+        external
+        view
+        returns (uint256 ownerMints, uint256 totalMints, uint256 totalRedeems, uint256 assetDay)
+    {
+        ownerMints = _inBlock(_mintsByOwner[owner]);
+        totalMints = _inBlock(_mintsTotal);
+        totalRedeems = _inBlock(_redeemsTotal);
+        assetDay = _rollingDay(_mintsByAsset[bytes32(bytes(symbol))]);
     }
 
     /// @notice The id the next order will get. Ids start at 1.
@@ -438,6 +512,18 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
         if (bps > MAX_FEE_BPS) revert OrderBookInvalidFees(bps, 0);
         _minPlatformFeeBps = bps;
         emit MinPlatformFeeBpsSet(bps);
+    }
+
+    /// @notice Sets the per-block circuit breakers (0 turns one off). Caller needs DEFAULT_ADMIN_ROLE.
+    function setGuardrails(Guardrails calldata g) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _guardrails = g;
+        emit GuardrailsSet(
+            g.mintMaxPerAddressPerBlock,
+            g.mintMaxTotalPerBlock,
+            g.mintMinPerTx,
+            g.mintDailyPerAsset,
+            g.redeemMaxPerBlock
+        );
     }
 
     /// @notice Sets whether new orders start ACTIVE. Caller needs KEEPER_ROLE (driven by the venue calendar).
@@ -708,6 +794,68 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
 
     // ---- internals ----
 
+    /// @dev Counts a mint bounded by `maxNotional` against the mint breakers, reverting on a breach.
+    function _guardMint(address owner, bytes32 symbol, uint256 maxNotional) private {
+        Guardrails storage g = _guardrails;
+        if (g.mintMinPerTx != 0 && maxNotional < g.mintMinPerTx) {
+            revert OrderBookGuardrail(Guardrail.MINT_MIN_PER_TX, g.mintMinPerTx, maxNotional);
+        }
+        _count(
+            _mintsByOwner[owner],
+            g.mintMaxPerAddressPerBlock,
+            maxNotional,
+            Guardrail.MINT_MAX_NOTIONAL_PER_ADDRESS_PER_BLOCK
+        );
+        _count(_mintsTotal, g.mintMaxTotalPerBlock, maxNotional, Guardrail.MINT_MAX_TOTAL_PER_BLOCK);
+        uint256 cap = g.mintDailyPerAsset;
+        if (cap != 0) {
+            DayTally storage d = _mintsByAsset[symbol];
+            uint256 used = _rollingDay(d) + maxNotional;
+            if (used > cap) revert OrderBookGuardrail(Guardrail.MINT_DAILY_NOTIONAL_PER_ASSET, cap, used);
+            uint64 today = uint64(block.timestamp / 1 days);
+            if (d.day != today) {
+                d.previous = d.day + 1 == today ? d.current : 0;
+                d.current = 0;
+                d.day = today;
+            }
+            d.current = SafeCast.toUint96(d.current + maxNotional);
+        }
+    }
+
+    /// @dev Counts a redeem bounded by `minNotional` against the redeem breaker.
+    function _guardRedeem(uint256 minNotional) private {
+        _count(_redeemsTotal, _guardrails.redeemMaxPerBlock, minNotional, Guardrail.REDEEM_MAX_PER_BLOCK);
+    }
+
+    /// @dev Adds `amount` to a per-block tally capped at `cap` (0: off), reverting with `limit` past it.
+    function _count(BlockTally storage t, uint256 cap, uint256 amount, Guardrail limit) private {
+        if (cap == 0) return;
+        uint256 used = _inBlock(t) + amount;
+        if (used > cap) revert OrderBookGuardrail(limit, cap, used);
+        t.blockNumber = uint64(block.number);
+        t.amount = SafeCast.toUint192(used);
+    }
+
+    function _inBlock(BlockTally storage t) private view returns (uint256) {
+        return t.blockNumber == block.number ? t.amount : 0;
+    }
+
+    /// @dev The rolling day: today's mints plus the previous day's in proportion to what is left of its
+    ///      24 hours (a sliding window over two UTC-day buckets), rounded up.
+    function _rollingDay(DayTally storage d) private view returns (uint256) {
+        uint256 today = block.timestamp / 1 days;
+        uint256 previous;
+        uint256 current;
+        if (d.day == today) {
+            previous = d.previous;
+            current = d.current;
+        } else if (d.day + 1 == today) {
+            previous = d.current;
+        }
+        uint256 left = 1 days - (block.timestamp % 1 days);
+        return current + Math.mulDiv(previous, left, 1 days, Math.Rounding.Ceil);
+    }
+
     function _setLimit(uint256 orderId, Limit calldata limit) private {
         if (limit.price == 0 || limit.goodTill <= block.timestamp) {
             revert OrderBookInvalidLimit(limit.price, limit.goodTill);
@@ -748,6 +896,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
         _checkOrder(currency, quantity, maxNotional, destination, terms);
         uint256 lock = mintLockOf(maxNotional, terms);
         address token = _factory.predictAddress(symbol);
+        _guardMint(owner, bytes32(bytes(symbol)), maxNotional);
         orderId = _store(owner, Side.MINT, token, quantity, currency, maxNotional, destination, terms, lock);
         _orders[orderId].symbol = bytes32(bytes(symbol));
         emit MintAsset(orderId, symbol);
@@ -775,6 +924,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     ) private returns (uint256 orderId) {
         if (!_factory.isToken(token)) revert OrderBookUnknownToken(token);
         _checkOrder(payoutToken, quantity, minNotional, destination, terms);
+        _guardRedeem(minNotional);
         orderId = _store(owner, Side.REDEEM, token, quantity, payoutToken, minNotional, destination, terms, 0);
         _locked[token] += quantity;
         IERC20(token).safeTransferFrom(owner, address(this), quantity);

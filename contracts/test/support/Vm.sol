@@ -8,8 +8,10 @@ interface Vm {
     function startPrank(address msgSender) external;
     function stopPrank() external;
     function warp(uint256 newTimestamp) external;
+    function roll(uint256 newHeight) external;
     function expectRevert(bytes calldata revertData) external;
     function expectRevert(bytes4 revertData) external;
+    function expectRevert() external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
     function assume(bool condition) external pure;
     function label(address account, string calldata newLabel) external;
