@@ -244,6 +244,20 @@ public interface OrderDesk {
     record Refused(String error, String detail) implements Placement {}
 
     /**
+     * The order would breach one of the book's per-block guardrails (reference platform-docs
+     * "Per-block guardrails"), read at the chain's latest block; nothing was sent.
+     *
+     * @param limit the breaker, as the reference names it ({@code mint_max_total_per_block}, ...)
+     * @param limitValue its cap (or floor), stablecoin base units
+     * @param currentValue what the window would hold with this order (or the order's own bound, for
+     *     the dust floor), stablecoin base units
+     * @param retryAfterSeconds when a retry may pass (0: it never will as it stands)
+     */
+    record Guarded(
+        String limit, BigInteger limitValue, BigInteger currentValue, long retryAfterSeconds)
+        implements Placement {}
+
+    /**
      * The wallet holds less of {@code token} than the order locks (balance at the chain's latest
      * block); nothing was sent.
      *

@@ -25,6 +25,8 @@ public enum ErrorCode {
   REDEEM_NOT_FOUND(404, "redeem_not_found", "No such redeem", false),
   REDEEM_NOT_CANCELLABLE(409, "redeem_not_cancellable", "Redeem can no longer be cancelled", false),
   MINT_NOT_FOUND(404, "mint_not_found", "No such mint", false),
+  GUARDRAIL_TRIGGERED(
+      422, "guardrail_triggered", "Rejected by a per-block guardrail; nothing was sent", true),
   ORDER_NOT_FOUND(404, "order_not_found", "No such order (a mnt_ or rdm_ id)", false),
   ORDER_NOT_CANCELLABLE(409, "order_not_cancellable", "Order can no longer be cancelled", false),
   QUOTE_NOT_FOUND(404, "quote_not_found", "No such quote", false),

@@ -127,10 +127,40 @@ final class OrderPlacer {
               ErrorCode.ORDER_REFUSED,
               "The order book refused the order: " + refused.detail(),
               Map.of("reason", refused.error()));
+      case Placement.Guarded g -> throw guarded(ctx, q, g);
       case Placement.Short s ->
           throw shortOf(
               q, s, intent.map(i -> "The wallet " + i.owner()).orElse("The settlement wallet"));
     };
+  }
+
+  /**
+   * {@code 422 guardrail_triggered} (reference platform-docs "Errors"): the breaker, its value and
+   * the window's with this order (USDC), and when a retry may pass ({@code Retry-After} too).
+   */
+  private static ApiException guarded(Context ctx, Quote q, Placement.Guarded g) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("limit", g.limit());
+    fields.put("limit_value", Amounts.format(g.limitValue(), 6));
+    fields.put("current_value", Amounts.format(g.currentValue(), 6));
+    fields.put("retry_after_seconds", g.retryAfterSeconds());
+    if (g.retryAfterSeconds() > 0) {
+      ctx.header("Retry-After", Long.toString(g.retryAfterSeconds()));
+    }
+    return new ApiException(
+        ErrorCode.GUARDRAIL_TRIGGERED,
+        "The "
+            + q.side().dbValue()
+            + " would exceed "
+            + g.limit()
+            + " on "
+            + q.chain()
+            + " ("
+            + Amounts.format(g.currentValue(), 6)
+            + " against "
+            + Amounts.format(g.limitValue(), 6)
+            + " USDC); nothing was sent",
+        fields);
   }
 
   private ApiException shortOf(Quote q, Placement.Short s, String payer) {

@@ -122,6 +122,10 @@ public final class WalletOrders implements AutoCloseable {
       // engine's simulation checks); only the developer gas deposit is the settlement wallet's.
       boolean relayed = o.intent().isPresent();
       String payer = o.intent().map(OrderDesk.SignedIntent::owner).orElse(wallet);
+      Optional<Placement.Guarded> guarded = guardrails(book, o, payer);
+      if (guarded.isPresent()) {
+        return guarded.get();
+      }
       Map<String, BigInteger> fromPayer = relayed ? locked(o) : spends(o);
       for (Map.Entry<String, BigInteger> lock : fromPayer.entrySet()) {
         BigInteger held =
@@ -150,9 +154,14 @@ public final class WalletOrders implements AutoCloseable {
     return switch (i.status()) {
       case MINED, CONFIRMED -> placed(book, i);
       case REVERTED, DONE_BY_OTHER, FAILED ->
-          new Placement.Refused(
-              i.revertError().orElse(i.status().dbValue()),
-              i.outcome().orElse("the create transaction " + i.status().dbValue()));
+          i.outcome()
+              .flatMap(out -> Guardrails.fromRevert(out, blockSeconds(o.chainId())))
+              .<Placement>map(g -> g)
+              .orElseGet(
+                  () ->
+                      new Placement.Refused(
+                          i.revertError().orElse(i.status().dbValue()),
+                          i.outcome().orElse("the create transaction " + i.status().dbValue())));
       case QUEUED, SUBMITTED -> new Placement.Pending(i.minedTxHash());
     };
   }
@@ -314,6 +323,27 @@ public final class WalletOrders implements AutoCloseable {
   }
 
   /** An ERC-20 view returning one uint256, at the latest block. */
+  /** The breach of the book's guardrails {@code o} would cause, read at the latest block. */
+  private Optional<Placement.Guarded> guardrails(Book book, PlaceOrder o, String owner) {
+    var contract =
+        dev.lockstep.contracts.generated.OrderBook.load(
+            book.orderBook(),
+            book.web3j(),
+            new org.web3j.tx.ReadonlyTransactionManager(book.web3j(), owner),
+            new org.web3j.tx.gas.DefaultGasProvider());
+    try {
+      return Guardrails.check(contract, o, owner, blockSeconds(o.chainId()), clock.instant());
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "reading the guardrails of " + book.orderBook() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The chain's typical block time: 12 s on Ethereum, 2 s on the L2s. */
+  private static long blockSeconds(long chainId) {
+    return chainId == 1 ? 12 : 2;
+  }
+
   private static BigInteger erc20(
       Book book, String token, String name, List<org.web3j.abi.datatypes.Type> args, String from) {
     Function f = new Function(name, args, List.of(new TypeReference<Uint256>() {}));
