@@ -14,6 +14,7 @@ import dev.lockstep.api.event.EventRoutes;
 import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.order.OrderApi;
 import dev.lockstep.api.ratelimit.RateLimits;
+import dev.lockstep.api.sandbox.ErrorInjection;
 import dev.lockstep.api.sandbox.RequestClock;
 import dev.lockstep.api.sandbox.SandboxClockRoutes;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
@@ -33,10 +34,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The integrator-facing HTTP server: the /v1 REST surface and {@code /health} (and {@code /metrics}
  * unless a management port serves it, {@link ManagementServer}). Every /v1 request passes, in
- * order: a request id, Bearer authentication, the key's rate limit, and for a POST the
- * Idempotency-Key check; errors of every kind are answered as RFC 9457 problem+json. JSON fields
- * are snake_case; timestamps ISO-8601 UTC; absent optional fields are omitted. The routes are one
- * table ({@link #ROUTES}), which the OpenAPI document describes.
+ * order: a request id, Bearer authentication, the key's rate limit, the sandbox's request-scoped
+ * clock ({@link RequestClock}), for a POST the Idempotency-Key check, and the sandbox's injected
+ * errors ({@link ErrorInjection}); errors of every kind are answered as RFC 9457 problem+json. JSON
+ * fields are snake_case; timestamps ISO-8601 UTC; absent optional fields are omitted. The routes
+ * are one table ({@link #ROUTES}), which the OpenAPI document describes.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -118,7 +120,8 @@ public final class ApiServer implements AutoCloseable {
       SettlementWalletRoutes wallets,
       WalletLinkRoutes walletLinks,
       SandboxClockRoutes sandboxClock,
-      RequestClock clock) {}
+      RequestClock clock,
+      ErrorInjection errors) {}
 
   private final Javalin app;
 
@@ -154,6 +157,9 @@ public final class ApiServer implements AutoCloseable {
                       parts.rateLimits().check(ctx);
                       parts.clock().apply(ctx);
                       parts.idempotency().before(ctx);
+                      if (!Idempotency.replayed(ctx)) {
+                        parts.errors().apply(ctx);
+                      }
                     }
                   });
               cfg.routes.after("/v1/*", parts.idempotency()::after);

@@ -19,6 +19,7 @@ import dev.lockstep.api.event.EventRoutes;
 import dev.lockstep.api.idempotency.Idempotency;
 import dev.lockstep.api.order.OrderApi;
 import dev.lockstep.api.ratelimit.RateLimits;
+import dev.lockstep.api.sandbox.ErrorInjection;
 import dev.lockstep.api.sandbox.RequestClock;
 import dev.lockstep.api.sandbox.SandboxClockRoutes;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
@@ -372,7 +373,8 @@ public final class Daemon implements AutoCloseable {
                     ? Optional.of(new ChainTimeTravel(shiftable, transports))
                     : Optional.empty(),
                 chainNames),
-            apiClock);
+            apiClock,
+            new ErrorInjection(apiClock));
     ManagementServer.Sources operator =
         new ManagementServer.Sources(
             metrics,

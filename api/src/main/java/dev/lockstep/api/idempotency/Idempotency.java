@@ -82,6 +82,13 @@ public final class Idempotency {
   /**
    * Before the endpoint: claims the key, or answers a replay and skips the endpoint, or refuses.
    */
+  private static final String REPLAYED = "lockstep.idempotent_replay";
+
+  /** Whether {@link #before} answered this request with a stored answer (nothing else may run). */
+  public static boolean replayed(Context ctx) {
+    return Boolean.TRUE.equals(ctx.attribute(REPLAYED));
+  }
+
   public void before(Context ctx) {
     String key = ctx.header(HEADER);
     if (key == null || !ctx.method().name().equals("POST")) {
@@ -177,6 +184,7 @@ public final class Idempotency {
         ctx.contentType(s.contentType());
       }
       ctx.result(s.body());
+      ctx.attribute(REPLAYED, true);
       ctx.skipRemainingHandlers();
     } else {
       ctx.attribute(CLAIM, claim);

@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * quote made before a move has expired after it, the venues answer for the moved time, and the
  * chains' next blocks carry it.
  */
-class SandboxClockIT {
+class SandboxConveniencesIT {
   private static Sandbox sandbox;
   private static ApiClient api;
   private static final VenueCalendar CALENDAR =
@@ -34,7 +34,7 @@ class SandboxClockIT {
     sandbox =
         Sandbox.start(
             0,
-            Path.of("target", "sandbox-clock-it"),
+            Path.of("target", "sandbox-conveniences-it"),
             1,
             ShiftableClock.system(),
             Map.of(),
@@ -173,5 +173,58 @@ class SandboxClockIT {
         "wallet_challenge_expired");
     HttpResponse<String> linked = api.post("/v1/wallet_links", key, proof);
     assertThat(linked.statusCode()).as(linked.body()).isEqualTo(201);
+  }
+
+  /**
+   * {@code X-Lockstep-Error} makes a mutating request fail with that documented error and its full
+   * body, before anything is done (no mint is created); the same Idempotency-Key replays it; a GET
+   * ignores it; an unknown code is refused.
+   */
+  @Test
+  void injectedErrorsFailDeterministicallyWithTheirFullBody() throws Exception {
+    String key = sandbox.apiKey();
+    String mint =
+        """
+        {"asset": "AAPL", "quantity": 10, "settlement": {"currency": "USDC", "chain": "base"}}""";
+    int mints = body(api.get("/v1/mints?limit=100", key)).path("data").size();
+    java.util.Map<String, String> headers =
+        java.util.Map.of(
+            "X-Lockstep-Error", "insufficient_funds", "Idempotency-Key", "injected-funds-1");
+    HttpResponse<String> r = api.send("POST", "/v1/mints", key, mint, headers);
+    assertProblem(r, 422, "insufficient_funds");
+    JsonNode p = body(r);
+    assertThat(p.path("injected").asBoolean()).isTrue();
+    assertThat(p.path("required_usdc").asString()).isEqualTo("1874.200000");
+    assertThat(p.path("shortfall_usdc").asString()).isEqualTo("874.200000");
+    HttpResponse<String> replay = api.send("POST", "/v1/mints", key, mint, headers);
+    assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+    assertThat(replay.body()).isEqualTo(r.body());
+
+    HttpResponse<String> guard =
+        api.send(
+            "POST",
+            "/v1/mints",
+            key,
+            mint,
+            java.util.Map.of("X-Lockstep-Error", "guardrail_triggered"));
+    assertProblem(guard, 422, "guardrail_triggered");
+    assertThat(body(guard).path("limit").asString())
+        .isEqualTo("mint_max_notional_per_address_per_block");
+    assertThat(guard.headers().firstValue("Retry-After")).contains("12");
+
+    HttpResponse<String> unknown =
+        api.send("POST", "/v1/mints", key, mint, java.util.Map.of("X-Lockstep-Error", "ltv_maybe"));
+    assertProblem(unknown, 400, "invalid_request");
+    assertThat(body(unknown).path("param").asString()).isEqualTo("X-Lockstep-Error");
+    assertThat(
+            api.send(
+                    "GET",
+                    "/v1/venues",
+                    key,
+                    null,
+                    java.util.Map.of("X-Lockstep-Error", "insufficient_funds"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(body(api.get("/v1/mints?limit=100", key)).path("data").size()).isEqualTo(mints);
   }
 }
