@@ -17,6 +17,7 @@ import dev.lockstep.api.ratelimit.RateLimits;
 import dev.lockstep.api.sandbox.ErrorInjection;
 import dev.lockstep.api.sandbox.RequestClock;
 import dev.lockstep.api.sandbox.SandboxClockRoutes;
+import dev.lockstep.api.sandbox.SandboxReset;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.wallet.WalletLinkRoutes;
 import dev.lockstep.api.webhook.WebhookRoutes;
@@ -87,6 +88,7 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.POST, "/v1/sandbox/faucet", p -> p.wallets()::faucet),
           new Route(HandlerType.POST, "/v1/sandbox/payout_pool", p -> p.wallets()::payoutPool),
           new Route(HandlerType.GET, "/v1/sandbox/clock", p -> p.sandboxClock()::get),
+          new Route(HandlerType.POST, "/v1/sandbox/reset", p -> p.sandboxReset()::reset),
           new Route(HandlerType.POST, "/v1/sandbox/clock", p -> p.sandboxClock()::advance),
           new Route(HandlerType.GET, "/v1/events", p -> p.events()::list),
           new Route(HandlerType.GET, "/v1/events/{id}", p -> p.events()::get),
@@ -121,7 +123,8 @@ public final class ApiServer implements AutoCloseable {
       WalletLinkRoutes walletLinks,
       SandboxClockRoutes sandboxClock,
       RequestClock clock,
-      ErrorInjection errors) {}
+      ErrorInjection errors,
+      SandboxReset sandboxReset) {}
 
   private final Javalin app;
 

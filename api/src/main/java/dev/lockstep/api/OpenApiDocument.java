@@ -14,6 +14,7 @@ import dev.lockstep.api.order.OrderRequests;
 import dev.lockstep.api.order.Quote;
 import dev.lockstep.api.order.RedeemResource;
 import dev.lockstep.api.sandbox.SandboxClockRoutes;
+import dev.lockstep.api.sandbox.SandboxReset;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.wallet.WalletLinkRoutes;
 import dev.lockstep.api.webhook.Delivery;
@@ -405,6 +406,18 @@ public final class OpenApiDocument {
               201,
               Map.of(),
               List.of("sandbox_only", "settlement_wallets_not_configured")),
+          op(
+              "POST /v1/sandbox/reset",
+              "Reset the caller's sandbox state to a clean slate: cancel its open orders, delete its"
+                  + " customers, wallet links, webhooks, quotes and Idempotency-Keys, top its"
+                  + " settlement wallet back up to the opening grant; answers what was cleared"
+                  + " (sandbox keys only)",
+              null,
+              SandboxReset.Reset.class,
+              false,
+              200,
+              Map.of(),
+              List.of("sandbox_only")),
           op(
               "GET /v1/sandbox/clock",
               "The sandbox's time: the daemon's clock, how far it runs ahead of the real time, and"

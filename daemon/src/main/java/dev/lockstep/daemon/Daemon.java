@@ -22,6 +22,7 @@ import dev.lockstep.api.ratelimit.RateLimits;
 import dev.lockstep.api.sandbox.ErrorInjection;
 import dev.lockstep.api.sandbox.RequestClock;
 import dev.lockstep.api.sandbox.SandboxClockRoutes;
+import dev.lockstep.api.sandbox.SandboxReset;
 import dev.lockstep.api.wallet.SettlementWalletRoutes;
 import dev.lockstep.api.wallet.SignatureCheck;
 import dev.lockstep.api.wallet.WalletLinkRoutes;
@@ -374,7 +375,8 @@ public final class Daemon implements AutoCloseable {
                     : Optional.empty(),
                 chainNames),
             apiClock,
-            new ErrorInjection(apiClock));
+            new ErrorInjection(apiClock),
+            new SandboxReset(jdbi, index, orderDesk, settlementWallets, chainNames));
     ManagementServer.Sources operator =
         new ManagementServer.Sources(
             metrics,

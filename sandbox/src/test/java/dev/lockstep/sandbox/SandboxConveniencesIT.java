@@ -227,4 +227,79 @@ class SandboxConveniencesIT {
         .isEqualTo(200);
     assertThat(body(api.get("/v1/mints?limit=100", key)).path("data").size()).isEqualTo(mints);
   }
+
+  /**
+   * {@code POST /v1/sandbox/reset} cancels the tenant's open orders, deletes its customers,
+   * webhooks and quotes, and tops its settlement wallet back to the opening grant: after the
+   * resting order's refund, exactly 1,000,000 USDC on base.
+   */
+  @Test
+  void resetClearsTheTenantsStateAndRestoresTheGrant() throws Exception {
+    String key = sandbox.apiKey();
+    assertThat(
+            api.post(
+                    "/v1/customers",
+                    key,
+                    "{\"external_id\": \"reset-1\", \"wallet\": \"0x" + "ab".repeat(20) + "\"}")
+                .statusCode())
+        .isEqualTo(201);
+    assertThat(
+            api.post(
+                    "/v1/webhooks",
+                    key,
+                    "{\"url\": \"https://example.com/hook\", \"events\": [\"*\"]}")
+                .statusCode())
+        .isEqualTo(201);
+    String goodTill = Instant.now().plus(Duration.ofDays(5)).toString();
+    HttpResponse<String> resting =
+        api.post(
+            "/v1/mints",
+            key,
+            """
+            {"asset": "AAPL", "quantity": 1, "settlement": {"currency": "USDC", "chain": "base"},
+             "limit_price": 1, "good_till": "%s"}"""
+                .formatted(goodTill),
+            "reset-resting-mint");
+    assertThat(resting.statusCode()).as(resting.body()).isEqualTo(201);
+    String mintId = body(resting).path("id").asString();
+
+    HttpResponse<String> reset = api.post("/v1/sandbox/reset", key, null, "reset-1");
+    assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+    JsonNode r = body(reset);
+    assertThat(r.at("/cleared/customers").asInt()).isGreaterThanOrEqualTo(1);
+    assertThat(r.at("/cleared/webhooks").asInt()).isEqualTo(1);
+    assertThat(r.path("orders_cancelled").toString()).contains(mintId);
+    assertThat(body(api.get("/v1/customers", key)).path("data").size()).isZero();
+    assertThat(body(api.get("/v1/webhooks", key)).path("data").size()).isZero();
+    // The Idempotency-Key of the reset itself survives it: a retry replays the answer.
+    assertThat(
+            api.post("/v1/sandbox/reset", key, null, "reset-1")
+                .headers()
+                .firstValue("Idempotent-Replayed"))
+        .contains("true");
+
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                body(api.get("/v1/mints/" + mintId, key))
+                    .path("status")
+                    .asString()
+                    .equals("cancelled"));
+    // Base's USDC: below the grant while the order was locked, exactly the grant after its refund.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> baseUsdc(key).equals("1000000.000000"));
+  }
+
+  private static String baseUsdc(String key) throws Exception {
+    for (JsonNode b : body(api.get("/v1/settlement_wallets", key)).at("/data/0/balances")) {
+      if (b.path("chain").asString().equals("base")
+          && b.path("currency").asString().equals("USDC")) {
+        return b.path("amount").asString();
+      }
+    }
+    return "";
+  }
 }
