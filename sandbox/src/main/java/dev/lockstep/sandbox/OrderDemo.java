@@ -18,8 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The quickstart, driven through the API alone as an integrator would (README "Quickstart"): quote
  * and mint 10 AAPL on base from the sandbox tenant's settlement wallet, see it settled and in
  * positions; redeem 4 of it to USDT and see the payout land; then a redeem of 3 whose broker leg is
- * made to fail ends {@code failed} ({@code broker_rejected}) with the 3 AAPL back. Prints every
- * request and answer; {@link #run} is true only if every check holds.
+ * made to fail ends {@code failed} ({@code broker_rejected}) with the 3 AAPL back; then a limit
+ * sell of 2 at 200 waits {@code queued} below its limit and settles once the simulated mark crosses
+ * it. Prints every request and answer; {@link #run} is true only if every check holds.
  */
 public final class OrderDemo {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -130,6 +131,33 @@ public final class OrderDemo {
         "a redeem.failed event names " + rejectedId + " and broker_rejected",
         events.toString().contains("\"redeem_id\":\"" + rejectedId + "\"")
             && events.toString().contains("\"failure_reason\":\"broker_rejected\""));
+    step(
+        "a limit sell: redeem 2 AAPL at no less than 200 (the mark is 187.42), then the mark crosses");
+    JsonNode limit =
+        post(
+            "/v1/redeems",
+            """
+            {"asset": "AAPL", "quantity": 2, "payout": {"currency": "USDC", "chain": "base"},
+             "limit_price": 200, "good_till": "%s"}"""
+                .formatted(Instant.now().plus(Duration.ofHours(1))));
+    String limitId = limit.path("id").asString();
+    check("the redeem is a limit order", "limit".equals(limit.path("order_type").asString()));
+    Thread.sleep(2_000);
+    check(
+        "below its limit, " + limitId + " waits queued",
+        status(get("/v1/redeems/" + limitId), "queued"));
+    out.println("  (the sandbox's simulated feed moves AAPL's mark to 201.50)");
+    sandbox.daemon().prices().publish("AAPL", new BigDecimal("201.50"));
+    try {
+      JsonNode filledAtLimit = await("/v1/redeems/" + limitId, r -> status(r, "settled"));
+      check("limit redeem " + limitId + " settled", status(filledAtLimit, "settled"));
+      String gross = filledAtLimit.at("/payout/gross_notional").asString("0");
+      check(
+          "at a gross of " + gross + ", at least 2 x 200",
+          new BigDecimal(gross).compareTo(new BigDecimal("400")) >= 0);
+    } finally {
+      sandbox.daemon().prices().publish("AAPL", new BigDecimal("187.42"));
+    }
     get("/v1/mints");
     get("/v1/redeems");
     return ok;

@@ -107,7 +107,8 @@ public final class SandboxMain implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description =
           "Start a sandbox and run the quickstart through the API (quote, mint, redeem to USDT, a"
-              + " rejected redeem); check every step; exit 0 if all hold.")
+              + " rejected redeem, a limit sell that fills when the mark crosses); check every"
+              + " step; exit 0 if all hold.")
   static final class Demo implements Callable<Integer> {
     @CommandLine.ParentCommand SandboxMain parent;
 
