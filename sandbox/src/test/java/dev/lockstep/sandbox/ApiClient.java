@@ -62,6 +62,23 @@ final class ApiClient {
     return JSON.readTree(r.body());
   }
 
+  /**
+   * GETs {@code path} until its {@code status} is {@code status} (every 250 ms, at most 60 s); the
+   * last answer.
+   */
+  JsonNode awaitStatus(String path, String key, String status) {
+    JsonNode[] last = new JsonNode[1];
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .pollInterval(java.time.Duration.ofMillis(250))
+        .until(
+            () -> {
+              last[0] = body(get(path, key));
+              return last[0].path("status").asString().equals(status);
+            });
+    return last[0];
+  }
+
   /** Asserts an RFC 9457 problem with {@code status} and {@code code} and every standard member. */
   static JsonNode assertProblem(HttpResponse<String> r, int status, String code) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);

@@ -76,14 +76,7 @@ class GuardrailsIT {
             "guard-first");
     assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
     String firstId = body(first).path("id").asString();
-    org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(60))
-        .until(
-            () ->
-                body(api.get("/v1/mints/" + firstId, key))
-                    .path("status")
-                    .asString()
-                    .equals("settled"));
+    api.awaitStatus("/v1/mints/" + firstId, key, "settled");
 
     asAdmin
         .setGuardrails(

@@ -3,7 +3,6 @@ package dev.lockstep.sandbox;
 import static dev.lockstep.sandbox.ApiClient.assertProblem;
 import static dev.lockstep.sandbox.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.contracts.generated.TestStablecoin;
@@ -55,16 +54,7 @@ class LimitOrdersIT {
   }
 
   private static JsonNode awaitStatus(String path, String status) {
-    JsonNode[] last = new JsonNode[1];
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> {
-              last[0] = body(api.get(path, sandbox.apiKey()));
-              return last[0].path("status").asString().equals(status);
-            });
-    return last[0];
+    return api.awaitStatus(path, sandbox.apiKey(), status);
   }
 
   private static BigInteger usdc() throws Exception {

@@ -278,15 +278,7 @@ class SandboxConveniencesIT {
                 .firstValue("Idempotent-Replayed"))
         .contains("true");
 
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () ->
-                body(api.get("/v1/mints/" + mintId, key))
-                    .path("status")
-                    .asString()
-                    .equals("cancelled"));
+    api.awaitStatus("/v1/mints/" + mintId, key, "cancelled");
     // Base's USDC: below the grant while the order was locked, exactly the grant after its refund.
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(30))

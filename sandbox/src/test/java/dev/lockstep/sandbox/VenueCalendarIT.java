@@ -145,16 +145,7 @@ class VenueCalendarIT {
   }
 
   private static JsonNode awaitStatus(String id, String status) {
-    JsonNode[] last = new JsonNode[1];
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> {
-              last[0] = body(api.get("/v1/mints/" + id, sandbox.apiKey()));
-              return last[0].path("status").asString().equals(status);
-            });
-    return last[0];
+    return api.awaitStatus("/v1/mints/" + id, sandbox.apiKey(), status);
   }
 
   @Test

@@ -73,6 +73,15 @@ public final class OrderBookCalls {
 
   private static final String ZERO_ADDRESS = "0x" + "0".repeat(40);
 
+  /** Zero terms, for encoding a call only to read its selector. */
+  private static final OrderDesk.OrderTerms NO_TERMS =
+      new OrderDesk.OrderTerms(
+          0,
+          0,
+          Optional.empty(),
+          dev.lockstep.indexer.model.GasSponsor.USER_NOTIONAL,
+          BigInteger.ZERO);
+
   /**
    * A settlement wallet's create call for {@code o}: {@code createMint(symbol, quantity, currency,
    * maxNotional, destination, terms)} or {@code createRedeemWithTerms(token, quantity, payoutToken,
@@ -151,13 +160,6 @@ public final class OrderBookCalls {
 
   /** The selector of {@code createWithIntent}. */
   public static String createWithIntentSelector() {
-    OrderDesk.OrderTerms none =
-        new OrderDesk.OrderTerms(
-            0,
-            0,
-            Optional.empty(),
-            dev.lockstep.indexer.model.GasSponsor.USER_NOTIONAL,
-            BigInteger.ZERO);
     return createWithIntent(
             new OrderDesk.PlaceOrder(
                 "",
@@ -170,7 +172,7 @@ public final class OrderBookCalls {
                 ZERO_ADDRESS,
                 BigInteger.ONE,
                 ZERO_ADDRESS,
-                none,
+                NO_TERMS,
                 Optional.of(
                     new OrderDesk.SignedIntent(
                         ZERO_ADDRESS, BigInteger.ZERO, 0, "0x00", Optional.empty()))))
@@ -192,13 +194,6 @@ public final class OrderBookCalls {
    * holder's signed order).
    */
   public static Set<String> walletSelectors() {
-    OrderDesk.OrderTerms none =
-        new OrderDesk.OrderTerms(
-            0,
-            0,
-            Optional.empty(),
-            dev.lockstep.indexer.model.GasSponsor.USER_NOTIONAL,
-            BigInteger.ZERO);
     Set<String> out = new java.util.HashSet<>();
     Optional<OrderDesk.OrderLimit> limit =
         Optional.of(new OrderDesk.OrderLimit(BigInteger.ONE, java.time.Instant.EPOCH));
@@ -218,7 +213,7 @@ public final class OrderBookCalls {
                         ZERO_ADDRESS,
                         BigInteger.ONE,
                         ZERO_ADDRESS,
-                        none,
+                        NO_TERMS,
                         Optional.empty(),
                         l))
                 .substring(0, 10));
