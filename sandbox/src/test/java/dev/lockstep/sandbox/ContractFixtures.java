@@ -32,6 +32,18 @@ final class ContractFixtures {
     } finally {
       web3j.shutdown();
     }
+    // Mined is not yet indexed: the API (a quote naming the token) reads the index.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(50))
+        .until(
+            () ->
+                sandbox.daemon().index().balancesOf(wallet.toLowerCase()).stream()
+                    .anyMatch(
+                        b ->
+                            b.chainId() == d.chainId()
+                                && b.symbol().equals(symbol)
+                                && b.amount().compareTo(BigInteger.valueOf(baseUnits)) >= 0));
   }
 
   /**

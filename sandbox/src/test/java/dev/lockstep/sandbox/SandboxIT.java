@@ -73,8 +73,10 @@ class SandboxIT {
             AND e.event IN ('settled', 'cancelled')
           WHERE o.owner = '%s' GROUP BY 1, 2 ORDER BY 1"""
                       .formatted(holder));
-      // The mint and the redeem settled, the rejected redeem cancelled: each closed once.
-      for (String status : new String[] {"settled", "settled", "cancelled"}) {
+      // The mint and the redeem settled, the rejected redeem cancelled, the limit sell settled:
+      // each
+      // closed once.
+      for (String status : new String[] {"settled", "settled", "cancelled", "settled"}) {
         assertThat(closings.next()).isTrue();
         assertThat(closings.getString(2)).isEqualTo(status);
         assertThat(closings.getInt(3)).isEqualTo(1);
@@ -107,6 +109,8 @@ class SandboxIT {
       }
       assertThat(actions.next()).isTrue();
       assertThat(actions.getString(1) + "/" + actions.getString(2)).isEqualTo("cancel/confirmed");
+      assertThat(actions.next()).isTrue();
+      assertThat(actions.getString(1) + "/" + actions.getString(2)).isEqualTo("settle/confirmed");
       assertThat(actions.next()).isFalse();
     }
   }
