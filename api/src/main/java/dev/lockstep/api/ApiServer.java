@@ -148,7 +148,7 @@ public final class ApiServer implements AutoCloseable {
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(json)));
               cfg.routes.before(
                   ctx -> {
-                    RequestClock.clear(); // a shift never outlives its request
+                    parts.clock().clear(); // a shift never outlives its request
                     RequestIds.of(ctx);
                   });
               cfg.routes.before(
@@ -166,7 +166,7 @@ public final class ApiServer implements AutoCloseable {
                     }
                   });
               cfg.routes.after("/v1/*", parts.idempotency()::after);
-              cfg.routes.after(ctx -> RequestClock.clear());
+              cfg.routes.after(ctx -> parts.clock().clear());
               for (Route r : ROUTES) {
                 Handler handler = r.handler().apply(parts);
                 cfg.routes.addHttpHandler(

@@ -34,7 +34,9 @@ public final class RequestClock extends Clock {
 
   private static final Duration MAX = Duration.ofDays(30);
   private static final Pattern SHORT = Pattern.compile("\\+?(\\d{1,7})([dhms])");
-  private static final ThreadLocal<Duration> SHIFT = new ThreadLocal<>();
+
+  /** The current request's shift, on the thread serving it. */
+  private final ThreadLocal<Duration> shift = new ThreadLocal<>();
 
   private final Clock base;
 
@@ -58,13 +60,13 @@ public final class RequestClock extends Clock {
       throw new ApiException(ErrorCode.SANDBOX_ONLY, HEADER + " moves the sandbox's time only");
     }
     Duration d = parse(value.trim());
-    SHIFT.set(d);
+    shift.set(d);
     ctx.header(NOW_HEADER, instant().toString());
   }
 
   /** Ends this thread's shift (at the end of every request, and before the next). */
-  public static void clear() {
-    SHIFT.remove();
+  public void clear() {
+    shift.remove();
   }
 
   static Duration parse(String value) {
@@ -95,7 +97,7 @@ public final class RequestClock extends Clock {
 
   @Override
   public Instant instant() {
-    Duration d = SHIFT.get();
+    Duration d = shift.get();
     return d == null ? base.instant() : base.instant().plus(d);
   }
 
