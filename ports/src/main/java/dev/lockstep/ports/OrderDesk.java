@@ -123,65 +123,7 @@ public interface OrderDesk {
       String destination,
       OrderTerms terms,
       Optional<SignedIntent> intent,
-      Optional<OrderLimit> limit) {
-    /** A market order, or a holder's signed one. */
-    public PlaceOrder(
-        String key,
-        String tenantId,
-        OrderSide side,
-        long chainId,
-        String asset,
-        Optional<String> assetToken,
-        BigInteger quantity,
-        String currency,
-        BigInteger notionalBound,
-        String destination,
-        OrderTerms terms,
-        Optional<SignedIntent> intent) {
-      this(
-          key,
-          tenantId,
-          side,
-          chainId,
-          asset,
-          assetToken,
-          quantity,
-          currency,
-          notionalBound,
-          destination,
-          terms,
-          intent,
-          Optional.empty());
-    }
-
-    /** An order the settlement wallet creates and pays for itself. */
-    public PlaceOrder(
-        String key,
-        String tenantId,
-        OrderSide side,
-        long chainId,
-        String asset,
-        Optional<String> assetToken,
-        BigInteger quantity,
-        String currency,
-        BigInteger notionalBound,
-        String destination,
-        OrderTerms terms) {
-      this(
-          key,
-          tenantId,
-          side,
-          chainId,
-          asset,
-          assetToken,
-          quantity,
-          currency,
-          notionalBound,
-          destination,
-          terms,
-          Optional.empty());
-    }
-  }
+      Optional<OrderLimit> limit) {}
 
   /**
    * A limit order's bound and lifetime.

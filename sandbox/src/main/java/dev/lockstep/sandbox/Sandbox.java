@@ -184,23 +184,6 @@ public final class Sandbox implements AutoCloseable {
       Duration fillDelay,
       String calendar) {
     return start(
-        apiPort, workDir, daemons, clock, rateLimits, fillDelay, calendar, Optional.empty());
-  }
-
-  /**
-   * As above; with {@code clearingDelay}, the simulated broker clears each fill that long after it
-   * instead of on its venue's cycle (T+1, T+2, monthly): the sandbox's compressed cycles.
-   */
-  public static Sandbox start(
-      int apiPort,
-      Path workDir,
-      int daemons,
-      Clock clock,
-      Map<String, Long> rateLimits,
-      Duration fillDelay,
-      String calendar,
-      Optional<Duration> clearingDelay) {
-    return start(
         new Options(
             apiPort,
             workDir,
@@ -209,7 +192,7 @@ public final class Sandbox implements AutoCloseable {
             rateLimits,
             fillDelay,
             calendar,
-            clearingDelay,
+            Optional.empty(),
             Optional.empty()));
   }
 

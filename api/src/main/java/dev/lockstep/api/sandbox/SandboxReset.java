@@ -6,6 +6,7 @@ import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
+import dev.lockstep.api.order.OrderId;
 import dev.lockstep.indexer.model.GasSponsor;
 import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.TokenKind;
@@ -91,7 +92,7 @@ public final class SandboxReset {
     Map<String, BigInteger> refunding = new LinkedHashMap<>();
     for (OrderSide side : OrderSide.values()) {
       for (OrderRow o : openOrders(tenant, side)) {
-        String id = (side == OrderSide.MINT ? "mnt_" : "rdm_") + o.chainId() + "_" + o.orderId();
+        String id = new OrderId(side, o.chainId(), o.orderId()).toString();
         switch (desk.cancelOrder(o)) {
           case OrderDesk.CancelOutcome.Accepted a -> {
             cancelled.add(id);

@@ -154,13 +154,20 @@ public final class RedeemDuty {
     Map<Long, BrokerLeg> legs = broker.legsOf(chainId, ids);
     Round round = new Round(ids);
     syncSession(now);
+    // Whether each asset's venue is in session now, computed once per venue this round (not per
+    // order: a round may hold thousands).
+    Map<String, Boolean> venueOpen = new HashMap<>();
+    java.util.function.Predicate<String> open =
+        symbol ->
+            venueOpen.computeIfAbsent(
+                calendar.venueOf(symbol).id(), v -> calendar.sessionAt(v, now).isPresent());
     for (OrderRow o : queued) {
       Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
       if (leg.isPresent() && leg.get().status() == LegStatus.CANCELLED) {
         cancel(round, o, "cancel requested");
       } else if (expired(o, now)) {
         cancel(round, o, "limit order past its good_till " + o.limit().get().goodTill());
-      } else if (calendar.isOpen(o.symbol(), now)) {
+      } else if (open.test(o.symbol())) {
         intend(round, o, TxAction.PROMOTE, () -> OrderBookCalls.promote(o.orderId()));
       }
     }
@@ -171,7 +178,7 @@ public final class RedeemDuty {
           cancel(round, o, "limit order past its good_till " + o.limit().get().goodTill());
           continue;
         }
-        if (!calendar.isOpen(o.symbol(), now) || !limitCrossed(o)) {
+        if (!open.test(o.symbol()) || !limitCrossed(o)) {
           continue; // its venue is closed, or its limit not reached: routed later
         }
         broker.requestOffset(chainId, o.orderId(), o.symbol(), o.quantity(), now);

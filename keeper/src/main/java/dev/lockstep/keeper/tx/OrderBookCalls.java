@@ -175,7 +175,8 @@ public final class OrderBookCalls {
                 NO_TERMS,
                 Optional.of(
                     new OrderDesk.SignedIntent(
-                        ZERO_ADDRESS, BigInteger.ZERO, 0, "0x00", Optional.empty()))))
+                        ZERO_ADDRESS, BigInteger.ZERO, 0, "0x00", Optional.empty())),
+                Optional.empty()))
         .substring(0, 10);
   }
 
