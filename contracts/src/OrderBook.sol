@@ -75,13 +75,15 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     bytes32 public constant FILL_TYPEHASH =
         keccak256("Fill(uint256 orderId,uint256 quantity,uint256 grossNotional,uint256 costs,uint64 expiry)");
 
-    /// @notice Order status. NONE means "no such order".
+    /// @notice Order status. NONE means "no such order". ARMED: a trigger order waiting for its
+    ///         condition; {trigger} makes it ACTIVE (or QUEUED out of session).
     enum Status {
         NONE,
         QUEUED,
         ACTIVE,
         SETTLED,
-        CANCELLED
+        CANCELLED,
+        ARMED
     }
 
     /// @notice Order side.
@@ -141,6 +143,34 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     ///        owner may {userCancel} it at once, without waiting for the recovery window
     struct Limit {
         uint256 price;
+        uint64 goodTill;
+    }
+
+    /// @notice What arms a trigger sell (reference redeem-flow "Limit and trigger sells").
+    enum TriggerKind {
+        NONE,
+        STOP_LOSS,
+        TAKE_PROFIT
+    }
+
+    /// @notice A trigger sell's condition and lifetime. The keeper triggers it when the asset's 30 s
+    ///         TWAP crosses `price` (STOP_LOSS: at or below it; TAKE_PROFIT: at or above it); a
+    ///         TAKE_PROFIT then settles only at an attested gross notional of at least `price` x quantity
+    ///         (as a limit sell), a STOP_LOSS at the market within the order's minimum payout.
+    /// @param price stablecoin base units per whole share (1e6 asset base units), above 0
+    /// @param goodTill last unix second the order may trigger or settle; after it the keeper cancels it
+    ///        and the owner may {userCancel} it
+    struct Trigger {
+        TriggerKind kind;
+        uint256 price;
+        uint64 goodTill;
+    }
+
+    /// @notice A one-cancels-other pair over one lock: a stop-loss below a take-profit. Whichever leg
+    ///         triggers first cancels the other in the same transaction, so at most one leg ever fills.
+    struct Oco {
+        uint256 stopPrice;
+        uint256 takeProfitPrice;
         uint64 goodTill;
     }
 
@@ -247,6 +277,12 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     BlockTally private _mintsTotal;
     BlockTally private _redeemsTotal;
     mapping(bytes32 symbol => DayTally) private _mintsByAsset;
+    /// @dev Trigger orders' condition (absent: not a trigger order).
+    mapping(uint256 orderId => Trigger) private _triggers;
+    /// @dev The other leg of an OCO pair (0: none).
+    mapping(uint256 orderId => uint256 peer) private _ocoPeers;
+    /// @dev Set while a trigger order is being stored, so that it is created ARMED.
+    bool private transient _arming;
 
     /// @notice Order `orderId` was created from `owner`'s signed intent with nonce `nonce`, submitted by `relayer`.
     event OrderIntentUsed(uint256 indexed orderId, address indexed owner, uint256 nonce, address relayer);
@@ -281,6 +317,16 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     ///         base units per whole share) and not after `goodTill` (unix seconds). Emitted with
     ///         {OrderCreated}.
     event OrderLimitSet(uint256 indexed orderId, uint256 limitPrice, uint64 goodTill);
+    /// @notice Trigger order `orderId` was created ARMED with this condition; `ocoPeer` is the other leg
+    ///         of its OCO pair (0: none).
+    event OrderTriggerSet(
+        uint256 indexed orderId, TriggerKind kind, uint256 triggerPrice, uint64 goodTill, uint256 ocoPeer
+    );
+
+    /// @notice Trigger order `orderId` triggered at the keeper's observed `mark` (stablecoin base units
+    ///         per whole share) and is now `status` (ACTIVE, or QUEUED out of session).
+    event OrderTriggered(uint256 indexed orderId, uint256 mark, Status status);
+
     /// @notice A QUEUED order became ACTIVE.
     event OrderPromoted(uint256 indexed orderId);
     /// @notice An order settled at `grossNotional`. `payout`: a redeem's net proceeds sent to the
@@ -369,6 +415,12 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     error OrderBookLimitNotMet(uint256 orderId, uint256 grossNotional, uint256 bound);
     /// @notice The order's `goodTill` has passed: it can no longer settle, only be cancelled.
     error OrderBookOrderExpired(uint256 orderId, uint64 goodTill);
+    /// @notice A trigger's kind is NONE, its price 0, its goodTill past, or an OCO's stop is not below its take-profit.
+    error OrderBookInvalidTrigger(TriggerKind kind, uint256 price, uint64 goodTill);
+    /// @notice {trigger} needs an ARMED order.
+    error OrderBookOrderNotArmed(uint256 orderId, Status status);
+    /// @notice The stated mark does not meet the order's trigger price.
+    error OrderBookTriggerNotReached(uint256 orderId, uint256 mark, uint256 triggerPrice);
     /// @notice The create would breach `limit`: `currentValue` (what the window would hold with this
     ///         order, or the order's own bound for the dust floor) against `limitValue`.
     error OrderBookGuardrail(Guardrail limit, uint256 limitValue, uint256 currentValue);
@@ -424,6 +476,11 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     /// @notice The limit of order `orderId` (price 0 and goodTill 0: a market order).
     function limitOf(uint256 orderId) external view returns (Limit memory) {
         return _limits[orderId];
+    }
+
+    /// @notice The trigger of order `orderId` (kind NONE: not a trigger order) and its OCO peer (0: none).
+    function triggerOf(uint256 orderId) external view returns (Trigger memory trigger_, uint256 ocoPeer) {
+        return (_triggers[orderId], _ocoPeers[orderId]);
     }
 
     /// @notice The per-block circuit breakers in force.
@@ -611,6 +668,52 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
         _setLimit(orderId, limit);
     }
 
+    /// @notice {createRedeemWithTerms} as a trigger sell (stop-loss or take-profit), created ARMED: the
+    ///         keeper {trigger}s it when the asset's 30 s TWAP crosses `trig.price`. Until then the owner
+    ///         may {userCancel} it at any time (no broker leg can be under way).
+    /// @return orderId the new order's id.
+    function createRedeemTrigger(
+        address token,
+        uint256 quantity,
+        address payoutToken,
+        uint256 minNotional,
+        address destination,
+        Terms calldata terms,
+        Trigger calldata trig
+    ) external nonReentrant returns (uint256 orderId) {
+        _arming = true;
+        orderId = _createRedeem(msg.sender, token, quantity, payoutToken, minNotional, destination, terms);
+        _arm(orderId, trig.kind, trig.price, trig.goodTill, 0);
+    }
+
+    /// @notice Creates an OCO pair of trigger sells over one lock of `quantity` tokens: a STOP_LOSS at
+    ///         `oco.stopPrice` and a TAKE_PROFIT at `oco.takeProfitPrice` (above it), both ARMED with the
+    ///         same terms and minimum payout. Whichever triggers first cancels the other; cancelling
+    ///         either cancels both. With the DEVELOPER gas sponsor one gas deposit covers the pair.
+    /// @return stopId the stop-loss leg. @return takeProfitId the take-profit leg (`stopId` + 1).
+    function createRedeemOco(
+        address token,
+        uint256 quantity,
+        address payoutToken,
+        uint256 minNotional,
+        address destination,
+        Terms calldata terms,
+        Oco calldata oco
+    ) external nonReentrant returns (uint256 stopId, uint256 takeProfitId) {
+        if (oco.stopPrice >= oco.takeProfitPrice) {
+            revert OrderBookInvalidTrigger(TriggerKind.TAKE_PROFIT, oco.takeProfitPrice, oco.goodTill);
+        }
+        _arming = true;
+        stopId = _createRedeem(msg.sender, token, quantity, payoutToken, minNotional, destination, terms);
+        // The second leg shares the first one's lock and gas deposit: nothing more is taken.
+        takeProfitId = _store(msg.sender, Side.REDEEM, token, quantity, payoutToken, minNotional, destination, terms, 0);
+        Order storage tp = _orders[takeProfitId];
+        _reserved[payoutToken] -= tp.gasDeposit;
+        tp.gasDeposit = 0;
+        _arm(stopId, TriggerKind.STOP_LOSS, oco.stopPrice, oco.goodTill, takeProfitId);
+        _arm(takeProfitId, TriggerKind.TAKE_PROFIT, oco.takeProfitPrice, oco.goodTill, stopId);
+    }
+
     /// @notice The EIP-712 digest a holder signs for `intent`.
     function intentDigest(OrderIntent calldata intent) public view returns (bytes32) {
         Terms calldata t = intent.terms;
@@ -710,6 +813,25 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
         emit OrderPromoted(orderId);
     }
 
+    /// @notice Triggers an ARMED order whose condition the asset's mark (`mark`, stablecoin base units per
+    ///         whole share: the keeper's 30 s TWAP, recorded in {OrderTriggered}) meets: it becomes
+    ///         ACTIVE (QUEUED out of session) and, for an OCO leg, the other leg is cancelled in the same
+    ///         transaction. Caller needs KEEPER_ROLE. Moves no money: what is paid still needs the
+    ///         broker's attested fill, within the order's minimum payout (and a take-profit's price).
+    function trigger(uint256 orderId, uint256 mark) external onlyRole(KEEPER_ROLE) {
+        Order storage o = _orders[orderId];
+        if (o.status != Status.ARMED) revert OrderBookOrderNotArmed(orderId, o.status);
+        Trigger memory t = _triggers[orderId];
+        if (t.kind == TriggerKind.STOP_LOSS ? mark > t.price : mark < t.price) {
+            revert OrderBookTriggerNotReached(orderId, mark, t.price);
+        }
+        if (block.timestamp > t.goodTill) revert OrderBookOrderExpired(orderId, t.goodTill);
+        _closePeer(orderId, o);
+        Status status = _sessionOpen ? Status.ACTIVE : Status.QUEUED;
+        o.status = status;
+        emit OrderTriggered(orderId, mark, status);
+    }
+
     /// @notice The EIP-712 digest an attester signs for `fill`.
     function fillDigest(Fill calldata fill) public view returns (bytes32) {
         return _hashTypedDataV4(
@@ -776,15 +898,16 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
     }
 
     /// @notice Lets the owner cancel an open order once the recovery window has elapsed since creation,
-    ///         or at once after a limit order's `goodTill`, so holders can always exit even if the keeper
-    ///         is gone.
+    ///         at once after a limit or trigger order's `goodTill`, and at any time while a trigger order is
+    ///         ARMED (no broker leg can be under way), so holders can always exit even if the keeper is
+    ///         gone.
     function userCancel(uint256 orderId) external nonReentrant {
         Order storage o = _orders[orderId];
         if (o.owner != msg.sender) revert OrderBookNotOrderOwner(orderId, msg.sender);
         uint256 availableAt = uint256(o.createdAt) + _recoveryWindow;
         uint64 goodTill = _limits[orderId].goodTill;
         bool expired = goodTill != 0 && block.timestamp > goodTill;
-        if (block.timestamp < availableAt && !expired) {
+        if (block.timestamp < availableAt && !expired && o.status != Status.ARMED) {
             revert OrderBookRecoveryWindowNotElapsed(
                 orderId, goodTill != 0 && goodTill < availableAt ? goodTill + 1 : availableAt
             );
@@ -854,6 +977,32 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
         }
         uint256 left = 1 days - (block.timestamp % 1 days);
         return current + Math.mulDiv(previous, left, 1 days, Math.Rounding.Ceil);
+    }
+
+    /// @dev Records order `orderId`'s trigger (created ARMED) and OCO peer. A TAKE_PROFIT also binds the
+    ///      settle as a limit sell at its price; both kinds stop settling after `goodTill`.
+    function _arm(uint256 orderId, TriggerKind kind, uint256 price, uint64 goodTill, uint256 peer) private {
+        if (kind == TriggerKind.NONE || price == 0 || goodTill <= block.timestamp) {
+            revert OrderBookInvalidTrigger(kind, price, goodTill);
+        }
+        _arming = false;
+        _triggers[orderId] = Trigger(kind, price, goodTill);
+        _limits[orderId] = Limit(kind == TriggerKind.TAKE_PROFIT ? price : 0, goodTill);
+        if (peer != 0) _ocoPeers[orderId] = peer;
+        emit OrderTriggerSet(orderId, kind, price, goodTill, peer);
+    }
+
+    /// @dev Cancels the ARMED other leg of `o`'s OCO pair (without refund: the lock is `o`'s) and moves
+    ///      the pair's gas deposit to `o`, which from now on holds the pair's lock alone.
+    function _closePeer(uint256 orderId, Order storage o) private {
+        uint256 peer = _ocoPeers[orderId];
+        if (peer == 0) return;
+        Order storage p = _orders[peer];
+        if (p.status != Status.ARMED) return;
+        p.status = Status.CANCELLED;
+        o.gasDeposit += p.gasDeposit;
+        p.gasDeposit = 0;
+        emit OrderCancelled(peer, msg.sender);
     }
 
     function _setLimit(uint256 orderId, Limit calldata limit) private {
@@ -963,7 +1112,7 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
         uint256 lock
     ) private returns (uint256 orderId) {
         orderId = _nextOrderId++;
-        Status status = _sessionOpen ? Status.ACTIVE : Status.QUEUED;
+        Status status = _arming ? Status.ARMED : _sessionOpen ? Status.ACTIVE : Status.QUEUED;
         uint256 deposit = terms.gasSponsor == GasSponsor.DEVELOPER ? terms.maxGas : 0;
         Order storage o = _orders[orderId];
         o.owner = owner;
@@ -1075,7 +1224,9 @@ contract OrderBook is AccessControl, ReentrancyGuard, EIP712, Nonces {
 
     function _cancel(uint256 orderId) private {
         Order storage o = _orders[orderId];
-        if (o.status != Status.QUEUED && o.status != Status.ACTIVE) revert OrderBookOrderNotOpen(orderId, o.status);
+        Status s = o.status;
+        if (s != Status.QUEUED && s != Status.ACTIVE && s != Status.ARMED) revert OrderBookOrderNotOpen(orderId, s);
+        _closePeer(orderId, o);
         o.status = Status.CANCELLED;
         uint256 back = o.locked + o.gasDeposit;
         _reserved[o.currency] -= back;
