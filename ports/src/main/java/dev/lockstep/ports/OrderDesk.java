@@ -72,9 +72,7 @@ public interface OrderDesk {
      * {@code ceil(amount * bps / 10,000)}: how the order book rounds every fee (up, its favour).
      */
     public static BigInteger feeOf(BigInteger amount, int bps) {
-      BigInteger[] qr =
-          amount.multiply(BigInteger.valueOf(bps)).divideAndRemainder(BigInteger.valueOf(10_000));
-      return qr[1].signum() > 0 ? qr[0].add(BigInteger.ONE) : qr[0];
+      return dev.lockstep.indexer.model.FeeMath.feeOf(amount, bps);
     }
 
     /**
@@ -107,8 +105,9 @@ public interface OrderDesk {
    * @param notionalBound a mint's maximum notional (gross + broker costs), a redeem's minimum net
    *     payout, stablecoin base units, above 0
    * @param destination where the minted tokens or the payout go
-   * @param limit a limit order's price and lifetime ({@code OrderBook.createRedeemLimit} / {@code
-   *     createMintLimit}); empty for a market order
+   * @param condition a limit order's price and lifetime ({@code OrderBook.createRedeemLimit} /
+   *     {@code createMintLimit}), a trigger sell's ({@code createRedeemTrigger}) or an OCO pair's
+   *     ({@code createRedeemOco}); empty for a market order
    */
   record PlaceOrder(
       String key,
@@ -123,7 +122,17 @@ public interface OrderDesk {
       String destination,
       OrderTerms terms,
       Optional<SignedIntent> intent,
-      Optional<OrderLimit> limit) {}
+      Optional<OrderCondition> condition) {}
+
+  /**
+   * A price condition on an order (reference redeem-flow "Limit and trigger sells"); each has a
+   * last second it may settle, after which the keeper cancels it and everything it locked goes
+   * back.
+   */
+  sealed interface OrderCondition permits OrderLimit, OrderTrigger, OrderOco {
+    /** The last second the order may trigger or settle on chain. */
+    java.time.Instant goodTill();
+  }
 
   /**
    * A limit order's bound and lifetime.
@@ -132,7 +141,28 @@ public interface OrderDesk {
    *     or below it, as the broker's attested fill shows
    * @param goodTill the last second it may settle; the keeper cancels it after
    */
-  record OrderLimit(BigInteger price, java.time.Instant goodTill) {}
+  record OrderLimit(BigInteger price, java.time.Instant goodTill) implements OrderCondition {}
+
+  /**
+   * A trigger sell: created armed; the keeper triggers it when the asset's 30 s TWAP reaches {@code
+   * price} (at or below for a stop-loss, at or above for a take-profit).
+   *
+   * @param price stablecoin base units per whole share
+   */
+  record OrderTrigger(
+      dev.lockstep.indexer.model.TriggerKind kind, BigInteger price, java.time.Instant goodTill)
+      implements OrderCondition {}
+
+  /**
+   * An OCO pair of trigger sells over one lock: a stop-loss at {@code stopPrice} and a take-profit
+   * at {@code takeProfitPrice} (above it); the first to trigger cancels the other on chain. The
+   * placement's order id is the stop-loss leg's; the take-profit leg's is the next.
+   *
+   * @param stopPrice stablecoin base units per whole share
+   * @param takeProfitPrice stablecoin base units per whole share, above {@code stopPrice}
+   */
+  record OrderOco(BigInteger stopPrice, BigInteger takeProfitPrice, java.time.Instant goodTill)
+      implements OrderCondition {}
 
   /**
    * A holder's EIP-712 {@code OrderIntent} for {@code OrderBook.createWithIntent}, the other fields

@@ -77,7 +77,7 @@ public record MintResource(
                               t.gasSponsor() == dev.lockstep.indexer.model.GasSponsor.DEVELOPER
                                   ? t.maxGas()
                                   : java.math.BigInteger.ZERO));
-      case QUEUED, ACTIVE -> Optional.empty();
+      case ARMED, QUEUED, ACTIVE -> Optional.empty();
     };
   }
 

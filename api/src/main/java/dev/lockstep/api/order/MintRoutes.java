@@ -79,9 +79,16 @@ public final class MintRoutes {
     if (intent.isPresent()) {
       destination = Optional.of(intent.get().owner());
     }
-    Optional<OrderDesk.OrderLimit> limit =
-        placer.limit(r.limitPrice(), r.goodTill(), intent.isPresent());
-    OrderRow o = placer.place(ctx, key, q, destination, Optional.empty(), intent, limit);
+    Optional<OrderDesk.OrderCondition> condition =
+        placer.condition(
+            OrderSide.MINT,
+            r.orderType(),
+            r.limitPrice(),
+            null,
+            null,
+            r.goodTill(),
+            intent.isPresent());
+    OrderRow o = placer.place(ctx, key, q, destination, Optional.empty(), intent, condition);
     ctx.status(201).json(resource(o, reads.view(o), index.tokens()));
   }
 

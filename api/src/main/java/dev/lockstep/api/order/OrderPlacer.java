@@ -77,12 +77,17 @@ final class OrderPlacer {
     return wallet;
   }
 
-  /** The limit of an order request, checked ({@link MarketGate#limit}). */
-  Optional<OrderDesk.OrderLimit> limit(
+  /** The price condition of an order request, checked ({@link MarketGate#condition}). */
+  Optional<OrderDesk.OrderCondition> condition(
+      dev.lockstep.indexer.model.OrderSide side,
+      @org.jspecify.annotations.Nullable String orderType,
       java.math.@org.jspecify.annotations.Nullable BigDecimal limitPrice,
+      java.math.@org.jspecify.annotations.Nullable BigDecimal stopPrice,
+      java.math.@org.jspecify.annotations.Nullable BigDecimal takeProfitPrice,
       @org.jspecify.annotations.Nullable String goodTill,
       boolean signed) {
-    return market.limit(limitPrice, goodTill, signed);
+    return market.condition(
+        side, orderType, limitPrice, stopPrice, takeProfitPrice, goodTill, signed);
   }
 
   /**
@@ -99,7 +104,7 @@ final class OrderPlacer {
       Optional<String> destination,
       Optional<String> assetToken,
       Optional<OrderDesk.SignedIntent> intent,
-      Optional<OrderDesk.OrderLimit> limit) {
+      Optional<OrderDesk.OrderCondition> condition) {
     market.checkSession(q.asset());
     String wallet = settlementWallet(key);
     Instant deadline = clock.instant().plus(WAIT);
@@ -117,7 +122,7 @@ final class OrderPlacer {
             destination.orElse(wallet),
             q.terms(),
             intent,
-            limit);
+            condition);
     Placement p = desk.place(order, WAIT);
     return switch (p) {
       case Placement.Placed placed -> indexed(ctx, q, placed, deadline);

@@ -57,7 +57,8 @@ public final class OrderRequests {
    * holder's own wallet pays and receives, and the tenant's settlement wallet only relays. With
    * {@code limit_price} (USD per share) and {@code good_till} (ISO-8601 instant), a limit buy: it
    * waits until the mark is at or below the limit and settles only at a fill at or below it, and is
-   * cancelled and refunded after {@code good_till}.
+   * cancelled and refunded after {@code good_till}. {@code order_type} is {@code market} or {@code
+   * limit} (trigger orders are sells).
    */
   public record MintRequest(
       @Nullable String asset,
@@ -70,12 +71,16 @@ public final class OrderRequests {
       @Nullable String signature,
       @Nullable String permitSignature,
       @Nullable BigDecimal limitPrice,
-      @Nullable String goodTill) {}
+      @Nullable String goodTill,
+      @Nullable String orderType) {}
 
   /**
    * {@code POST /v1/redeems}: {@code asset} or {@code position_id} (a mint id: its asset and
    * chain). With {@code limit_price} and {@code good_till}, a limit sell: it waits until the mark
-   * is at or above the limit and settles only at a fill at or above it.
+   * is at or above the limit and settles only at a fill at or above it. {@code order_type} {@code
+   * stop_loss} (with {@code stop_price}), {@code take_profit} (with {@code take_profit_price}) or
+   * {@code oco} (with both, the stop below the take-profit) makes a trigger sell, armed until the
+   * asset's 30 s TWAP reaches its price; {@code good_till} defaults to 90 days ahead for those.
    */
   public record RedeemRequest(
       @Nullable String asset,
@@ -89,5 +94,8 @@ public final class OrderRequests {
       @Nullable String signature,
       @Nullable String permitSignature,
       @Nullable BigDecimal limitPrice,
-      @Nullable String goodTill) {}
+      @Nullable String goodTill,
+      @Nullable String orderType,
+      @Nullable BigDecimal stopPrice,
+      @Nullable BigDecimal takeProfitPrice) {}
 }

@@ -11,6 +11,10 @@ import java.util.Optional;
  * settlement timing), from the on-chain status and the broker leg:
  *
  * <ul>
+ *   <li>{@code armed}: a trigger sell (stop-loss, take-profit, an OCO leg) waiting for the asset's
+ *       30 s TWAP to reach its price (on-chain ARMED);
+ *   <li>{@code triggered}: a trigger sell whose trigger fired, not yet filled by the broker
+ *       (on-chain QUEUED or ACTIVE);
  *   <li>{@code queued}: on chain, not yet filled by the broker (on-chain QUEUED or ACTIVE);
  *   <li>{@code filled}: the broker filled it; the fill clears on the venue's cycle ({@code
  *       clears_at}), then the settle transaction goes out, or a redeem waits for payout liquidity;
@@ -19,10 +23,13 @@ import java.util.Optional;
  *       outside the order's bound; the lock was refunded whole (terminal, with {@link
  *       FailureReason});
  *   <li>{@code cancelled}: cancelled on request (the API's cancel, or the owner's own {@code
- *       userCancel} after the recovery window); refunded whole (terminal).
+ *       userCancel} after the recovery window), or an OCO leg whose other leg triggered first (or
+ *       was cancelled: a pair goes together); refunded whole (terminal).
  * </ul>
  */
 public enum OrderState implements StoredEnum {
+  ARMED,
+  TRIGGERED,
   QUEUED,
   FILLED,
   SETTLED,
@@ -41,7 +48,12 @@ public enum OrderState implements StoredEnum {
      * A limit order whose {@code good_till} passed before the mark crossed its limit: the keeper
      * cancelled it and everything it locked went back.
      */
-    LIMIT_EXPIRED
+    LIMIT_EXPIRED,
+    /**
+     * A trigger sell whose {@code good_till} passed before it triggered and filled: the keeper
+     * cancelled it and everything it locked went back.
+     */
+    TRIGGER_EXPIRED
   }
 
   /**
@@ -63,10 +75,11 @@ public enum OrderState implements StoredEnum {
     Optional<LegState> s = leg.map(BrokerProgress::state);
     return switch (o.status()) {
       case SETTLED -> plain(SETTLED);
+      case ARMED -> plain(ARMED);
       case QUEUED, ACTIVE ->
           s.filter(l -> l == LegState.FILLED).isPresent()
               ? new View(FILLED, Optional.empty(), Optional.empty(), leg.get().clearsAt())
-              : plain(QUEUED);
+              : plain(o.trigger().isPresent() ? TRIGGERED : QUEUED);
       case CANCELLED -> {
         boolean byOwner = o.cancelledBy().filter(b -> b.equalsIgnoreCase(o.owner())).isPresent();
         if (byOwner || s.filter(l -> l == LegState.CANCELLED).isPresent()) {
@@ -82,9 +95,21 @@ public enum OrderState implements StoredEnum {
               Optional.of(FailureReason.PRICE_OUTSIDE_BOUND),
               Optional.of("the broker's fill fell outside the order's slippage bound"));
         }
-        if (o.limit()
-            .filter(l -> o.closedAt().filter(c -> c.isAfter(l.goodTill())).isPresent())
-            .isPresent()) {
+        boolean expired =
+            o.goodTill()
+                .filter(t -> o.closedAt().filter(c -> c.isAfter(t)).isPresent())
+                .isPresent();
+        if (o.trigger().isPresent() && expired) {
+          yield new View(
+              FAILED,
+              Optional.of(FailureReason.TRIGGER_EXPIRED),
+              Optional.of("good_till " + o.goodTill().get() + " passed"));
+        }
+        if (o.trigger().flatMap(OrderRow.Trigger::ocoPeer).isPresent()
+            && o.trigger().get().mark().isEmpty()) {
+          yield plain(CANCELLED); // its OCO peer triggered first, or the pair was cancelled
+        }
+        if (expired) {
           yield new View(
               FAILED,
               Optional.of(FailureReason.LIMIT_EXPIRED),

@@ -13,12 +13,12 @@ import java.util.Optional;
 
 /**
  * The {@code redeem} resource: an order of the OrderBook as indexed. {@code status} is an {@link
- * OrderState} ({@code queued}, {@code filled}, {@code settled}, {@code failed} with {@code
- * failure_reason}, {@code cancelled}); quantities have 6 decimals (shares), notionals 6 decimals
- * (USD stablecoin). {@code final} is true once the block of the order's latest event is finalized
- * on its chain: until then a reorg may still change the status. While {@code filled}, {@code
- * clears_at} says when the broker's execution clears on the venue's cycle (T+1, T+2, monthly),
- * after which the redeem settles.
+ * OrderState} ({@code armed} and {@code triggered} for a trigger sell, {@code queued}, {@code
+ * filled}, {@code settled}, {@code failed} with {@code failure_reason}, {@code cancelled});
+ * quantities have 6 decimals (shares), notionals 6 decimals (USD stablecoin). {@code final} is true
+ * once the block of the order's latest event is finalized on its chain: until then a reorg may
+ * still change the status. While {@code filled}, {@code clears_at} says when the broker's execution
+ * clears on the venue's cycle (T+1, T+2, monthly), after which the redeem settles.
  */
 public record RedeemResource(
     String id,
@@ -26,6 +26,7 @@ public record RedeemResource(
     OrderState status,
     OrderType orderType,
     Optional<OrderType.Limit> limit,
+    Optional<OrderType.Trigger> trigger,
     Optional<java.time.Instant> clearsAt,
     Optional<OrderState.FailureReason> failureReason,
     Optional<String> failureDetail,
@@ -89,6 +90,7 @@ public record RedeemResource(
         view.state(),
         OrderType.of(o),
         OrderType.limitOf(o),
+        OrderType.triggerOf(o, history),
         view.clearsAt(),
         view.reason(),
         view.failureDetail(),

@@ -105,10 +105,17 @@ public final class RedeemRoutes {
     if (intent.isPresent()) {
       destination = Optional.of(intent.get().owner());
     }
-    Optional<OrderDesk.OrderLimit> limit =
-        placer.limit(r.limitPrice(), r.goodTill(), intent.isPresent());
+    Optional<OrderDesk.OrderCondition> condition =
+        placer.condition(
+            OrderSide.REDEEM,
+            r.orderType(),
+            r.limitPrice(),
+            r.stopPrice(),
+            r.takeProfitPrice(),
+            r.goodTill(),
+            intent.isPresent());
     OrderRow o =
-        placer.place(ctx, key, q, destination, Optional.of(token.address()), intent, limit);
+        placer.place(ctx, key, q, destination, Optional.of(token.address()), intent, condition);
     ctx.status(201).json(resource(o, reads.view(o)));
   }
 

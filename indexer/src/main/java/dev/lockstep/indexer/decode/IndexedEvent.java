@@ -25,7 +25,7 @@ public sealed interface IndexedEvent {
       OrderSide side,
       String owner,
       String token,
-      boolean active,
+      dev.lockstep.indexer.model.OrderStatus status,
       BigInteger quantity,
       String payoutToken,
       BigInteger minNotional,
@@ -69,6 +69,31 @@ public sealed interface IndexedEvent {
    */
   record OrderLimitSet(
       LogPosition position, long orderId, BigInteger limitPrice, java.time.Instant goodTill)
+      implements IndexedEvent {}
+
+  /**
+   * OrderBook.OrderTriggerSet, emitted with OrderCreated for a trigger sell (created ARMED): its
+   * kind, trigger price (stablecoin base units per whole share), the last second it may trigger or
+   * settle, and the other leg of its OCO pair (0: none).
+   */
+  record OrderTriggerSet(
+      LogPosition position,
+      long orderId,
+      dev.lockstep.indexer.model.TriggerKind kind,
+      BigInteger triggerPrice,
+      java.time.Instant goodTill,
+      long ocoPeer)
+      implements IndexedEvent {}
+
+  /**
+   * OrderBook.OrderTriggered: the keeper triggered an ARMED order at {@code mark} (stablecoin base
+   * units per whole share, its 30 s TWAP); the order is now {@code status} (ACTIVE or QUEUED).
+   */
+  record OrderTriggered(
+      LogPosition position,
+      long orderId,
+      BigInteger mark,
+      dev.lockstep.indexer.model.OrderStatus status)
       implements IndexedEvent {}
 
   /**

@@ -6,6 +6,8 @@ import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.indexer.decode.IndexedEvent.LogPosition;
 import dev.lockstep.indexer.model.GasSponsor;
 import dev.lockstep.indexer.model.OrderSide;
+import dev.lockstep.indexer.model.OrderStatus;
+import dev.lockstep.indexer.model.TriggerKind;
 import dev.lockstep.indexer.rpc.RawLog;
 import java.math.BigInteger;
 import java.util.List;
@@ -31,6 +33,9 @@ public final class LogDecoder {
       EventEncoder.encode(OrderBook.PAYOUTCURRENCYSET_EVENT);
   public static final String ORDER_TERMS_SET = EventEncoder.encode(OrderBook.ORDERTERMSSET_EVENT);
   public static final String ORDER_LIMIT_SET = EventEncoder.encode(OrderBook.ORDERLIMITSET_EVENT);
+  public static final String ORDER_TRIGGER_SET =
+      EventEncoder.encode(OrderBook.ORDERTRIGGERSET_EVENT);
+  public static final String ORDER_TRIGGERED = EventEncoder.encode(OrderBook.ORDERTRIGGERED_EVENT);
   public static final String ORDER_CHARGED = EventEncoder.encode(OrderBook.ORDERCHARGED_EVENT);
   public static final String MINT_ASSET = EventEncoder.encode(OrderBook.MINTASSET_EVENT);
   public static final String DEVELOPER_FEE_ACCRUED =
@@ -42,14 +47,14 @@ public final class LogDecoder {
           ORDER_CREATED,
           ORDER_TERMS_SET,
           ORDER_LIMIT_SET,
+          ORDER_TRIGGER_SET,
+          ORDER_TRIGGERED,
           MINT_ASSET,
           ORDER_PROMOTED,
           ORDER_SETTLED,
           ORDER_CHARGED,
           DEVELOPER_FEE_ACCRUED,
           ORDER_CANCELLED);
-
-  private static final BigInteger ACTIVE = BigInteger.TWO; // OrderBook.Status.ACTIVE
 
   /**
    * Decodes {@code log}, or returns empty for a topic the indexer does not project (role grants,
@@ -91,7 +96,7 @@ public final class LogDecoder {
               OrderSide.ofChain(e.side.intValueExact()),
               lower(e.owner),
               lower(e.token),
-              ACTIVE.equals(e.status),
+              OrderStatus.ofChain(e.status.intValueExact()),
               e.quantity,
               lower(e.currency),
               e.notionalBound,
@@ -118,6 +123,26 @@ public final class LogDecoder {
               e.orderId.longValueExact(),
               e.limitPrice,
               java.time.Instant.ofEpochSecond(e.goodTill.longValueExact())));
+    }
+    if (topic0.equals(ORDER_TRIGGER_SET)) {
+      var e = OrderBook.getOrderTriggerSetEventFromLog(log);
+      return Optional.of(
+          new IndexedEvent.OrderTriggerSet(
+              at,
+              e.orderId.longValueExact(),
+              TriggerKind.ofChain(e.kind.intValueExact()),
+              e.triggerPrice,
+              java.time.Instant.ofEpochSecond(e.goodTill.longValueExact()),
+              e.ocoPeer.longValueExact()));
+    }
+    if (topic0.equals(ORDER_TRIGGERED)) {
+      var e = OrderBook.getOrderTriggeredEventFromLog(log);
+      return Optional.of(
+          new IndexedEvent.OrderTriggered(
+              at,
+              e.orderId.longValueExact(),
+              e.mark,
+              OrderStatus.ofChain(e.status.intValueExact())));
     }
     if (topic0.equals(DEVELOPER_FEE_ACCRUED)) {
       var e = OrderBook.getDeveloperFeeAccruedEventFromLog(log);

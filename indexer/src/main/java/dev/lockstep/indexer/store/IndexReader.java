@@ -236,7 +236,7 @@ public final class IndexReader {
                   SELECT o.chain_id, o.developer_fee_recipient, coalesce(p.symbol, '?') AS currency,
                     coalesce(sum(o.developer_fee) FILTER (WHERE o.status = 'settled'), 0) AS accrued,
                     coalesce(sum(ceil(o.min_notional * o.developer_fee_bps / 10000.0))
-                      FILTER (WHERE o.status IN ('queued', 'active')), 0) AS pending,
+                      FILTER (WHERE o.status IN ('armed', 'queued', 'active')), 0) AS pending,
                     count(*) AS orders
                   FROM indexer.orders o
                   LEFT JOIN indexer.tokens p ON p.chain_id = o.chain_id AND p.address = o.payout_token
@@ -321,7 +321,23 @@ public final class IndexReader {
         rs.getBoolean("is_final"),
         terms(rs),
         charges(rs),
-        limit(rs));
+        limit(rs),
+        trigger(rs));
+  }
+
+  private static Optional<OrderRow.Trigger> trigger(ResultSet rs) throws SQLException {
+    String kind = rs.getString("trigger_kind");
+    if (kind == null) {
+      return Optional.empty();
+    }
+    long peer = rs.getLong("oco_peer");
+    return Optional.of(
+        new OrderRow.Trigger(
+            StoredEnum.fromDb(dev.lockstep.indexer.model.TriggerKind.class, kind),
+            big(rs, "trigger_price"),
+            rs.getTimestamp("good_till").toInstant(),
+            rs.wasNull() || peer == 0 ? Optional.empty() : Optional.of(peer),
+            Optional.ofNullable(big(rs, "trigger_mark"))));
   }
 
   private static Optional<OrderRow.Limit> limit(ResultSet rs) throws SQLException {

@@ -17,7 +17,9 @@ import java.util.Optional;
  * @param updatedBlock block of the order's latest lifecycle event
  * @param terms fees and gas fixed at creation (empty for an order indexed before terms existed)
  * @param charges what the settle charged, once settled
- * @param limit a limit order's price and lifetime (empty for a market order)
+ * @param limit a limit order's price and lifetime (empty for a market order; a take-profit's price,
+ *     which the book enforces as a limit sell)
+ * @param trigger a trigger sell's condition (empty for any other order)
  * @param isFinal whether that block is at or below the chain's finalized block (the order's current
  *     state can no longer be undone by a reorg)
  */
@@ -46,7 +48,29 @@ public record OrderRow(
     boolean isFinal,
     Optional<Terms> terms,
     Optional<Charges> charges,
-    Optional<Limit> limit) {
+    Optional<Limit> limit,
+    Optional<Trigger> trigger) {
+
+  /**
+   * A trigger sell's condition ({@code OrderTriggerSet}) and, once it fired, how ({@code
+   * OrderTriggered}).
+   *
+   * @param price stablecoin base units per whole share the asset's 30 s TWAP must reach
+   * @param goodTill the last second it may trigger or settle on chain
+   * @param ocoPeer the other leg of its OCO pair
+   * @param mark the mark it triggered at (stablecoin base units per share), once triggered
+   */
+  public record Trigger(
+      dev.lockstep.indexer.model.TriggerKind kind,
+      BigInteger price,
+      Instant goodTill,
+      Optional<Long> ocoPeer,
+      Optional<BigInteger> mark) {}
+
+  /** The last second the order may settle (a limit's or a trigger's good-till), if it has one. */
+  public Optional<Instant> goodTill() {
+    return limit.map(Limit::goodTill).or(() -> trigger.map(Trigger::goodTill));
+  }
 
   /**
    * A limit order's bound ({@code OrderLimitSet}).

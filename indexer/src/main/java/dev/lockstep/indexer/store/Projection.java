@@ -56,6 +56,8 @@ final class Projection {
         case IndexedEvent.OrderCancelled c -> orderCancelled(c);
         case IndexedEvent.OrderTermsSet t -> orderTerms(t);
         case IndexedEvent.OrderLimitSet l -> orderLimit(l);
+        case IndexedEvent.OrderTriggerSet t -> orderTrigger(t);
+        case IndexedEvent.OrderTriggered t -> orderTriggered(t);
         case IndexedEvent.OrderCharged c -> orderCharged(c);
         case IndexedEvent.MintAsset m -> mintAsset(m);
         case IndexedEvent.DeveloperFeeAccrued f -> feeAccrued(f);
@@ -138,7 +140,7 @@ final class Projection {
 
   private void orderCreated(IndexedEvent.OrderCreated o) {
     LogPosition p = o.position();
-    OrderStatus status = o.active() ? OrderStatus.ACTIVE : OrderStatus.QUEUED;
+    OrderStatus status = o.status();
     h.createUpdate(
             """
             INSERT INTO indexer.orders (chain_id, order_id, order_book, side, status, owner, token, quantity,
@@ -164,7 +166,7 @@ final class Projection {
     if (o.side() == OrderSide.REDEEM) {
       orderOutbox(p, o.orderId(), "redeem.created", status);
     }
-    if (!o.active()) {
+    if (status == OrderStatus.QUEUED) {
       orderOutbox(p, o.orderId(), o.side().dbValue() + ".queued", status);
     }
   }
@@ -196,6 +198,58 @@ final class Projection {
             new BigDecimal(l.limitPrice()),
             "till",
             java.sql.Timestamp.from(l.goodTill())));
+  }
+
+  /**
+   * A trigger sell's condition; {@code order.armed} (with the trigger) for the tenant of its owner.
+   * A take-profit is also a limit sell at its price (the book binds its settle so).
+   */
+  private void orderTrigger(IndexedEvent.OrderTriggerSet t) {
+    boolean takeProfit = t.kind() == dev.lockstep.indexer.model.TriggerKind.TAKE_PROFIT;
+    Map<String, Object> values = new java.util.HashMap<>();
+    values.put("kind", t.kind().dbValue());
+    values.put("price", new BigDecimal(t.triggerPrice()));
+    values.put("till", Timestamp.from(t.goodTill()));
+    values.put("peer", t.ocoPeer() == 0 ? null : t.ocoPeer());
+    values.put("tp", takeProfit);
+    setOnOrder(
+        t.position(),
+        t.orderId(),
+        "trigger",
+        "trigger_kind = :kind, trigger_price = :price, good_till = :till, oco_peer = CAST(:peer AS bigint),"
+            + " limit_price = CASE WHEN :tp THEN CAST(:price AS numeric) ELSE NULL END",
+        values);
+    outbox(
+        t.position(),
+        "order.armed",
+        """
+        jsonb_build_object('chain_id', :c, 'order_id', :order_id, 'status', 'armed', 'trigger', :kind,
+          'trigger_price', :price, 'good_till', :till, 'oco_peer_id', CAST(NULLIF(:peer, '') AS bigint),
+          'tx_hash', :tx, 'block_number', :b,
+          'owner', (SELECT owner FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id))""",
+        Map.of(
+            "order_id", t.orderId(),
+            "kind", t.kind().dbValue(),
+            "price", usd(t.triggerPrice()),
+            "till", t.goodTill().toString(),
+            "peer", t.ocoPeer() == 0 ? "" : Long.toString(t.ocoPeer())),
+        "(SELECT owner FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id)");
+  }
+
+  /** A trigger that fired: the new status, its history row, and {@code order.triggered}. */
+  private void orderTriggered(IndexedEvent.OrderTriggered t) {
+    setOnOrder(
+        t.position(),
+        t.orderId(),
+        "triggered",
+        "triggered_block = :tb, trigger_mark = :mark",
+        Map.of("tb", t.position().blockNumber(), "mark", new BigDecimal(t.mark())));
+    orderStatus(t.position(), t.orderId(), "triggered", t.status(), "order.triggered");
+  }
+
+  /** Stablecoin base units per share as whole USD with 6 decimals ("182.500000"). */
+  private static String usd(java.math.BigInteger units) {
+    return new BigDecimal(units).movePointLeft(6).setScale(6).toPlainString();
   }
 
   private void mintAsset(IndexedEvent.MintAsset m) {
@@ -278,9 +332,96 @@ final class Projection {
         .bind("id", c.orderId())
         .execute();
     orderStatus(c.position(), c.orderId(), "cancelled", OrderStatus.CANCELLED);
+    feeRefunded(c.position(), c.orderId());
+  }
+
+  /**
+   * {@code fee.refunded}, for the tenant of the order's owner, when a cancel returned fees or gas
+   * the order had reserved: a mint's lock holds both fees on its maximum notional (and, under the
+   * user_notional sponsor, its gas cap); a developer-sponsored order's gas deposit goes back whole.
+   * The leg of an OCO pair cancelled by its peer refunds nothing (the lock is the peer's), so it is
+   * the leg cancelled while its peer was still open that publishes nothing, and the other one that
+   * does. Amounts in whole units of the stablecoin.
+   */
+  private void feeRefunded(LogPosition p, long orderId) {
+    var row =
+        h.createQuery(
+                """
+            SELECT o.side, o.min_notional, o.platform_fee_bps, o.developer_fee_bps, o.gas_sponsor, o.max_gas,
+              (o.oco_peer IS NOT NULL AND peer.status IN ('armed', 'queued', 'active')) AS peer_open
+            FROM indexer.orders o
+            LEFT JOIN indexer.orders peer ON peer.chain_id = o.chain_id AND peer.order_id = o.oco_peer
+            WHERE o.chain_id = :c AND o.order_id = :id AND o.gas_sponsor IS NOT NULL""")
+            .bind("c", chainId)
+            .bind("id", orderId)
+            .map(
+                (rs, ctx) -> {
+                  if (rs.getBoolean("peer_open")) {
+                    return null;
+                  }
+                  boolean mint = OrderSide.MINT.dbValue().equals(rs.getString("side"));
+                  java.math.BigInteger bound = rs.getBigDecimal("min_notional").toBigIntegerExact();
+                  java.math.BigInteger maxGas = rs.getBigDecimal("max_gas").toBigIntegerExact();
+                  boolean developerGas = "developer".equals(rs.getString("gas_sponsor"));
+                  java.math.BigInteger platform =
+                      mint
+                          ? dev.lockstep.indexer.model.FeeMath.feeOf(
+                              bound, rs.getInt("platform_fee_bps"))
+                          : java.math.BigInteger.ZERO;
+                  java.math.BigInteger developer =
+                      mint
+                          ? dev.lockstep.indexer.model.FeeMath.feeOf(
+                              bound, rs.getInt("developer_fee_bps"))
+                          : java.math.BigInteger.ZERO;
+                  java.math.BigInteger gas =
+                      mint || developerGas ? maxGas : java.math.BigInteger.ZERO;
+                  return new java.math.BigInteger[] {platform, developer, gas};
+                })
+            .findOne();
+    if (row.isEmpty() || row.get() == null) {
+      return;
+    }
+    java.math.BigInteger[] f = row.get();
+    java.math.BigInteger total = f[0].add(f[1]).add(f[2]);
+    if (total.signum() == 0) {
+      return;
+    }
+    String amount =
+        "(SELECT round(CAST(%s AS numeric) / power(CAST(10 AS numeric), t.decimals), t.decimals)::text"
+            + " FROM indexer.tokens t WHERE t.chain_id = :c AND t.address = (SELECT payout_token"
+            + " FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id))";
+    outbox(
+        p,
+        "fee.refunded",
+        "jsonb_build_object('chain_id', :c, 'order_id', :order_id,"
+            + " 'side', (SELECT side FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id),"
+            + " 'currency', (SELECT t.symbol FROM indexer.tokens t WHERE t.chain_id = :c AND t.address ="
+            + " (SELECT payout_token FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id)),"
+            + " 'platform_fee', "
+            + amount.formatted(":pf")
+            + ", 'developer_fee', "
+            + amount.formatted(":df")
+            + ", 'gas', "
+            + amount.formatted(":gas")
+            + ", 'amount', "
+            + amount.formatted(":total")
+            + ", 'tx_hash', :tx, 'block_number', :b)",
+        Map.of(
+            "order_id", orderId,
+            "pf", f[0].toString(),
+            "df", f[1].toString(),
+            "gas", f[2].toString(),
+            "total", total.toString()),
+        "(SELECT owner FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id)");
   }
 
   private void orderStatus(LogPosition p, long orderId, String event, OrderStatus status) {
+    orderStatus(p, orderId, event, status, null);
+  }
+
+  /** As above, publishing {@code type} instead of the status's own event when it is given. */
+  private void orderStatus(
+      LogPosition p, long orderId, String event, OrderStatus status, String type) {
     boolean closes = status.isClosed();
     OrderSide side =
         h.createQuery(
@@ -302,7 +443,7 @@ final class Projection {
             .map(v -> StoredEnum.fromDb(OrderSide.class, v))
             .orElseThrow(() -> neverCreated(orderId, event, p));
     history(p, orderId, event, status);
-    orderOutbox(p, orderId, eventType(side, status), status);
+    orderOutbox(p, orderId, type != null ? type : eventType(side, status), status);
   }
 
   /**

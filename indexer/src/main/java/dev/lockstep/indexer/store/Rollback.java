@@ -69,7 +69,9 @@ public final class Rollback {
             """
             UPDATE indexer.orders o SET status = last.status, updated_block = last.block_number,
               closed_block = NULL, closed_tx = NULL, closed_at = NULL,
-              gross_notional = NULL, payout = NULL, cancelled_by = NULL
+              gross_notional = NULL, payout = NULL, cancelled_by = NULL,
+              triggered_block = CASE WHEN o.triggered_block > :a THEN NULL ELSE o.triggered_block END,
+              trigger_mark = CASE WHEN o.triggered_block > :a THEN NULL ELSE o.trigger_mark END
             FROM (SELECT DISTINCT ON (order_id) order_id, block_number, status FROM indexer.order_events
                   WHERE chain_id = :c AND block_number <= :a
                     AND order_id IN (SELECT order_id FROM indexer.orders WHERE chain_id = :c AND updated_block > :a)

@@ -34,12 +34,16 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>set the book's session flag (new orders start ACTIVE or QUEUED) when its venue opens or
  *       closes ({@link SessionFlag});
+ *   <li>trigger ARMED trigger sells whose price the asset's 30 s TWAP crossed (at or below a
+ *       stop-loss's, at or above a take-profit's; a stale mark triggers nothing), the book
+ *       cancelling an OCO leg's peer in the same transaction;
  *   <li>promote QUEUED orders whose venue is open;
  *   <li>ask the broker to offset every ACTIVE order that has no broker leg yet, while its asset's
  *       venue is in session (an order of a venue that is closed waits, shown {@code queued}) and,
  *       for a limit order, once the mark has crossed its limit (at or above it for a redeem, at or
  *       below for a mint);
- *   <li>cancel open limit orders past their {@code goodTill} (they can no longer settle on chain);
+ *   <li>cancel open limit and trigger orders past their {@code goodTill} (they can no longer settle
+ *       on chain), an OCO pair once (through its stop-loss leg);
  *   <li>settle ACTIVE orders whose leg filled and cleared (the venue's clearing cycle), at the
  *       leg's gross notional;
  *   <li>cancel open orders whose leg failed or was cancelled (an integrator's cancel request), and
@@ -148,7 +152,9 @@ public final class RedeemDuty {
     broker.poll(now);
     List<OrderRow> queued = index.ordersByStatus(chainId, OrderStatus.QUEUED, BATCH);
     List<OrderRow> active = index.ordersByStatus(chainId, OrderStatus.ACTIVE, BATCH);
+    List<OrderRow> armed = index.ordersByStatus(chainId, OrderStatus.ARMED, BATCH);
     List<Long> ids = new ArrayList<>();
+    armed.forEach(o -> ids.add(o.orderId()));
     queued.forEach(o -> ids.add(o.orderId()));
     active.forEach(o -> ids.add(o.orderId()));
     Map<Long, BrokerLeg> legs = broker.legsOf(chainId, ids);
@@ -161,12 +167,40 @@ public final class RedeemDuty {
         symbol ->
             venueOpen.computeIfAbsent(
                 calendar.venueOf(symbol).id(), v -> calendar.sessionAt(v, now).isPresent());
+    for (OrderRow o : armed) {
+      Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
+      if (leg.isPresent() && leg.get().status() == LegStatus.CANCELLED) {
+        cancel(round, o, "cancel requested");
+      } else if (expired(o, now)) {
+        // One cancel closes an OCO pair: the stop-loss leg's (the lower id) cancels its peer.
+        if (o.trigger().flatMap(OrderRow.Trigger::ocoPeer).filter(p -> p < o.orderId()).isEmpty()) {
+          cancel(round, o, "trigger order past its good_till " + o.goodTill().get());
+        }
+      } else {
+        triggerMark(o, now)
+            .ifPresent(
+                mark -> {
+                  if (intend(
+                      round,
+                      o,
+                      TxAction.TRIGGER,
+                      () -> OrderBookCalls.trigger(o.orderId(), mark))) {
+                    log.info(
+                        "keeper chainId={} triggering {} order {} at a 30 s TWAP of {} per share",
+                        chainId,
+                        o.trigger().get().kind().dbValue(),
+                        o.orderId(),
+                        mark);
+                  }
+                });
+      }
+    }
     for (OrderRow o : queued) {
       Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
       if (leg.isPresent() && leg.get().status() == LegStatus.CANCELLED) {
         cancel(round, o, "cancel requested");
       } else if (expired(o, now)) {
-        cancel(round, o, "limit order past its good_till " + o.limit().get().goodTill());
+        cancel(round, o, "order past its good_till " + o.goodTill().get());
       } else if (open.test(o.symbol())) {
         intend(round, o, TxAction.PROMOTE, () -> OrderBookCalls.promote(o.orderId()));
       }
@@ -175,7 +209,7 @@ public final class RedeemDuty {
       Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
       if (leg.isEmpty()) {
         if (expired(o, now)) {
-          cancel(round, o, "limit order past its good_till " + o.limit().get().goodTill());
+          cancel(round, o, "order past its good_till " + o.goodTill().get());
           continue;
         }
         if (!open.test(o.symbol()) || !limitCrossed(o)) {
@@ -202,9 +236,32 @@ public final class RedeemDuty {
     broker.nextAnswerDue(chainId, now).ifPresent(due -> wakeAt.at(chainId, due));
   }
 
-  /** Whether {@code o} is a limit order whose {@code goodTill} has passed. */
+  /** Whether {@code o} is a limit or trigger order whose {@code goodTill} has passed. */
   private static boolean expired(OrderRow o, Instant now) {
-    return o.limit().filter(l -> now.isAfter(l.goodTill())).isPresent();
+    return o.goodTill().filter(now::isAfter).isPresent();
+  }
+
+  /**
+   * The mark at which ARMED order {@code o} triggers now, stablecoin base units per whole share:
+   * the asset's 30 s TWAP when it is at or below a stop-loss's price or at or above a
+   * take-profit's, and the latest mark is fresh; empty otherwise.
+   */
+  private Optional<BigInteger> triggerMark(OrderRow o, Instant now) {
+    if (o.trigger().isEmpty()) {
+      return Optional.empty();
+    }
+    OrderRow.Trigger t = o.trigger().get();
+    if (prices.mark(o.symbol()).filter(m -> !m.staleAt(now)).isEmpty()) {
+      return Optional.empty();
+    }
+    return prices
+        .twap(o.symbol(), dev.lockstep.ports.PriceFeed.TWAP_WINDOW)
+        .map(p -> p.movePointRight(6).setScale(0, java.math.RoundingMode.DOWN).toBigInteger())
+        .filter(
+            m ->
+                t.kind() == dev.lockstep.indexer.model.TriggerKind.STOP_LOSS
+                    ? m.compareTo(t.price()) <= 0
+                    : m.compareTo(t.price()) >= 0);
   }
 
   /**

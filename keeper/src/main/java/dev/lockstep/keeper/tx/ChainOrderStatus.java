@@ -9,10 +9,11 @@ public enum ChainOrderStatus {
   QUEUED,
   ACTIVE,
   SETTLED,
-  CANCELLED;
+  CANCELLED,
+  ARMED;
 
   /** Whether the order can still change on chain. */
   public boolean isOpen() {
-    return this == QUEUED || this == ACTIVE;
+    return this == QUEUED || this == ACTIVE || this == ARMED;
   }
 }

@@ -43,6 +43,16 @@ public final class OrderBookCalls {
     return fill.settleCallData(gasCharge);
   }
 
+  /**
+   * {@code trigger(orderId, mark)}: an ARMED trigger sell whose condition the asset's mark meets.
+   *
+   * @param mark stablecoin base units per whole share (the 30 s TWAP the keeper read)
+   */
+  public static String trigger(long orderId, BigInteger mark) {
+    return FunctionEncoder.encode(
+        new Function("trigger", List.of(new Uint256(orderId), new Uint256(mark)), List.of()));
+  }
+
   /** {@code cancel(orderId)}. */
   public static String cancel(long orderId) {
     return FunctionEncoder.encode(new Function("cancel", List.of(new Uint256(orderId)), List.of()));
@@ -86,7 +96,9 @@ public final class OrderBookCalls {
    * A settlement wallet's create call for {@code o}: {@code createMint(symbol, quantity, currency,
    * maxNotional, destination, terms)} or {@code createRedeemWithTerms(token, quantity, payoutToken,
    * minNotional, destination, terms)}; for a limit order {@code createMintLimit} / {@code
-   * createRedeemLimit} with the {@code Limit} after the terms.
+   * createRedeemLimit} with the {@code Limit} after the terms, for a trigger sell {@code
+   * createRedeemTrigger} with the {@code Trigger}, for an OCO pair {@code createRedeemOco} with the
+   * {@code Oco}.
    */
   public static String create(OrderDesk.PlaceOrder o) {
     List<org.web3j.abi.datatypes.Type> args =
@@ -105,10 +117,27 @@ public final class OrderBookCalls {
                 terms(o.terms())));
     boolean mint = o.side() == OrderSide.MINT;
     String name = mint ? "createMint" : "createRedeemWithTerms";
-    if (o.limit().isPresent()) {
-      OrderDesk.OrderLimit l = o.limit().get();
-      args.add(new OrderBook.Limit(l.price(), BigInteger.valueOf(l.goodTill().getEpochSecond())));
-      name = mint ? "createMintLimit" : "createRedeemLimit";
+    if (o.condition().isPresent()) {
+      OrderDesk.OrderCondition c = o.condition().get();
+      BigInteger till = BigInteger.valueOf(c.goodTill().getEpochSecond());
+      if (mint && !(c instanceof OrderDesk.OrderLimit)) {
+        throw new IllegalArgumentException("trigger orders are sells");
+      }
+      switch (c) {
+        case OrderDesk.OrderLimit l -> {
+          args.add(new OrderBook.Limit(l.price(), till));
+          name = mint ? "createMintLimit" : "createRedeemLimit";
+        }
+        case OrderDesk.OrderTrigger t -> {
+          args.add(
+              new OrderBook.Trigger(BigInteger.valueOf(t.kind().chainValue()), t.price(), till));
+          name = "createRedeemTrigger";
+        }
+        case OrderDesk.OrderOco oco -> {
+          args.add(new OrderBook.Oco(oco.stopPrice(), oco.takeProfitPrice(), till));
+          name = "createRedeemOco";
+        }
+      }
     }
     return FunctionEncoder.encode(new Function(name, args, List.of()));
   }
@@ -191,16 +220,26 @@ public final class OrderBookCalls {
 
   /**
    * Selectors a settlement wallet may call on an order book: createMint, createRedeemWithTerms,
-   * their limit forms createMintLimit and createRedeemLimit, and createWithIntent (relaying a
-   * holder's signed order).
+   * their limit forms createMintLimit and createRedeemLimit, the trigger sells createRedeemTrigger
+   * and createRedeemOco, and createWithIntent (relaying a holder's signed order).
    */
   public static Set<String> walletSelectors() {
     Set<String> out = new java.util.HashSet<>();
-    Optional<OrderDesk.OrderLimit> limit =
-        Optional.of(new OrderDesk.OrderLimit(BigInteger.ONE, java.time.Instant.EPOCH));
+    java.time.Instant t = java.time.Instant.EPOCH;
+    List<Optional<OrderDesk.OrderCondition>> conditions =
+        List.of(
+            Optional.empty(),
+            Optional.of(new OrderDesk.OrderLimit(BigInteger.ONE, t)),
+            Optional.of(
+                new OrderDesk.OrderTrigger(
+                    dev.lockstep.indexer.model.TriggerKind.STOP_LOSS, BigInteger.ONE, t)),
+            Optional.of(new OrderDesk.OrderOco(BigInteger.ONE, BigInteger.TWO, t)));
     for (OrderSide side : OrderSide.values()) {
-      for (Optional<OrderDesk.OrderLimit> l :
-          List.of(Optional.<OrderDesk.OrderLimit>empty(), limit)) {
+      for (Optional<OrderDesk.OrderCondition> l : conditions) {
+        if (side == OrderSide.MINT
+            && l.filter(c -> !(c instanceof OrderDesk.OrderLimit)).isPresent()) {
+          continue;
+        }
         out.add(
             create(
                     new OrderDesk.PlaceOrder(

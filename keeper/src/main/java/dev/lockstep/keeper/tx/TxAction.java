@@ -15,6 +15,11 @@ public enum TxAction implements StoredEnum {
   /** {@code OrderBook.cancel}: return the locked tokens. */
   CANCEL,
   /**
+   * {@code OrderBook.trigger}: an ARMED trigger sell whose price the 30 s TWAP crossed becomes
+   * ACTIVE (QUEUED out of session); an OCO leg's peer is cancelled with it.
+   */
+  TRIGGER,
+  /**
    * {@code OrderBook.setSessionOpen}: new orders start ACTIVE (the book's venue is in session) or
    * QUEUED.
    */
