@@ -13,3 +13,6 @@ ALTER TABLE orders
   ADD COLUMN oco_peer        bigint,
   ADD COLUMN triggered_block bigint,
   ADD COLUMN trigger_mark    numeric(78,0);
+ALTER TABLE order_events DROP CONSTRAINT order_events_event_check;
+ALTER TABLE order_events ADD CONSTRAINT order_events_event_check
+  CHECK (event IN ('created', 'triggered', 'promoted', 'settled', 'cancelled'));

@@ -63,7 +63,8 @@ public final class MintRoutes {
                 "settlement.chain",
                 r.slippageBps(),
                 r.gas(),
-                r.developerFee()),
+                r.developerFee(),
+                null),
             r.quoteId());
     Optional<String> destination =
         Optional.ofNullable(s.wallet()).map(w -> Params.address("settlement.wallet", w));

@@ -66,7 +66,12 @@ public final class Pricing {
     this.clock = clock;
   }
 
-  /** What an order asks for, before pricing (every field checked by {@link #price}). */
+  /**
+   * What an order asks for, before pricing (every field checked by {@link #price}).
+   *
+   * @param atPriceUsd the price per share to quote at instead of the mark (a trigger sell's bound
+   *     is set at its trigger price, where it will sell); null: the mark
+   */
   record Ask(
       OrderSide side,
       @Nullable String asset,
@@ -77,7 +82,8 @@ public final class Pricing {
       String chainParam,
       @Nullable Integer slippageBps,
       OrderRequests.@Nullable Gas gas,
-      OrderRequests.@Nullable DeveloperFee developerFee) {}
+      OrderRequests.@Nullable DeveloperFee developerFee,
+      @Nullable BigDecimal atPriceUsd) {}
 
   /**
    * Prices {@code ask} for a tenant whose platform fee is {@code platformFeeBps}.
@@ -141,7 +147,8 @@ public final class Pricing {
           Map.of("ticker", asset, "as_of", mark.at().toString()));
     }
     boolean mint = ask.side() == OrderSide.MINT;
-    BigDecimal exact = mark.priceUsd().multiply(new BigDecimal(quantity));
+    BigDecimal price = ask.atPriceUsd() != null ? ask.atPriceUsd() : mark.priceUsd();
+    BigDecimal exact = price.multiply(new BigDecimal(quantity));
     BigInteger notional =
         exact.setScale(0, mint ? RoundingMode.CEILING : RoundingMode.FLOOR).toBigIntegerExact();
     BigDecimal factor = BPS.add(BigDecimal.valueOf(mint ? slippage : -slippage));
@@ -222,7 +229,7 @@ public final class Pricing {
         currency,
         stable.token(),
         Amounts.format(quantity, 6),
-        mark.priceUsd().toPlainString(),
+        price.toPlainString(),
         mark.at(),
         OrderMoney.usdc(notional),
         slippage,

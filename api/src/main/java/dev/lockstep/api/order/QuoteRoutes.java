@@ -59,7 +59,8 @@ public final class QuoteRoutes {
                 "chain",
                 r.slippageBps(),
                 r.gas(),
-                r.developerFee()),
+                r.developerFee(),
+                null),
             key.tier().platformFeeBps(),
             r.wallet() != null);
     if (r.wallet() != null) {

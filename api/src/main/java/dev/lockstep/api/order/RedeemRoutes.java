@@ -81,6 +81,33 @@ public final class RedeemRoutes {
         chain = chains.name(mint.chainId());
       }
     }
+    // A trigger sell is priced where it will sell: its slippage bound is set at its trigger price
+    // (an OCO pair's, shared by both legs, at its stop), not at today's mark.
+    Optional<OrderDesk.OrderCondition> condition =
+        placer.condition(
+            OrderSide.REDEEM,
+            r.orderType(),
+            r.limitPrice(),
+            r.stopPrice(),
+            r.takeProfitPrice(),
+            r.goodTill(),
+            r.signature() != null);
+    java.math.BigDecimal triggerPrice =
+        condition
+            .map(
+                c ->
+                    switch (c) {
+                      case OrderDesk.OrderTrigger t -> t.price();
+                      case OrderDesk.OrderOco oco -> oco.stopPrice();
+                      case OrderDesk.OrderLimit l -> null;
+                    })
+            .map(units -> new java.math.BigDecimal(units).movePointLeft(6))
+            .orElse(null);
+    if (triggerPrice != null && r.quoteId() != null) {
+      throw ApiException.invalidParam(
+          "quote_id",
+          "a trigger order is priced at its trigger price, not at a quote's mark: omit 'quote_id'");
+    }
     Quote q =
         quotes.quoteFor(
             key,
@@ -94,7 +121,8 @@ public final class RedeemRoutes {
                 "payout.chain",
                 r.slippageBps(),
                 r.gas(),
-                r.developerFee()),
+                r.developerFee(),
+                triggerPrice),
             r.quoteId());
     TokenRow token = OrderReads.assetToken(index, q);
     Optional<String> destination =
@@ -105,15 +133,6 @@ public final class RedeemRoutes {
     if (intent.isPresent()) {
       destination = Optional.of(intent.get().owner());
     }
-    Optional<OrderDesk.OrderCondition> condition =
-        placer.condition(
-            OrderSide.REDEEM,
-            r.orderType(),
-            r.limitPrice(),
-            r.stopPrice(),
-            r.takeProfitPrice(),
-            r.goodTill(),
-            intent.isPresent());
     OrderRow o =
         placer.place(ctx, key, q, destination, Optional.of(token.address()), intent, condition);
     ctx.status(201).json(resource(o, reads.view(o)));

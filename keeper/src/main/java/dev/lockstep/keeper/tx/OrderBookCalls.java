@@ -278,12 +278,13 @@ public final class OrderBookCalls {
   }
 
   /**
-   * Selectors of promote, settle, cancel, ensureDeployed and setSessionOpen: all the keeper may
-   * call on an order book.
+   * Selectors of promote, trigger, settle, cancel, ensureDeployed and setSessionOpen: all the
+   * keeper may call on an order book.
    */
   public static Set<String> selectors() {
     return Set.of(
         promote(0).substring(0, 10),
+        trigger(0, BigInteger.ZERO).substring(0, 10),
         ensureDeployed("A").substring(0, 10),
         setSessionOpen(true).substring(0, 10),
         new FillAttestation(
