@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * positions; redeem 4 of it to USDT and see the payout land; then a redeem of 3 whose broker leg is
  * made to fail ends {@code failed} ({@code broker_rejected}) with the 3 AAPL back; then a limit
  * sell of 2 at 200 waits {@code queued} below its limit and settles once the simulated mark crosses
- * it. Prints every request and answer; {@link #run} is true only if every check holds.
+ * it; then an OCO pair of 2 (stop 150, take-profit 195) whose take-profit fills once the mark's
+ * 30 s TWAP reaches it, its stop leg cancelled on chain in the same transaction. Prints every request and answer; {@link #run} is true only if every check holds.
  */
 public final class OrderDemo {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -155,6 +156,39 @@ public final class OrderDemo {
       check(
           "at a gross of " + gross + ", at least 2 x 200",
           new BigDecimal(gross).compareTo(new BigDecimal("400")) >= 0);
+    } finally {
+      sandbox.daemon().prices().publish("AAPL", new BigDecimal("187.42"));
+    }
+    step(
+        "an OCO pair: sell 2 AAPL at a stop of 150 or a take-profit of 195, whichever comes first");
+    JsonNode stopLeg =
+        post(
+            "/v1/redeems",
+            """
+            {"asset": "AAPL", "quantity": 2, "payout": {"currency": "USDC", "chain": "base"},
+             "order_type": "oco", "stop_price": 150, "take_profit_price": 195}""");
+    String stopId = stopLeg.path("id").asString();
+    String takeId = stopLeg.at("/trigger/oco_peer_id").asString();
+    check(
+        "both legs are armed over one lock: " + stopId + " and " + takeId,
+        status(stopLeg, "armed") && status(get("/v1/redeems/" + takeId), "armed"));
+    out.println(
+        "  (the simulated feed moves AAPL to 196 and the sandbox clock a minute on, so the 30 s"
+            + " TWAP sees it)");
+    sandbox.daemon().prices().publish("AAPL", new BigDecimal("196"));
+    try {
+      post("/v1/sandbox/clock", "{\"advance\": \"PT1M\"}");
+      JsonNode tookProfit = await("/v1/redeems/" + takeId, r -> status(r, "settled"));
+      check("the take-profit leg " + takeId + " settled", status(tookProfit, "settled"));
+      check(
+          "the stop leg " + stopId + " was cancelled on chain with it",
+          status(await("/v1/redeems/" + stopId, r -> status(r, "cancelled")), "cancelled"));
+      String named = "\"order_id\":" + tookProfit.path("order_id").asLong();
+      JsonNode triggered =
+          await("/v1/events?type=order.triggered", e -> e.toString().contains(named));
+      check(
+          "an order.triggered event names the take-profit leg",
+          triggered.toString().contains(named));
     } finally {
       sandbox.daemon().prices().publish("AAPL", new BigDecimal("187.42"));
     }
