@@ -20,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * positions; redeem 4 of it to USDT and see the payout land; then a redeem of 3 whose broker leg is
  * made to fail ends {@code failed} ({@code broker_rejected}) with the 3 AAPL back; then a limit
  * sell of 2 at 200 waits {@code queued} below its limit and settles once the simulated mark crosses
- * it; then an OCO pair of 2 (stop 150, take-profit 195) whose take-profit fills once the mark's
- * 30 s TWAP reaches it, its stop leg cancelled on chain in the same transaction. Prints every request and answer; {@link #run} is true only if every check holds.
+ * it; then an OCO pair of 2 (stop 150, take-profit 195) whose take-profit fills once the mark's 30
+ * s TWAP reaches it, its stop leg cancelled on chain in the same transaction. Prints every request
+ * and answer; {@link #run} is true only if every check holds.
  */
 public final class OrderDemo {
   private static final Duration WAIT = Duration.ofSeconds(60);
