@@ -77,6 +77,15 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.POST, "/v1/redeems/{id}/cancel", p -> p.orders().redeems()::cancel),
           new Route(HandlerType.POST, "/v1/orders/{id}/cancel", p -> p.orders().cancels()::cancel),
           new Route(HandlerType.GET, "/v1/fees", p -> p.orders().fees()::balance),
+          new Route(HandlerType.GET, "/v1/ledger/entries", p -> p.orders().ledger()::entries),
+          new Route(
+              HandlerType.GET,
+              "/v1/ledger/accounts/{id}/balance",
+              p -> p.orders().ledger()::balance),
+          new Route(
+              HandlerType.POST,
+              "/v1/ledger/calculate-settlement",
+              p -> p.orders().ledger()::calculateSettlement),
           new Route(HandlerType.GET, "/v1/customers", p -> p.customers()::list),
           new Route(HandlerType.POST, "/v1/customers", p -> p.customers()::upsert),
           new Route(HandlerType.GET, "/v1/customers/{id}", p -> p.customers()::get),

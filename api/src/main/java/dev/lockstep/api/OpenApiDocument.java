@@ -246,6 +246,48 @@ public final class OpenApiDocument {
               PAGE,
               List.of()),
           op(
+              "GET /v1/ledger/entries",
+              "The double-entry ledger of the tenant's money movements, newest first (immutable:"
+                  + " a reorg writes reversing entries)",
+              null,
+              dev.lockstep.api.order.LedgerRoutes.EntryResource.class,
+              true,
+              200,
+              with(
+                  with(
+                      with(
+                          with(
+                              PAGE,
+                              "account",
+                              "Only entries debiting or crediting this account"
+                                  + " (<kind>:<chain id>:<qualifier>)."),
+                          "reference",
+                          "Only the entries of this order (rdm_…, mnt_…) or transaction (0x…)."),
+                      "from",
+                      "Only entries at or after this instant (ISO-8601)."),
+                  "to",
+                  "Only entries before this instant (ISO-8601)."),
+              List.of()),
+          op(
+              "GET /v1/ledger/accounts/{id}/balance",
+              "An account's credits, debits and balance per currency, over the tenant's entries",
+              null,
+              dev.lockstep.api.order.LedgerRoutes.BalanceResource.class,
+              false,
+              200,
+              Map.of(),
+              List.of()),
+          op(
+              "POST /v1/ledger/calculate-settlement",
+              "Preview a settlement's platform fee and net amount (flat 0.15 under 10, basis"
+                  + " points above); nothing is booked",
+              dev.lockstep.api.order.LedgerRoutes.SettlementRequest.class,
+              dev.lockstep.api.order.LedgerRoutes.SettlementResource.class,
+              false,
+              200,
+              Map.of(),
+              List.of()),
+          op(
               "GET /v1/redeems",
               "List the tenant's redeems (or one wallet's), newest first",
               null,

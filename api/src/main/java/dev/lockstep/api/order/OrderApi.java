@@ -11,14 +11,15 @@ import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The order routes, wired together: quotes, mints, redeems, developer fees. */
+/** The order routes, wired together: quotes, mints, redeems, developer fees, the ledger. */
 public record OrderApi(
     QuoteRoutes quotes,
     MintRoutes mints,
     RedeemRoutes redeems,
     FeeRoutes fees,
     QuoteStore quoteStore,
-    OrderCancelRoutes cancels) {
+    OrderCancelRoutes cancels,
+    LedgerRoutes ledger) {
 
   /** Builds every order route over the index, the keeper's order desk and the wallets. */
   public static OrderApi create(
@@ -49,6 +50,7 @@ public record OrderApi(
         redeems,
         new FeeRoutes(index, chains),
         store,
-        new OrderCancelRoutes(reads, desk, mints, redeems));
+        new OrderCancelRoutes(reads, desk, mints, redeems),
+        new LedgerRoutes(index, chains));
   }
 }

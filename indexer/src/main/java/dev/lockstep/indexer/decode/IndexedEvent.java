@@ -97,6 +97,21 @@ public sealed interface IndexedEvent {
       implements IndexedEvent {}
 
   /**
+   * OrderBook.OrderIntentUsed: order {@code orderId} was created from {@code owner}'s signed
+   * intent, submitted (and its gas deposit paid) by {@code relayer}.
+   */
+  record OrderIntentUsed(LogPosition position, long orderId, String owner, String relayer)
+      implements IndexedEvent {}
+
+  /**
+   * OrderBook.DeveloperFeesSwept: {@code amount} base units of {@code currency} paid from the
+   * book's fee escrow to {@code recipient}.
+   */
+  record DeveloperFeesSwept(
+      LogPosition position, String recipient, String currency, BigInteger amount)
+      implements IndexedEvent {}
+
+  /**
    * OrderBook.DeveloperFeeAccrued: {@code amount} (base units of {@code currency}) accrued to
    * {@code recipient} in the book's fee escrow by the settle of {@code orderId}.
    */

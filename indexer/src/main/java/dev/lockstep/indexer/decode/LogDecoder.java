@@ -36,6 +36,10 @@ public final class LogDecoder {
   public static final String ORDER_TRIGGER_SET =
       EventEncoder.encode(OrderBook.ORDERTRIGGERSET_EVENT);
   public static final String ORDER_TRIGGERED = EventEncoder.encode(OrderBook.ORDERTRIGGERED_EVENT);
+  public static final String ORDER_INTENT_USED =
+      EventEncoder.encode(OrderBook.ORDERINTENTUSED_EVENT);
+  public static final String DEVELOPER_FEES_SWEPT =
+      EventEncoder.encode(OrderBook.DEVELOPERFEESSWEPT_EVENT);
   public static final String ORDER_CHARGED = EventEncoder.encode(OrderBook.ORDERCHARGED_EVENT);
   public static final String MINT_ASSET = EventEncoder.encode(OrderBook.MINTASSET_EVENT);
   public static final String DEVELOPER_FEE_ACCRUED =
@@ -54,6 +58,8 @@ public final class LogDecoder {
           ORDER_SETTLED,
           ORDER_CHARGED,
           DEVELOPER_FEE_ACCRUED,
+          ORDER_INTENT_USED,
+          DEVELOPER_FEES_SWEPT,
           ORDER_CANCELLED);
 
   /**
@@ -143,6 +149,17 @@ public final class LogDecoder {
               e.orderId.longValueExact(),
               e.mark,
               OrderStatus.ofChain(e.status.intValueExact())));
+    }
+    if (topic0.equals(ORDER_INTENT_USED)) {
+      var e = OrderBook.getOrderIntentUsedEventFromLog(log);
+      return Optional.of(
+          new IndexedEvent.OrderIntentUsed(
+              at, e.orderId.longValueExact(), lower(e.owner), lower(e.relayer)));
+    }
+    if (topic0.equals(DEVELOPER_FEES_SWEPT)) {
+      var e = OrderBook.getDeveloperFeesSweptEventFromLog(log);
+      return Optional.of(
+          new IndexedEvent.DeveloperFeesSwept(at, lower(e.recipient), lower(e.currency), e.amount));
     }
     if (topic0.equals(DEVELOPER_FEE_ACCRUED)) {
       var e = OrderBook.getDeveloperFeeAccruedEventFromLog(log);

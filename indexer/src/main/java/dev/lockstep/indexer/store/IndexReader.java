@@ -51,6 +51,14 @@ public final class IndexReader {
 
   public IndexReader(Jdbi jdbi) {
     this.jdbi = jdbi;
+    this.ledger = new LedgerReader(jdbi);
+  }
+
+  private final LedgerReader ledger;
+
+  /** The double-entry ledger's reads. */
+  public LedgerReader ledger() {
+    return ledger;
   }
 
   /** Every followed token on every chain, ordered by symbol then chain. */

@@ -62,8 +62,11 @@ final class Projection {
         case IndexedEvent.MintAsset m -> mintAsset(m);
         case IndexedEvent.DeveloperFeeAccrued f -> feeAccrued(f);
         case IndexedEvent.PayoutCurrencySet p -> payoutCurrency(p);
+        case IndexedEvent.OrderIntentUsed u -> intentUsed(u);
+        case IndexedEvent.DeveloperFeesSwept s -> feesSwept(s);
       }
     }
+    new LedgerPosting(h, chainId, orderBook, times).post(events);
     copyTransfers(transfers);
     flushBalances(transfers);
   }
@@ -250,6 +253,33 @@ final class Projection {
   /** Stablecoin base units per share as whole USD with 6 decimals ("182.500000"). */
   private static String usd(java.math.BigInteger units) {
     return new BigDecimal(units).movePointLeft(6).setScale(6).toPlainString();
+  }
+
+  /** A signed order's relayer, who paid its gas deposit (when it is not the owner). */
+  private void intentUsed(IndexedEvent.OrderIntentUsed u) {
+    if (!u.relayer().equalsIgnoreCase(u.owner())) {
+      setOnOrder(
+          u.position(), u.orderId(), "intent used", "relayer = :r", Map.of("r", u.relayer()));
+    }
+  }
+
+  /**
+   * {@code fee.settled}, for the tenant whose wallet is the recipient (and, through the ledger, the
+   * sweep's entry): the book paid a recipient its escrowed developer fees, in whole units.
+   */
+  private void feesSwept(IndexedEvent.DeveloperFeesSwept s) {
+    outbox(
+        s.position(),
+        "fee.settled",
+        """
+        jsonb_build_object('chain_id', :c, 'recipient', :recipient,
+          'currency', (SELECT symbol FROM indexer.tokens WHERE chain_id = :c AND address = :currency),
+          'amount', (SELECT round(CAST(:amount AS numeric) / power(CAST(10 AS numeric), t.decimals), t.decimals)::text
+                     FROM indexer.tokens t WHERE t.chain_id = :c AND t.address = :currency),
+          'tx_hash', :tx, 'block_number', :b)""",
+        Map.of(
+            "recipient", s.recipient(), "currency", s.currency(), "amount", s.amount().toString()),
+        ":recipient");
   }
 
   private void mintAsset(IndexedEvent.MintAsset m) {

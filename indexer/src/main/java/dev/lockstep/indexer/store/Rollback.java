@@ -11,10 +11,11 @@ import org.jdbi.v3.core.Handle;
  * effect of the removed transfers on balances and supply is reversed, then transfers, order
  * history, payout-currency history and block headers above the ancestor are deleted, orders created
  * above it are deleted and orders changed above it are restored to their last remaining history
- * row, asset tokens deployed above it are deleted, and outbox events above it are deleted if not
- * yet dispatched or answered with a compensating {@code <family>.reorged} event if they were (for
- * example {@code redeem.reorged} for an undone {@code redeem.settled}), carrying what it undid and,
- * for an order, the status the order is back in ({@code none} if its creation was undone). The
+ * row, ledger entries booked above it are answered by reversing entries (the ledger is never
+ * changed), asset tokens deployed above it are deleted, and outbox events above it are deleted if
+ * not yet dispatched or answered with a compensating {@code <family>.reorged} event if they were
+ * (for example {@code redeem.reorged} for an undone {@code redeem.settled}), carrying what it undid
+ * and, for an order, the status the order is back in ({@code none} if its creation was undone). The
  * checkpoint moves to the ancestor.
  */
 public final class Rollback {
@@ -77,6 +78,22 @@ public final class Rollback {
                     AND order_id IN (SELECT order_id FROM indexer.orders WHERE chain_id = :c AND updated_block > :a)
                   ORDER BY order_id, block_number DESC, log_index DESC) last
             WHERE o.chain_id = :c AND o.order_id = last.order_id""")
+        .bind("c", chainId)
+        .bind("a", a)
+        .execute();
+    // The ledger is immutable: every entry booked above the ancestor (and not reversed yet) is
+    // answered by a reversing entry, its accounts swapped; a log applied again on the new branch is
+    // booked anew under the next id of its base.
+    h.createUpdate(
+            """
+            INSERT INTO indexer.ledger_entries (entry_id, base_id, chain_id, block_number, log_index, tx_hash, at,
+              kind, debit_account, credit_account, amount, currency, order_id, wallet, reverses)
+            SELECT e.entry_id || '.rev', e.base_id || '.rev', e.chain_id, e.block_number, e.log_index, e.tx_hash,
+              now(), e.kind, e.credit_account, e.debit_account, e.amount, e.currency, e.order_id, e.wallet, e.entry_id
+            FROM indexer.ledger_entries e
+            WHERE e.chain_id = :c AND e.block_number > :a AND e.reverses IS NULL
+              AND NOT EXISTS (SELECT 1 FROM indexer.ledger_entries r WHERE r.reverses = e.entry_id)
+            ORDER BY e.seq""")
         .bind("c", chainId)
         .bind("a", a)
         .execute();
