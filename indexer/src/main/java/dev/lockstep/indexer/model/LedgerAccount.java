@@ -50,9 +50,17 @@ public record LedgerAccount(Kind kind, long chainId, String qualifier) {
     if (p.length != 3 || p[2].isEmpty()) {
       throw new IllegalArgumentException("not a ledger account: " + id);
     }
+    Kind kind = null;
+    for (Kind k : Kind.values()) {
+      if (k.dbValue().equals(p[0])) {
+        kind = k;
+      }
+    }
+    if (kind == null) {
+      throw new IllegalArgumentException("no ledger account kind '" + p[0] + "'");
+    }
     try {
-      return new LedgerAccount(
-          StoredEnum.fromDb(Kind.class, p[0]), Long.parseLong(p[1]), p[2].toLowerCase(Locale.ROOT));
+      return new LedgerAccount(kind, Long.parseLong(p[1]), p[2].toLowerCase(Locale.ROOT));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a ledger account: " + id, e);
     }
