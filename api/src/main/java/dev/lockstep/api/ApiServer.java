@@ -77,6 +77,7 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.POST, "/v1/redeems/{id}/cancel", p -> p.orders().redeems()::cancel),
           new Route(HandlerType.POST, "/v1/orders/{id}/cancel", p -> p.orders().cancels()::cancel),
           new Route(HandlerType.GET, "/v1/fees", p -> p.orders().fees()::balance),
+          new Route(HandlerType.POST, "/v1/fees/settle", p -> p.orders().fees()::settle),
           new Route(HandlerType.GET, "/v1/ledger/entries", p -> p.orders().ledger()::entries),
           new Route(
               HandlerType.GET,

@@ -246,6 +246,16 @@ public final class OpenApiDocument {
               PAGE,
               List.of()),
           op(
+              "POST /v1/fees/settle",
+              "Sweep every destination whose accrued developer fees are at least minimum_usdc"
+                  + " (default 10) from the book's escrow, once per sweep",
+              FeeRoutes.SettleRequest.class,
+              FeeRoutes.Settlement.class,
+              false,
+              202,
+              Map.of(),
+              List.of()),
+          op(
               "GET /v1/ledger/entries",
               "The double-entry ledger of the tenant's money movements, newest first (immutable:"
                   + " a reorg writes reversing entries)",

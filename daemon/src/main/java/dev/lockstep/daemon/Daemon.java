@@ -258,6 +258,8 @@ public final class Daemon implements AutoCloseable {
               gasCost,
               sessionFlagReader(web3j, orderBook, keeperKey.address()),
               prices,
+              new dev.lockstep.keeper.fees.FeeSweeper(
+                  chain.chainId(), orderBook, engine, index.ledger(), clock),
               clock));
     }
     this.duties = Map.copyOf(duties);

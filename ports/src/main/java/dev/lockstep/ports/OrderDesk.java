@@ -201,6 +201,16 @@ public interface OrderDesk {
    */
   SigningState signingState(long chainId, String owner, String lockedToken);
 
+  /**
+   * Has the keeper pay {@code recipient} its developer fees held in the order book's escrow on
+   * {@code chainId} in {@code currency} ({@code OrderBook.sweepDeveloperFees}, the whole escrow),
+   * once per {@code sweepId}: asking again with the same id, on any daemon, pays nothing more.
+   *
+   * @return the sweep's idempotency key
+   * @throws IllegalArgumentException if the chain has no order book this daemon keeps
+   */
+  String sweepFees(long chainId, String recipient, String currency, String sweepId);
+
   /** Where a placement stands. */
   sealed interface Placement {
     /** The order exists on chain: created by {@code txHash} as on-chain order {@code orderId}. */

@@ -48,7 +48,7 @@ public record OrderApi(
         quotes,
         mints,
         redeems,
-        new FeeRoutes(index, chains),
+        new FeeRoutes(index, chains, desk),
         store,
         new OrderCancelRoutes(reads, desk, mints, redeems),
         new LedgerRoutes(index, chains));

@@ -221,7 +221,10 @@ public final class IndexReader {
    * Developer fees per (chain, destination, stablecoin) of the orders whose owner satisfies {@code
    * ownerPredicate} (as in {@link #ordersOwnedBy}), stablecoin base units.
    *
-   * @param accrued charged by settled orders (in the book's escrow until swept)
+   * @param currencyAddress the stablecoin's token address
+   * @param charged charged by settled orders
+   * @param settled paid out of the book's escrow to the destination by fee sweeps (the ledger's
+   *     {@code fee_sweep} entries, net of reorg reversals), at most {@code charged}
    * @param pending what open orders will charge at their notional bound (a mint's maximum, a
    *     redeem's minimum), rounded up as the book rounds fees
    */
@@ -229,9 +232,16 @@ public final class IndexReader {
       long chainId,
       String destination,
       String currency,
-      BigInteger accrued,
+      String currencyAddress,
+      BigInteger charged,
+      BigInteger settled,
       BigInteger pending,
-      long orders) {}
+      long orders) {
+    /** Charged and not yet swept: in the book's escrow. */
+    public BigInteger accrued() {
+      return charged.subtract(settled);
+    }
+  }
 
   /** See {@link DeveloperFeeRow}; ordered by chain, destination and currency. */
   public List<DeveloperFeeRow> developerFees(
@@ -241,16 +251,26 @@ public final class IndexReader {
           var q =
               h.createQuery(
                   """
-                  SELECT o.chain_id, o.developer_fee_recipient, coalesce(p.symbol, '?') AS currency,
-                    coalesce(sum(o.developer_fee) FILTER (WHERE o.status = 'settled'), 0) AS accrued,
-                    coalesce(sum(ceil(o.min_notional * o.developer_fee_bps / 10000.0))
-                      FILTER (WHERE o.status IN ('armed', 'queued', 'active')), 0) AS pending,
-                    count(*) AS orders
-                  FROM indexer.orders o
-                  LEFT JOIN indexer.tokens p ON p.chain_id = o.chain_id AND p.address = o.payout_token
-                  WHERE o.developer_fee_bps > 0 AND o.status <> 'cancelled' AND ("""
+                  WITH f AS (
+                    SELECT o.chain_id, o.developer_fee_recipient AS rcpt, o.payout_token,
+                      coalesce(sum(o.developer_fee) FILTER (WHERE o.status = 'settled'), 0) AS charged,
+                      coalesce(sum(ceil(o.min_notional * o.developer_fee_bps / 10000.0))
+                        FILTER (WHERE o.status IN ('armed', 'queued', 'active')), 0) AS pending,
+                      count(*) AS orders
+                    FROM indexer.orders o
+                    WHERE o.developer_fee_bps > 0 AND o.status <> 'cancelled' AND ("""
                       + ownerPredicate
-                      + ") GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+                      + """
+                  ) GROUP BY 1, 2, 3)
+                  SELECT f.chain_id, f.rcpt, coalesce(p.symbol, '?'), f.payout_token, f.charged,
+                    least(f.charged, coalesce((SELECT sum(CASE WHEN e.debit_account = a.id THEN e.amount ELSE -e.amount END)
+                      FROM indexer.ledger_entries e,
+                        (SELECT 'developer_fees:' || f.chain_id || ':' || f.rcpt AS id) a
+                      WHERE e.kind = 'fee_sweep' AND e.currency = f.payout_token
+                        AND (e.debit_account = a.id OR e.credit_account = a.id)), 0)) AS settled,
+                    f.pending, f.orders
+                  FROM f LEFT JOIN indexer.tokens p ON p.chain_id = f.chain_id AND p.address = f.payout_token
+                  ORDER BY 1, 2, 3""");
           binds.forEach(q::bind);
           return q.map(
                   (rs, ctx) ->
@@ -258,9 +278,11 @@ public final class IndexReader {
                           rs.getLong(1),
                           rs.getString(2),
                           rs.getString(3),
-                          rs.getBigDecimal(4).toBigIntegerExact(),
+                          rs.getString(4),
                           rs.getBigDecimal(5).toBigIntegerExact(),
-                          rs.getLong(6)))
+                          rs.getBigDecimal(6).toBigIntegerExact(),
+                          rs.getBigDecimal(7).toBigIntegerExact(),
+                          rs.getLong(8)))
               .list();
         });
   }

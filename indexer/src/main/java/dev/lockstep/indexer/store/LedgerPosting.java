@@ -55,6 +55,14 @@ final class LedgerPosting {
   private final Map<Long, Instant> times;
   private final List<Entry> entries = new ArrayList<>();
 
+  /**
+   * SQL naming the wallet a fee sweep to {@code :recipient} concerns: the owner of the latest order
+   * on the chain that named the recipient for its developer fee (the tenant that chose it).
+   */
+  static final String RECIPIENT_TENANT_WALLET =
+      "(SELECT owner FROM indexer.orders WHERE chain_id = :c AND developer_fee_recipient = :recipient"
+          + " ORDER BY order_id DESC LIMIT 1)";
+
   LedgerPosting(Handle h, long chainId, String orderBook, Map<Long, Instant> times) {
     this.h = h;
     this.chainId = chainId;
@@ -138,7 +146,12 @@ final class LedgerPosting {
                 s.amount(),
                 s.currency(),
                 null,
-                s.recipient());
+                h.createQuery("SELECT " + RECIPIENT_TENANT_WALLET)
+                    .bind("c", chainId)
+                    .bind("recipient", s.recipient())
+                    .mapTo(String.class)
+                    .findOne()
+                    .orElse(s.recipient()));
         default -> {}
       }
     }

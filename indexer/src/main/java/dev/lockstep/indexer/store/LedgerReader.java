@@ -201,6 +201,35 @@ public final class LedgerReader {
         });
   }
 
+  /**
+   * A developer-fee recipient's balance in the book's escrow on a chain: its {@code developer_fees}
+   * account, base units of {@code currency}.
+   */
+  public record Escrow(String recipient, String currency, BigInteger balance) {}
+
+  /** The escrow balances above zero on {@code chainId} (every tenant's: the keeper's view). */
+  public List<Escrow> escrows(long chainId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT split_part(a.account, ':', 3) AS recipient, a.currency, sum(a.delta) AS balance
+                    FROM (SELECT credit_account AS account, currency, amount AS delta FROM indexer.ledger_entries
+                            WHERE chain_id = :c AND credit_account LIKE 'developer_fees:%'
+                          UNION ALL
+                          SELECT debit_account, currency, -amount FROM indexer.ledger_entries
+                            WHERE chain_id = :c AND debit_account LIKE 'developer_fees:%') a
+                    GROUP BY 1, 2 HAVING sum(a.delta) > 0 ORDER BY 1, 2""")
+                .bind("c", chainId)
+                .map(
+                    (rs, ctx) ->
+                        new Escrow(
+                            rs.getString("recipient"),
+                            rs.getString("currency"),
+                            big(rs.getBigDecimal("balance"))))
+                .list());
+  }
+
   private static BigInteger big(BigDecimal d) {
     return d.toBigIntegerExact();
   }

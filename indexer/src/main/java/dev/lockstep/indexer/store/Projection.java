@@ -279,7 +279,7 @@ final class Projection {
           'tx_hash', :tx, 'block_number', :b)""",
         Map.of(
             "recipient", s.recipient(), "currency", s.currency(), "amount", s.amount().toString()),
-        ":recipient");
+        LedgerPosting.RECIPIENT_TENANT_WALLET);
   }
 
   private void mintAsset(IndexedEvent.MintAsset m) {

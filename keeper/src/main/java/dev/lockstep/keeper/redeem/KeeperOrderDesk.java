@@ -92,6 +92,19 @@ public final class KeeperOrderDesk implements OrderDesk {
   }
 
   @Override
+  public String sweepFees(long chainId, String recipient, String currency, String sweepId) {
+    Deployer d = deployers.get(chainId);
+    if (d == null) {
+      throw new IllegalArgumentException("no order book kept on chain " + chainId);
+    }
+    String key =
+        dev.lockstep.keeper.fees.FeeSweeper.sweep(
+            d.engine(), d.orderBook(), chainId, recipient, currency, sweepId);
+    wakeKeeper.run();
+    return key;
+  }
+
+  @Override
   public java.util.List<Fill> fills(java.time.Instant from, java.time.Instant to, int limit) {
     return broker.fills(from, to, limit);
   }

@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li>settle ACTIVE orders whose leg filled and cleared (the venue's clearing cycle), at the
  *       leg's gross notional;
  *   <li>cancel open orders whose leg failed or was cancelled (an integrator's cancel request), and
- *       orders whose settle reverted below their minimum notional.
+ *       orders whose settle reverted below their minimum notional;
+ *   <li>sweep developer fees once a day ({@link dev.lockstep.keeper.fees.FeeSweeper#daily}).
  * </ol>
  *
  * Each decision becomes an intent of the {@link TxEngine} with the idempotency key {@code
@@ -73,6 +74,7 @@ public final class RedeemDuty {
   private final WakeAt wakeAt;
   private final java.util.function.BooleanSupplier sessionOnChain;
   private final dev.lockstep.ports.PriceFeed prices;
+  private final dev.lockstep.keeper.fees.FeeSweeper feeSweeper;
 
   /**
    * The last session transition found done on chain or enqueued (no read needed until the next).
@@ -116,7 +118,9 @@ public final class RedeemDuty {
       dev.lockstep.keeper.price.GasCost gasCost,
       java.util.function.BooleanSupplier sessionOnChain,
       dev.lockstep.ports.PriceFeed prices,
+      dev.lockstep.keeper.fees.FeeSweeper feeSweeper,
       Clock clock) {
+    this.feeSweeper = feeSweeper;
     this.prices = prices;
     this.sessionOnChain = sessionOnChain;
     this.wakeAt = wakeAt;
@@ -232,6 +236,11 @@ public final class RedeemDuty {
       }
     }
     engine.submitAll(round.decided);
+    try {
+      feeSweeper.daily();
+    } catch (RuntimeException e) {
+      log.warn("keeper chainId={} daily fee sweep (retried next round): {}", chainId, e.toString());
+    }
     metrics.waitingLiquidity(chainId, round.waitingLiquidity);
     broker.nextAnswerDue(chainId, now).ifPresent(due -> wakeAt.at(chainId, due));
   }

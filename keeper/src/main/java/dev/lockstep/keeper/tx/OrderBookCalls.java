@@ -53,6 +53,15 @@ public final class OrderBookCalls {
         new Function("trigger", List.of(new Uint256(orderId), new Uint256(mark)), List.of()));
   }
 
+  /** {@code sweepDeveloperFees(recipient, currency)}: pays the recipient its whole escrow. */
+  public static String sweepDeveloperFees(String recipient, String currency) {
+    return FunctionEncoder.encode(
+        new Function(
+            "sweepDeveloperFees",
+            List.of(new Address(recipient), new Address(currency)),
+            List.of()));
+  }
+
   /** {@code cancel(orderId)}. */
   public static String cancel(long orderId) {
     return FunctionEncoder.encode(new Function("cancel", List.of(new Uint256(orderId)), List.of()));
@@ -278,12 +287,13 @@ public final class OrderBookCalls {
   }
 
   /**
-   * Selectors of promote, trigger, settle, cancel, ensureDeployed and setSessionOpen: all the
-   * keeper may call on an order book.
+   * Selectors of promote, trigger, settle, cancel, sweepDeveloperFees, ensureDeployed and
+   * setSessionOpen: all the keeper may call on an order book.
    */
   public static Set<String> selectors() {
     return Set.of(
         promote(0).substring(0, 10),
+        sweepDeveloperFees(ZERO_ADDRESS, ZERO_ADDRESS).substring(0, 10),
         trigger(0, BigInteger.ZERO).substring(0, 10),
         ensureDeployed("A").substring(0, 10),
         setSessionOpen(true).substring(0, 10),

@@ -24,6 +24,11 @@ public enum TxAction implements StoredEnum {
    * QUEUED.
    */
   SET_SESSION,
+  /**
+   * {@code OrderBook.sweepDeveloperFees}: pay a recipient its developer fees held in the book's
+   * escrow (the daily sweep, or one requested through the API).
+   */
+  SWEEP_FEES,
   /** {@code OrderBook.ensureDeployed}: deploy an asset's token ahead of its first mint. */
   ENSURE_DEPLOYED,
   /** ERC-20 {@code approve(orderBook, max)} from a settlement wallet, before its first order. */
