@@ -80,6 +80,8 @@ public final class ApiServer implements AutoCloseable {
           new Route(HandlerType.POST, "/v1/fees/settle", p -> p.orders().fees()::settle),
           new Route(HandlerType.GET, "/v1/ledger/entries", p -> p.orders().ledger()::entries),
           new Route(
+              HandlerType.GET, "/v1/reconciliation/daily", p -> p.orders().reconciliation()::daily),
+          new Route(
               HandlerType.GET,
               "/v1/ledger/accounts/{id}/balance",
               p -> p.orders().ledger()::balance),

@@ -41,13 +41,70 @@ public final class ManagementServer implements AutoCloseable {
   private final Javalin app;
 
   public ManagementServer(Sources sources) {
+    this(sources, java.util.Optional.empty());
+  }
+
+  /**
+   * With the operator's reconciliation actions (this port only, never the API's): {@code GET
+   * /reconciliation/breaks}, {@code POST /reconciliation/run {date}} and {@code POST
+   * /reconciliation/clear {chain_id, token, operator, reason}}, which resumes minting of a token a
+   * break paused and records who cleared it, when and why (the audit).
+   */
+  public ManagementServer(
+      Sources sources, java.util.Optional<dev.lockstep.ports.Reconciliation> reconciliation) {
     this.app =
         Javalin.create(
             cfg -> {
               cfg.jsonMapper(new JavalinJackson3(ApiServer.jsonMapper(), false));
               cfg.startup.showJavalinBanner = false;
               routes(cfg, sources, true);
+              reconciliation.ifPresent(r -> operatorRoutes(cfg, r));
             });
+  }
+
+  /** {@code POST /reconciliation/clear}. */
+  public record ClearRequest(
+      @org.jspecify.annotations.Nullable Long chainId,
+      @org.jspecify.annotations.Nullable String token,
+      @org.jspecify.annotations.Nullable String operator,
+      @org.jspecify.annotations.Nullable String reason) {}
+
+  /** {@code POST /reconciliation/run}. */
+  public record RunRequest(@org.jspecify.annotations.Nullable String date) {}
+
+  private static void operatorRoutes(
+      JavalinConfig cfg, dev.lockstep.ports.Reconciliation reconciliation) {
+    cfg.routes.get("/reconciliation/breaks", ctx -> ctx.json(reconciliation.breaksAfter(0, 1_000)));
+    cfg.routes.post(
+        "/reconciliation/run",
+        ctx -> {
+          RunRequest r = ctx.bodyAsClass(RunRequest.class);
+          try {
+            ctx.json(reconciliation.run(java.time.LocalDate.parse(r.date())));
+          } catch (RuntimeException e) {
+            ctx.status(400)
+                .json(java.util.Map.of("error", "date must be an ISO date: " + e.getMessage()));
+          }
+        });
+    cfg.routes.post(
+        "/reconciliation/clear",
+        ctx -> {
+          ClearRequest r = ctx.bodyAsClass(ClearRequest.class);
+          if (r.chainId() == null || r.token() == null) {
+            ctx.status(400).json(java.util.Map.of("error", "chain_id and token are required"));
+            return;
+          }
+          try {
+            ctx.json(
+                reconciliation.clear(
+                    r.chainId(),
+                    r.token(),
+                    r.operator() == null ? "" : r.operator(),
+                    r.reason() == null ? "" : r.reason()));
+          } catch (IllegalArgumentException e) {
+            ctx.status(400).json(java.util.Map.of("error", e.getMessage()));
+          }
+        });
   }
 
   /** Adds {@code /health}, and {@code /metrics} if {@code withMetrics}, to a server's routes. */

@@ -246,6 +246,19 @@ public final class OpenApiDocument {
               PAGE,
               List.of()),
           op(
+              "GET /v1/reconciliation/daily",
+              "The day's reconciliation of on-chain supply (plus amounts in flight) against the"
+                  + " prime broker's position, per token and chain: matched, break or pending",
+              null,
+              dev.lockstep.api.order.ReconciliationRoutes.ReportResource.class,
+              false,
+              200,
+              with(
+                  with(PAGE, "date", "The UTC date reported (default: yesterday)."),
+                  "starting_after",
+                  "The line id (rec_…) the page of lines starts after."),
+              List.of()),
+          op(
               "POST /v1/fees/settle",
               "Sweep every destination whose accrued developer fees are at least minimum_usdc"
                   + " (default 10) from the book's escrow, once per sweep",

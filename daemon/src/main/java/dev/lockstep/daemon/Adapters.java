@@ -174,6 +174,19 @@ final class Adapters {
   }
 
   /**
+   * The factory pauser's signer, if configured: {@code local_key} with {@code private_key} or
+   * {@code private_key_env}, like the keeper's.
+   */
+  static Optional<TxSigner> pauser(Collaborators c, Clock clock) {
+    return c.pauser()
+        .map(
+            a ->
+                a.name().equals(DaemonConfig.LOCAL_KEY)
+                    ? LocalKeySigner.of(privateKey(a, "pauser", "", "local_key"))
+                    : external("pauser", a, TxSigner.class, clock));
+  }
+
+  /**
    * The settlement wallets: {@code derived} from {@code seed} or {@code seed_env} (none configured:
    * {@code configured()} is false), with a sandbox faucet key if given.
    */

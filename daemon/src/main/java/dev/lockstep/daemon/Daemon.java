@@ -67,6 +67,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,7 @@ public final class Daemon implements AutoCloseable {
       "pid-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
   private final Map<Long, RedeemDuty> duties;
+  private final dev.lockstep.keeper.recon.DailyReconciliation reconciliation;
 
   /** How often the webhook loop publishes new events and sends due deliveries. */
   private static final Duration WEBHOOK_INTERVAL = Duration.ofMillis(250);
@@ -187,6 +189,17 @@ public final class Daemon implements AutoCloseable {
               "broker.attester_private_key: the fill attester's key is the keeper's; give the"
                   + " attester a key of its own"));
     }
+    Optional<TxSigner> pauserKey = Adapters.pauser(cfg.collaborators(), clock);
+    if (pauserKey.filter(p -> p.address().equalsIgnoreCase(keeperKey.address())).isPresent()) {
+      // Every on-chain role has its own key: a keeper that could pause could also resume minting.
+      throw new ConfigException(
+          "pauser",
+          List.of("pauser.private_key: the pauser's key is the keeper's; give it its own"));
+    }
+    List<dev.lockstep.keeper.recon.DailyReconciliation.Chain> reconChains = new ArrayList<>();
+    // Built once every chain is known; the keeper rounds that use it start after the constructor.
+    java.util.concurrent.atomic.AtomicReference<dev.lockstep.keeper.recon.DailyReconciliation>
+        reconHolder = new java.util.concurrent.atomic.AtomicReference<>();
     KeeperMetrics keeperMetrics = new KeeperMetrics(metrics);
     TxStore intents = TxStore.of(jdbi);
     Map<Long, RedeemDuty> duties = new HashMap<>();
@@ -231,6 +244,39 @@ public final class Daemon implements AutoCloseable {
               instanceId,
               clock);
       if (chain.factory().isPresent()) {
+        String factory = chain.factory().get();
+        // The pauser may call the factory's setMintPaused, nothing else.
+        Optional<TxEngine> pauser =
+            pauserKey.map(
+                key ->
+                    new TxEngine(
+                        chain.chainId(),
+                        web3j,
+                        key,
+                        new SignerPolicy(
+                            Map.of(
+                                factory,
+                                java.util.Set.of(
+                                    dev.lockstep.keeper.recon.DailyReconciliation.setMintPaused(
+                                            "A", true)
+                                        .substring(0, 10))),
+                            LOW_BALANCE_WEI),
+                        intents,
+                        engineConfig,
+                        keeperMetrics,
+                        new dev.lockstep.keeper.tx.RevertDecoder(
+                            dev.lockstep.contracts.generated.AssetTokenFactory.class),
+                        e -> false,
+                        instanceId,
+                        clock));
+        reconChains.add(
+            new dev.lockstep.keeper.recon.DailyReconciliation.Chain(
+                chain.chainId(),
+                web3j,
+                orderBook,
+                factory,
+                Math.max(1, chain.confirmations()),
+                pauser));
         deployers.put(
             chain.chainId(),
             new KeeperOrderDesk.Deployer(
@@ -260,9 +306,14 @@ public final class Daemon implements AutoCloseable {
               prices,
               new dev.lockstep.keeper.fees.FeeSweeper(
                   chain.chainId(), orderBook, engine, index.ledger(), clock),
+              id -> reconHolder.get().round(id),
               clock));
     }
     this.duties = Map.copyOf(duties);
+    this.reconciliation =
+        new dev.lockstep.keeper.recon.DailyReconciliation(
+            reconChains, jdbi, index, broker, prices, keeperMetrics, clock);
+    reconHolder.set(reconciliation);
     settlementWallets = Adapters.settlementWallets(cfg, jdbi, transports, clock);
     walletOrders =
         settlementWallets.configured()
@@ -324,6 +375,7 @@ public final class Daemon implements AutoCloseable {
             ApiServer.jsonMapper(),
             signatures,
             calendar,
+            reconciliation,
             apiClock);
     RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
     walletLinks = new WalletLinks(jdbi, signatures, apiClock);
@@ -338,6 +390,7 @@ public final class Daemon implements AutoCloseable {
                 new dev.lockstep.api.order.OrderFates(index, orderDesk),
                 orderDesk,
                 index,
+                reconciliation,
                 ApiServer.jsonMapper(),
                 clock),
             new WebhookSender(clock),
@@ -386,7 +439,8 @@ public final class Daemon implements AutoCloseable {
             indexer::health,
             () -> this.duties.values().stream().map(d -> d.engine().status()).toList());
     api = new ApiServer(parts, operator, cfg.management().isEmpty());
-    management = cfg.management().map(m -> new ManagementServer(operator));
+    management =
+        cfg.management().map(m -> new ManagementServer(operator, Optional.of(reconciliation)));
     indexer.start();
     scheduler.start();
     webhooks.start(WEBHOOK_INTERVAL);
@@ -489,6 +543,11 @@ public final class Daemon implements AutoCloseable {
    *
    * @throws IllegalStateException if the broker is a real adapter
    */
+  /** The daily reconciliation (reports, breaks, clearing). */
+  public dev.lockstep.ports.Reconciliation reconciliation() {
+    return reconciliation;
+  }
+
   public SimulatedBroker broker() {
     if (broker instanceof SimulatedBroker simulated) {
       return simulated;

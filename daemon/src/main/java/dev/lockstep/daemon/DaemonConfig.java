@@ -116,6 +116,9 @@ public record DaemonConfig(
    * @param venueCalendar trading sessions ({@code dev.lockstep.ports.VenueCalendar})
    * @param signer the keeper's transaction signer ({@code dev.lockstep.keeper.tx.TxSigner})
    * @param markPricesUsd the simulators' USD price of one share per asset symbol
+   * @param pauser the factory pauser's signer ({@code local_key}), which pauses a token's minting
+   *     on a reconciliation break and resumes it once cleared; absent, breaks are reported and the
+   *     API refuses mints, but nothing is paused on chain
    */
   public record Collaborators(
       Adapter broker,
@@ -123,7 +126,8 @@ public record DaemonConfig(
       Adapter venueCalendar,
       Adapter signer,
       Adapter settlementWallets,
-      Map<String, BigDecimal> markPricesUsd) {
+      Map<String, BigDecimal> markPricesUsd,
+      Optional<Adapter> pauser) {
     public Collaborators {
       markPricesUsd = Map.copyOf(markPricesUsd);
     }
@@ -171,6 +175,7 @@ public record DaemonConfig(
     private Map<String, String> priceSettings = Map.of();
     private Duration fillDelay = Duration.ofSeconds(2);
     private String keeperKeyHex = "";
+    private Optional<String> pauserKeyHex = Optional.empty();
     private String attesterKeyHex = "";
     private Duration keeperInterval = Duration.ofMillis(500);
     private TxEngineConfig keeperTx = TxEngineConfig.defaults();
@@ -227,6 +232,12 @@ public record DaemonConfig(
       return this;
     }
 
+    /** The factory's pauser signs with this private key (0x-hex): reconciliation breaks pause. */
+    public Builder localPauserKey(String privateKeyHex) {
+      pauserKeyHex = Optional.of(privateKeyHex);
+      return this;
+    }
+
     /** The keeper signs with this private key (0x-hex). */
     public Builder localKeeperKey(String privateKeyHex) {
       keeperKeyHex = privateKeyHex;
@@ -279,7 +290,8 @@ public record DaemonConfig(
               calendar,
               new Adapter(LOCAL_KEY, Map.of("private_key", keeperKeyHex), true),
               new Adapter(DERIVED, wallets, true),
-              marks);
+              marks,
+              pauserKeyHex.map(k -> new Adapter(LOCAL_KEY, Map.of("private_key", k), true)));
       return new DaemonConfig(
           databaseUrl,
           chains,

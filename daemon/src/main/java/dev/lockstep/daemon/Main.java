@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
       Main.Index.class,
       AdminCommands.Tenants.class,
       AdminCommands.Keys.class,
-      PayoutPoolCommand.class
+      PayoutPoolCommand.class,
+      ReconciliationCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

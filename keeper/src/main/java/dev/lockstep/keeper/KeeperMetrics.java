@@ -76,6 +76,26 @@ public final class KeeperMetrics {
   }
 
   /** Registers {@code keeper.signer.stuck} (1 while the signer is stuck) of one engine. */
+  /** A reconciliation break opened on {@code chainId} ({@code reconciliation.breaks}). */
+  public void reconciliationBreak(long chainId) {
+    Counter.builder("reconciliation.breaks")
+        .description("Reconciliation lines that broke (diff worth more than the threshold)")
+        .tag("chain_id", Long.toString(chainId))
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * The open (not cleared) reconciliation breaks of {@code chainId}, as {@code open} reads them.
+   */
+  public void openBreaks(long chainId, java.util.function.LongSupplier open) {
+    Gauge.builder("reconciliation.open.breaks", open, o -> o.getAsLong())
+        .strongReference(true) // the supplier is a lambda nothing else holds
+        .description("(token, chain) lines whose minting a reconciliation break paused")
+        .tag("chain_id", Long.toString(chainId))
+        .register(registry);
+  }
+
   public void stuckSigner(long chainId, String signer, java.util.function.BooleanSupplier stuck) {
     Gauge.builder("keeper.signer.stuck", stuck, s -> s.getAsBoolean() ? 1 : 0)
         .tag("chain_id", Long.toString(chainId))

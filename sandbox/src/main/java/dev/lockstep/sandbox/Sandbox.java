@@ -274,6 +274,10 @@ public final class Sandbox implements AutoCloseable {
               .localKeeperKey(
                   Numeric.toHexStringWithPrefixZeroPadded(
                       DevAccounts.keeper().getEcKeyPair().getPrivateKey(), 64))
+              // The factory's pauser, its own key: reconciliation breaks pause minting on chain.
+              .localPauserKey(
+                  Numeric.toHexStringWithPrefixZeroPadded(
+                      DevAccounts.pauser().getEcKeyPair().getPrivateKey(), 64))
               .simulatedMarkets(MARKS, fillDelay)
               .venueCalendar(
                   calendar, calendar.equals(DaemonConfig.EXCHANGE) ? CALENDAR_SETTINGS : Map.of())

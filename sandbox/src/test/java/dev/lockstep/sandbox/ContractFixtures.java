@@ -32,6 +32,7 @@ final class ContractFixtures {
     } finally {
       web3j.shutdown();
     }
+    custody(sandbox, symbol, BigInteger.valueOf(baseUnits));
     // Mined is not yet indexed: the API (a quote naming the token) reads the index.
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(30))
@@ -47,6 +48,18 @@ final class ContractFixtures {
   }
 
   /**
+   * Holdings the factory's minter seeds are custodied by the broker like any other: the simulated
+   * broker records them, so the daily reconciliation of a test that crosses midnight matches.
+   */
+  static void custody(Sandbox sandbox, String symbol, BigInteger baseUnits) {
+    sandbox
+        .daemon()
+        .broker()
+        .deposit(
+            sandbox.deployment().chainId(), symbol, baseUnits, "seeded by the factory's minter");
+  }
+
+  /**
    * Funds {@code holder} with {@code baseUnits} of {@code symbol} and has it create a redeem for
    * USDC; returns the order id.
    */
@@ -57,6 +70,7 @@ final class ContractFixtures {
     try {
       BigInteger q = BigInteger.valueOf(baseUnits);
       String token = ContractDeployer.fundRedeemer(web3j, d, holder, symbol, q);
+      custody(sandbox, symbol, q);
       var receipt =
           OrderBook.load(
                   d.orderBook(),

@@ -57,6 +57,11 @@ public enum ErrorCode {
       "market_closed_non_fractional",
       "Underlying venue is closed and this asset requires live fills",
       true),
+  MINT_PAUSED_RECONCILIATION(
+      409,
+      "mint_paused_reconciliation",
+      "Reconciliation break; retry after the break is resolved",
+      true),
   WEBHOOK_NOT_FOUND(404, "webhook_not_found", "No such webhook subscription", false),
   DELIVERY_NOT_FOUND(404, "delivery_not_found", "No such webhook delivery", false),
   EVENT_NOT_FOUND(404, "event_not_found", "No such event", false),

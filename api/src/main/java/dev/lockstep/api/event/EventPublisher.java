@@ -44,6 +44,7 @@ public final class EventPublisher {
   private final OrderFates fates;
   private final OrderDesk desk;
   private final IndexReader index;
+  private final dev.lockstep.ports.Reconciliation reconciliation;
   private final JsonMapper json;
   private final Clock clock;
 
@@ -60,8 +61,10 @@ public final class EventPublisher {
       OrderFates fates,
       OrderDesk desk,
       IndexReader index,
+      dev.lockstep.ports.Reconciliation reconciliation,
       JsonMapper json,
       Clock clock) {
+    this.reconciliation = reconciliation;
     this.fates = fates;
     this.desk = desk;
     this.index = index;
@@ -96,6 +99,7 @@ public final class EventPublisher {
           // Subscriptions by wallet ("" for catalog events), read once per pass.
           Map<String, List<Subscription>> byWallet = new HashMap<>();
           int fills = publishFills(h, seq, now, byWallet, limit);
+          fills += publishBreaks(h, seq, now, byWallet);
           List<Outbox.Event> batch = outbox.lockUndispatched(h, limit);
           List<Long> ids = new ArrayList<>();
           for (Outbox.Event outboxEvent : batch) {
@@ -199,6 +203,47 @@ public final class EventPublisher {
           .bind("n", FILLS)
           .bind("at", Timestamp.from(fills.getLast().filledAt()))
           .execute();
+    }
+    return count;
+  }
+
+  /**
+   * Publishes the reconciliation's new breaks as {@code reconciliation.break}, a catalog event
+   * every tenant sees (minting of the token on the chain is paused for all): token, chain, date,
+   * diff and its value, and that minting is paused until an operator clears it.
+   */
+  private int publishBreaks(
+      Handle h, long[] seq, Timestamp now, Map<String, List<Subscription>> byWallet) {
+    long last =
+        h.createQuery(
+                """
+                SELECT coalesce(max(substring(event_id from 'evt_recon_break_([0-9]+)')::bigint), 0)
+                FROM api.events WHERE type = 'reconciliation.break'""")
+            .mapTo(Long.class)
+            .one();
+    int count = 0;
+    for (dev.lockstep.ports.Reconciliation.Break b : reconciliation.breaksAfter(last, 100)) {
+      ObjectNode data = json.createObjectNode();
+      data.put("date", b.date().toString());
+      data.put("token", b.token());
+      data.put("chain", chains.name(b.chainId()));
+      data.put("chain_id", b.chainId());
+      data.put("diff", dev.lockstep.api.Amounts.format(b.diff(), 6));
+      data.put("diff_usdc", b.diffUsdc().toPlainString());
+      data.put("mint_paused", true);
+      data.put("opened_at", ISO.format(b.openedAt()));
+      Outbox.Event e =
+          new Outbox.Event(
+              0,
+              "evt_recon_break_" + b.seq(),
+              b.chainId(),
+              0,
+              "reconciliation.break",
+              "{}",
+              Optional.empty(),
+              b.openedAt());
+      emit(h, ++seq[0], e, Optional.empty(), body(e, data), now, byWallet);
+      count++;
     }
     return count;
   }

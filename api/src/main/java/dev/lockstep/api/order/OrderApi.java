@@ -19,7 +19,8 @@ public record OrderApi(
     FeeRoutes fees,
     QuoteStore quoteStore,
     OrderCancelRoutes cancels,
-    LedgerRoutes ledger) {
+    LedgerRoutes ledger,
+    ReconciliationRoutes reconciliation) {
 
   /** Builds every order route over the index, the keeper's order desk and the wallets. */
   public static OrderApi create(
@@ -33,6 +34,7 @@ public record OrderApi(
       JsonMapper json,
       dev.lockstep.api.wallet.SignatureCheck signatures,
       VenueCalendar calendar,
+      dev.lockstep.ports.Reconciliation reconciliation,
       Clock clock) {
     MarketGate market = new MarketGate(calendar, clock);
     OrderReads reads = new OrderReads(index, desk, customers);
@@ -41,7 +43,8 @@ public record OrderApi(
     QuoteRoutes quotes =
         new QuoteRoutes(
             new Pricing(prices, desk, index, chains, market, clock), store, signed, index);
-    OrderPlacer placer = new OrderPlacer(desk, wallets, customers, index, market, clock);
+    OrderPlacer placer =
+        new OrderPlacer(desk, wallets, customers, index, market, reconciliation, clock);
     MintRoutes mints = new MintRoutes(reads, quotes, placer, signed, index, chains);
     RedeemRoutes redeems = new RedeemRoutes(reads, desk, chains, quotes, placer, signed, index);
     return new OrderApi(
@@ -51,6 +54,7 @@ public record OrderApi(
         new FeeRoutes(index, chains, desk),
         store,
         new OrderCancelRoutes(reads, desk, mints, redeems),
-        new LedgerRoutes(index, chains));
+        new LedgerRoutes(index, chains),
+        new ReconciliationRoutes(reconciliation, chains, clock));
   }
 }

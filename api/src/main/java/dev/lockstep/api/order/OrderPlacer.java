@@ -47,6 +47,7 @@ final class OrderPlacer {
   private final Clock clock;
 
   private final MarketGate market;
+  private final dev.lockstep.ports.Reconciliation reconciliation;
 
   OrderPlacer(
       OrderDesk desk,
@@ -54,7 +55,9 @@ final class OrderPlacer {
       CustomerStore customers,
       IndexReader index,
       MarketGate market,
+      dev.lockstep.ports.Reconciliation reconciliation,
       Clock clock) {
+    this.reconciliation = reconciliation;
     this.market = market;
     this.desk = desk;
     this.wallets = wallets;
@@ -106,6 +109,9 @@ final class OrderPlacer {
       Optional<OrderDesk.SignedIntent> intent,
       Optional<OrderDesk.OrderCondition> condition) {
     market.checkSession(q.asset());
+    if (q.side() == dev.lockstep.indexer.model.OrderSide.MINT) {
+      checkNotPaused(q);
+    }
     String wallet = settlementWallet(key);
     Instant deadline = clock.instant().plus(WAIT);
     OrderDesk.PlaceOrder order =
@@ -137,6 +143,35 @@ final class OrderPlacer {
           throw shortOf(
               q, s, intent.map(i -> "The wallet " + i.owner()).orElse("The settlement wallet"));
     };
+  }
+
+  /**
+   * Refuses a mint of a token whose minting a reconciliation break paused on the quote's chain
+   * ({@code 409 mint_paused_reconciliation}, reference platform-docs "Reconciliation reports");
+   * redeems are never paused.
+   */
+  private void checkNotPaused(Quote q) {
+    reconciliation
+        .openBreak(q.chainId(), q.asset())
+        .ifPresent(
+            b -> {
+              Map<String, Object> fields = new LinkedHashMap<>();
+              fields.put("token", b.token());
+              fields.put("chain", q.chain());
+              fields.put("break_date", b.date().toString());
+              fields.put("diff", dev.lockstep.api.Amounts.format(b.diff(), 6));
+              fields.put("diff_usdc", b.diffUsdc().toPlainString());
+              throw new ApiException(
+                  ErrorCode.MINT_PAUSED_RECONCILIATION,
+                  "Minting "
+                      + b.token()
+                      + " on "
+                      + q.chain()
+                      + " is paused by the reconciliation break of "
+                      + b.date()
+                      + " until operations clear it; redeems are not paused",
+                  fields);
+            });
   }
 
   /**

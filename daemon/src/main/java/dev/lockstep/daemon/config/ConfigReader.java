@@ -438,7 +438,21 @@ public final class ConfigReader {
       checkLocalKey(root, signer);
     }
     Adapter wallets = adapter(root, "settlement_wallets", DaemonConfig.DERIVED, Map.of());
-    return new Collaborators(broker, prices, calendar, signer, wallets, marks);
+    Optional<Adapter> pauser =
+        root.raw().has("pauser")
+            ? Optional.of(adapter(root, "pauser", DaemonConfig.LOCAL_KEY, Map.of()))
+            : Optional.empty();
+    pauser
+        .filter(a -> a.name().equals(DaemonConfig.LOCAL_KEY))
+        .filter(a -> a.setting("private_key").isEmpty() && a.setting("private_key_env").isEmpty())
+        .ifPresent(
+            a ->
+                root.problem(
+                    "pauser",
+                    "the pauser needs a key: private_key or private_key_env",
+                    "\"pauser\": {\"adapter\": \"local_key\", \"private_key_env\":"
+                        + " \"LOCKSTEP_PAUSER_KEY\"}"));
+    return new Collaborators(broker, prices, calendar, signer, wallets, marks, pauser);
   }
 
   /**

@@ -52,6 +52,29 @@ public final class IndexReader {
   public IndexReader(Jdbi jdbi) {
     this.jdbi = jdbi;
     this.ledger = new LedgerReader(jdbi);
+    this.recon = new ReconReader(jdbi, this);
+  }
+
+  private final ReconReader recon;
+
+  /** What the daily reconciliation reads. */
+  public ReconReader recon() {
+    return recon;
+  }
+
+  /**
+   * Orders satisfying {@code predicate} (SQL over {@code o}, the orders table, with the named
+   * parameters {@code binds}), by chain and order id.
+   */
+  List<OrderRow> ordersWhere(String predicate, java.util.Map<String, ?> binds) {
+    return jdbi.withHandle(
+        h -> {
+          var q =
+              h.createQuery(
+                  ORDER_SELECT + " WHERE " + predicate + " ORDER BY o.chain_id, o.order_id");
+          binds.forEach(q::bind);
+          return q.map((rs, ctx) -> order(rs)).list();
+        });
   }
 
   private final LedgerReader ledger;

@@ -11,10 +11,42 @@ import java.util.Optional;
  */
 public interface PrimeBroker {
   /**
-   * Asks the broker to sell {@code quantity} base units (1e-6 share) of {@code asset}; no-op if
-   * already asked.
+   * Asks the broker to offset an order: buy (a mint) or sell (a redeem) {@code quantity} base units
+   * (1e-6 share) of {@code asset}; no-op if already asked.
    */
-  void requestOffset(long chainId, long orderId, String asset, BigInteger quantity, Instant now);
+  void requestOffset(
+      long chainId,
+      long orderId,
+      dev.lockstep.indexer.model.OrderSide side,
+      String asset,
+      BigInteger quantity,
+      Instant now);
+
+  /**
+   * The broker-of-record's position in each asset on {@code chainId} at {@code cutoff} (T+0, trade
+   * basis: executions up to then), base units (1e-6 share); what the daily reconciliation compares
+   * with the chain. Assets it holds none of are absent.
+   */
+  default java.util.Map<String, BigInteger> positions(long chainId, Instant cutoff) {
+    return java.util.Map.of();
+  }
+
+  /**
+   * Which of {@code orderIds} on {@code chainId} the broker had executed (filled) at or before
+   * {@code cutoff}.
+   */
+  default java.util.Set<Long> executedBy(
+      long chainId, java.util.Collection<Long> orderIds, Instant cutoff) {
+    java.util.Set<Long> out = new java.util.HashSet<>();
+    legsOf(chainId, orderIds)
+        .forEach(
+            (id, leg) -> {
+              if (leg.status() == LegStatus.FILLED) {
+                out.add(id);
+              }
+            });
+    return out;
+  }
 
   /** Reveals every leg whose fill or failure has arrived by {@code now}. */
   void poll(Instant now);

@@ -128,7 +128,12 @@ public final class SimulatedBroker implements PrimeBroker {
 
   @Override
   public void requestOffset(
-      long chainId, long orderId, String asset, BigInteger quantity, Instant now) {
+      long chainId,
+      long orderId,
+      dev.lockstep.indexer.model.OrderSide side,
+      String asset,
+      BigInteger quantity,
+      Instant now) {
     jdbi.useTransaction(
         h -> {
           if (leg(h, chainId, orderId).isPresent()) {
@@ -169,7 +174,79 @@ public final class SimulatedBroker implements PrimeBroker {
               now,
               executes,
               failure.isPresent() ? null : clearing.clearsAt(asset, executes));
+          h.createUpdate(
+                  "UPDATE keeper.broker_legs SET side = :s WHERE chain_id = :c AND order_id = :o")
+              .bind("s", side.dbValue())
+              .bind("c", chainId)
+              .bind("o", orderId)
+              .execute();
         });
+  }
+
+  /**
+   * Executions (mints bought, redeems sold) up to {@code cutoff}, plus custody deposits and
+   * adjustments up to then ({@link #deposit}).
+   */
+  @Override
+  public java.util.Map<String, BigInteger> positions(long chainId, Instant cutoff) {
+    java.util.Map<String, BigInteger> out = new java.util.TreeMap<>();
+    jdbi.useHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT asset, sum(q) FROM (
+                      SELECT asset, CASE WHEN side = 'mint' THEN quantity ELSE -quantity END AS q
+                      FROM keeper.broker_legs
+                      WHERE chain_id = :c AND status = 'filled' AND side IS NOT NULL AND resolves_at <= :t
+                      UNION ALL
+                      SELECT asset, quantity FROM keeper.broker_custody WHERE chain_id = :c AND at <= :t) x
+                    GROUP BY asset""")
+                .bind("c", chainId)
+                .bind("t", Timestamp.from(cutoff))
+                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getBigDecimal(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue().toBigIntegerExact())));
+    return out;
+  }
+
+  @Override
+  public java.util.Set<Long> executedBy(
+      long chainId, java.util.Collection<Long> orderIds, Instant cutoff) {
+    if (orderIds.isEmpty()) {
+      return java.util.Set.of();
+    }
+    return new java.util.HashSet<>(
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        """
+                        SELECT order_id FROM keeper.broker_legs
+                        WHERE chain_id = :c AND order_id = ANY(:ids) AND status = 'filled' AND resolves_at <= :t""")
+                    .bind("c", chainId)
+                    .bindArray("ids", Long.class, java.util.List.copyOf(orderIds))
+                    .bind("t", Timestamp.from(cutoff))
+                    .mapTo(Long.class)
+                    .list()));
+  }
+
+  /**
+   * Records shares the broker holds (or, negative, no longer holds) of {@code asset} on {@code
+   * chainId} outside order legs, from now (the broker's clock): opening custody of holdings seeded
+   * on chain by the factory's minter, or an adjustment (a test injecting a mismatch).
+   */
+  public void deposit(long chainId, String asset, BigInteger quantity, String reason) {
+    Instant at = clock.instant();
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+                    INSERT INTO keeper.broker_custody (chain_id, asset, quantity, at, reason)
+                    VALUES (:c, :a, :q, :at, :r)""")
+                .bind("c", chainId)
+                .bind("a", asset)
+                .bind("q", new BigDecimal(quantity))
+                .bind("at", Timestamp.from(at))
+                .bind("r", reason)
+                .execute());
   }
 
   @Override
@@ -251,9 +328,8 @@ public final class SimulatedBroker implements PrimeBroker {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    """
-            SELECT * FROM keeper.broker_legs WHERE chain_id = :c AND status = :s ORDER BY requested_at, order_id
-            LIMIT """
+                    "SELECT * FROM keeper.broker_legs WHERE chain_id = :c AND status = :s"
+                        + " ORDER BY requested_at, order_id LIMIT "
                         + limit)
                 .bind("c", chainId)
                 .bind("s", status.dbValue())

@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *       leg's gross notional;
  *   <li>cancel open orders whose leg failed or was cancelled (an integrator's cancel request), and
  *       orders whose settle reverted below their minimum notional;
- *   <li>sweep developer fees once a day ({@link dev.lockstep.keeper.fees.FeeSweeper#daily}).
+ *   <li>sweep developer fees once a day ({@link dev.lockstep.keeper.fees.FeeSweeper#daily});
+ *   <li>reconcile the chain's supply with the broker once a day, pausing and resuming minting as
+ *       breaks open and clear ({@link dev.lockstep.keeper.recon.DailyReconciliation#round}).
  * </ol>
  *
  * Each decision becomes an intent of the {@link TxEngine} with the idempotency key {@code
@@ -75,6 +77,7 @@ public final class RedeemDuty {
   private final java.util.function.BooleanSupplier sessionOnChain;
   private final dev.lockstep.ports.PriceFeed prices;
   private final dev.lockstep.keeper.fees.FeeSweeper feeSweeper;
+  private final java.util.function.LongConsumer reconcile;
 
   /**
    * The last session transition found done on chain or enqueued (no read needed until the next).
@@ -119,8 +122,10 @@ public final class RedeemDuty {
       java.util.function.BooleanSupplier sessionOnChain,
       dev.lockstep.ports.PriceFeed prices,
       dev.lockstep.keeper.fees.FeeSweeper feeSweeper,
+      java.util.function.LongConsumer reconcile,
       Clock clock) {
     this.feeSweeper = feeSweeper;
+    this.reconcile = reconcile;
     this.prices = prices;
     this.sessionOnChain = sessionOnChain;
     this.wakeAt = wakeAt;
@@ -219,7 +224,7 @@ public final class RedeemDuty {
         if (!open.test(o.symbol()) || !limitCrossed(o)) {
           continue; // its venue is closed, or its limit not reached: routed later
         }
-        broker.requestOffset(chainId, o.orderId(), o.symbol(), o.quantity(), now);
+        broker.requestOffset(chainId, o.orderId(), o.side(), o.symbol(), o.quantity(), now);
         metrics.offsetRequested();
         continue;
       }
@@ -240,6 +245,11 @@ public final class RedeemDuty {
       feeSweeper.daily();
     } catch (RuntimeException e) {
       log.warn("keeper chainId={} daily fee sweep (retried next round): {}", chainId, e.toString());
+    }
+    try {
+      reconcile.accept(chainId);
+    } catch (RuntimeException e) {
+      log.warn("keeper chainId={} reconciliation (retried next round): {}", chainId, e.toString());
     }
     metrics.waitingLiquidity(chainId, round.waitingLiquidity);
     broker.nextAnswerDue(chainId, now).ifPresent(due -> wakeAt.at(chainId, due));

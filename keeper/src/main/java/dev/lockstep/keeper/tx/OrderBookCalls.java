@@ -328,6 +328,8 @@ public final class OrderBookCalls {
     return switch (error.get()) {
       // promote: already active or closed
       case ORDER_NOT_QUEUED -> s != ChainOrderStatus.NONE;
+      // trigger: already triggered (active, queued) or closed
+      case ORDER_NOT_ARMED -> s != ChainOrderStatus.NONE;
       case ORDER_NOT_ACTIVE, ORDER_NOT_OPEN ->
           s == ChainOrderStatus.SETTLED || s == ChainOrderStatus.CANCELLED;
       case PAYOUT_BELOW_MINIMUM,

@@ -12,6 +12,11 @@ public enum OrderBookError {
   ORDER_NOT_QUEUED("OrderBookOrderNotQueued"),
   /** {@code OrderBookOrderNotActive(orderId, status)}: settle of an order that is not ACTIVE. */
   ORDER_NOT_ACTIVE("OrderBookOrderNotActive"),
+  /**
+   * {@code OrderBookOrderNotArmed(orderId, status)}: trigger of an order no longer ARMED (triggered
+   * or cancelled by then).
+   */
+  ORDER_NOT_ARMED("OrderBookOrderNotArmed"),
   /** {@code OrderBookOrderNotOpen(orderId, status)}: cancel of a closed order. */
   ORDER_NOT_OPEN("OrderBookOrderNotOpen"),
   /**

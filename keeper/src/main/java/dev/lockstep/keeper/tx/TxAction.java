@@ -29,6 +29,11 @@ public enum TxAction implements StoredEnum {
    * escrow (the daily sweep, or one requested through the API).
    */
   SWEEP_FEES,
+  /**
+   * {@code AssetTokenFactory.setMintPaused}, sent by the pauser's key (not the keeper's): pause a
+   * token's minting on a reconciliation break, resume it once an operator cleared the break.
+   */
+  SET_MINT_PAUSED,
   /** {@code OrderBook.ensureDeployed}: deploy an asset's token ahead of its first mint. */
   ENSURE_DEPLOYED,
   /** ERC-20 {@code approve(orderBook, max)} from a settlement wallet, before its first order. */
