@@ -88,19 +88,6 @@ class OrdersApiIT {
     return last[0];
   }
 
-  /** Runs a {@code lockstep} command in-process; its output, asserting exit status 0. */
-  private static String cli(String... args) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    int code =
-        dev.lockstep.daemon.Main.commandLine()
-            .setOut(new java.io.PrintWriter(out))
-            .setErr(new java.io.PrintWriter(err))
-            .execute(args);
-    assertThat(code).as(err.toString()).isZero();
-    return out.toString();
-  }
-
   /** The tenant's newest event of {@code type} whose data has {@code field} = {@code value}. */
   private static JsonNode eventOf(String type, String field, String value) throws Exception {
     for (JsonNode e :
@@ -463,7 +450,7 @@ class OrdersApiIT {
                 .isStatusOK())
         .isTrue();
     String topped =
-        cli(
+        Cli.run(
             "payout-pool",
             "--config",
             config.toString(),
@@ -479,7 +466,7 @@ class OrdersApiIT {
     assertThat(topped).contains("topped up 1000000 USDT on base");
     BigInteger pool2 = stable(base.usdt(), base.orderBook());
     assertThat(pool2).isEqualTo(pool.add(BigInteger.valueOf(1_000_000).multiply(UNIT)));
-    String shown = cli("payout-pool", "--config", config.toString());
+    String shown = Cli.run("payout-pool", "--config", config.toString());
     assertThat(shown)
         .contains(
             "chain=base chain_id=8453 currency=USDT pool="

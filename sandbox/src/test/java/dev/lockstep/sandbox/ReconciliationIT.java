@@ -70,18 +70,6 @@ class ReconciliationIT {
         .send();
   }
 
-  private static String cli(String... args) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    int code =
-        dev.lockstep.daemon.Main.commandLine()
-            .setOut(new java.io.PrintWriter(out))
-            .setErr(new java.io.PrintWriter(err))
-            .execute(args);
-    assertThat(code).as(err.toString()).isZero();
-    return out.toString();
-  }
-
   @Test
   void aBreakPausesMintingOnChainUntilTheOperatorClearsIt() throws Exception {
     String key = sandbox.apiKey();
@@ -170,7 +158,7 @@ class ReconciliationIT {
 
     // The operator clears it: recorded, and minting resumes on chain and through the API.
     String out =
-        cli(
+        Cli.run(
             "reconciliation",
             "clear",
             "--chain-id",

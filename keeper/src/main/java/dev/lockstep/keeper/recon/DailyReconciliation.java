@@ -526,20 +526,15 @@ public final class DailyReconciliation implements Reconciliation {
                   .mapToMap()
                   .list()) {
             String token = (String) b.get("token");
-            String key = "recon-pause:" + chainId + ":" + token + ":" + b.get("report_date");
-            pauser.submit(
-                key,
-                chain.factory(),
-                setMintPaused(token, true),
-                TxAction.SET_MINT_PAUSED,
-                OptionalLong.empty());
-            h.createUpdate(
-                    "UPDATE keeper.recon_breaks SET pause_intent = :k WHERE chain_id = :c AND token = :t AND report_date = :d")
-                .bind("k", key)
-                .bind("c", chainId)
-                .bind("t", token)
-                .bind("d", b.get("report_date"))
-                .execute();
+            send(
+                h,
+                pauser,
+                chain,
+                token,
+                true,
+                "recon-pause:" + chainId + ":" + token + ":" + b.get("report_date"),
+                "pause_intent = :k WHERE chain_id = :c AND token = :t AND report_date = :d",
+                b.get("report_date"));
           }
           for (var b :
               h.createQuery(
@@ -553,21 +548,48 @@ public final class DailyReconciliation implements Reconciliation {
                   .mapToMap()
                   .list()) {
             String token = (String) b.get("token");
-            String key = "recon-resume:" + chainId + ":" + token + ":" + b.get("seq");
-            pauser.submit(
-                key,
-                chain.factory(),
-                setMintPaused(token, false),
-                TxAction.SET_MINT_PAUSED,
-                OptionalLong.empty());
-            h.createUpdate(
-                    "UPDATE keeper.recon_breaks SET clear_intent = :k WHERE chain_id = :c AND token = :t AND cleared_at IS NOT NULL AND clear_intent IS NULL")
-                .bind("k", key)
-                .bind("c", chainId)
-                .bind("t", token)
-                .execute();
+            send(
+                h,
+                pauser,
+                chain,
+                token,
+                false,
+                "recon-resume:" + chainId + ":" + token + ":" + b.get("seq"),
+                "clear_intent = :k WHERE chain_id = :c AND token = :t AND cleared_at IS NOT NULL"
+                    + " AND clear_intent IS NULL",
+                null);
           }
         });
+  }
+
+  /**
+   * Enqueues the pauser's {@code setMintPaused(token, paused)} under {@code key} (one transaction
+   * per key) and records the key on the breaks {@code assignment} names.
+   */
+  private static void send(
+      Handle h,
+      TxEngine pauser,
+      Chain chain,
+      String token,
+      boolean paused,
+      String key,
+      String assignment,
+      Object reportDate) {
+    pauser.submit(
+        key,
+        chain.factory(),
+        setMintPaused(token, paused),
+        TxAction.SET_MINT_PAUSED,
+        OptionalLong.empty());
+    var u =
+        h.createUpdate("UPDATE keeper.recon_breaks SET " + assignment)
+            .bind("k", key)
+            .bind("c", chain.chainId())
+            .bind("t", token);
+    if (reportDate != null) {
+      u.bind("d", reportDate);
+    }
+    u.execute();
   }
 
   /** {@code AssetTokenFactory.setMintPaused(symbol, paused)}. */
