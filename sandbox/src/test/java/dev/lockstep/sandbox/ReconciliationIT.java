@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lockstep.contracts.generated.AssetToken;
+import dev.lockstep.contracts.generated.OrderBook;
+import dev.lockstep.contracts.generated.TestStablecoin;
 import dev.lockstep.devnet.ChainDeployment;
 import dev.lockstep.devnet.ContractDeployer;
+import dev.lockstep.devnet.DevAccounts;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -21,6 +24,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.ReadonlyTransactionManager;
@@ -68,6 +72,69 @@ class ReconciliationIT {
             ContractDeployer.devnetGas(base.chainId()))
         .mintPaused()
         .send();
+  }
+
+  private static OrderBook book() {
+    return OrderBook.load(
+        base.orderBook(),
+        web3j,
+        new ReadonlyTransactionManager(web3j, base.orderBook()),
+        ContractDeployer.devnetGas(base.chainId()));
+  }
+
+  /** {@code buyer}, funded by the test stablecoin's admin, creates a mint of 1 AAPL on chain. */
+  private static long createMintOnChain(Credentials buyer) throws Exception {
+    var gas = ContractDeployer.devnetGas(base.chainId());
+    TestStablecoin.load(
+            base.usdc(),
+            web3j,
+            ContractDeployer.transactionManager(web3j, DevAccounts.admin(), base.chainId()),
+            gas)
+        .mint(buyer.getAddress(), BigInteger.valueOf(1_000_000_000))
+        .send();
+    TestStablecoin.load(
+            base.usdc(),
+            web3j,
+            ContractDeployer.transactionManager(web3j, buyer, base.chainId()),
+            gas)
+        .approve(base.orderBook(), BigInteger.valueOf(1_000_000_000))
+        .send();
+    OrderBook mine =
+        OrderBook.load(
+            base.orderBook(),
+            web3j,
+            ContractDeployer.transactionManager(web3j, buyer, base.chainId()),
+            gas);
+    var receipt =
+        mine.createMint(
+                "AAPL",
+                BigInteger.TEN.pow(6),
+                base.usdc(),
+                BigInteger.valueOf(250_000_000),
+                buyer.getAddress(),
+                new OrderBook.Terms(
+                    mine.minPlatformFeeBps().send(),
+                    BigInteger.ZERO,
+                    "0x" + "0".repeat(40),
+                    BigInteger.ZERO,
+                    BigInteger.ZERO))
+            .send();
+    return OrderBook.getOrderCreatedEvents(receipt).getFirst().orderId.longValueExact();
+  }
+
+  /** Whether the keeper's settle of {@code orderId} reverted for the paused token's minting. */
+  private static boolean settleRevertedPaused(long orderId) throws Exception {
+    try (Connection c = DriverManager.getConnection(sandbox.databaseUrl());
+        ResultSet r =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT count(*) FROM keeper.tx_intents WHERE action = 'settle' AND chain_id = 8453"
+                        + " AND order_id = "
+                        + orderId
+                        + " AND status = 'reverted' AND revert_error = 'AssetTokenMintPaused'")) {
+      r.next();
+      return r.getInt(1) > 0;
+    }
   }
 
   @Test
@@ -156,6 +223,14 @@ class ReconciliationIT {
         .contains("reconciliation_breaks_total{chain_id=\"8453\"} 1.0")
         .contains("reconciliation_open_breaks{chain_id=\"8453\"} 1.0");
 
+    // A mint a wallet creates on chain meanwhile fills at the broker, but its settle reverts while
+    // the token is paused: the keeper keeps trying, and it settles once the break is cleared.
+    long directMint = createMintOnChain(DevAccounts.wallet(5));
+    await().atMost(Duration.ofSeconds(30)).until(() -> settleRevertedPaused(directMint));
+    assertThat(book().statusOf(BigInteger.valueOf(directMint)).send().intValue())
+        .as("still active")
+        .isEqualTo(2);
+
     // The operator clears it: recorded, and minting resumes on chain and through the API.
     String out =
         Cli.run(
@@ -174,6 +249,9 @@ class ReconciliationIT {
     assertThat(out).contains("cleared the break of AAPL on chain 8453");
     await().atMost(Duration.ofSeconds(30)).until(() -> !mintPaused(aaplToken));
     order("/v1/mints", mint.formatted("AAPL", 1), "recon-mint-after-clear");
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> book().statusOf(BigInteger.valueOf(directMint)).send().intValue() == 3);
     try (Connection c = DriverManager.getConnection(sandbox.databaseUrl());
         ResultSet audit =
             c.createStatement()

@@ -21,7 +21,11 @@ import org.web3j.abi.datatypes.generated.Uint256;
  */
 public final class OrderBookCalls {
   /** Custom errors of the OrderBook (and of what it calls). */
-  public static final RevertDecoder REVERTS = new RevertDecoder(OrderBook.class);
+  public static final RevertDecoder REVERTS =
+      new RevertDecoder(
+          OrderBook.class,
+          dev.lockstep.contracts.generated.AssetTokenFactory.class,
+          dev.lockstep.contracts.generated.AssetToken.class);
 
   private OrderBookCalls() {}
 
@@ -337,7 +341,8 @@ public final class OrderBookCalls {
           INSUFFICIENT_LIQUIDITY,
           FILL_EXPIRED,
           LIMIT_NOT_MET,
-          ORDER_EXPIRED ->
+          ORDER_EXPIRED,
+          MINT_PAUSED ->
           false;
     };
   }

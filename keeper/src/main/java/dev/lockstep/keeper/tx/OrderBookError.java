@@ -48,7 +48,13 @@ public enum OrderBookError {
    * {@code OrderBookOrderExpired(orderId, goodTill)}: a limit order's {@code goodTill} passed; it
    * can only be cancelled now.
    */
-  ORDER_EXPIRED("OrderBookOrderExpired");
+  ORDER_EXPIRED("OrderBookOrderExpired"),
+  /**
+   * {@code AssetTokenMintPaused()} (raised by the token through the factory): a mint's settle while
+   * a reconciliation break pauses its token's minting; tried again (backing off) until an operator
+   * clears the break.
+   */
+  MINT_PAUSED("AssetTokenMintPaused");
 
   /** Whether a settle reverted with this error can never succeed at that fill: cancel instead. */
   public boolean fillOutOfBounds() {
@@ -63,7 +69,7 @@ public enum OrderBookError {
    * fresh attestation: the pool may be topped up, an expired attestation re-signed.
    */
   public boolean settleRetries() {
-    return this == INSUFFICIENT_LIQUIDITY || this == FILL_EXPIRED;
+    return this == INSUFFICIENT_LIQUIDITY || this == FILL_EXPIRED || this == MINT_PAUSED;
   }
 
   private final String solidityName;
