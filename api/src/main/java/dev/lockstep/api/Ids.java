@@ -23,6 +23,23 @@ public final class Ids {
     return b.toString();
   }
 
+  /**
+   * The first {@code bytes} bytes of SHA-256 of {@code text} (UTF-8), lowercase hex: an id derived
+   * from its source, the same whenever the source is.
+   */
+  public static String digestHex(String text, int bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+              0,
+              bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A new object id: {@code prefix} and 16 random characters (about 95 bits). */
   public static String next(String prefix) {
     return random(prefix, 16);

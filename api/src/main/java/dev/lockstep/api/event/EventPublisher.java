@@ -214,15 +214,25 @@ public final class EventPublisher {
    */
   private int publishBreaks(
       Handle h, long[] seq, Timestamp now, Map<String, List<Subscription>> byWallet) {
-    long last =
-        h.createQuery(
-                """
-                SELECT coalesce(max(substring(event_id from 'evt_recon_break_([0-9]+)')::bigint), 0)
-                FROM api.events WHERE type = 'reconciliation.break'""")
-            .mapTo(Long.class)
-            .one();
+    // Breaks after the last one this publisher saw (a daemon starting over reads them all once;
+    // those another daemon published already are skipped by id, through the unique index).
+    List<dev.lockstep.ports.Reconciliation.Break> breaks =
+        reconciliation.breaksAfter(breaksSeen, 100);
+    if (breaks.isEmpty()) {
+      return 0;
+    }
+    java.util.Set<String> published =
+        new java.util.HashSet<>(
+            h.createQuery("SELECT event_id FROM api.events WHERE event_id = ANY(:ids)")
+                .bindArray(
+                    "ids", String.class, breaks.stream().map(EventPublisher::breakEventId).toList())
+                .mapTo(String.class)
+                .list());
     int count = 0;
-    for (dev.lockstep.ports.Reconciliation.Break b : reconciliation.breaksAfter(last, 100)) {
+    for (dev.lockstep.ports.Reconciliation.Break b : breaks) {
+      if (published.contains(breakEventId(b))) {
+        continue;
+      }
       ObjectNode data = json.createObjectNode();
       data.put("date", b.date().toString());
       data.put("token", b.token());
@@ -235,7 +245,7 @@ public final class EventPublisher {
       Outbox.Event e =
           new Outbox.Event(
               0,
-              "evt_recon_break_" + b.seq(),
+              breakEventId(b),
               b.chainId(),
               0,
               "reconciliation.break",
@@ -245,7 +255,17 @@ public final class EventPublisher {
       emit(h, ++seq[0], e, Optional.empty(), body(e, data), now, byWallet);
       count++;
     }
+    // Advanced only with the transaction: a pass that rolls back reads these breaks again.
+    long last = breaks.getLast().seq();
+    h.afterCommit(() -> breaksSeen = Math.max(breaksSeen, last));
     return count;
+  }
+
+  /** The seq of the last reconciliation break this publisher has seen published. */
+  private volatile long breaksSeen;
+
+  private static String breakEventId(dev.lockstep.ports.Reconciliation.Break b) {
+    return "evt_recon_break_" + b.seq();
   }
 
   /** How far before the stored position fills are read again: 10 s. */

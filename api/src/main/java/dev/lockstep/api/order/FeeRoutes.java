@@ -55,10 +55,7 @@ public final class FeeRoutes {
 
   /** {@code POST /v1/fees/settle}: 202 with the sweeps started. */
   public void settle(Context ctx) {
-    SettleRequest r =
-        ctx.body().isBlank()
-            ? new SettleRequest(null)
-            : dev.lockstep.api.RequestBodies.read(ctx, SettleRequest.class);
+    SettleRequest r = dev.lockstep.api.RequestBodies.read(ctx, SettleRequest.class);
     java.math.BigDecimal minimum =
         java.util.Optional.ofNullable(r.minimumUsdc()).orElse(java.math.BigDecimal.TEN);
     if (minimum.signum() < 0 || minimum.stripTrailingZeros().scale() > 6) {
@@ -69,7 +66,9 @@ public final class FeeRoutes {
     String tenant = Authenticator.keyOf(ctx).tenantId();
     String key = ctx.header("Idempotency-Key");
     String id =
-        key == null ? dev.lockstep.api.Ids.random("swp_", 20) : "swp_" + digest(tenant + ":" + key);
+        key == null
+            ? dev.lockstep.api.Ids.random("swp_", 20)
+            : "swp_" + dev.lockstep.api.Ids.digestHex(tenant + ":" + key, 10);
     List<Sweep> sweeps = new java.util.ArrayList<>();
     java.math.BigInteger total = java.math.BigInteger.ZERO;
     for (var row :
@@ -98,19 +97,6 @@ public final class FeeRoutes {
                 sweeps.size(),
                 OrderMoney.usdc(total),
                 sweeps));
-  }
-
-  private static String digest(String s) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(
-              java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-              0,
-              10);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** One destination's developer fees in one stablecoin on one chain. */

@@ -15,12 +15,8 @@ import dev.lockstep.indexer.store.LedgerReader;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -239,20 +235,12 @@ public final class LedgerRoutes {
             micro,
             fee.setScale(6, RoundingMode.UNNECESSARY).toPlainString(),
             amount.subtract(fee).setScale(6, RoundingMode.UNNECESSARY).toPlainString(),
-            currency + "-" + ref + "-" + digest(currency, ref, amountText, bps, micro)));
-  }
-
-  private static String digest(String currency, String ref, String amount, int bps, boolean micro) {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256")
-              .digest(
-                  (currency + "|" + ref + "|" + amount + "|" + bps + "|" + micro)
-                      .getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+            currency
+                + "-"
+                + ref
+                + "-"
+                + dev.lockstep.api.Ids.digestHex(
+                    currency + "|" + ref + "|" + amountText + "|" + bps + "|" + micro, 6)));
   }
 
   private static LedgerAccount account(String param, String id) {

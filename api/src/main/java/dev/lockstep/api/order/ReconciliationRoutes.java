@@ -102,25 +102,8 @@ public final class ReconciliationRoutes {
     }
     Pagination page = Pagination.of(ctx);
     Reconciliation.Report r = reconciliation.daily(date);
-    List<LineResource> all = r.lines().stream().map(l -> line(date, l)).toList();
-    int from = 0;
-    if (page.startingAfter().isPresent()) {
-      String after = page.startingAfter().get();
-      int at = -1;
-      for (int i = 0; i < all.size(); i++) {
-        if (all.get(i).id().equals(after)) {
-          at = i;
-        }
-      }
-      if (at < 0) {
-        throw ApiException.invalidParam(
-            "starting_after", "'starting_after' must be a line id of this report (rec_…)");
-      }
-      from = at + 1;
-    }
-    int to = Math.min(all.size(), from + page.limit());
-    List<LineResource> lines = all.subList(from, to);
-    boolean more = to < all.size();
+    dev.lockstep.api.ListPage<LineResource> lines =
+        page.page(r.lines().stream().map(l -> line(date, l)).toList(), LineResource::id);
     BigDecimal onchain = BigDecimal.ZERO;
     BigDecimal broker = BigDecimal.ZERO;
     BigDecimal diff = BigDecimal.ZERO;
@@ -158,8 +141,8 @@ public final class ReconciliationRoutes {
                             c.passed(),
                             c.detail()))
                 .toList(),
-            lines,
-            new PageInfo(more, more ? Optional.of(lines.getLast().id()) : Optional.empty())));
+            lines.data(),
+            new PageInfo(lines.hasMore(), lines.nextCursor())));
   }
 
   private LineResource line(LocalDate date, Reconciliation.Line l) {

@@ -8,14 +8,10 @@ import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.StoredEnum;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -344,16 +340,8 @@ final class LedgerPosting {
   }
 
   private String baseId(LogPosition at, int leg) {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256")
-              .digest(
-                  (chainId + ":" + at.blockHash() + ":" + at.logIndex() + ":" + leg)
-                      .getBytes(StandardCharsets.UTF_8));
-      return "le_" + HexFormat.of().formatHex(d, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Projection.hashId(
+        "le_", chainId + ":" + at.blockHash() + ":" + at.logIndex() + ":" + leg);
   }
 
   /** Inserts the entries, each base under its next free id (earlier bookings were reversed). */

@@ -264,19 +264,19 @@ final class Projection {
   }
 
   /**
-   * {@code fee.settled}, for the tenant whose wallet is the recipient (and, through the ledger, the
-   * sweep's entry): the book paid a recipient its escrowed developer fees, in whole units.
+   * {@code fee.settled}, for the tenant whose orders name the recipient (the owner of the latest
+   * such order, as for the sweep's ledger entry): the book paid a recipient its escrowed developer
+   * fees, in whole units.
    */
   private void feesSwept(IndexedEvent.DeveloperFeesSwept s) {
     outbox(
         s.position(),
         "fee.settled",
-        """
-        jsonb_build_object('chain_id', :c, 'recipient', :recipient,
-          'currency', (SELECT symbol FROM indexer.tokens WHERE chain_id = :c AND address = :currency),
-          'amount', (SELECT round(CAST(:amount AS numeric) / power(CAST(10 AS numeric), t.decimals), t.decimals)::text
-                     FROM indexer.tokens t WHERE t.chain_id = :c AND t.address = :currency),
-          'tx_hash', :tx, 'block_number', :b)""",
+        "jsonb_build_object('chain_id', :c, 'recipient', :recipient,"
+            + " 'currency', (SELECT symbol FROM indexer.tokens WHERE chain_id = :c AND address = :currency),"
+            + " 'amount', "
+            + wholeUnits(":amount", ":currency")
+            + ", 'tx_hash', :tx, 'block_number', :b)",
         Map.of(
             "recipient", s.recipient(), "currency", s.currency(), "amount", s.amount().toString()),
         LedgerPosting.RECIPIENT_TENANT_WALLET);
@@ -324,13 +324,12 @@ final class Projection {
     outbox(
         f.position(),
         "fee.accrued",
-        """
-        jsonb_build_object('chain_id', :c, 'order_id', :order_id, 'recipient', :recipient,
-          'currency', (SELECT symbol FROM indexer.tokens WHERE chain_id = :c AND address = :currency),
-          'amount', (SELECT round(CAST(:amount AS numeric) / power(CAST(10 AS numeric), t.decimals), t.decimals)::text
-                     FROM indexer.tokens t WHERE t.chain_id = :c AND t.address = :currency),
-          'side', (SELECT side FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id),
-          'tx_hash', :tx, 'block_number', :b)""",
+        "jsonb_build_object('chain_id', :c, 'order_id', :order_id, 'recipient', :recipient,"
+            + " 'currency', (SELECT symbol FROM indexer.tokens WHERE chain_id = :c AND address = :currency),"
+            + " 'amount', "
+            + wholeUnits(":amount", ":currency")
+            + ", 'side', (SELECT side FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id),"
+            + " 'tx_hash', :tx, 'block_number', :b)",
         Map.of(
             "order_id",
             f.orderId(),
@@ -416,25 +415,23 @@ final class Projection {
     if (total.signum() == 0) {
       return;
     }
-    String amount =
-        "(SELECT round(CAST(%s AS numeric) / power(CAST(10 AS numeric), t.decimals), t.decimals)::text"
-            + " FROM indexer.tokens t WHERE t.chain_id = :c AND t.address = (SELECT payout_token"
-            + " FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id))";
+    String currency =
+        "(SELECT payout_token FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id)";
     outbox(
         p,
         "fee.refunded",
         "jsonb_build_object('chain_id', :c, 'order_id', :order_id,"
             + " 'side', (SELECT side FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id),"
-            + " 'currency', (SELECT t.symbol FROM indexer.tokens t WHERE t.chain_id = :c AND t.address ="
-            + " (SELECT payout_token FROM indexer.orders WHERE chain_id = :c AND order_id = :order_id)),"
-            + " 'platform_fee', "
-            + amount.formatted(":pf")
+            + " 'currency', (SELECT t.symbol FROM indexer.tokens t WHERE t.chain_id = :c AND t.address = "
+            + currency
+            + "), 'platform_fee', "
+            + wholeUnits(":pf", currency)
             + ", 'developer_fee', "
-            + amount.formatted(":df")
+            + wholeUnits(":df", currency)
             + ", 'gas', "
-            + amount.formatted(":gas")
+            + wholeUnits(":gas", currency)
             + ", 'amount', "
-            + amount.formatted(":total")
+            + wholeUnits(":total", currency)
             + ", 'tx_hash', :tx, 'block_number', :b)",
         Map.of(
             "order_id", orderId,
@@ -447,6 +444,19 @@ final class Projection {
 
   private void orderStatus(LogPosition p, long orderId, String event, OrderStatus status) {
     orderStatus(p, orderId, event, status, null);
+  }
+
+  /**
+   * SQL for the base units in {@code amountSql} as whole units (text, the token's decimals) of the
+   * token at {@code tokenSql} on the batch's chain.
+   */
+  private static String wholeUnits(String amountSql, String tokenSql) {
+    return "(SELECT round(CAST("
+        + amountSql
+        + " AS numeric) / power(CAST(10 AS numeric), t.decimals), t.decimals)::text"
+        + " FROM indexer.tokens t WHERE t.chain_id = :c AND t.address = "
+        + tokenSql
+        + ")";
   }
 
   /** As above, publishing {@code type} instead of the status's own event when it is given. */
@@ -556,13 +566,18 @@ final class Projection {
   }
 
   private String eventId(LogPosition p, String type) {
+    return hashId("evt_", chainId + ":" + p.blockHash() + ":" + p.logIndex() + ":" + type);
+  }
+
+  /**
+   * {@code prefix} and the first 12 bytes of SHA-256 of {@code source} in hex: an id derived from
+   * the log it comes from, so a log re-applied on another fork (another block hash) gets another.
+   */
+  static String hashId(String prefix, String source) {
     try {
       byte[] d =
-          MessageDigest.getInstance("SHA-256")
-              .digest(
-                  (chainId + ":" + p.blockHash() + ":" + p.logIndex() + ":" + type)
-                      .getBytes(StandardCharsets.UTF_8));
-      return "evt_" + HexFormat.of().formatHex(d, 0, 12);
+          MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8));
+      return prefix + HexFormat.of().formatHex(d, 0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

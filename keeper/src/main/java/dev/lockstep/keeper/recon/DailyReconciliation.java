@@ -176,7 +176,6 @@ public final class DailyReconciliation implements Reconciliation {
     }
     long b = block.getAsLong();
     long indexed = index.checkpoint(chainId).map(cp -> cp.blockNumber()).orElse(-1L);
-    long checkAt = indexed;
     if (indexed < b) {
       return false; // the index has not reached the cut-off block yet
     }
@@ -187,16 +186,15 @@ public final class DailyReconciliation implements Reconciliation {
         symbols.put(t.address(), t.symbol());
       }
     }
+    Map<String, BigInteger> supplyByToken = recon.supplyAt(chainId, b);
     Map<String, BigInteger> supply = new TreeMap<>();
     Map<String, String> addressOf = new HashMap<>();
-    recon
-        .supplyAt(chainId, b)
-        .forEach(
-            (token, q) -> {
-              String symbol = symbols.getOrDefault(token, token);
-              supply.put(symbol, q);
-              addressOf.put(symbol, token);
-            });
+    supplyByToken.forEach(
+        (token, q) -> {
+          String symbol = symbols.getOrDefault(token, token);
+          supply.put(symbol, q);
+          addressOf.put(symbol, token);
+        });
     Map<String, BigInteger> position = broker.positions(chainId, cutoff);
     Map<String, BigInteger> mintsInFlight = new HashMap<>();
     Map<String, BigInteger> redeemsInFlight = new HashMap<>();
@@ -243,7 +241,7 @@ public final class DailyReconciliation implements Reconciliation {
               diffUsd,
               broke ? LineStatus.BREAK : LineStatus.MATCHED));
     }
-    List<Check> checks = checks(chain, b, checkAt, symbols);
+    List<Check> checks = checks(chain, b, indexed, supplyByToken, symbols);
     List<Line> breaks = new ArrayList<>();
     boolean written =
         jdbi.inTransaction(
@@ -392,50 +390,55 @@ public final class DailyReconciliation implements Reconciliation {
             .longValueExact());
   }
 
-  /** The checks that need no broker (see {@link Reconciliation.Check}). */
+  /**
+   * The checks that need no broker (see {@link Reconciliation.Check}); {@code supplyAtCutoff} is
+   * the indexed supply at {@code cutoffBlock} by token address.
+   */
   private List<Check> checks(
-      Chain chain, long cutoffBlock, long indexedBlock, Map<String, String> symbols) {
+      Chain chain,
+      long cutoffBlock,
+      long indexedBlock,
+      Map<String, BigInteger> supplyAtCutoff,
+      Map<String, String> symbols) {
     long chainId = chain.chainId();
     ReconReader recon = index.recon();
     List<Check> out = new ArrayList<>();
     // Indexed supply at the cut-off against the token's totalSupply there.
-    recon
-        .supplyAt(chainId, cutoffBlock)
-        .forEach(
-            (token, indexed) -> {
-              String symbol = symbols.getOrDefault(token, token);
-              try {
-                AssetToken t =
-                    AssetToken.load(
-                        token,
-                        chain.web3j(),
-                        new ReadonlyTransactionManager(chain.web3j(), ZERO_ADDRESS),
-                        new DefaultGasProvider());
-                t.setDefaultBlockParameter(
-                    DefaultBlockParameter.valueOf(BigInteger.valueOf(cutoffBlock)));
-                BigInteger onChain = t.totalSupply().send();
-                out.add(
-                    new Check(
-                        chainId,
-                        "supply_matches_chain",
-                        symbol,
-                        onChain.equals(indexed),
-                        "indexed "
-                            + indexed
-                            + ", totalSupply "
-                            + onChain
-                            + " at block "
-                            + cutoffBlock));
-              } catch (Exception e) {
-                out.add(
-                    new Check(
-                        chainId,
-                        "supply_matches_chain",
-                        symbol,
-                        false,
-                        "totalSupply unreadable at block " + cutoffBlock + ": " + e.getMessage()));
-              }
-            });
+    supplyAtCutoff.forEach(
+        (token, indexed) -> {
+          String symbol = symbols.getOrDefault(token, token);
+          try {
+            AssetToken t =
+                AssetToken.load(
+                    token,
+                    chain.web3j(),
+                    new ReadonlyTransactionManager(chain.web3j(), ZERO_ADDRESS),
+                    new DefaultGasProvider());
+            t.setDefaultBlockParameter(
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(cutoffBlock)));
+            BigInteger onChain = t.totalSupply().send();
+            out.add(
+                new Check(
+                    chainId,
+                    "supply_matches_chain",
+                    symbol,
+                    onChain.equals(indexed),
+                    "indexed "
+                        + indexed
+                        + ", totalSupply "
+                        + onChain
+                        + " at block "
+                        + cutoffBlock));
+          } catch (Exception e) {
+            out.add(
+                new Check(
+                    chainId,
+                    "supply_matches_chain",
+                    symbol,
+                    false,
+                    "totalSupply unreadable at block " + cutoffBlock + ": " + e.getMessage()));
+          }
+        });
     for (ReconReader.SupplyCheck s : recon.supplyChecks(chainId)) {
       out.add(
           new Check(
@@ -484,25 +487,25 @@ public final class DailyReconciliation implements Reconciliation {
     }
     // Orders the broker executed that were cancelled on chain: the underlying moved, the tokens or
     // the stablecoin came back (for example a redeem its owner cancelled after its leg filled).
-    List<BrokerLeg> filled = broker.legs(chainId, LegStatus.FILLED, 10_000);
-    for (BrokerLeg leg : filled) {
-      index
-          .order(chainId, leg.orderId())
-          .filter(o -> o.status() == OrderStatus.CANCELLED)
-          .ifPresent(
-              o ->
-                  out.add(
-                      new Check(
-                          chainId,
-                          "cancelled_after_fill",
-                          o.side().dbValue() + " " + o.orderId(),
-                          false,
-                          "the broker executed "
-                              + o.quantity()
-                              + " "
-                              + o.symbol()
-                              + " but the order was cancelled"
-                              + o.cancelledBy().map(by -> " by " + by).orElse(""))));
+    // The cancelled orders, then their legs, in one read each (not one order read per filled leg).
+    List<OrderRow> cancelled = index.ordersByStatus(chainId, OrderStatus.CANCELLED, 100_000);
+    Map<Long, BrokerLeg> legs =
+        broker.legsOf(chainId, cancelled.stream().map(OrderRow::orderId).toList());
+    for (OrderRow o : cancelled) {
+      if (legs.containsKey(o.orderId()) && legs.get(o.orderId()).status() == LegStatus.FILLED) {
+        out.add(
+            new Check(
+                chainId,
+                "cancelled_after_fill",
+                o.side().dbValue() + " " + o.orderId(),
+                false,
+                "the broker executed "
+                    + o.quantity()
+                    + " "
+                    + o.symbol()
+                    + " but the order was cancelled"
+                    + o.cancelledBy().map(by -> " by " + by).orElse("")));
+      }
     }
     return out;
   }
