@@ -93,6 +93,23 @@ public final class DailyReconciliation implements Reconciliation {
   private final KeeperMetrics metrics;
   private final Clock clock;
   private final Map<Long, LocalDate> done = new ConcurrentHashMap<>();
+  private final Map<Long, Instant> nextTry = new ConcurrentHashMap<>();
+  private final Map<Long, Instant> nextSync = new ConcurrentHashMap<>();
+
+  /**
+   * Until when each chain's pauser engine is pumped: a while after start (what a previous run left
+   * in flight) and after each pause or resume it is given, not in every keeper round forever.
+   */
+  private final Map<Long, Instant> pauserBusyUntil = new ConcurrentHashMap<>();
+
+  /** How long a run waiting for its cut-off block waits before looking again. */
+  static final java.time.Duration RETRY = java.time.Duration.ofSeconds(30);
+
+  /** How often the breaks are looked at for pauses and resumes to send. */
+  static final java.time.Duration SYNC_EVERY = java.time.Duration.ofSeconds(2);
+
+  /** How long the pauser's engine is pumped after it was given a transaction. */
+  static final java.time.Duration PAUSER_BUSY = java.time.Duration.ofMinutes(5);
 
   public DailyReconciliation(
       List<Chain> chains,
@@ -113,6 +130,7 @@ public final class DailyReconciliation implements Reconciliation {
     this.clock = clock;
     for (long id : byId.keySet()) {
       metrics.openBreaks(id, () -> openBreakCount(id));
+      pauserBusyUntil.put(id, clock.instant().plus(PAUSER_BUSY));
     }
   }
 
@@ -125,13 +143,25 @@ public final class DailyReconciliation implements Reconciliation {
     if (chain == null) {
       return;
     }
-    LocalDate yesterday = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
-    if (!yesterday.equals(done.get(chainId))) {
+    Instant now = clock.instant();
+    LocalDate yesterday = LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(1);
+    if (!yesterday.equals(done.get(chainId))
+        && !now.isBefore(nextTry.getOrDefault(chainId, Instant.MIN))) {
       if (runChain(chain, yesterday)) {
         done.put(chainId, yesterday);
+      } else {
+        // Not past its confirmations (or the chain unreadable): looked at again in a while, not
+        // every keeper round.
+        nextTry.put(chainId, now.plus(RETRY));
       }
     }
-    syncPauses(chain);
+    if (!now.isBefore(nextSync.getOrDefault(chainId, Instant.MIN))) {
+      nextSync.put(chainId, now.plus(SYNC_EVERY));
+      syncPauses(chain);
+    }
+    if (now.isAfter(pauserBusyUntil.getOrDefault(chainId, Instant.MAX))) {
+      return; // nothing for the pauser to send or follow
+    }
     chain
         .pauser()
         .ifPresent(
@@ -356,7 +386,8 @@ public final class DailyReconciliation implements Reconciliation {
 
   /**
    * The last block at or before {@code cutoff}, once a later block exists and it is at least the
-   * chain's confirmations below the head; empty until then.
+   * chain's confirmations below the head; empty until then; -1 when the chain began after the
+   * cut-off (nothing existed on it: the run has no supply).
    */
   private static OptionalLong cutoffBlock(Chain chain, Instant cutoff) throws Exception {
     long head = chain.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
@@ -366,7 +397,7 @@ public final class DailyReconciliation implements Reconciliation {
     long lo = 0;
     long hi = head; // invariant: ts(hi) > cutoff
     if (timestamp(chain, 0).isAfter(cutoff)) {
-      return OptionalLong.empty(); // the chain began after the cut-off: nothing to reconcile
+      return OptionalLong.of(-1); // the chain began after the cut-off: nothing existed on it then
     }
     while (hi - lo > 1) {
       long mid = lo + (hi - lo) / 2;
@@ -569,7 +600,7 @@ public final class DailyReconciliation implements Reconciliation {
    * Enqueues the pauser's {@code setMintPaused(token, paused)} under {@code key} (one transaction
    * per key) and records the key on the breaks {@code assignment} names.
    */
-  private static void send(
+  private void send(
       Handle h,
       TxEngine pauser,
       Chain chain,
@@ -584,6 +615,7 @@ public final class DailyReconciliation implements Reconciliation {
         setMintPaused(token, paused),
         TxAction.SET_MINT_PAUSED,
         OptionalLong.empty());
+    pauserBusyUntil.put(chain.chainId(), clock.instant().plus(PAUSER_BUSY));
     var u =
         h.createUpdate("UPDATE keeper.recon_breaks SET " + assignment)
             .bind("k", key)
