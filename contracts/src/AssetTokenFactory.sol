@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Create2} from "@openzeppelin/contracts/utils/Create2.sol";
 import {AssetToken} from "./AssetToken.sol";
+import {ReserveFeed} from "./ReserveFeed.sol";
 import {IAssetTokenFactory} from "./IAssetTokenFactory.sol";
 
 /// @title AssetTokenFactory: one {AssetToken} per asset symbol at a CREATE2-deterministic address.
@@ -13,7 +14,10 @@ import {IAssetTokenFactory} from "./IAssetTokenFactory.sol";
 ///         first mint"). {mint} deploys the token in the same transaction on first use.
 ///         The factory is also the role registry of its tokens: MINTER_ROLE may mint,
 ///         BURNER_ROLE may burn its own token balance (the order book), PAUSER_ROLE pauses minting
-///         per token (reconciliation breaks).
+///         per token (reconciliation breaks), RESERVE_ATTESTER_ROLE (the broker's) signs reserve reports.
+///         Each token is deployed with its {ReserveFeed} (proof of reserve, CREATE2 too): once a
+///         reserve is reported, {mint} refuses to take the supply above it, and refuses any mint while
+///         the reserve is older than {maxReserveAge} (0: no age limit).
 contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     bytes32 public constant BURNER_ROLE = keccak256("BURNER_ROLE");
@@ -24,6 +28,8 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
 
     mapping(bytes32 symbolHash => address token) private _tokenBySymbol;
     mapping(address token => bool deployed) private _isToken;
+    mapping(address token => ReserveFeed feed) private _feeds;
+    uint64 private _maxReserveAge;
     address[] private _tokens;
 
     /// @notice Emitted when the token for `symbol` is deployed at `token` (CREATE2).
@@ -33,6 +39,13 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
     error AssetTokenFactoryInvalidSymbol(string symbol);
     /// @notice No token has been deployed for `symbol`.
     error AssetTokenFactoryUnknownSymbol(string symbol);
+    /// @notice The mint would take `symbol`'s supply to `supplyAfter`, above the latest reserve `reserve`.
+    error AssetTokenFactoryReserveExceeded(string symbol, uint256 supplyAfter, uint256 reserve);
+    /// @notice `symbol`'s latest reserve, reported at `updatedAt`, is older than `maxAge` seconds.
+    error AssetTokenFactoryReserveStale(string symbol, uint256 updatedAt, uint64 maxAge);
+
+    /// @notice The reserve's maximum age became `maxAge` seconds (0: none).
+    event MaxReserveAgeSet(uint64 maxAge);
 
     /// @param admin receives DEFAULT_ADMIN_ROLE and grants the other roles.
     constructor(address admin) {
@@ -80,7 +93,25 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
         returns (address token)
     {
         token = _ensureDeployed(symbol);
+        _checkReserve(symbol, token, quantity);
         AssetToken(token).mint(to, quantity);
+    }
+
+    /// @notice The proof-of-reserve feed of `symbol`'s token (deployed with it; CREATE2, so known before).
+    function reserveFeedOf(string calldata symbol) external view returns (address) {
+        address token = predictAddress(symbol);
+        return Create2.computeAddress(keccak256(bytes(symbol)), keccak256(_feedInitCode(token, symbol)));
+    }
+
+    /// @notice Most seconds a reported reserve stays valid for minting (0: no limit).
+    function maxReserveAge() external view returns (uint64) {
+        return _maxReserveAge;
+    }
+
+    /// @notice Sets {maxReserveAge}. Caller needs DEFAULT_ADMIN_ROLE.
+    function setMaxReserveAge(uint64 maxAge) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _maxReserveAge = maxAge;
+        emit MaxReserveAgeSet(maxAge);
     }
 
     /// @notice Pauses (or resumes) minting of `symbol`'s token. Caller needs PAUSER_ROLE.
@@ -109,7 +140,27 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
         _tokenBySymbol[salt] = token;
         _isToken[token] = true;
         _tokens.push(token);
+        _feeds[token] = ReserveFeed(Create2.deploy(0, salt, _feedInitCode(token, symbol)));
         emit TokenDeployed(token, symbol);
+    }
+
+    /// @dev Once a reserve is reported: the supply after the mint must not exceed it, and it must be
+    ///      younger than the maximum age.
+    function _checkReserve(string calldata symbol, address token, uint256 quantity) private view {
+        (uint80 round, int256 answer,, uint256 updatedAt,) = _feeds[token].latestRoundData();
+        if (round == 0) return;
+        uint64 maxAge = _maxReserveAge;
+        if (maxAge != 0 && block.timestamp > updatedAt + maxAge) {
+            revert AssetTokenFactoryReserveStale(symbol, updatedAt, maxAge);
+        }
+        uint256 supplyAfter = AssetToken(token).totalSupply() + quantity;
+        if (supplyAfter > uint256(answer)) {
+            revert AssetTokenFactoryReserveExceeded(symbol, supplyAfter, uint256(answer));
+        }
+    }
+
+    function _feedInitCode(address token, string calldata symbol) private pure returns (bytes memory) {
+        return abi.encodePacked(type(ReserveFeed).creationCode, abi.encode(token, symbol));
     }
 
     function _initCode(string calldata symbol) private pure returns (bytes memory) {
