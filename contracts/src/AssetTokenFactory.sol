@@ -17,7 +17,9 @@ import {IAssetTokenFactory} from "./IAssetTokenFactory.sol";
 ///         per token (reconciliation breaks), RESERVE_ATTESTER_ROLE (the broker's) signs reserve reports.
 ///         Each token is deployed with its {ReserveFeed} (proof of reserve, CREATE2 too): once a
 ///         reserve is reported, {mint} refuses to take the supply above it, and refuses any mint while
-///         the reserve is older than {maxReserveAge} (0: no age limit).
+///         the reserve is older than {maxReserveAge} (0: no age limit). Before a token's first report
+///         its mints are bounded per order only (the order book mints exactly the quantity the
+///         broker's attester signed as filled); the keeper relays a report right after that first mint.
 contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     bytes32 public constant BURNER_ROLE = keccak256("BURNER_ROLE");
@@ -103,7 +105,25 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
         return Create2.computeAddress(keccak256(bytes(symbol)), keccak256(_feedInitCode(token, symbol)));
     }
 
-    /// @notice Most seconds a reported reserve stays valid for minting (0: no limit).
+    /// @notice Relays a reserve report for `symbol`'s token to its {ReserveFeed} ({ReserveFeed-report}:
+    ///         the broker's reserve attester signed it; anyone may relay it). One fixed target for a
+    ///         relayer whose key may only call allow-listed contracts (the keeper). Reverts
+    ///         {AssetTokenFactoryUnknownSymbol} before the token (and its feed) is deployed.
+    /// @return round the feed's new round
+    function reportReserve(
+        string calldata symbol,
+        uint256 shares,
+        uint64 asOf,
+        address attester,
+        bytes calldata signature
+    ) external returns (uint80 round) {
+        address token = _tokenBySymbol[keccak256(bytes(symbol))];
+        if (token == address(0)) revert AssetTokenFactoryUnknownSymbol(symbol);
+        return _feeds[token].report(shares, asOf, attester, signature);
+    }
+
+    /// @notice Most seconds a reported reserve stays valid for minting, counted from the report's
+    ///         `asOf` (0: no limit).
     function maxReserveAge() external view returns (uint64) {
         return _maxReserveAge;
     }

@@ -17,6 +17,11 @@ contract ReserveFeed is EIP712 {
     /// @notice Role, in the factory's registry, of the broker's reserve attester.
     bytes32 public constant RESERVE_ATTESTER_ROLE = keccak256("RESERVE_ATTESTER_ROLE");
 
+    /// @notice How far past the block's timestamp a report's `asOf` may be (seconds): the attester's
+    ///         clock runs ahead of the latest block by up to a block interval (or, on a chain that
+    ///         mines on demand, the time since its last transaction).
+    uint64 public constant MAX_CLOCK_SKEW = 300;
+
     /// @notice EIP-712 type hash of a reserve report.
     bytes32 public constant RESERVE_TYPEHASH =
         keccak256("Reserve(address token,uint256 shares,uint64 asOf,uint80 round)");
@@ -24,7 +29,6 @@ contract ReserveFeed is EIP712 {
     struct Round {
         int256 answer;
         uint64 asOf;
-        uint64 updatedAt;
     }
 
     IAssetTokenFactory public immutable factory;
@@ -40,7 +44,7 @@ contract ReserveFeed is EIP712 {
 
     /// @notice The signer does not hold RESERVE_ATTESTER_ROLE or the signature does not match.
     error ReserveFeedNotAttested(address attester);
-    /// @notice The report's round is not the next one, or its `asOf` is not after the latest's and not past.
+    /// @notice The report's `asOf` is not after the latest round's, or more than {MAX_CLOCK_SKEW} ahead.
     error ReserveFeedStaleReport(uint80 round, uint64 asOf);
     /// @notice The answer does not fit the feed's int256 answer.
     error ReserveFeedAnswerTooLarge(uint256 shares);
@@ -71,14 +75,17 @@ contract ReserveFeed is EIP712 {
     }
 
     /// @notice The round `roundId` (AggregatorV3Interface); reverts {ReserveFeedNoData} if there is none.
+    ///         `startedAt` and `updatedAt` are both the report's `asOf`: the time the attester vouched
+    ///         for the custody, not when someone relayed it, so relaying an old report never makes the
+    ///         reserve look fresh (the relay's block time is in {AnswerUpdated}).
     function getRoundData(uint80 roundId)
         public
         view
         returns (uint80, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
     {
         Round memory r = _rounds[roundId];
-        if (roundId == 0 || r.updatedAt == 0) revert ReserveFeedNoData(roundId);
-        return (roundId, r.answer, r.asOf, r.updatedAt, roundId);
+        if (roundId == 0 || r.asOf == 0) revert ReserveFeedNoData(roundId);
+        return (roundId, r.answer, r.asOf, r.asOf, roundId);
     }
 
     /// @notice The latest round (AggregatorV3Interface): all zeros before the first report.
@@ -98,21 +105,25 @@ contract ReserveFeed is EIP712 {
     }
 
     /// @notice Records the next round: `shares` custodied as of `asOf` (unix seconds, after the latest
-    ///         round's and not in the future), signed by `attester` (an EOA or an ERC-1271 contract)
-    ///         holding RESERVE_ATTESTER_ROLE in the factory. Anyone may relay it.
+    ///         round's and at most {MAX_CLOCK_SKEW} past the block's timestamp), signed by `attester` (an EOA or an
+    ///         ERC-1271 contract) holding RESERVE_ATTESTER_ROLE in the factory. Anyone may relay it
+    ///         (the factory's {AssetTokenFactory-reportReserve} forwards to here).
+    /// @return round the new round's id (1, 2, ...)
     function report(uint256 shares, uint64 asOf, address attester, bytes calldata signature)
         external
         returns (uint80 round)
     {
         round = _latestRound + 1;
-        if (asOf > block.timestamp || asOf <= _rounds[_latestRound].asOf) revert ReserveFeedStaleReport(round, asOf);
+        if (asOf == 0 || asOf > block.timestamp + MAX_CLOCK_SKEW || asOf <= _rounds[_latestRound].asOf) {
+            revert ReserveFeedStaleReport(round, asOf);
+        }
         if (shares > uint256(type(int256).max)) revert ReserveFeedAnswerTooLarge(shares);
         if (
             !factory.hasRole(RESERVE_ATTESTER_ROLE, attester)
                 || !SignatureChecker.isValidSignatureNow(attester, reserveDigest(shares, asOf, round), signature)
         ) revert ReserveFeedNotAttested(attester);
         _latestRound = round;
-        _rounds[round] = Round(int256(shares), asOf, uint64(block.timestamp));
+        _rounds[round] = Round(int256(shares), asOf);
         emit AnswerUpdated(int256(shares), round, block.timestamp);
     }
 }

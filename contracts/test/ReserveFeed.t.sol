@@ -61,12 +61,18 @@ contract ReserveFeedTest is Deployment {
         feed.report(20e6, asOf, reserveAttester, sig);
         // (signatures computed first: expectRevert applies to the next external call)
         bytes memory again = _signed(RESERVE_PK, 20e6, asOf, 2);
-        uint64 future = uint64(block.timestamp + 1);
+        uint64 future = uint64(block.timestamp + feed.MAX_CLOCK_SKEW() + 1);
         bytes memory ahead = _signed(RESERVE_PK, 20e6, future, 2);
         vm.expectRevert(abi.encodeWithSelector(ReserveFeed.ReserveFeedStaleReport.selector, uint80(2), asOf));
         feed.report(20e6, asOf, reserveAttester, again);
         vm.expectRevert(abi.encodeWithSelector(ReserveFeed.ReserveFeedStaleReport.selector, uint80(2), future));
         feed.report(20e6, future, reserveAttester, ahead);
+        // An attester whose clock runs ahead of the block by at most the skew is accepted.
+        uint64 skewed = uint64(block.timestamp + feed.MAX_CLOCK_SKEW());
+        feed.report(21e6, skewed, reserveAttester, _signed(RESERVE_PK, 21e6, skewed, 2));
+        (, int256 answer,, uint256 updatedAt,) = feed.latestRoundData();
+        assertEq(uint256(answer), 21e6, "round 2's answer");
+        assertEq(updatedAt, skewed, "dated as attested");
     }
 
     function test_mintsAboveTheReserveAreRefused() public {
@@ -98,6 +104,32 @@ contract ReserveFeedTest is Deployment {
         vm.prank(MINTER);
         factory.mint("AAPL", HOLDER, 1e6);
         assertEq(aapl.totalSupply(), 11e6, "minted again");
+    }
+
+    function test_theFactoryRelaysReports_andAnOldReportNeverLooksFresh() public {
+        vm.prank(ADMIN);
+        factory.setMaxReserveAge(1 days);
+        uint64 signedAt = uint64(block.timestamp);
+        bytes memory sig = _signed(RESERVE_PK, 30e6, signedAt, 1);
+        vm.warp(block.timestamp + 1 days + 1); // relayed a day after it was signed
+        vm.prank(vm.addr(OTHER_PK));
+        assertEq(factory.reportReserve("AAPL", 30e6, signedAt, reserveAttester, sig), 1, "round 1 through the factory");
+        (, int256 answer, uint256 startedAt, uint256 updatedAt,) = feed.latestRoundData();
+        assertEq(uint256(answer), 30e6, "the attested shares");
+        assertEq(updatedAt, signedAt, "dated when attested, not when relayed");
+        assertEq(startedAt, signedAt, "started when attested");
+        vm.prank(MINTER);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                AssetTokenFactory.AssetTokenFactoryReserveStale.selector, "AAPL", uint256(signedAt), uint64(1 days)
+            )
+        );
+        factory.mint("AAPL", HOLDER, 1e6);
+        bytes memory none = _signed(RESERVE_PK, 30e6, signedAt + 1, 1);
+        vm.expectRevert(abi.encodeWithSelector(AssetTokenFactory.AssetTokenFactoryUnknownSymbol.selector, "MSFT"));
+        factory.reportReserve("MSFT", 30e6, signedAt + 1, reserveAttester, none);
+        vm.expectRevert(abi.encodeWithSelector(ReserveFeed.ReserveFeedNoData.selector, uint80(2)));
+        feed.getRoundData(2);
     }
 
     function testFuzz_theSupplyNeverExceedsTheReserve(uint256 reserve, uint256 quantity) public {

@@ -153,7 +153,15 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
+  private final Clock clock;
+
+  /** The daemon's clock (the sandbox's moves with its chains' time). */
+  public Clock clock() {
+    return clock;
+  }
+
   private Daemon(DaemonConfig cfg, Clock clock) {
+    this.clock = clock;
     this.config = cfg;
     Adapters.checkLive(cfg.mode(), cfg.collaborators());
     Adapters.checkResolvable(cfg.collaborators());
@@ -200,6 +208,9 @@ public final class Daemon implements AutoCloseable {
     // Built once every chain is known; the keeper rounds that use it start after the constructor.
     java.util.concurrent.atomic.AtomicReference<dev.lockstep.keeper.recon.DailyReconciliation>
         reconHolder = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<dev.lockstep.keeper.recon.ReserveReporter>
+        reserveHolder = new java.util.concurrent.atomic.AtomicReference<>();
+    List<dev.lockstep.keeper.recon.ReserveReporter.Chain> reserveChains = new ArrayList<>();
     KeeperMetrics keeperMetrics = new KeeperMetrics(metrics);
     TxStore intents = TxStore.of(jdbi);
     Map<Long, RedeemDuty> duties = new HashMap<>();
@@ -222,8 +233,18 @@ public final class Daemon implements AutoCloseable {
       Web3j web3j = Web3j.build(transport);
       clients.put(chain.chainId(), web3j);
       refuseOverpoweredKeeper(web3j, chain, orderBook, keeperKey.address());
-      SignerPolicy policy =
-          new SignerPolicy(Map.of(orderBook, OrderBookCalls.selectors()), LOW_BALANCE_WEI);
+      // The keeper calls the order book, and relays the broker's signed reserve reports through
+      // the factory (the feed takes them only against the reserve attester's signature).
+      Map<String, java.util.Set<String>> allowed = new HashMap<>();
+      allowed.put(orderBook, OrderBookCalls.selectors());
+      chain
+          .factory()
+          .ifPresent(
+              f ->
+                  allowed.put(
+                      f.toLowerCase(java.util.Locale.ROOT),
+                      java.util.Set.of(OrderBookCalls.REPORT_RESERVE_SELECTOR)));
+      SignerPolicy policy = new SignerPolicy(allowed, LOW_BALANCE_WEI);
       TxEngineConfig engineConfig =
           cfg.keeperTx()
               .withConfirmations(Math.max(1, chain.confirmations()))
@@ -269,6 +290,9 @@ public final class Daemon implements AutoCloseable {
                         e -> false,
                         instanceId,
                         clock));
+        reserveChains.add(
+            new dev.lockstep.keeper.recon.ReserveReporter.Chain(
+                chain.chainId(), web3j, factory, engine));
         reconChains.add(
             new dev.lockstep.keeper.recon.DailyReconciliation.Chain(
                 chain.chainId(),
@@ -306,13 +330,25 @@ public final class Daemon implements AutoCloseable {
               prices,
               new dev.lockstep.keeper.fees.FeeSweeper(
                   chain.chainId(), orderBook, engine, index.ledger(), clock),
-              id -> reconHolder.get().round(id),
+              new RedeemDuty.Books() {
+                @Override
+                public void round(long chainId) {
+                  reconHolder.get().round(chainId);
+                }
+
+                @Override
+                public java.util.Set<String> holdMints(
+                    long chainId, Map<String, java.math.BigInteger> settling) {
+                  return reserveHolder.get().holdMints(chainId, settling);
+                }
+              },
               clock));
     }
     this.duties = Map.copyOf(duties);
+    reserveHolder.set(new dev.lockstep.keeper.recon.ReserveReporter(reserveChains, broker, clock));
     this.reconciliation =
         new dev.lockstep.keeper.recon.DailyReconciliation(
-            reconChains, jdbi, index, broker, prices, keeperMetrics, clock);
+            reconChains, jdbi, index, broker, prices, keeperMetrics, reserveHolder.get(), clock);
     reconHolder.set(reconciliation);
     settlementWallets = Adapters.settlementWallets(cfg, jdbi, transports, clock);
     walletOrders =

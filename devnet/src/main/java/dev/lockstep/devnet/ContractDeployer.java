@@ -22,10 +22,11 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * Deploys and wires Lockstep's contracts on a local chain the way the sandbox runs them, every role
  * its own key: USDC and USDT test stablecoins, AssetTokenFactory, OrderBook (recovery window as
  * given), the keeper granted KEEPER_ROLE on the book (and nothing else), the broker's attester
- * ({@link DevAccounts#attester}) ATTESTER_ROLE on the book, {@link DevAccounts#minter} MINTER_ROLE
- * and {@link DevAccounts#pauser} PAUSER_ROLE on the factory, the book MINTER_ROLE (settled mint
- * orders) and BURNER_ROLE (settled redeems), USDC and USDT accepted, both payout pools funded, the
- * admin the treasury, and the session open.
+ * ({@link DevAccounts#attester}) ATTESTER_ROLE on the book and RESERVE_ATTESTER_ROLE on the factory
+ * (proof of reserve; {@link #MAX_RESERVE_AGE}), {@link DevAccounts#minter} MINTER_ROLE and {@link
+ * DevAccounts#pauser} PAUSER_ROLE on the factory, the book MINTER_ROLE (settled mint orders) and
+ * BURNER_ROLE (settled redeems), USDC and USDT accepted, both payout pools funded, the admin the
+ * treasury, and the session open.
  */
 public final class ContractDeployer {
   private static final Logger log = LoggerFactory.getLogger(ContractDeployer.class);
@@ -33,6 +34,17 @@ public final class ContractDeployer {
   /** Minted into the order book's payout pool per stablecoin: 10,000,000 in base units. */
   public static final BigInteger POOL_USDC =
       BigInteger.valueOf(10_000_000L).multiply(BigInteger.TEN.pow(6));
+
+  /**
+   * The factory's {@code maxReserveAge}: a token's reserve older than this stops its minting. Two
+   * days: the daily reconciliation refreshes every feed, so one missed run does not stop minting.
+   */
+  public static final Duration MAX_RESERVE_AGE = Duration.ofDays(2);
+
+  /** {@code ReserveFeed.RESERVE_ATTESTER_ROLE}: keccak256("RESERVE_ATTESTER_ROLE"). */
+  public static final byte[] RESERVE_ATTESTER_ROLE =
+      org.web3j.crypto.Hash.sha3(
+          "RESERVE_ATTESTER_ROLE".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
   private ContractDeployer() {}
 
@@ -75,6 +87,9 @@ public final class ContractDeployer {
               .grantRole(factory.PAUSER_ROLE().send(), DevAccounts.pauser().getAddress())
               .send());
       check(factory.grantRole(factory.BURNER_ROLE().send(), book.getContractAddress()).send());
+      // The broker's attester also signs its custody for each token's proof-of-reserve feed.
+      check(factory.grantRole(RESERVE_ATTESTER_ROLE, DevAccounts.attester().getAddress()).send());
+      check(factory.setMaxReserveAge(BigInteger.valueOf(MAX_RESERVE_AGE.toSeconds())).send());
       check(book.grantRole(book.KEEPER_ROLE().send(), keeper).send());
       check(
           book.grantRole(book.ATTESTER_ROLE().send(), DevAccounts.attester().getAddress()).send());

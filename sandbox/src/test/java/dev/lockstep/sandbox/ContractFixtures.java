@@ -20,8 +20,10 @@ final class ContractFixtures {
    */
   static void mint(Sandbox sandbox, String symbol, String wallet, long baseUnits) throws Exception {
     ChainDeployment d = sandbox.deployment();
+    custody(sandbox, symbol, BigInteger.valueOf(baseUnits));
     Web3j web3j = Web3j.build(new HttpService(d.rpcUrl()));
     try {
+      relayReserve(sandbox, web3j, symbol);
       AssetTokenFactory.load(
               d.factory(),
               web3j,
@@ -32,7 +34,6 @@ final class ContractFixtures {
     } finally {
       web3j.shutdown();
     }
-    custody(sandbox, symbol, BigInteger.valueOf(baseUnits));
     // Mined is not yet indexed: the API (a quote naming the token) reads the index.
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(30))
@@ -60,6 +61,65 @@ final class ContractFixtures {
   }
 
   /**
+   * Once {@code symbol}'s proof-of-reserve feed has an answer, the factory refuses mints above it:
+   * as the broker would once its custody grew, relays its signed custody now (the relayer is the
+   * minter; anyone may relay).
+   */
+  static void relayReserve(Sandbox sandbox, Web3j web3j, String symbol) throws Exception {
+    ChainDeployment d = sandbox.deployment();
+    var factory =
+        AssetTokenFactory.load(
+            d.factory(),
+            web3j,
+            ContractDeployer.transactionManager(web3j, DevAccounts.minter(), d.chainId()),
+            ContractDeployer.devnetGas(d.chainId()));
+    String token = factory.tokenOf(symbol).send();
+    if (new BigInteger(token.substring(2), 16).signum() == 0) {
+      return; // not deployed: no feed yet
+    }
+    String feed = factory.reserveFeedOf(symbol).send();
+    var latest =
+        dev.lockstep.contracts.generated.ReserveFeed.load(
+                feed,
+                web3j,
+                new org.web3j.tx.ReadonlyTransactionManager(web3j, feed),
+                ContractDeployer.devnetGas(d.chainId()))
+            .latestRoundData()
+            .send();
+    if (latest.component1().signum() == 0) {
+      return; // no answer yet: no cap
+    }
+    long asOf =
+        Math.max(
+            sandbox.daemon().clock().instant().getEpochSecond(),
+            latest.component4().longValueExact() + 1);
+    var report =
+        sandbox
+            .daemon()
+            .broker()
+            .reserveReport(
+                d.chainId(),
+                symbol,
+                token,
+                feed,
+                java.time.Instant.ofEpochSecond(asOf),
+                latest.component1().longValueExact() + 1)
+            .orElseThrow();
+    var r =
+        factory
+            .reportReserve(
+                symbol,
+                report.shares(),
+                BigInteger.valueOf(report.asOf()),
+                report.attester(),
+                org.web3j.utils.Numeric.hexStringToByteArray(report.signature()))
+            .send();
+    if (!r.isStatusOK()) {
+      throw new IllegalStateException("reportReserve reverted: " + r.getTransactionHash());
+    }
+  }
+
+  /**
    * Funds {@code holder} with {@code baseUnits} of {@code symbol} and has it create a redeem for
    * USDC; returns the order id.
    */
@@ -69,8 +129,9 @@ final class ContractFixtures {
     Web3j web3j = Web3j.build(new HttpService(d.rpcUrl()));
     try {
       BigInteger q = BigInteger.valueOf(baseUnits);
-      String token = ContractDeployer.fundRedeemer(web3j, d, holder, symbol, q);
       custody(sandbox, symbol, q);
+      relayReserve(sandbox, web3j, symbol);
+      String token = ContractDeployer.fundRedeemer(web3j, d, holder, symbol, q);
       var receipt =
           OrderBook.load(
                   d.orderBook(),

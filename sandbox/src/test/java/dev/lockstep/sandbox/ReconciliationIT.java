@@ -122,6 +122,18 @@ class ReconciliationIT {
     return OrderBook.getOrderCreatedEvents(receipt).getFirst().orderId.longValueExact();
   }
 
+  /** {@code symbol}'s proof-of-reserve feed on base. */
+  private static dev.lockstep.contracts.generated.ReserveFeed reserveFeed(String symbol)
+      throws Exception {
+    var gas = ContractDeployer.devnetGas(base.chainId());
+    var ro = new ReadonlyTransactionManager(web3j, base.orderBook());
+    String feed =
+        dev.lockstep.contracts.generated.AssetTokenFactory.load(base.factory(), web3j, ro, gas)
+            .reserveFeedOf(symbol)
+            .send();
+    return dev.lockstep.contracts.generated.ReserveFeed.load(feed, web3j, ro, gas);
+  }
+
   /** Whether the keeper's settle of {@code orderId} reverted for the paused token's minting. */
   private static boolean settleRevertedPaused(long orderId) throws Exception {
     try (Connection c = DriverManager.getConnection(sandbox.databaseUrl());
@@ -231,7 +243,22 @@ class ReconciliationIT {
         .as("still active")
         .isEqualTo(2);
 
-    // The operator clears it: recorded, and minting resumes on chain and through the API.
+    // The published reserve (the broker's custody at the cut-off) is short by the missing share.
+    var feed = reserveFeed("AAPL");
+    var latest = feed.latestRoundData().send();
+    assertThat(latest.component2())
+        .as("AAPL reserve on base")
+        .isEqualTo(BigInteger.valueOf(5_000_000));
+    assertThat(latest.component4().longValueExact())
+        .as("dated at the cut-off")
+        .isEqualTo(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond());
+
+    // The broker finds the share, and the operator clears the break: recorded, and minting resumes
+    // on chain (the keeper relays the corrected custody first) and through the API.
+    sandbox
+        .daemon()
+        .broker()
+        .deposit(8453, "AAPL", BigInteger.TEN.pow(6), "test: the statement corrected");
     String out =
         Cli.run(
             "reconciliation",

@@ -32,6 +32,19 @@ public interface PrimeBroker {
   }
 
   /**
+   * The broker's signed proof of reserve for {@code asset}'s token on {@code chainId}: the shares
+   * its custodian holds for the token as of {@code asOf} (settlement basis: an execution counts
+   * once it clears, when its order settles on chain), signed by its reserve attester (the factory's
+   * RESERVE_ATTESTER_ROLE, never the keeper's key) for round {@code round} of the token's feed
+   * {@code feed}. Empty when the broker does not attest reserves (a token's feed then keeps its
+   * last answer and minting stops once it is stale).
+   */
+  default Optional<dev.lockstep.contracts.ReserveReport> reserveReport(
+      long chainId, String asset, String token, String feed, Instant asOf, long round) {
+    return Optional.empty();
+  }
+
+  /**
    * Which of {@code orderIds} on {@code chainId} the broker had executed (filled) at or before
    * {@code cutoff}.
    */

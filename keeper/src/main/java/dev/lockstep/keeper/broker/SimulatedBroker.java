@@ -208,6 +208,43 @@ public final class SimulatedBroker implements PrimeBroker {
     return out;
   }
 
+  /**
+   * Signs, with the simulated broker's attester key, its custody of {@code asset} on {@code
+   * chainId} as of {@code asOf}: filled legs whose execution cleared by then (mints bought, less
+   * redeems sold) plus custody deposits and adjustments up to then.
+   */
+  @Override
+  public Optional<dev.lockstep.contracts.ReserveReport> reserveReport(
+      long chainId, String asset, String token, String feed, Instant asOf, long round) {
+    BigDecimal custody =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        """
+                        SELECT coalesce(sum(q), 0) FROM (
+                          SELECT CASE WHEN side = 'mint' THEN quantity ELSE -quantity END AS q
+                          FROM keeper.broker_legs
+                          WHERE chain_id = :c AND asset = :a AND status = 'filled' AND side IS NOT NULL
+                            AND coalesce(clears_at, resolves_at) <= :t
+                          UNION ALL
+                          SELECT quantity FROM keeper.broker_custody
+                          WHERE chain_id = :c AND asset = :a AND at <= :t) x""")
+                    .bind("c", chainId)
+                    .bind("a", asset)
+                    .bind("t", Timestamp.from(asOf))
+                    .mapTo(BigDecimal.class)
+                    .one());
+    return Optional.of(
+        dev.lockstep.contracts.ReserveReport.sign(
+            attester,
+            chainId,
+            feed,
+            token,
+            custody.max(BigDecimal.ZERO).toBigIntegerExact(),
+            asOf.getEpochSecond(),
+            round));
+  }
+
   @Override
   public java.util.Set<Long> executedBy(
       long chainId, java.util.Collection<Long> orderIds, Instant cutoff) {

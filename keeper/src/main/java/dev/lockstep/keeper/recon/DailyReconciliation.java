@@ -92,6 +92,7 @@ public final class DailyReconciliation implements Reconciliation {
   private final PriceFeed prices;
   private final KeeperMetrics metrics;
   private final Clock clock;
+  private final ReserveReporter reserves;
   private final Map<Long, LocalDate> done = new ConcurrentHashMap<>();
   private final Map<Long, Instant> nextTry = new ConcurrentHashMap<>();
   private final Map<Long, Instant> nextSync = new ConcurrentHashMap<>();
@@ -118,7 +119,9 @@ public final class DailyReconciliation implements Reconciliation {
       PrimeBroker broker,
       PriceFeed prices,
       KeeperMetrics metrics,
+      ReserveReporter reserves,
       Clock clock) {
+    this.reserves = reserves;
     Map<Long, Chain> byId = new TreeMap<>();
     chains.forEach(c -> byId.put(c.chainId(), c));
     this.chains = Map.copyOf(byId);
@@ -143,6 +146,7 @@ public final class DailyReconciliation implements Reconciliation {
     if (chain == null) {
       return;
     }
+    reserves.round(chainId);
     Instant now = clock.instant();
     LocalDate yesterday = LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(1);
     if (!yesterday.equals(done.get(chainId))
@@ -324,6 +328,8 @@ public final class DailyReconciliation implements Reconciliation {
     if (!written) {
       return true;
     }
+    // Proof of reserve: the broker's custody at the cut-off, published on each token's feed.
+    reserves.afterRun(chainId, cutoff, supply.keySet());
     for (Line l : breaks) {
       metrics.reconciliationBreak(chainId);
       log.error(

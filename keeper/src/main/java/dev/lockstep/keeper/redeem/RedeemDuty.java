@@ -1,5 +1,6 @@
 package dev.lockstep.keeper.redeem;
 
+import dev.lockstep.indexer.model.OrderSide;
 import dev.lockstep.indexer.model.OrderStatus;
 import dev.lockstep.indexer.store.IndexReader;
 import dev.lockstep.indexer.store.OrderRow;
@@ -77,7 +78,7 @@ public final class RedeemDuty {
   private final java.util.function.BooleanSupplier sessionOnChain;
   private final dev.lockstep.ports.PriceFeed prices;
   private final dev.lockstep.keeper.fees.FeeSweeper feeSweeper;
-  private final java.util.function.LongConsumer reconcile;
+  private final Books books;
 
   /**
    * The last session transition found done on chain or enqueued (no read needed until the next).
@@ -101,6 +102,21 @@ public final class RedeemDuty {
 
   private final dev.lockstep.keeper.price.GasCost gasCost;
 
+  /**
+   * The books' part of a chain's keeper round: the daily reconciliation and its pauses, and the
+   * proof-of-reserve feeds that bound mint settles.
+   */
+  public interface Books {
+    /** After the round's orders were decided. */
+    void round(long chainId);
+
+    /**
+     * Of the mint settles a round is about to send ({@code settling}: quantity per asset symbol),
+     * the assets whose settles wait for a later round (a fresher reserve is on its way).
+     */
+    java.util.Set<String> holdMints(long chainId, Map<String, BigInteger> settling);
+  }
+
   /** Asks for a keeper round of a chain at a given time (a broker answer is due then). */
   @FunctionalInterface
   public interface WakeAt {
@@ -122,10 +138,10 @@ public final class RedeemDuty {
       java.util.function.BooleanSupplier sessionOnChain,
       dev.lockstep.ports.PriceFeed prices,
       dev.lockstep.keeper.fees.FeeSweeper feeSweeper,
-      java.util.function.LongConsumer reconcile,
+      Books books,
       Clock clock) {
     this.feeSweeper = feeSweeper;
-    this.reconcile = reconcile;
+    this.books = books;
     this.prices = prices;
     this.sessionOnChain = sessionOnChain;
     this.wakeAt = wakeAt;
@@ -214,6 +230,7 @@ public final class RedeemDuty {
         intend(round, o, TxAction.PROMOTE, () -> OrderBookCalls.promote(o.orderId()));
       }
     }
+    List<Map.Entry<OrderRow, BrokerLeg>> mintSettles = new ArrayList<>();
     for (OrderRow o : active) {
       Optional<BrokerLeg> leg = Optional.ofNullable(legs.get(o.orderId()));
       if (leg.isEmpty()) {
@@ -230,9 +247,14 @@ public final class RedeemDuty {
       }
       switch (leg.get().status()) {
         case FILLED -> {
-          if (leg.get().clearedBy(now)) {
+          if (!leg.get().clearedBy(now)) {
+            continue; // the execution clears later (the venue's cycle): the order stays filled
+          }
+          if (o.side() == OrderSide.MINT) {
+            mintSettles.add(Map.entry(o, leg.get())); // after the reserve feeds are looked at
+          } else {
             settle(round, o, leg.get());
-          } // else the execution clears later (the venue's cycle): the order stays filled
+          }
         }
         case FAILED ->
             cancel(round, o, "broker leg failed: " + leg.get().failureReason().orElse("unknown"));
@@ -240,6 +262,7 @@ public final class RedeemDuty {
         case PENDING -> {} // the fill has not arrived yet
       }
     }
+    settleMints(round, mintSettles);
     engine.submitAll(round.decided);
     try {
       feeSweeper.daily();
@@ -247,7 +270,7 @@ public final class RedeemDuty {
       log.warn("keeper chainId={} daily fee sweep (retried next round): {}", chainId, e.toString());
     }
     try {
-      reconcile.accept(chainId);
+      books.round(chainId);
     } catch (RuntimeException e) {
       log.warn("keeper chainId={} reconciliation (retried next round): {}", chainId, e.toString());
     }
@@ -352,6 +375,37 @@ public final class RedeemDuty {
     Optional<Intent> latest(long orderId, TxAction action) {
       return Optional.ofNullable(
           byAction.computeIfAbsent(action, a -> intents.latest(chainId, a, orderIds)).get(orderId));
+    }
+  }
+
+  /**
+   * Settles the filled, cleared mints the round found, but those of an asset whose reserve feed
+   * would refuse them until a report on its way is mined (looked at again in a second).
+   */
+  private void settleMints(Round round, List<Map.Entry<OrderRow, BrokerLeg>> mints) {
+    if (mints.isEmpty()) {
+      return;
+    }
+    Map<String, BigInteger> settling = new HashMap<>();
+    for (var m : mints) {
+      Optional<Intent> latest = round.latest(m.getKey().orderId(), TxAction.SETTLE);
+      if (latest.isEmpty() || !latest.get().status().isOpen()) {
+        settling.merge(m.getKey().symbol(), m.getKey().quantity(), BigInteger::add);
+      }
+    }
+    java.util.Set<String> held = java.util.Set.of();
+    try {
+      held = books.holdMints(chainId, settling);
+    } catch (RuntimeException e) {
+      log.warn(
+          "keeper chainId={} reserve feeds (mint settles go ahead): {}", chainId, e.toString());
+    }
+    for (var m : mints) {
+      if (held.contains(m.getKey().symbol())) {
+        wakeAt.at(chainId, clock.instant().plusSeconds(1));
+      } else {
+        settle(round, m.getKey(), m.getValue());
+      }
     }
   }
 

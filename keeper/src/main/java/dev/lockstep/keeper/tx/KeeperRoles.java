@@ -16,13 +16,18 @@ import org.web3j.tx.gas.DefaultGasProvider;
  */
 public final class KeeperRoles {
   private static final byte[] DEFAULT_ADMIN_ROLE = new byte[32];
+  private static final byte[] RESERVE_ATTESTER_ROLE =
+      org.web3j.crypto.Hash.sha3(
+          "RESERVE_ATTESTER_ROLE".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
   private KeeperRoles() {}
 
   /**
    * The roles {@code keeper} must not hold but does, read at the latest block: the factory's
-   * MINTER_ROLE, PAUSER_ROLE and DEFAULT_ADMIN_ROLE and the order book's DEFAULT_ADMIN_ROLE (the
-   * factory is the one the order book names). Empty when the key is clean.
+   * MINTER_ROLE, PAUSER_ROLE, RESERVE_ATTESTER_ROLE and DEFAULT_ADMIN_ROLE and the order book's
+   * ATTESTER_ROLE and DEFAULT_ADMIN_ROLE (the factory is the one the order book names): with an
+   * attester role the keeper could vouch for the fills or reserves it then acts on. Empty when the
+   * key is clean.
    *
    * @throws Exception when the node cannot answer the calls
    */
@@ -38,6 +43,12 @@ public final class KeeperRoles {
     }
     if (factory.hasRole(factory.PAUSER_ROLE().send(), keeper).send()) {
       held.add("PAUSER_ROLE on the factory " + factory.getContractAddress());
+    }
+    if (factory.hasRole(RESERVE_ATTESTER_ROLE, keeper).send()) {
+      held.add("RESERVE_ATTESTER_ROLE on the factory " + factory.getContractAddress());
+    }
+    if (book.hasRole(book.ATTESTER_ROLE().send(), keeper).send()) {
+      held.add("ATTESTER_ROLE on the order book " + orderBook);
     }
     if (factory.hasRole(DEFAULT_ADMIN_ROLE, keeper).send()) {
       held.add("DEFAULT_ADMIN_ROLE on the factory " + factory.getContractAddress());

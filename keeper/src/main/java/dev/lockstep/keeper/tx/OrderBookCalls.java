@@ -25,7 +25,18 @@ public final class OrderBookCalls {
       new RevertDecoder(
           OrderBook.class,
           dev.lockstep.contracts.generated.AssetTokenFactory.class,
-          dev.lockstep.contracts.generated.AssetToken.class);
+          dev.lockstep.contracts.generated.AssetToken.class,
+          dev.lockstep.contracts.generated.ReserveFeed.class);
+
+  /**
+   * The selector of {@code AssetTokenFactory.reportReserve(string,uint256,uint64,address,bytes)},
+   * the one factory call the keeper's key may make (relaying a signed reserve report).
+   */
+  public static final String REPORT_RESERVE_SELECTOR =
+      new dev.lockstep.contracts.ReserveReport(
+              "0x" + "0".repeat(40), BigInteger.ZERO, 0, 0, "0x" + "0".repeat(40), "0x")
+          .factoryCallData("A")
+          .substring(0, 10);
 
   private OrderBookCalls() {}
 
@@ -342,7 +353,9 @@ public final class OrderBookCalls {
           FILL_EXPIRED,
           LIMIT_NOT_MET,
           ORDER_EXPIRED,
-          MINT_PAUSED ->
+          MINT_PAUSED,
+          RESERVE_EXCEEDED,
+          RESERVE_STALE ->
           false;
     };
   }

@@ -54,7 +54,19 @@ public enum OrderBookError {
    * a reconciliation break pauses its token's minting; tried again (backing off) until an operator
    * clears the break.
    */
-  MINT_PAUSED("AssetTokenMintPaused");
+  MINT_PAUSED("AssetTokenMintPaused"),
+  /**
+   * {@code AssetTokenFactoryReserveExceeded(symbol, supplyAfter, reserve)}: a mint's settle would
+   * take the token's supply above its proof-of-reserve feed's answer; tried again (backing off)
+   * once the broker's custody is reported.
+   */
+  RESERVE_EXCEEDED("AssetTokenFactoryReserveExceeded"),
+  /**
+   * {@code AssetTokenFactoryReserveStale(symbol, updatedAt, maxAge)}: the token's reserve is older
+   * than the factory's {@code maxReserveAge}; tried again (backing off) once a fresh one is
+   * reported.
+   */
+  RESERVE_STALE("AssetTokenFactoryReserveStale");
 
   /** Whether a settle reverted with this error can never succeed at that fill: cancel instead. */
   public boolean fillOutOfBounds() {
@@ -69,7 +81,11 @@ public enum OrderBookError {
    * fresh attestation: the pool may be topped up, an expired attestation re-signed.
    */
   public boolean settleRetries() {
-    return this == INSUFFICIENT_LIQUIDITY || this == FILL_EXPIRED || this == MINT_PAUSED;
+    return this == INSUFFICIENT_LIQUIDITY
+        || this == FILL_EXPIRED
+        || this == MINT_PAUSED
+        || this == RESERVE_EXCEEDED
+        || this == RESERVE_STALE;
   }
 
   private final String solidityName;

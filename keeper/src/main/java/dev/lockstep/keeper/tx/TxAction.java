@@ -34,6 +34,12 @@ public enum TxAction implements StoredEnum {
    * token's minting on a reconciliation break, resume it once an operator cleared the break.
    */
   SET_MINT_PAUSED,
+  /**
+   * {@code AssetTokenFactory.reportReserve}: relay the broker's signed custody of a token to its
+   * proof-of-reserve feed (after a daily reconciliation, before mint settles the feed would
+   * refuse).
+   */
+  REPORT_RESERVE,
   /** {@code OrderBook.ensureDeployed}: deploy an asset's token ahead of its first mint. */
   ENSURE_DEPLOYED,
   /** ERC-20 {@code approve(orderBook, max)} from a settlement wallet, before its first order. */
