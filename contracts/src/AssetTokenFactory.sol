@@ -95,8 +95,8 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
         returns (address token)
     {
         token = _ensureDeployed(symbol);
-        _checkReserve(symbol, token, quantity);
         AssetToken(token).mint(to, quantity);
+        _checkReserve(symbol, token);
     }
 
     /// @notice The proof-of-reserve feed of `symbol`'s token (deployed with it; CREATE2, so known before).
@@ -164,16 +164,16 @@ contract AssetTokenFactory is AccessControl, IAssetTokenFactory {
         emit TokenDeployed(token, symbol);
     }
 
-    /// @dev Once a reserve is reported: the supply after the mint must not exceed it, and it must be
-    ///      younger than the maximum age.
-    function _checkReserve(string calldata symbol, address token, uint256 quantity) private view {
+    /// @dev After a mint (so a paused token's own error comes first), once a reserve is reported: the
+    ///      supply must not exceed it, and it must be younger than the maximum age.
+    function _checkReserve(string calldata symbol, address token) private view {
         (uint80 round, int256 answer,, uint256 updatedAt,) = _feeds[token].latestRoundData();
         if (round == 0) return;
         uint64 maxAge = _maxReserveAge;
         if (maxAge != 0 && block.timestamp > updatedAt + maxAge) {
             revert AssetTokenFactoryReserveStale(symbol, updatedAt, maxAge);
         }
-        uint256 supplyAfter = AssetToken(token).totalSupply() + quantity;
+        uint256 supplyAfter = AssetToken(token).totalSupply();
         if (supplyAfter > uint256(answer)) {
             revert AssetTokenFactoryReserveExceeded(symbol, supplyAfter, uint256(answer));
         }

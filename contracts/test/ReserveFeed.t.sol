@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Deployment} from "./support/Deployment.sol";
 import {ReserveFeed} from "../src/ReserveFeed.sol";
 import {AssetTokenFactory} from "../src/AssetTokenFactory.sol";
+import {AssetToken} from "../src/AssetToken.sol";
 
 /// @notice Proof of reserve: the broker's attested reserve per token, in AggregatorV3Interface shape,
 ///         caps minting (Secure Mint) and stops it when stale.
@@ -85,6 +86,15 @@ contract ReserveFeedTest is Deployment {
             abi.encodeWithSelector(AssetTokenFactory.AssetTokenFactoryReserveExceeded.selector, "AAPL", 12e6 + 1, 12e6)
         );
         factory.mint("AAPL", HOLDER, 1);
+    }
+
+    function test_aPausedTokensOwnErrorComesBeforeTheReserves() public {
+        _report(10e6); // no headroom
+        vm.prank(PAUSER);
+        factory.setMintPaused("AAPL", true);
+        vm.prank(MINTER);
+        vm.expectRevert(AssetToken.AssetTokenMintPaused.selector);
+        factory.mint("AAPL", HOLDER, 1e6);
     }
 
     function test_aStaleReservePausesMinting() public {

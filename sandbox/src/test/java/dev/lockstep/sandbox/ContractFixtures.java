@@ -91,7 +91,7 @@ final class ContractFixtures {
     }
     long asOf =
         Math.max(
-            sandbox.daemon().clock().instant().getEpochSecond(),
+            sandbox.daemon().clock().instant().getEpochSecond() + 1,
             latest.component4().longValueExact() + 1);
     var report =
         sandbox

@@ -113,6 +113,17 @@ public final class SimulatedBroker implements PrimeBroker {
         clock.instant().plus(ATTESTATION_VALIDITY).getEpochSecond());
   }
 
+  private volatile boolean attestsReserves = true;
+
+  /**
+   * Whether this broker's reserve attester answers ({@link #reserveReport}); off, it signs no
+   * report, as when the broker's attestation service is down (fault injection for tests; this
+   * daemon only).
+   */
+  public void attestReserves(boolean on) {
+    attestsReserves = on;
+  }
+
   /** Makes the next {@code count} offsets of {@code asset} fail with {@code reason}. */
   public void injectFailure(String asset, int count, String reason) {
     if (count < 1) throw new IllegalArgumentException("count must be >= 1");
@@ -216,6 +227,9 @@ public final class SimulatedBroker implements PrimeBroker {
   @Override
   public Optional<dev.lockstep.contracts.ReserveReport> reserveReport(
       long chainId, String asset, String token, String feed, Instant asOf, long round) {
+    if (!attestsReserves) {
+      return Optional.empty();
+    }
     BigDecimal custody =
         jdbi.withHandle(
             h ->

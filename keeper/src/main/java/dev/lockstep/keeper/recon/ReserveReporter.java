@@ -225,12 +225,15 @@ public final class ReserveReporter {
   }
 
   /**
-   * The time a report made now states: this daemon's clock (the broker's), at least a second after
-   * the feed's latest answer. It may run ahead of the latest block (the feed allows {@code
-   * MAX_CLOCK_SKEW}), which on a chain that mines on demand lags until the next transaction.
+   * The time a report made now states: this daemon's clock (the broker's) rounded up to the second,
+   * at least a second after the feed's latest answer. It may run ahead of the latest block (the
+   * feed allows {@code MAX_CLOCK_SKEW}), which on a chain that mines on demand lags until the next
+   * transaction.
    */
   private Instant now(FeedState s) {
-    long now = clock.instant().getEpochSecond();
+    // Rounded up to the second the report is dated in, so it covers what happened this second.
+    Instant t = clock.instant();
+    long now = t.getEpochSecond() + (t.getNano() > 0 ? 1 : 0);
     return Instant.ofEpochSecond(Math.max(now, s.updatedAt() + 1));
   }
 
