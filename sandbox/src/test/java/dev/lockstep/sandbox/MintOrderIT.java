@@ -318,11 +318,14 @@ class MintOrderIT {
   }
 
   @Test
-  void aDaemonWhoseKeeperKeyCanMintRefusesToStart() throws Exception {
+  void aDaemonWhoseKeeperKeyCanMintOrAttestReservesRefusesToStart() throws Exception {
     AssetTokenFactory asAdmin = factory(DevAccounts.admin());
     byte[] minter = asAdmin.MINTER_ROLE().send();
     String keeper = DevAccounts.keeper().getAddress();
     assertThat(asAdmin.grantRole(minter, keeper).send().isStatusOK()).isTrue();
+    // Nor may it vouch for the reserves it relays.
+    byte[] reserveAttester = ContractDeployer.RESERVE_ATTESTER_ROLE;
+    assertThat(asAdmin.grantRole(reserveAttester, keeper).send().isStatusOK()).isTrue();
     try {
       DaemonConfig cfg =
           sandbox
@@ -333,9 +336,11 @@ class MintOrderIT {
       assertThatThrownBy(() -> Daemon.start(cfg, Clock.systemUTC()).close())
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("MINTER_ROLE on the factory")
+          .hasMessageContaining("RESERVE_ATTESTER_ROLE on the factory")
           .hasMessageContaining(keeper);
     } finally {
       assertThat(asAdmin.revokeRole(minter, keeper).send().isStatusOK()).isTrue();
+      assertThat(asAdmin.revokeRole(reserveAttester, keeper).send().isStatusOK()).isTrue();
     }
   }
 
