@@ -43,8 +43,8 @@ import org.web3j.tx.gas.DefaultGasProvider;
  *       whose feed has nothing as recent ({@link #afterRun});
  *   <li>before the mint settles of a keeper round that the feed's latest answer would refuse (the
  *       supply after them above it) or that is older than half the factory's {@code maxReserveAge}
- *       (the factory refuses every mint once it is older than that): those settles wait until the
- *       report is mined ({@link #holdMints});
+ *       (the factory refuses every mint once it is older than that): settles the feed refuses wait
+ *       until a report covering them is mined ({@link #holdMints});
  *   <li>after a token's first mint deployed it (its feed has no round yet).
  * </ul>
  *
@@ -125,10 +125,12 @@ public final class ReserveReporter {
 
   /**
    * Before a keeper round's mint settles on {@code chainId} ({@code settling}: quantity per asset
-   * symbol): relays a fresh report for each asset whose feed would refuse them or is ageing, and
-   * answers the assets whose settles must wait (a report of theirs is not mined yet and the feed
-   * refuses them now). A settle the feed still refuses after a report goes out and reverts in
-   * simulation, retried as any settle (custody may lag: a redeem sold but not yet settled).
+   * symbol, those sent and not yet mined included): relays a fresh report for each asset whose feed
+   * would refuse them or is ageing (unless the broker's custody is what the feed already says), and
+   * answers the assets whose settles must wait: those the feed refuses now, until a report that
+   * covers them is mined (or redeems burn tokens: custody may lag the supply while a redeem is sold
+   * but not yet settled). Settles are never sent into a refusal, where some would revert mined
+   * behind others that took the headroom.
    */
   public Set<String> holdMints(long chainId, Map<String, BigInteger> settling) {
     Chain chain = chains.get(chainId);
@@ -152,9 +154,17 @@ public final class ReserveReporter {
               return;
             }
             FeedState s = state.get();
-            boolean worth = s.round() == 0 || s.ageing() || s.refuses(quantity);
-            if (worth && report(chain, symbol, s, now(s), "mint") && s.refuses(quantity)) {
+            boolean refuses = s.refuses(quantity);
+            boolean reported =
+                (s.round() == 0 || s.ageing() || refuses)
+                    && report(chain, symbol, s, now(s), "mint");
+            if (refuses) {
+              // Sent now, a settle would revert (in simulation, or mined behind others that took
+              // the headroom): it waits for a report that covers it, or for redeems to burn.
               held.add(symbol);
+              if (!reported) {
+                warnHeld(chainId, symbol, s, quantity);
+              }
             }
           } catch (Exception e) {
             log.warn(
@@ -237,6 +247,28 @@ public final class ReserveReporter {
     return Instant.ofEpochSecond(Math.max(now, s.updatedAt() + 1));
   }
 
+  /** Per chain and token: when a held settle was last warned about. */
+  private final Map<String, Instant> warned = new ConcurrentHashMap<>();
+
+  private void warnHeld(long chainId, String symbol, FeedState s, BigInteger quantity) {
+    Instant now = clock.instant();
+    String at = chainId + ":" + symbol;
+    if (now.isBefore(warned.getOrDefault(at, Instant.MIN))) {
+      return;
+    }
+    warned.put(at, now.plus(Duration.ofMinutes(1)));
+    log.warn(
+        "reserve chainId={} {}: mint settles of {} wait: the feed refuses them (supply {}, answer"
+            + " {} as of {}, {}) and the broker has no newer custody to report",
+        chainId,
+        symbol,
+        quantity,
+        s.supply(),
+        s.answer(),
+        Instant.ofEpochSecond(s.updatedAt()),
+        s.stale() ? "stale" : "fresh");
+  }
+
   private boolean inFlight(Chain chain, String symbol) {
     String key = lastReport.get(chain.chainId() + ":" + symbol);
     if (key == null) {
@@ -259,6 +291,10 @@ public final class ReserveReporter {
         broker.reserveReport(chain.chainId(), symbol, s.token(), s.feed(), asOf, s.round() + 1);
     if (r.isEmpty()) {
       return false; // the broker attests no reserve: the feed keeps its answer
+    }
+    if (!daily && s.round() > 0 && !s.ageing() && r.get().shares().equals(s.answer())) {
+      nextReport.put(at, now.plus(MIN_INTERVAL));
+      return false; // no news: the custody is what the feed says
     }
     String key =
         "reserve:" + chain.chainId() + ":" + symbol + ":" + (s.round() + 1) + ":" + r.get().asOf();

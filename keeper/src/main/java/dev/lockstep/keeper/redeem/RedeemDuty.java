@@ -386,10 +386,15 @@ public final class RedeemDuty {
     if (mints.isEmpty()) {
       return;
     }
+    // What the round would settle, plus what it sent and is not mined yet (not in the supply).
     Map<String, BigInteger> settling = new HashMap<>();
     for (var m : mints) {
       Optional<Intent> latest = round.latest(m.getKey().orderId(), TxAction.SETTLE);
-      if (latest.isEmpty() || !latest.get().status().isOpen()) {
+      if (latest.isEmpty()
+          || switch (latest.get().status()) {
+            case QUEUED, SUBMITTED, REVERTED, FAILED -> true;
+            case MINED, CONFIRMED, DONE_BY_OTHER -> false; // in the supply already
+          }) {
         settling.merge(m.getKey().symbol(), m.getKey().quantity(), BigInteger::add);
       }
     }
@@ -420,9 +425,16 @@ public final class RedeemDuty {
       cancel(round, o, "settle reverted: " + settled.get().outcome().get());
       return;
     }
-    boolean retry = reverted.filter(OrderBookError::settleRetries).isPresent();
+    // A settle mined reverted without revert data (a receipt carries none) passed its simulation
+    // and lost a race in its block (another settle took the reserve's headroom first): the next
+    // generation's simulation names the error, and the rules above apply to it.
+    boolean undecoded =
+        settled
+            .filter(i -> i.status() == IntentStatus.REVERTED && i.revertError().isEmpty())
+            .isPresent();
+    boolean retry = undecoded || reverted.filter(OrderBookError::settleRetries).isPresent();
     if (retry) {
-      if (reverted.get() == OrderBookError.INSUFFICIENT_LIQUIDITY) {
+      if (reverted.filter(e -> e == OrderBookError.INSUFFICIENT_LIQUIDITY).isPresent()) {
         round.waitingLiquidity++;
       }
       // The order stays filled on chain; the next generation goes out once the delay has passed
@@ -437,7 +449,10 @@ public final class RedeemDuty {
           "keeper chainId={} settling order {} again: {}",
           chainId,
           o.orderId(),
-          settled.get().outcome().orElse(reverted.get().solidityName()));
+          settled
+              .get()
+              .outcome()
+              .orElse(reverted.map(OrderBookError::solidityName).orElse("reverted")));
     }
     // The settle's gas at the chain's current price, plus, for a holder's signed order another
     // wallet relayed, what the relay cost; the book charges at most the order's maxGas (zero for an
