@@ -57,7 +57,7 @@ public final class ReserveReporter {
   private static final Logger log = LoggerFactory.getLogger(ReserveReporter.class);
 
   /** Least time between two reports of one token by this daemon (but the daily run's). */
-  public static final Duration MIN_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
 
   /**
    * One chain: its node, its factory and the keeper's engine there.
@@ -162,7 +162,7 @@ public final class ReserveReporter {
               // Sent now, a settle would revert (in simulation, or mined behind others that took
               // the headroom): it waits for a report that covers it, or for redeems to burn.
               held.add(symbol);
-              if (!reported) {
+              if (!reported && !throttled(chainId, symbol)) {
                 warnHeld(chainId, symbol, s, quantity);
               }
             }
@@ -245,6 +245,10 @@ public final class ReserveReporter {
     Instant t = clock.instant();
     long now = t.getEpochSecond() + (t.getNano() > 0 ? 1 : 0);
     return Instant.ofEpochSecond(Math.max(now, s.updatedAt() + 1));
+  }
+
+  private boolean throttled(long chainId, String symbol) {
+    return clock.instant().isBefore(nextReport.getOrDefault(chainId + ":" + symbol, Instant.MIN));
   }
 
   /** Per chain and token: when a held settle was last warned about. */
