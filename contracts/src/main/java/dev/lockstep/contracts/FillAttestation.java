@@ -2,7 +2,6 @@ package dev.lockstep.contracts;
 
 import dev.lockstep.contracts.generated.OrderBook;
 import dev.lockstep.holder.HolderSigning;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +10,6 @@ import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.DynamicBytes;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.StructuredDataEncoder;
 import org.web3j.utils.Numeric;
 
 /**
@@ -19,8 +17,9 @@ import org.web3j.utils.Numeric;
  * orderId,uint256 quantity,uint256 grossNotional,uint256 costs,uint64 expiry)} in the domain {@code
  * "Lockstep OrderBook"}, version {@code "1"}, the chain and the order book, signed by the broker's
  * attester (ATTESTER_ROLE). The contract pays {@code grossNotional - costs} only against such a
- * signature, so the keeper cannot pay an amount on its own word. Hashing by web3j's {@link
- * StructuredDataEncoder}. Amounts in the payout stablecoin's base units; quantity in the token's.
+ * signature, so the keeper cannot pay an amount on its own word. Hashing by web3j's {@code
+ * StructuredDataEncoder} ({@link HolderSigning#digest}). Amounts in the payout stablecoin's base
+ * units; quantity in the token's.
  *
  * @param expiry last unix second the contract accepts it
  * @param attester the signer's address, 0x-hex
@@ -89,11 +88,7 @@ public record FillAttestation(
                 grossNotional,
                 costs,
                 expiry);
-    try {
-      return new StructuredDataEncoder(json).hashStructuredData();
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("EIP-712 encoding of a fill failed: " + e.getMessage(), e);
-    }
+    return HolderSigning.digest(json);
   }
 
   /** The fill as the contract's {@code Fill} struct. */

@@ -1,7 +1,6 @@
 package dev.lockstep.contracts;
 
 import dev.lockstep.holder.HolderSigning;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +12,6 @@ import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.StructuredDataEncoder;
 import org.web3j.utils.Numeric;
 
 /**
@@ -23,7 +21,7 @@ import org.web3j.utils.Numeric;
  * "1"}, the chain and the token's feed, signed by the broker's reserve attester (the factory's
  * RESERVE_ATTESTER_ROLE). The feed records {@code shares} as its next round's answer only against
  * such a signature, so whoever relays it (the keeper) cannot state a reserve of its own. Hashing by
- * web3j's {@link StructuredDataEncoder}.
+ * web3j's {@code StructuredDataEncoder} ({@link HolderSigning#digest}).
  *
  * @param token the asset token, 0x-hex
  * @param shares the custodied shares, in the token's base units (1e-6 share)
@@ -78,12 +76,7 @@ public record ReserveReport(
                 shares,
                 asOf,
                 round);
-    try {
-      return new StructuredDataEncoder(json).hashStructuredData();
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException(
-          "EIP-712 encoding of a reserve report failed: " + e.getMessage(), e);
-    }
+    return HolderSigning.digest(json);
   }
 
   /**

@@ -102,7 +102,13 @@ public final class HolderSigning {
     return Numeric.toHexString(signDigest(digest, key));
   }
 
-  private static byte[] digest(String typedDataJson) {
+  /**
+   * The EIP-712 digest of typed data (web3j's {@link StructuredDataEncoder}): {@code keccak256(0x19
+   * 0x01 || domainSeparator || hashStruct(message))}, 32 bytes.
+   *
+   * @throws IllegalArgumentException if {@code typedDataJson} is not EIP-712 typed data
+   */
+  public static byte[] digest(String typedDataJson) {
     try {
       return new StructuredDataEncoder(typedDataJson).hashStructuredData();
     } catch (IOException | RuntimeException e) {
