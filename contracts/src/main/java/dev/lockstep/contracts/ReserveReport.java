@@ -34,6 +34,14 @@ public record ReserveReport(
     String token, BigInteger shares, long asOf, long round, String attester, String signature) {
 
   /**
+   * {@code ReserveFeed.RESERVE_ATTESTER_ROLE} ({@code keccak256("RESERVE_ATTESTER_ROLE")}): the
+   * factory's role of the broker's reserve attester.
+   */
+  public static final byte[] ATTESTER_ROLE =
+      org.web3j.crypto.Hash.sha3(
+          "RESERVE_ATTESTER_ROLE".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+  /**
    * Signs a report with {@code attester}'s key.
    *
    * @param feed the token's reserve feed (the EIP-712 verifying contract)

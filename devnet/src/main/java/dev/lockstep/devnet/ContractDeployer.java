@@ -41,11 +41,6 @@ public final class ContractDeployer {
    */
   public static final Duration MAX_RESERVE_AGE = Duration.ofDays(2);
 
-  /** {@code ReserveFeed.RESERVE_ATTESTER_ROLE}: keccak256("RESERVE_ATTESTER_ROLE"). */
-  public static final byte[] RESERVE_ATTESTER_ROLE =
-      org.web3j.crypto.Hash.sha3(
-          "RESERVE_ATTESTER_ROLE".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-
   private ContractDeployer() {}
 
   /**
@@ -88,7 +83,12 @@ public final class ContractDeployer {
               .send());
       check(factory.grantRole(factory.BURNER_ROLE().send(), book.getContractAddress()).send());
       // The broker's attester also signs its custody for each token's proof-of-reserve feed.
-      check(factory.grantRole(RESERVE_ATTESTER_ROLE, DevAccounts.attester().getAddress()).send());
+      check(
+          factory
+              .grantRole(
+                  dev.lockstep.contracts.ReserveReport.ATTESTER_ROLE,
+                  DevAccounts.attester().getAddress())
+              .send());
       check(factory.setMaxReserveAge(BigInteger.valueOf(MAX_RESERVE_AGE.toSeconds())).send());
       check(book.grantRole(book.KEEPER_ROLE().send(), keeper).send());
       check(

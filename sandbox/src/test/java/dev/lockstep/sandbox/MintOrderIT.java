@@ -324,7 +324,7 @@ class MintOrderIT {
     String keeper = DevAccounts.keeper().getAddress();
     assertThat(asAdmin.grantRole(minter, keeper).send().isStatusOK()).isTrue();
     // Nor may it vouch for the reserves it relays.
-    byte[] reserveAttester = ContractDeployer.RESERVE_ATTESTER_ROLE;
+    byte[] reserveAttester = dev.lockstep.contracts.ReserveReport.ATTESTER_ROLE;
     assertThat(asAdmin.grantRole(reserveAttester, keeper).send().isStatusOK()).isTrue();
     try {
       DaemonConfig cfg =

@@ -102,6 +102,26 @@ public final class ReserveReporter {
     }
   }
 
+  /** Why a report goes out. */
+  private enum Why {
+    FIRST_MINT("first mint"),
+    MINT("mint"),
+    /** Not throttled, and relayed even when the custody is what the feed says: it dates it. */
+    DAILY_RECONCILIATION("daily reconciliation");
+
+    final String text;
+
+    Why(String text) {
+      this.text = text;
+    }
+  }
+
+  /**
+   * Per chain and token: its address and its feed's, once it is deployed (CREATE2: they never
+   * change), so a round reads only what moves.
+   */
+  private final Map<String, List<String>> addresses = new ConcurrentHashMap<>();
+
   private final Map<Long, Chain> chains;
   private final PrimeBroker broker;
   private final Clock clock;
@@ -157,7 +177,7 @@ public final class ReserveReporter {
             boolean refuses = s.refuses(quantity);
             boolean reported =
                 (s.round() == 0 || s.ageing() || refuses)
-                    && report(chain, symbol, s, now(s), "mint");
+                    && report(chain, symbol, s, now(s), Why.MINT);
             if (refuses) {
               // Sent now, a settle would revert (in simulation, or mined behind others that took
               // the headroom): it waits for a report that covers it, or for redeems to burn.
@@ -192,7 +212,7 @@ public final class ReserveReporter {
         }
         waiting.remove(symbol);
         if (s.get().round() == 0) {
-          report(chain, symbol, s.get(), now(s.get()), "first mint");
+          report(chain, symbol, s.get(), now(s.get()), Why.FIRST_MINT);
         }
       } catch (Exception e) {
         log.warn("reserve chainId={} {}: {}", chainId, symbol, e.toString());
@@ -216,7 +236,7 @@ public final class ReserveReporter {
         if (s.isPresent()
             && s.get().updatedAt() < cutoff.getEpochSecond()
             && !inFlight(chain, symbol)) {
-          report(chain, symbol, s.get(), cutoff, "daily reconciliation");
+          report(chain, symbol, s.get(), cutoff, Why.DAILY_RECONCILIATION);
         }
       } catch (Exception e) {
         log.warn(
@@ -226,12 +246,6 @@ public final class ReserveReporter {
             e.toString());
       }
     }
-  }
-
-  /** The feed of {@code symbol} on {@code chainId} now; empty while its token is not deployed. */
-  public Optional<FeedState> feed(long chainId, String symbol) throws Exception {
-    Chain chain = chains.get(chainId);
-    return chain == null ? Optional.empty() : read(chain, symbol);
   }
 
   /**
@@ -284,10 +298,10 @@ public final class ReserveReporter {
   }
 
   /** Asks the broker for a report as of {@code asOf} and enqueues it; true if one was enqueued. */
-  private boolean report(Chain chain, String symbol, FeedState s, Instant asOf, String why) {
+  private boolean report(Chain chain, String symbol, FeedState s, Instant asOf, Why why) {
     String at = chain.chainId() + ":" + symbol;
     Instant now = clock.instant();
-    boolean daily = why.startsWith("daily");
+    boolean daily = why == Why.DAILY_RECONCILIATION;
     if (!daily && now.isBefore(nextReport.getOrDefault(at, Instant.MIN))) {
       return false;
     }
@@ -320,22 +334,31 @@ public final class ReserveReporter {
         r.get().shares(),
         asOf,
         s.round() + 1,
-        why,
+        why.text,
         s.supply(),
         s.answer());
     return true;
   }
 
-  private static Optional<FeedState> read(Chain chain, String symbol) throws Exception {
+  private Optional<FeedState> read(Chain chain, String symbol) throws Exception {
     Web3j web3j = chain.web3j();
     var tm = new ReadonlyTransactionManager(web3j, "0x" + "0".repeat(40));
     var gas = new DefaultGasProvider();
     AssetTokenFactory factory = AssetTokenFactory.load(chain.factory(), web3j, tm, gas);
-    String token = factory.tokenOf(symbol).send();
-    if (token == null || new BigInteger(token.substring(2), 16).signum() == 0) {
-      return Optional.empty();
+    List<String> known = addresses.get(chain.chainId() + ":" + symbol);
+    if (known == null) {
+      String deployed = factory.tokenOf(symbol).send();
+      if (deployed == null || new BigInteger(deployed.substring(2), 16).signum() == 0) {
+        return Optional.empty();
+      }
+      known =
+          List.of(
+              deployed.toLowerCase(Locale.ROOT),
+              factory.reserveFeedOf(symbol).send().toLowerCase(Locale.ROOT));
+      addresses.put(chain.chainId() + ":" + symbol, known);
     }
-    String feed = factory.reserveFeedOf(symbol).send();
+    String token = known.get(0);
+    String feed = known.get(1);
     var latest = ReserveFeed.load(feed, web3j, tm, gas).latestRoundData().send();
     BigInteger supply = AssetToken.load(token, web3j, tm, gas).totalSupply().send();
     long maxAge = factory.maxReserveAge().send().longValueExact();
@@ -348,8 +371,8 @@ public final class ReserveReporter {
             .longValueExact();
     return Optional.of(
         new FeedState(
-            token.toLowerCase(Locale.ROOT),
-            feed.toLowerCase(Locale.ROOT),
+            token,
+            feed,
             latest.component1().longValueExact(),
             latest.component2(),
             latest.component4().longValueExact(),

@@ -16,9 +16,6 @@ import org.web3j.tx.gas.DefaultGasProvider;
  */
 public final class KeeperRoles {
   private static final byte[] DEFAULT_ADMIN_ROLE = new byte[32];
-  private static final byte[] RESERVE_ATTESTER_ROLE =
-      org.web3j.crypto.Hash.sha3(
-          "RESERVE_ATTESTER_ROLE".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
   private KeeperRoles() {}
 
@@ -44,7 +41,7 @@ public final class KeeperRoles {
     if (factory.hasRole(factory.PAUSER_ROLE().send(), keeper).send()) {
       held.add("PAUSER_ROLE on the factory " + factory.getContractAddress());
     }
-    if (factory.hasRole(RESERVE_ATTESTER_ROLE, keeper).send()) {
+    if (factory.hasRole(dev.lockstep.contracts.ReserveReport.ATTESTER_ROLE, keeper).send()) {
       held.add("RESERVE_ATTESTER_ROLE on the factory " + factory.getContractAddress());
     }
     if (book.hasRole(book.ATTESTER_ROLE().send(), keeper).send()) {
