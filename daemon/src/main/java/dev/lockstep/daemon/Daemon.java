@@ -10,6 +10,8 @@ import dev.lockstep.api.auth.Authenticator;
 import dev.lockstep.api.auth.FailureLimits;
 import dev.lockstep.api.auth.KeyCache;
 import dev.lockstep.api.auth.KeyRoutes;
+import dev.lockstep.api.cache.Notifications;
+import dev.lockstep.api.cache.TenantReads;
 import dev.lockstep.api.catalog.CatalogRoutes;
 import dev.lockstep.api.catalog.VenueRoutes;
 import dev.lockstep.api.customer.CustomerRoutes;
@@ -93,7 +95,8 @@ public final class Daemon implements AutoCloseable {
   private final Optional<ManagementServer> management;
   private final Optional<Integer> managementPort;
   private final ApiKeys apiKeys;
-  private final KeyCache keyCache;
+  private final Notifications notifications;
+  private final TenantReads reads;
   private final PrimeBroker broker;
   private final int apiPort;
 
@@ -388,12 +391,15 @@ public final class Daemon implements AutoCloseable {
             duties,
             chainId -> walletOrders.ifPresent(w -> w.pump(chainId)),
             cfg.keeperInterval());
-    keyCache = KeyCache.listening(() -> listenerConnection(cfg.databaseUrl()));
+    notifications = Notifications.over(() -> listenerConnection(cfg.databaseUrl()));
+    KeyCache keyCache = KeyCache.listening(notifications);
+    reads = TenantReads.over(notifications, dataSource).bindTo(metrics);
+    notifications.start();
     apiKeys = new ApiKeys(jdbi, apiClock, keyCache);
     ChainNames chainNames = new ChainNames(names);
     KeeperOrderDesk orderDesk =
         new KeeperOrderDesk(broker, scheduler::wakeAll, deployers, walletOrders, gasCost, clock);
-    customers = new CustomerStore(jdbi, dataSource, apiClock);
+    customers = new CustomerStore(jdbi, dataSource, apiClock, reads);
     Idempotency idempotency = new Idempotency(jdbi, apiClock);
     Map<Long, Web3j> nodes = new HashMap<>();
     transports.forEach(
@@ -414,7 +420,7 @@ public final class Daemon implements AutoCloseable {
             reconciliation,
             apiClock);
     RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
-    walletLinks = new WalletLinks(jdbi, signatures, apiClock);
+    walletLinks = new WalletLinks(jdbi, signatures, apiClock, reads);
     webhooks =
         new WebhookDispatcher(
             jdbi,
@@ -467,7 +473,7 @@ public final class Daemon implements AutoCloseable {
                 chainNames),
             apiClock,
             new ErrorInjection(apiClock),
-            new SandboxReset(jdbi, index, orderDesk, settlementWallets, chainNames));
+            new SandboxReset(jdbi, index, orderDesk, settlementWallets, chainNames, reads));
     ManagementServer.Sources operator =
         new ManagementServer.Sources(
             metrics,
@@ -599,7 +605,7 @@ public final class Daemon implements AutoCloseable {
     java.util.Properties p = new java.util.Properties();
     p.setProperty("socketTimeout", "10");
     p.setProperty("tcpKeepAlive", "true");
-    p.setProperty("ApplicationName", "lockstep-key-cache");
+    p.setProperty("ApplicationName", Notifications.APPLICATION_NAME);
     return java.sql.DriverManager.getConnection(url, p);
   }
 
@@ -645,7 +651,8 @@ public final class Daemon implements AutoCloseable {
     duties.values().forEach(d -> step("nonce lease release", () -> d.engine().release()));
     walletOrders.ifPresent(w -> step("settlement wallets", w::close));
     step("indexer", indexer::close);
-    step("api key cache", keyCache::close);
+    step("read cache notifications", reads::close);
+    step("database listener", notifications::close);
     clients.values().forEach(Web3j::shutdown);
     step("database pool", dataSource::close);
   }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.api.auth.ApiKey;
 import dev.lockstep.api.auth.FailureLimits;
-import dev.lockstep.api.auth.KeyCache;
 import dev.lockstep.api.auth.Scope;
 import dev.lockstep.api.auth.Tier;
+import dev.lockstep.api.cache.Notifications;
 import dev.lockstep.api.ratelimit.RateLimits;
 import dev.lockstep.ports.Mode;
 import java.net.http.HttpResponse;
@@ -150,7 +150,9 @@ class RateLimitIT {
           c.createStatement()
               .executeQuery(
                   "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                      + " WHERE application_name = 'lockstep-key-cache'");
+                      + " WHERE application_name = '"
+                      + Notifications.APPLICATION_NAME
+                      + "'");
       rs.next();
       assertThat(rs.getInt(1)).as("both daemons' listeners cut").isEqualTo(2);
       // Revoked behind every daemon's back, straight in the table: no notification at all.
@@ -166,7 +168,7 @@ class RateLimitIT {
         .until(() -> second.get("/v1/chains", doomed).statusCode() == 401);
     assertThat((System.nanoTime() - cut) / 1_000_000)
         .as("milliseconds until the cut was noticed")
-        .isLessThan(KeyCache.HEARTBEAT.toMillis() + 1_000);
+        .isLessThan(Notifications.HEARTBEAT.toMillis() + 1_000);
     assertThat(api.get("/v1/chains", doomed).statusCode()).isEqualTo(401);
     assertThat(second.get("/v1/chains", admin).statusCode()).isEqualTo(200);
   }

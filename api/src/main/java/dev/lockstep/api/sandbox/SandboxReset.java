@@ -3,6 +3,7 @@ package dev.lockstep.api.sandbox;
 import dev.lockstep.api.Amounts;
 import dev.lockstep.api.ChainNames;
 import dev.lockstep.api.auth.Authenticator;
+import dev.lockstep.api.cache.TenantReads;
 import dev.lockstep.api.customer.CustomerStore;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
@@ -47,13 +48,20 @@ public final class SandboxReset {
   private static final int PAGE = 100;
 
   private final Jdbi jdbi;
+  private final TenantReads reads;
   private final IndexReader index;
   private final OrderDesk desk;
   private final SettlementWallets wallets;
   private final ChainNames chains;
 
   public SandboxReset(
-      Jdbi jdbi, IndexReader index, OrderDesk desk, SettlementWallets wallets, ChainNames chains) {
+      Jdbi jdbi,
+      IndexReader index,
+      OrderDesk desk,
+      SettlementWallets wallets,
+      ChainNames chains,
+      TenantReads reads) {
+    this.reads = reads;
     this.jdbi = jdbi;
     this.index = index;
     this.desk = desk;
@@ -112,7 +120,12 @@ public final class SandboxReset {
         }
       }
     }
-    Map<String, Integer> cleared = clear(tenant, ctx.header("Idempotency-Key"));
+    Map<String, Integer> cleared;
+    try {
+      cleared = clear(tenant, ctx.header("Idempotency-Key"));
+    } finally {
+      reads.changed(tenant);
+    }
     List<TopUp> topUps = new ArrayList<>();
     Optional<String> wallet = Optional.empty();
     if (wallets.configured()) {

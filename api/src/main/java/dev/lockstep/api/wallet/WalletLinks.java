@@ -1,6 +1,7 @@
 package dev.lockstep.api.wallet;
 
 import dev.lockstep.api.Ids;
+import dev.lockstep.api.cache.TenantReads;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.api.wallet.SignatureCheck.Method;
@@ -32,10 +33,15 @@ public final class WalletLinks {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Jdbi jdbi;
+  private final TenantReads reads;
   private final SignatureCheck signatures;
   private final Clock clock;
 
-  public WalletLinks(Jdbi jdbi, SignatureCheck signatures, Clock clock) {
+  /**
+   * @param reads told of every link, which a customer's {@code wallet_proven} shows
+   */
+  public WalletLinks(Jdbi jdbi, SignatureCheck signatures, Clock clock, TenantReads reads) {
+    this.reads = reads;
     this.jdbi = jdbi;
     this.signatures = signatures;
     this.clock = clock;
@@ -161,37 +167,41 @@ public final class WalletLinks {
           "Could not ask the wallet's contract on chain " + m.chainId() + "; retry");
     }
     Timestamp at = Timestamp.from(now);
-    return jdbi.inTransaction(
-        h -> {
-          int consumed =
-              h.createUpdate(
-                      "UPDATE api.wallet_challenges SET used_at = :at WHERE id = :id AND used_at IS NULL")
-                  .bind("at", at)
-                  .bind("id", challengeId)
-                  .execute();
-          if (consumed != 1) {
-            throw used(challengeId); // answered at the same moment by another request
-          }
-          boolean created =
-              h.createQuery(
-                      """
+    try {
+      return jdbi.inTransaction(
+          h -> {
+            int consumed =
+                h.createUpdate(
+                        "UPDATE api.wallet_challenges SET used_at = :at WHERE id = :id AND used_at IS NULL")
+                    .bind("at", at)
+                    .bind("id", challengeId)
+                    .execute();
+            if (consumed != 1) {
+              throw used(challengeId); // answered at the same moment by another request
+            }
+            boolean created =
+                h.createQuery(
+                        """
               INSERT INTO api.wallet_links (tenant_id, wallet, method, chain_id, challenge_id, signature, proven_at)
               VALUES (:t, :w, :m, :c, :ch, :sig, :at)
               ON CONFLICT (tenant_id, wallet) DO UPDATE SET method = excluded.method,
                 chain_id = excluded.chain_id, challenge_id = excluded.challenge_id,
                 signature = excluded.signature, proven_at = excluded.proven_at
               RETURNING (xmax = 0)""")
-                  .bind("t", tenantId)
-                  .bind("w", m.wallet())
-                  .bind("m", method.dbValue())
-                  .bind("c", m.chainId())
-                  .bind("ch", challengeId)
-                  .bind("sig", Numeric.toHexString(signature))
-                  .bind("at", at)
-                  .mapTo(Boolean.class)
-                  .one();
-          return new Proven(new Link(m.wallet(), method, m.chainId(), challengeId, now), created);
-        });
+                    .bind("t", tenantId)
+                    .bind("w", m.wallet())
+                    .bind("m", method.dbValue())
+                    .bind("c", m.chainId())
+                    .bind("ch", challengeId)
+                    .bind("sig", Numeric.toHexString(signature))
+                    .bind("at", at)
+                    .mapTo(Boolean.class)
+                    .one();
+            return new Proven(new Link(m.wallet(), method, m.chainId(), challengeId, now), created);
+          });
+    } finally {
+      reads.changed(tenantId); // its customers' wallet_proven
+    }
   }
 
   private static ApiException used(String challengeId) {
