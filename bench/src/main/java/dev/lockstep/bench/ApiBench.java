@@ -43,9 +43,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code duration} seconds each, in {@code rounds} rounds:
  *
  * <ul>
- *   <li>{@code get}: {@code GET /v1/customers/{id}} (one resource);
+ *   <li>{@code get}: {@code GET /v1/customers/{id}} (one resource), each request a customer drawn
+ *       at random from the seeded ones;
  *   <li>{@code list}: {@code GET /v1/customers?limit=25&starting_after=<id>} (a page behind a
- *       cursor);
+ *       cursor), each request a cursor drawn at random from every 25th seeded customer;
  *   <li>{@code post}: {@code POST /v1/customers} with a fresh {@code Idempotency-Key} on every
  *       request (an upsert of one customer: the idempotency record, the upsert, the sealed answer);
  * </ul>
@@ -55,8 +56,10 @@ import tools.jackson.databind.json.JsonMapper;
  * same PostgreSQL server, so each route's requests/s is compared with the database's transactions/s
  * measured next to it. Prints per route requests/s, p50, p99, max, answers of status 400 or more
  * (wrk's count; a 5xx is one), the ratio to pgbench's tps, and the rate limiter's database writes
- * per request (from {@code pg_stat_user_tables} of {@code api.rate_limit_buckets}); the last line
- * is one JSON object (the best round of each route, and every round).
+ * per request (from {@code pg_stat_user_tables} of {@code api.rate_limit_buckets}), and the share
+ * of the route's reads the API served from its read cache ({@code
+ * cache_gets_total{cache="api_reads"}} on {@code /metrics}); the last line is one JSON object (the
+ * best round of each route, and every round).
  */
 public final class ApiBench {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -128,18 +131,21 @@ public final class ApiBench {
       Map<String, String> pg = pgbenchTarget(sandbox.databaseUrl());
       initPgbench(pg);
 
-      String getPath = "/v1/customers/" + ids.get(ids.size() / 2);
-      String listPath = "/v1/customers?limit=25&starting_after=" + ids.get(ids.size() / 2);
+      List<String> getPaths = ids.stream().map(id -> "/v1/customers/" + id).toList();
+      List<String> listPaths = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i += 25) {
+        listPaths.add("/v1/customers?limit=25&starting_after=" + ids.get(i));
+      }
       List<Route> routes =
           List.of(
-              new Route("get", script(key, "GET", getPath, null)),
-              new Route("list", script(key, "GET", listPath, null)),
+              new Route("get", script(key, "GET", getPaths, null)),
+              new Route("list", script(key, "GET", listPaths, null)),
               new Route(
                   "post",
                   script(
                       key,
                       "POST",
-                      "/v1/customers",
+                      List.of("/v1/customers"),
                       Credentials.create("0x" + "42".repeat(32)).getAddress())));
       // Warm-up: the JIT, the pool, the caches.
       for (Route r : routes) {
@@ -155,18 +161,23 @@ public final class ApiBench {
           for (Route r : routes) {
             double tps = pgbench(pg, 1);
             long writesBefore = rateLimitWrites(c);
+            double[] cacheBefore = readCacheGets(api);
             Map<String, Object> fig = wrk(api, r, durationSeconds);
             long writes = rateLimitWrites(c) - writesBefore;
+            double[] cacheAfter = readCacheGets(api);
+            double hits = cacheAfter[0] - cacheBefore[0];
+            double gets = hits + cacheAfter[1] - cacheBefore[1];
             long requests = (long) fig.get("requests");
             fig.put("pgbench_tps", round(tps));
             fig.put("ratio_to_pgbench", round((double) fig.get("requests_per_second") / tps));
             fig.put(
                 "rate_limit_db_writes_per_request",
                 requests == 0 ? 0 : round((double) writes / requests));
+            fig.put("read_cache_hit_ratio", gets == 0 ? 0 : round(hits / gets));
             say(
                 "round %d %-4s: %,.0f requests/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, 4xx/5xx"
                     + " %d; pgbench -S %,.0f tps: ratio %.2f; rate-limit writes per"
-                    + " request %.4f",
+                    + " request %.4f; read cache hits %.3f",
                 round,
                 r.name(),
                 fig.get("requests_per_second"),
@@ -176,7 +187,8 @@ public final class ApiBench {
                 fig.get("non_2xx"),
                 tps,
                 fig.get("ratio_to_pgbench"),
-                fig.get("rate_limit_db_writes_per_request"));
+                fig.get("rate_limit_db_writes_per_request"),
+                fig.get("read_cache_hit_ratio"));
             all.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(fig);
           }
         }
@@ -304,12 +316,15 @@ public final class ApiBench {
     }
   }
 
-  /** A wrk Lua script: the method, path, headers and body, and a JSON summary at the end. */
-  private String script(String key, String method, String path, String postWallet)
+  /**
+   * A wrk Lua script: the method, the path (one of {@code paths} at random, each request), headers
+   * and body, and a JSON summary at the end.
+   */
+  private String script(String key, String method, List<String> paths, String postWallet)
       throws IOException {
     StringBuilder lua = new StringBuilder();
     lua.append("wrk.method = \"").append(method).append("\"\n");
-    lua.append("wrk.path = \"").append(path).append("\"\n");
+    lua.append("wrk.path = \"").append(paths.getFirst()).append("\"\n");
     lua.append("wrk.headers[\"Authorization\"] = \"Bearer ").append(key).append("\"\n");
     if (postWallet != null) {
       lua.append("wrk.headers[\"Content-Type\"] = \"application/json\"\n");
@@ -335,6 +350,26 @@ public final class ApiBench {
               '{"external_id":"bench-post-' .. id .. '","wallet":"' .. wallet .. '"}')
           end
           """);
+    } else if (paths.size() > 1) {
+      lua.append("local paths = {\n");
+      for (String path : paths) {
+        lua.append("  \"").append(path).append("\",\n");
+      }
+      lua.append(
+          """
+          }
+          local threads = {}
+          function setup(thread)
+            thread:set("tid", #threads + 1)
+            table.insert(threads, thread)
+          end
+          function init(args)
+            math.randomseed(os.time() * 100 + wrk.thread:get("tid"))
+          end
+          function request()
+            return wrk.format(nil, paths[math.random(#paths)])
+          end
+          """);
     }
     lua.append(
         """
@@ -346,7 +381,7 @@ public final class ApiBench {
             summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
         end
         """);
-    Path file = workDir.resolve(method.toLowerCase() + "-" + Math.abs(path.hashCode()) + ".lua");
+    Path file = workDir.resolve(method.toLowerCase() + "-" + Math.abs(paths.hashCode()) + ".lua");
     Files.writeString(file, lua.toString());
     return file.toString();
   }
@@ -384,6 +419,24 @@ public final class ApiBench {
     fig.put("non_2xx", j.get("non_2xx").asLong());
     fig.put("socket_errors", j.get("socket_errors").asLong());
     return fig;
+  }
+
+  private static final Pattern CACHE_GETS =
+      Pattern.compile("cache_gets_total\\{cache=\"api_reads\",result=\"(hit|miss)\"} ([0-9.E]+)");
+
+  /** The API's read cache's hits and misses so far ({@code /metrics}). */
+  private double[] readCacheGets(String api) throws Exception {
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create(api + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    double[] out = new double[2];
+    Matcher m = CACHE_GETS.matcher(metrics);
+    while (m.find()) {
+      out[m.group(1).equals("hit") ? 0 : 1] = Double.parseDouble(m.group(2));
+    }
+    return out;
   }
 
   /** Host, port, user of the sandbox's PostgreSQL, from its JDBC URL. */
