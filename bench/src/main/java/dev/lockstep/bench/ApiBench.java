@@ -71,10 +71,18 @@ public final class ApiBench {
   private final int customers;
   private final int redeems;
   private final Path workDir;
+  private final List<String> only;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private ApiBench(
-      int connections, int durationSeconds, int rounds, int customers, int redeems, Path workDir) {
+      int connections,
+      int durationSeconds,
+      int rounds,
+      int customers,
+      int redeems,
+      Path workDir,
+      List<String> only) {
+    this.only = only;
     this.connections = connections;
     this.durationSeconds = durationSeconds;
     this.rounds = rounds;
@@ -91,7 +99,8 @@ public final class ApiBench {
             Integer.parseInt(opts.getOrDefault("rounds", "2")),
             Integer.parseInt(opts.getOrDefault("customers", "2000")),
             Integer.parseInt(opts.getOrDefault("redeems", "100")),
-            Path.of(opts.getOrDefault("work-dir", "target/bench-api")))
+            Path.of(opts.getOrDefault("work-dir", "target/bench-api")),
+            List.of(opts.getOrDefault("routes", "get,list,post").split(",")))
         .run();
     System.exit(0);
   }
@@ -147,6 +156,7 @@ public final class ApiBench {
                       "POST",
                       List.of("/v1/customers"),
                       Credentials.create("0x" + "42".repeat(32)).getAddress())));
+      routes = routes.stream().filter(r -> only.contains(r.name())).toList();
       // Warm-up: the JIT, the pool, the caches.
       for (Route r : routes) {
         wrk(api, r, 8);

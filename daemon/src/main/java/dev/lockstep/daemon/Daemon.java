@@ -400,7 +400,7 @@ public final class Daemon implements AutoCloseable {
     KeeperOrderDesk orderDesk =
         new KeeperOrderDesk(broker, scheduler::wakeAll, deployers, walletOrders, gasCost, clock);
     customers = new CustomerStore(jdbi, dataSource, apiClock, reads);
-    Idempotency idempotency = new Idempotency(jdbi, apiClock);
+    Idempotency idempotency = new Idempotency(jdbi, dataSource, apiClock);
     Map<Long, Web3j> nodes = new HashMap<>();
     transports.forEach(
         (id, t) -> nodes.put(id, clients.containsKey(id) ? clients.get(id) : Web3j.build(t)));

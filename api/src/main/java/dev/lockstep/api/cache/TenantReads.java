@@ -32,14 +32,14 @@ import org.slf4j.LoggerFactory;
  * a row such a read shows calls {@link #changed(String)} once the write is over, which (1) moves
  * the tenant's generation on this daemon at once, so the writer's next read, on this daemon, sees
  * the write; and (2) queues {@code pg_notify('lockstep_api_reads', tenant)}, which a sender thread
- * commits as soon as the previous one is done, coalescing what queued meanwhile (one notifying
- * transaction at a time per daemon: PostgreSQL serialises the commits of notifying transactions, so
+ * commits at once, or, within {@link #SEND_GAP} of its previous one, at the gap's end together with
+ * everything else queued meanwhile (PostgreSQL serialises the commits of notifying transactions, so
  * notifying inside every write would serialise the writes). Every daemon {@code LISTEN}s ({@link
  * Notifications}) and moves the tenant's generation when it arrives.
  *
- * <p><b>Bound.</b> A write through one daemon reaches the others' reads within the sender's commit
- * and the notification's delivery (milliseconds). The cache serves only while its daemon is
- * listening; a lost connection or a resumed one drops everything. What no {@link #changed} call
+ * <p><b>Bound.</b> A write through one daemon reaches the others' reads within the sender's gap,
+ * its commit and the notification's delivery (milliseconds). The cache serves only while its daemon
+ * is listening; a lost connection or a resumed one drops everything. What no {@link #changed} call
  * announces (a daemon that dies between its write and its notification, a row edited by hand) is
  * bounded by {@link #TTL}. A value weighs its rows; at most {@link #MAX_ROWS} rows are kept (least
  * recently used first out). Thread-safe.
@@ -50,6 +50,12 @@ public final class TenantReads implements AutoCloseable {
 
   /** Longest a value is kept without a notification (a safety net; notifications do the work). */
   public static final Duration TTL = Duration.ofSeconds(10);
+
+  /**
+   * Shortest time between two notifying transactions of one daemon: the first change after a quiet
+   * spell is sent at once, those that follow within the gap together at its end.
+   */
+  public static final Duration SEND_GAP = Duration.ofMillis(5);
 
   /** Rows kept at most, across tenants (about 1 KB each). */
   public static final long MAX_ROWS = 50_000;
@@ -197,6 +203,11 @@ public final class TenantReads implements AutoCloseable {
         ps.setArray(2, c.createArrayOf("text", tenants));
         ps.executeQuery().close();
         backoff = 100;
+        // What changes meanwhile waits for the next one: under a stream of writes, at most one
+        // notifying transaction per gap instead of one per write.
+        Thread.sleep(SEND_GAP.toMillis());
+      } catch (InterruptedException e) {
+        return;
       } catch (SQLException | RuntimeException e) {
         log.warn(
             "could not notify the other daemons of {} tenant(s) changed ({}); retrying",

@@ -66,6 +66,13 @@ public final class CustomerStore {
           + ")\n"
           + COLUMNS_AND_ATTESTATION.formatted(", c.created", "up");
 
+  /**
+   * {@link #UPSERT_AND_READ} with JDBC's positional parameters (id, tenant, external id, wallet,
+   * now, now).
+   */
+  private static final String UPSERT_AND_READ_JDBC =
+      UPSERT_AND_READ.replace("VALUES (:id, :t, :e, :w, :now, :now)", "VALUES (?, ?, ?, ?, ?, ?)");
+
   /** {@link #SELECT} with JDBC's positional parameter for the tenant. */
   private static final String SELECT_TENANT = SELECT.replace("c.tenant_id = :t", "c.tenant_id = ?");
 
@@ -131,12 +138,22 @@ public final class CustomerStore {
   private Upserted write(String tenantId, CustomerRequest r) {
     Timestamp now = Timestamp.from(clock.instant());
     if (r.attestationIfAny().isEmpty()) {
-      // One statement, so one round trip and no transaction around it.
-      return jdbi.withHandle(
-          h ->
-              bindCustomer(h.createQuery(UPSERT_AND_READ), tenantId, r, now)
-                  .map((rs, ctx) -> new Upserted(customer(rs), rs.getBoolean("created")))
-                  .one());
+      // One statement, so one round trip and no transaction around it; plain JDBC, as in find.
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement ps = c.prepareStatement(UPSERT_AND_READ_JDBC)) {
+        ps.setString(1, Ids.next("cus_"));
+        ps.setString(2, tenantId);
+        ps.setString(3, r.externalId());
+        ps.setString(4, r.wallet());
+        ps.setTimestamp(5, now);
+        ps.setTimestamp(6, now);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return new Upserted(customer(rs), rs.getBoolean("created"));
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("upserting a customer: " + e.getMessage(), e);
+      }
     }
     CustomerRequest.Attestation a = r.attestationIfAny().orElseThrow();
     return jdbi.inTransaction(
