@@ -10,15 +10,48 @@ import java.security.SecureRandom;
 public final class Ids {
   private static final String ALPHABET =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * The API's one source of secret randomness: NIST SP 800-90A Hash_DRBG (SHA-256), seeded and
+   * reseeded by the JDK from the operating system. It takes no system call and no file lock per
+   * draw, unlike the default {@code NativePRNG}, which every request thread would queue on.
+   */
+  private static final SecureRandom RANDOM;
+
+  static {
+    try {
+      RANDOM = SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("DRBG unavailable", e);
+    }
+  }
 
   private Ids() {}
 
-  /** {@code prefix} followed by {@code length} random base-62 characters (5.95 bits each). */
+  /** {@code n} bytes from the API's secure random source (nonces, challenge secrets). */
+  public static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  /**
+   * {@code prefix} followed by {@code length} random base-62 characters (5.95 bits each, uniform:
+   * six random bits per character, drawn again when they exceed 61).
+   */
   public static String random(String prefix, int length) {
     StringBuilder b = new StringBuilder(prefix.length() + length).append(prefix);
-    for (int i = 0; i < length; i++) {
-      b.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+    byte[] pool = randomBytes(length + 8);
+    int next = 0;
+    while (b.length() < prefix.length() + length) {
+      if (next == pool.length) {
+        pool = randomBytes(8);
+        next = 0;
+      }
+      int six = pool[next++] & 0x3f;
+      if (six < ALPHABET.length()) {
+        b.append(ALPHABET.charAt(six));
+      }
     }
     return b.toString();
   }

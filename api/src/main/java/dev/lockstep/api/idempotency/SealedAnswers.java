@@ -1,9 +1,9 @@
 package dev.lockstep.api.idempotency;
 
+import dev.lockstep.api.Ids;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -25,15 +25,13 @@ final class SealedAnswers {
   private static final String INFO = "lockstep idempotent answer v1";
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private SealedAnswers() {}
 
   /** Seals {@code body} for the caller holding {@code bearerSecret}. */
   static byte[] seal(String bearerSecret, String scope, byte[] body) {
     try {
-      byte[] nonce = new byte[NONCE_BYTES];
-      RANDOM.nextBytes(nonce);
+      byte[] nonce = Ids.randomBytes(NONCE_BYTES);
       Cipher c = cipher(Cipher.ENCRYPT_MODE, bearerSecret, scope, nonce);
       byte[] sealed = c.doFinal(body);
       return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();

@@ -5,7 +5,6 @@ import dev.lockstep.api.cache.TenantReads;
 import dev.lockstep.api.error.ApiException;
 import dev.lockstep.api.error.ErrorCode;
 import dev.lockstep.api.wallet.SignatureCheck.Method;
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,8 +28,6 @@ import org.web3j.utils.Numeric;
 public final class WalletLinks {
   /** How long a challenge can be answered. */
   public static final Duration CHALLENGE_TTL = Duration.ofMinutes(10);
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Jdbi jdbi;
   private final TenantReads reads;
@@ -65,8 +62,7 @@ public final class WalletLinks {
    */
   public Challenge challenge(String tenantId, String wallet, long chainId) {
     Instant issued = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    byte[] nonce = new byte[32];
-    RANDOM.nextBytes(nonce);
+    byte[] nonce = Ids.randomBytes(32);
     var message =
         new WalletLinkMessage(
             chainId,
