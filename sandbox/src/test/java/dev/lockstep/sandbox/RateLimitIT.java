@@ -145,20 +145,9 @@ class RateLimitIT {
     String doomed = sandbox.daemon().apiKeys().create("ten_rl_cut", Mode.TEST, Scope.READ);
     assertThat(second.get("/v1/chains", doomed).statusCode()).isEqualTo(200);
     String id = idOf(admin, doomed);
-    try (var c = java.sql.DriverManager.getConnection(sandbox.databaseUrl())) {
-      var rs =
-          c.createStatement()
-              .executeQuery(
-                  "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                      + " WHERE application_name = '"
-                      + Notifications.APPLICATION_NAME
-                      + "'");
-      rs.next();
-      assertThat(rs.getInt(1)).as("both daemons' listeners cut").isEqualTo(2);
-      // Revoked behind every daemon's back, straight in the table: no notification at all.
-      c.createStatement()
-          .executeUpdate("UPDATE api.api_keys SET revoked_at = now() WHERE id = '" + id + "'");
-    }
+    assertThat(SandboxDb.cutListeners(sandbox)).as("both daemons' listeners cut").isEqualTo(2);
+    // Revoked behind every daemon's back, straight in the table: no notification at all.
+    SandboxDb.update(sandbox, "UPDATE api.api_keys SET revoked_at = now() WHERE id = '" + id + "'");
     // A cut listener is noticed within a heartbeat: the cache steps aside (and is emptied when it
     // listens again), so the key is looked up, and refused.
     long cut = System.nanoTime();

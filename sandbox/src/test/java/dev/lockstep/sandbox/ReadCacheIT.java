@@ -11,9 +11,6 @@ import dev.lockstep.api.cache.TenantReads;
 import dev.lockstep.devnet.DevAccounts;
 import dev.lockstep.ports.Mode;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -90,6 +87,15 @@ class ReadCacheIT {
               walletOf(api, key, id);
               return hits(api) > before;
             });
+  }
+
+  /** Sets customer {@code id}'s wallet straight in the table, announced to nobody. */
+  private static void editWallet(String id, String wallet) throws Exception {
+    assertThat(
+            SandboxDb.update(
+                sandbox,
+                "UPDATE api.customers SET wallet = '" + wallet + "' WHERE id = '" + id + "'"))
+        .isEqualTo(1);
   }
 
   private static String wallet(int n) {
@@ -173,21 +179,9 @@ class ReadCacheIT {
     String key = newKey("ten_rc_cut");
     String id = customer(key, "rc-cut", wallet(6));
     kept(second, key, id);
-    try (Connection c = DriverManager.getConnection(sandbox.databaseUrl())) {
-      ResultSet rs =
-          c.createStatement()
-              .executeQuery(
-                  "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                      + " WHERE application_name = '"
-                      + Notifications.APPLICATION_NAME
-                      + "'");
-      rs.next();
-      assertThat(rs.getInt(1)).as("both daemons' listeners cut").isEqualTo(2);
-      // Edited behind every daemon's back: no notification at all.
-      c.createStatement()
-          .executeUpdate(
-              "UPDATE api.customers SET wallet = '" + wallet(7) + "' WHERE id = '" + id + "'");
-    }
+    assertThat(SandboxDb.cutListeners(sandbox)).as("both daemons' listeners cut").isEqualTo(2);
+    // Edited behind every daemon's back: no notification at all.
+    editWallet(id, wallet(7));
     long cut = System.nanoTime();
     await()
         .atMost(Duration.ofSeconds(5))
@@ -203,11 +197,7 @@ class ReadCacheIT {
     String key = newKey("ten_rc_hand");
     String id = customer(key, "rc-hand", wallet(8));
     kept(second, key, id);
-    try (Connection c = DriverManager.getConnection(sandbox.databaseUrl())) {
-      c.createStatement()
-          .executeUpdate(
-              "UPDATE api.customers SET wallet = '" + wallet(9) + "' WHERE id = '" + id + "'");
-    }
+    editWallet(id, wallet(9));
     long edited = System.nanoTime();
     assertThat(walletOf(second, key, id))
         .as("nothing announced the edit: the kept read stands until its TTL")
