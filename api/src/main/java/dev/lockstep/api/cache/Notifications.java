@@ -101,6 +101,23 @@ public final class Notifications implements AutoCloseable {
     return listening;
   }
 
+  /** Hands a notification to its channel's subscribers. */
+  void deliver(String channel, String payload) {
+    for (Subscriber s : channels.getOrDefault(channel, List.of())) {
+      s.notified(payload);
+    }
+  }
+
+  /**
+   * Listening, with no connection: notifications come only through {@link #deliver} (unit tests of
+   * the caches' rules).
+   */
+  static Notifications listeningWithoutConnection() {
+    Notifications n = new Notifications(null);
+    n.listening = true;
+    return n;
+  }
+
   private void resetAll() {
     channels.values().forEach(subs -> subs.forEach(Subscriber::reset));
   }
@@ -128,9 +145,7 @@ public final class Notifications implements AutoCloseable {
           PGNotification[] ns = pg.getNotifications((int) HEARTBEAT.toMillis() / 2);
           if (ns != null) {
             for (PGNotification n : ns) {
-              for (Subscriber s : channels.getOrDefault(n.getName(), List.of())) {
-                s.notified(n.getParameter());
-              }
+              deliver(n.getName(), n.getParameter());
             }
           }
           if (System.nanoTime() > nextBeat) {

@@ -116,6 +116,11 @@ public final class TenantReads implements AutoCloseable {
     return new TenantReads(notifications, dataSource, MAX_ROWS, TTL);
   }
 
+  /** Reads kept over {@code notifications}, announcing changes to this daemon only (unit tests). */
+  static TenantReads withoutSender(Notifications notifications) {
+    return new TenantReads(notifications, null, MAX_ROWS, TTL);
+  }
+
   /** Keeps nothing: every read runs its query (the operator commands, and tests of the store). */
   public static TenantReads none() {
     return new TenantReads(Notifications.none(), null, 1, Duration.ofMillis(1));
