@@ -78,7 +78,7 @@ public final class Notifications implements AutoCloseable {
    * @param channel a PostgreSQL identifier ({@code [a-z_]+})
    * @throws IllegalStateException after {@link #start()}
    */
-  public void subscribe(String channel, Subscriber subscriber) {
+  public synchronized void subscribe(String channel, Subscriber subscriber) {
     if (!channel.matches("[a-z_]+")) {
       throw new IllegalArgumentException("channel must match [a-z_]+: " + channel);
     }
