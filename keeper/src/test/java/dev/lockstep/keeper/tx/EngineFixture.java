@@ -139,6 +139,26 @@ final class EngineFixture implements AutoCloseable {
   }
 
   /** Pumps {@code engines} in turn until the intent closes (or 30 s pass). */
+  /**
+   * Pumps until the intent is in {@code status} (at most 10 s): on a loaded machine the receipt of
+   * a transaction anvil has just mined may show one pump later.
+   */
+  Intent pumpUntil(long intentId, IntentStatus status, TxEngine... engines) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (TxEngine e : engines) {
+        e.pump();
+      }
+      Intent i = store.intents().get(intentId);
+      if (i.status() == status) {
+        return i;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(
+        "intent " + intentId + " still " + store.intents().get(intentId).status());
+  }
+
   Intent pumpUntilClosed(long intentId, TxEngine... engines) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {

@@ -144,10 +144,9 @@ class TxEngineIT {
       TxEngine engine = f.engine(FAST.withConfirmations(3));
       String beforeSettle = f.anvil.snapshot();
       Intent intent = f.settle(engine, order, 300_000_000);
-      engine.pump(); // broadcast; automine mines it at once
-      engine.pump(); // sees the receipt: mined, 1 of 3 confirmations
-      assertThat(f.store.intents().get(intent.id()).status()).isEqualTo(IntentStatus.MINED);
-      String minedHash = f.store.intents().get(intent.id()).minedTxHash().orElseThrow();
+      // Broadcast (automine mines it at once), then the receipt: mined, 1 of 3 confirmations.
+      String minedHash =
+          f.pumpUntil(intent.id(), IntentStatus.MINED, engine).minedTxHash().orElseThrow();
 
       f.anvil.revert(
           beforeSettle); // the block with the settle is gone, and the transaction with it
