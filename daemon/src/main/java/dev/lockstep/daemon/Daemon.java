@@ -32,6 +32,7 @@ import dev.lockstep.api.wallet.WalletLinks;
 import dev.lockstep.api.webhook.RetrySchedule;
 import dev.lockstep.api.webhook.WebhookDispatcher;
 import dev.lockstep.api.webhook.WebhookRoutes;
+import dev.lockstep.api.webhook.WebhookSecrets;
 import dev.lockstep.api.webhook.WebhookSender;
 import dev.lockstep.api.webhook.WebhookStore;
 import dev.lockstep.daemon.config.ConfigException;
@@ -115,6 +116,7 @@ public final class Daemon implements AutoCloseable {
 
   private final CustomerStore customers;
   private final WalletLinks walletLinks;
+  private final WebhookStore webhookStore;
   private final DerivedSettlementWallets settlementWallets;
   private final Optional<WalletOrders> walletOrders;
   private final PriceFeed prices;
@@ -421,6 +423,19 @@ public final class Daemon implements AutoCloseable {
             apiClock);
     RateLimits rateLimits = new RateLimits(cfg.rateLimits(), dataSource);
     walletLinks = new WalletLinks(jdbi, signatures, apiClock, reads);
+    WebhookSecrets webhookSecrets =
+        cfg.secretsKeyHex().map(WebhookSecrets::sealedWith).orElseGet(WebhookSecrets::inClear);
+    webhookStore = new WebhookStore(jdbi, apiClock, webhookSecrets);
+    if (webhookSecrets.sealing()) {
+      int sealed = webhookStore.sealClearSecrets();
+      if (sealed > 0) {
+        log.info("sealed {} webhook signing secret(s) stored in clear before", sealed);
+      }
+    } else {
+      log.warn(
+          "no secrets key configured (secrets_key_env): webhook signing secrets are stored in"
+              + " clear; a live daemon refuses to start so");
+    }
     webhooks =
         new WebhookDispatcher(
             jdbi,
@@ -442,7 +457,8 @@ public final class Daemon implements AutoCloseable {
                 rateLimits::removeExpired,
                 orderApi.quoteStore()::purgeExpired,
                 walletLinks::purgeExpired),
-            clock);
+            clock,
+            webhookSecrets);
     ApiServer.Parts parts =
         new ApiServer.Parts(
             new Authenticator(apiKeys, cfg.mode(), FailureLimits.defaults()),
@@ -461,7 +477,7 @@ public final class Daemon implements AutoCloseable {
             orderApi,
             new CustomerRoutes(customers),
             new EventRoutes(jdbi, ApiServer.jsonMapper()),
-            new WebhookRoutes(new WebhookStore(jdbi, apiClock), cfg.mode()),
+            new WebhookRoutes(webhookStore, cfg.mode()),
             new KeyRoutes(apiKeys),
             new SettlementWalletRoutes(settlementWallets, index, chainNames),
             new WalletLinkRoutes(walletLinks, chainNames, cfg.chains().getFirst().chainId()),
@@ -552,6 +568,11 @@ public final class Daemon implements AutoCloseable {
   /** The wallets tenants have proven (the sandbox links its test wallets through it). */
   public WalletLinks walletLinks() {
     return walletLinks;
+  }
+
+  /** The webhook subscriptions (tests seal secrets written in clear behind the daemon's back). */
+  public WebhookStore webhookStore() {
+    return webhookStore;
   }
 
   public CustomerStore customers() {

@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param rateLimits requests per second replacing the reference's defaults for some tiers
  * @param poolSize connections of the daemon's PostgreSQL pool (2-200; default {@link
  *     #DEFAULT_POOL_SIZE}), shared by the API, indexer, keeper and webhook loop
+ * @param secretsKeyHex the key webhook signing secrets are sealed under at rest (32 bytes, 64 hex
+ *     digits; every daemon on the database the same); required in live mode, and without it a
+ *     test-mode daemon stores them in clear
  */
 public record DaemonConfig(
     String databaseUrl,
@@ -42,7 +45,8 @@ public record DaemonConfig(
     Duration keeperInterval,
     TxEngineConfig keeperTx,
     Map<String, Long> rateLimits,
-    int poolSize) {
+    int poolSize,
+    Optional<String> secretsKeyHex) {
 
   /**
    * The pool's default size. The API's requests each hold a connection for their statements, beside
@@ -57,6 +61,13 @@ public record DaemonConfig(
     rateLimits = Map.copyOf(rateLimits);
     if (poolSize < 2 || poolSize > 200) {
       throw new IllegalArgumentException("database_pool_size must be 2-200: " + poolSize);
+    }
+    if (secretsKeyHex.isPresent() && !secretsKeyHex.get().matches("(0x)?[0-9a-fA-F]{64}")) {
+      throw new IllegalArgumentException("the secrets key must be 32 bytes as 64 hex digits");
+    }
+    if (mode == Mode.LIVE && secretsKeyHex.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a live daemon seals webhook signing secrets at rest: secrets_key_env is required");
     }
   }
 
@@ -82,7 +93,8 @@ public record DaemonConfig(
         keeperInterval,
         keeperTx,
         rateLimits,
-        poolSize);
+        poolSize,
+        secretsKeyHex);
   }
 
   /** A host and port to listen on (port 0 picks a free one). */
@@ -181,6 +193,7 @@ public record DaemonConfig(
     private TxEngineConfig keeperTx = TxEngineConfig.defaults();
     private Map<String, Long> rateLimits = Map.of();
     private Map<String, String> wallets = Map.of();
+    private Optional<String> secretsKeyHex = Optional.empty();
 
     private Builder(String databaseUrl, List<ChainConfig> chains, Mode mode) {
       this.databaseUrl = databaseUrl;
@@ -282,6 +295,12 @@ public record DaemonConfig(
       return m;
     }
 
+    /** Webhook signing secrets sealed at rest under {@code keyHex} (64 hex digits). */
+    public Builder secretsKey(String keyHex) {
+      this.secretsKeyHex = Optional.of(keyHex);
+      return this;
+    }
+
     public DaemonConfig build() {
       Collaborators c =
           new Collaborators(
@@ -303,7 +322,8 @@ public record DaemonConfig(
           keeperInterval,
           keeperTx,
           rateLimits,
-          DEFAULT_POOL_SIZE);
+          DEFAULT_POOL_SIZE,
+          secretsKeyHex);
     }
   }
 }

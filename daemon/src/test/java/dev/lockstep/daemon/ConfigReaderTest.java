@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The configuration file as a newcomer writes it: what is accepted, and how a mistake is told. */
 class ConfigReaderTest {
+  private static final String SECRETS_KEY = "a1" + "b2".repeat(31);
+
   @TempDir Path dir;
 
   private Path file(String json) throws Exception {
@@ -142,10 +144,31 @@ class ConfigReaderTest {
             file(
                 "{\"database_url\": \"postgresql://h/db\", \"mode\": \"live\", \"keeper_private_key\": \""
                     + key
+                    + "\", \"secrets_key\": \""
+                    + SECRETS_KEY
                     + "\", "
                     + chains
                     + "}"));
     assertThat(live.mode()).isEqualTo(Mode.LIVE);
+    assertThat(live.secretsKeyHex()).hasValue(SECRETS_KEY);
+    // Live without the key that seals webhook secrets at rest is refused; a bad one too.
+    String liveNoKey =
+        "{\"database_url\": \"postgresql://h/db\", \"mode\": \"live\", \"keeper_private_key\": \""
+            + key
+            + "\", "
+            + chains;
+    assertThat(problems(liveNoKey + "}", true))
+        .anyMatch(
+            l ->
+                l.startsWith("secrets_key_env: a live daemon seals webhook signing secrets")
+                    && l.contains("\"secrets_key_env\": \"LOCKSTEP_SECRETS_KEY\""));
+    assertThat(problems(liveNoKey + ", \"secrets_key\": \"0x1234\"}", true))
+        .anyMatch(l -> l.startsWith("secrets_key: the secrets key must be 32 bytes"));
+    assertThat(problems(liveNoKey + ", \"secrets_key_env\": \"LOCKSTEP_UNSET_SECRETS_KEY\"}", true))
+        .anyMatch(
+            l ->
+                l.startsWith(
+                    "secrets_key_env: names LOCKSTEP_UNSET_SECRETS_KEY, which is not set"));
     assertThat(live.poolSize()).isEqualTo(DaemonConfig.DEFAULT_POOL_SIZE);
     String base =
         "{\"database_url\": \"postgresql://h/db\", \"mode\": \"test\", \"keeper_private_key\": \""
@@ -174,13 +197,13 @@ class ConfigReaderTest {
         ConfigReader.readRun(
             file(
                 """
-                {"database_url": "postgresql://h/db", "mode": "live",
+                {"database_url": "postgresql://h/db", "mode": "live", "secrets_key": "%s",
                  "signer": {"adapter": "local_key", "private_key_env": "LOCKSTEP_TEST_KEY"},
                  "broker": {"adapter": "simulated", "fill_delay": "PT3S"}, "price_feed": {"adapter": "simulated"},
                  "venue_calendar": {"adapter": "always_open"}, "management": {"host": "0.0.0.0", "port": 0},
                  "keeper_tx": {"stuck_after": "PT30S"},
                  %s}"""
-                    .formatted(chains)));
+                    .formatted(SECRETS_KEY, chains)));
     assertThat(named.collaborators().broker().named()).isTrue();
     assertThat(named.collaborators().broker().setting("fill_delay")).hasValue("PT3S");
     // The simulated broker's compressed clearing and the exchange calendar's asset lists.

@@ -289,6 +289,9 @@ public final class Sandbox implements AutoCloseable {
                   Numeric.toHexString(randomSeed()),
                   Numeric.toHexStringWithPrefixZeroPadded(
                       DevAccounts.admin().getEcKeyPair().getPrivateKey(), 64));
+      // Webhook signing secrets sealed at rest under a fresh key per sandbox (memory only; the
+      // sandbox's database is new each run), shared by its daemons.
+      builder.secretsKey(Numeric.toHexStringNoPrefix(randomSeed()));
       clearingDelay.ifPresent(builder::simulatedClearingDelay);
       o.priceWalk().ifPresent(w -> builder.simulatedPriceWalk(w.getKey(), w.getValue()));
       DaemonConfig cfg = builder.build();

@@ -299,6 +299,65 @@ class WebhookIT {
         .isEqualTo("mint.contract_deployed");
   }
 
+  /**
+   * Signing secrets rest sealed (AES-256-GCM under the daemon's secrets key), never in clear; one
+   * written in clear behind the daemon's back (as before this key existed) is sealed by {@code
+   * sealClearSecrets}, which a daemon with a key runs at start, and still signs.
+   */
+  @Test
+  void signingSecretsRestSealedAndOneInClearIsSealedAndStillSigns() throws Exception {
+    String secret = "whsec_sealed_" + "s".repeat(20);
+    String id = subscribe("/sealed", secret).get("id").asString();
+    assertThat(
+            SandboxDb.count(sandbox, "SELECT count(*) FROM api.webhooks WHERE secret IS NOT NULL"))
+        .as("no secret in clear")
+        .isZero();
+    assertThat(
+            SandboxDb.count(
+                sandbox,
+                "SELECT count(*) FROM api.webhooks WHERE id = '"
+                    + id
+                    + "' AND position(convert_to('"
+                    + secret
+                    + "', 'UTF8') in secret_sealed) = 0 AND length(secret_sealed) = "
+                    + (12 + secret.length() + 16)))
+        .as("sealed: nonce, ciphertext, tag; the secret's bytes nowhere in it")
+        .isEqualTo(1);
+
+    String legacy = "whsec_legacy_" + "l".repeat(20);
+    SandboxDb.update(
+        sandbox,
+        "UPDATE api.webhooks SET secret = '"
+            + legacy
+            + "', secret_sealed = NULL WHERE id = '"
+            + id
+            + "'");
+    assertThat(sandbox.daemon().webhookStore().sealClearSecrets()).isEqualTo(1);
+    assertThat(
+            SandboxDb.count(sandbox, "SELECT count(*) FROM api.webhooks WHERE secret IS NOT NULL"))
+        .isZero();
+    long orderId = ContractFixtures.createRedeem(sandbox, DevAccounts.wallet(5), "AAPL", 1_000_000);
+    String redeemId = "rdm_" + Sandbox.CHAIN_ID + "_" + orderId;
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> typesAt("/sealed", redeemId).contains("redeem.created"));
+    Received r =
+        at("/sealed").stream()
+            .filter(
+                x ->
+                    new String(x.body(), java.nio.charset.StandardCharsets.UTF_8)
+                        .contains(redeemId))
+            .findFirst()
+            .orElseThrow();
+    WebhookSignature.verify(
+        r.body(),
+        legacy,
+        r.headers().get("x-lockstep-signature"),
+        r.headers().get("x-lockstep-signature-timestamp"),
+        clock.instant(),
+        WebhookSignature.DEFAULT_TOLERANCE);
+  }
+
   @Test
   void aReorgThatUndoesADeliveredEventSendsACompensatingEvent() throws Exception {
     String id = subscribe("/reorg", "whsec_reorg_" + "r".repeat(20)).get("id").asString();

@@ -1,13 +1,10 @@
 package dev.lockstep.api.idempotency;
 
-import dev.lockstep.api.Ids;
-import java.nio.ByteBuffer;
+import dev.lockstep.api.Aead;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Optional;
-import javax.crypto.Cipher;
 import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -23,21 +20,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class SealedAnswers {
   private static final String INFO = "lockstep idempotent answer v1";
-  private static final int NONCE_BYTES = 12;
-  private static final int TAG_BITS = 128;
 
   private SealedAnswers() {}
 
   /** Seals {@code body} for the caller holding {@code bearerSecret}. */
   static byte[] seal(String bearerSecret, String scope, byte[] body) {
-    try {
-      byte[] nonce = Ids.randomBytes(NONCE_BYTES);
-      Cipher c = cipher(Cipher.ENCRYPT_MODE, bearerSecret, scope, nonce);
-      byte[] sealed = c.doFinal(body);
-      return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM unavailable", e);
-    }
+    return Aead.seal(key(bearerSecret), scope.getBytes(StandardCharsets.UTF_8), body);
   }
 
   /**
@@ -47,31 +35,19 @@ final class SealedAnswers {
    *     bytes were altered)
    */
   static Optional<byte[]> open(String bearerSecret, String scope, byte[] sealed) {
-    if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
-      return Optional.empty();
-    }
-    try {
-      byte[] nonce = java.util.Arrays.copyOf(sealed, NONCE_BYTES);
-      Cipher c = cipher(Cipher.DECRYPT_MODE, bearerSecret, scope, nonce);
-      return Optional.of(c.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES));
-    } catch (javax.crypto.AEADBadTagException e) {
-      return Optional.empty();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM unavailable", e);
-    }
-  }
-
-  private static Cipher cipher(int mode, String bearerSecret, String scope, byte[] nonce)
-      throws GeneralSecurityException {
-    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    c.init(
-        mode, new SecretKeySpec(key(bearerSecret), "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-    c.updateAAD(scope.getBytes(StandardCharsets.UTF_8));
-    return c;
+    return Aead.open(key(bearerSecret), scope.getBytes(StandardCharsets.UTF_8), sealed);
   }
 
   /** HKDF-SHA256 (RFC 5869) with an empty salt and one output block: a 32-byte AES key. */
-  private static byte[] key(String bearerSecret) throws GeneralSecurityException {
+  private static byte[] key(String bearerSecret) {
+    try {
+      return hkdf(bearerSecret);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+    }
+  }
+
+  private static byte[] hkdf(String bearerSecret) throws GeneralSecurityException {
     Mac extract = Mac.getInstance("HmacSHA256");
     extract.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
     byte[] prk = extract.doFinal(bearerSecret.getBytes(StandardCharsets.UTF_8));

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final RetrySchedule schedule;
   private final List<Runnable> housekeeping;
   private final Clock clock;
+  private final WebhookSecrets secrets;
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -61,7 +63,9 @@ public final class WebhookDispatcher implements AutoCloseable {
       WebhookSender sender,
       RetrySchedule schedule,
       List<Runnable> housekeeping,
-      Clock clock) {
+      Clock clock,
+      WebhookSecrets secrets) {
+    this.secrets = secrets;
     this.jdbi = jdbi;
     this.publisher = publisher;
     this.sender = sender;
@@ -130,7 +134,8 @@ public final class WebhookDispatcher implements AutoCloseable {
       String eventType,
       int attempts,
       Optional<Instant> firstAttempt,
-      String secret) {}
+      @Nullable String clearSecret,
+      byte @Nullable [] sealedSecret) {}
 
   private List<Claimed> claimDue() {
     Instant now = clock.instant();
@@ -145,7 +150,8 @@ public final class WebhookDispatcher implements AutoCloseable {
               WHERE x.status = 'pending' AND x.next_attempt_at <= :now AND (x.locked_until IS NULL OR x.locked_until < :now)
                 AND (y.enabled OR x.replay_of IS NOT NULL)
               ORDER BY x.next_attempt_at LIMIT :n FOR UPDATE OF x SKIP LOCKED)
-            RETURNING d.id, d.webhook_id, d.url, d.body, d.event_type, d.attempts, d.first_attempt_at, w.secret""")
+            RETURNING d.id, d.webhook_id, d.url, d.body, d.event_type, d.attempts, d.first_attempt_at, w.secret,
+              w.secret_sealed""")
                 .bind("lease", Timestamp.from(now.plus(LEASE)))
                 .bind("now", Timestamp.from(now))
                 .bind("n", BATCH)
@@ -159,14 +165,24 @@ public final class WebhookDispatcher implements AutoCloseable {
                             rs.getString(5),
                             rs.getInt(6),
                             Optional.ofNullable(rs.getTimestamp(7)).map(Timestamp::toInstant),
-                            rs.getString(8)))
+                            rs.getString(8),
+                            rs.getBytes(9)))
                 .list());
   }
 
   private void attempt(Claimed c) {
+    String secret;
+    try {
+      secret = secrets.open(c.webhookId(), c.clearSecret(), c.sealedSecret());
+    } catch (IllegalStateException e) {
+      // Another daemon's key sealed it: nothing is sent (unsigned or wrongly signed) and the
+      // delivery waits, its lease expiring, until a daemon with the right key takes it.
+      log.error("delivery {} not sent: {}", c.id(), e.getMessage());
+      return;
+    }
     Instant at = clock.instant();
     WebhookSender.Outcome o =
-        sender.send(c.url(), c.body(), c.secret(), c.id(), c.eventType(), c.webhookId());
+        sender.send(c.url(), c.body(), secret, c.id(), c.eventType(), c.webhookId());
     int n = c.attempts() + 1;
     Instant first = c.firstAttempt().orElse(at);
     Optional<Instant> next = o.delivered() ? Optional.empty() : schedule.next(first, n);

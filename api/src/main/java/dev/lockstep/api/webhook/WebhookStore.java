@@ -31,11 +31,44 @@ public final class WebhookStore {
         delivered_at, abandoned_at FROM api.webhook_deliveries""";
 
   private final Jdbi jdbi;
+  private final WebhookSecrets secrets;
   private final Clock clock;
 
-  public WebhookStore(Jdbi jdbi, Clock clock) {
+  /**
+   * @param secrets how signing secrets are kept at rest (sealed under the daemon's key)
+   */
+  public WebhookStore(Jdbi jdbi, Clock clock, WebhookSecrets secrets) {
     this.jdbi = jdbi;
     this.clock = clock;
+    this.secrets = secrets;
+  }
+
+  /**
+   * Seals every secret still stored in clear (rows written before the daemon had a key, or by one
+   * without); nothing without a key.
+   *
+   * @return how many were sealed
+   */
+  public int sealClearSecrets() {
+    if (!secrets.sealing()) {
+      return 0;
+    }
+    return jdbi.inTransaction(
+        h -> {
+          var rows =
+              h.createQuery(
+                      "SELECT id, secret FROM api.webhooks WHERE secret IS NOT NULL FOR UPDATE")
+                  .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getString(2)))
+                  .list();
+          for (var row : rows) {
+            h.createUpdate(
+                    "UPDATE api.webhooks SET secret = NULL, secret_sealed = :s WHERE id = :id")
+                .bind("s", secrets.seal(row.getKey(), row.getValue()).orElseThrow())
+                .bind("id", row.getKey())
+                .execute();
+          }
+          return rows.size();
+        });
   }
 
   /** Creates a subscription; the answer carries its secret. */
@@ -52,13 +85,15 @@ public final class WebhookStore {
           Timestamp now = Timestamp.from(clock.instant());
           h.createUpdate(
                   """
-              INSERT INTO api.webhooks (id, tenant_id, url, events, secret, enabled, description, created_at, updated_at)
-              VALUES (:id, :t, :url, :events, :secret, :enabled, :d, :now, :now)""")
+              INSERT INTO api.webhooks (id, tenant_id, url, events, secret, secret_sealed, enabled, description,
+                created_at, updated_at)
+              VALUES (:id, :t, :url, :events, :secret, :sealed, :enabled, :d, :now, :now)""")
               .bind("id", id)
               .bind("t", tenantId)
               .bind("url", url)
               .bindArray("events", String.class, events)
-              .bind("secret", secret)
+              .bind("secret", secrets.sealing() ? null : secret)
+              .bind("sealed", secrets.seal(id, secret).orElse(null))
               .bind("enabled", enabled)
               .bind("d", description.orElse(null))
               .bind("now", now)

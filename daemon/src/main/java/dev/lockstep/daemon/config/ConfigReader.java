@@ -54,7 +54,9 @@ public final class ConfigReader {
           "keeper_tx",
           "rate_limits",
           "database_pool_size",
-          "settlement_wallets");
+          "settlement_wallets",
+          "secrets_key",
+          "secrets_key_env");
   private static final List<String> CHAIN_KEYS =
       List.of(
           "chain_id",
@@ -156,6 +158,7 @@ public final class ConfigReader {
         (int)
             root.integer("database_pool_size", 2, 200, "\"database_pool_size\": 16")
                 .orElse(DaemonConfig.DEFAULT_POOL_SIZE);
+    Optional<String> secretsKey = secretsKey(root, mode);
     done(file, problems);
     return new DaemonConfig(
         index.databaseUrl(),
@@ -168,7 +171,47 @@ public final class ConfigReader {
         keeperInterval,
         tx,
         rateLimits,
-        poolSize);
+        poolSize,
+        secretsKey);
+  }
+
+  /**
+   * The key webhook signing secrets are sealed under: {@code secrets_key_env} (the name of an
+   * environment variable holding it) or {@code secrets_key}, 32 bytes as 64 hex digits. Required in
+   * live mode.
+   */
+  private static Optional<String> secretsKey(ConfigNode root, Optional<Mode> mode) {
+    String example = "\"secrets_key_env\": \"LOCKSTEP_SECRETS_KEY\"";
+    Optional<String> key =
+        root.string("secrets_key_env", example)
+            .map(
+                name -> {
+                  String v = System.getenv(name);
+                  if (v == null || v.isBlank()) {
+                    root.problem(
+                        "secrets_key_env", "names " + name + ", which is not set", example);
+                    return "";
+                  }
+                  return v.strip();
+                })
+            .or(() -> root.string("secrets_key", example));
+    if (key.isPresent() && !key.get().isEmpty() && !key.get().matches("(0x)?[0-9a-fA-F]{64}")) {
+      root.problem(
+          key.get().equals(root.string("secrets_key", example).orElse(null))
+              ? "secrets_key"
+              : "secrets_key_env",
+          "the secrets key must be 32 bytes as 64 hex digits (openssl rand -hex 32)",
+          example);
+      return Optional.empty();
+    }
+    if (key.isEmpty() && mode.equals(Optional.of(Mode.LIVE))) {
+      root.problem(
+          "secrets_key_env",
+          "a live daemon seals webhook signing secrets at rest and needs the key (32 bytes, 64 hex"
+              + " digits; the same on every daemon of the database)",
+          example);
+    }
+    return key.filter(k -> !k.isEmpty());
   }
 
   /**
