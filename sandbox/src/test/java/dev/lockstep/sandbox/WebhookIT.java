@@ -95,6 +95,20 @@ class WebhookIT {
     return body(r);
   }
 
+  /**
+   * Checks {@code body} against {@code r}'s signature headers with {@code secret} at {@code now}.
+   */
+  private static void verify(Received r, byte[] body, String secret, Instant now)
+      throws WebhookSignature.VerificationException {
+    WebhookSignature.verify(
+        body,
+        secret,
+        r.headers().get("x-lockstep-signature"),
+        r.headers().get("x-lockstep-signature-timestamp"),
+        now,
+        WebhookSignature.DEFAULT_TOLERANCE);
+  }
+
   @Test
   void failedDeliveriesFollowTheScheduleAreSignedStoredAbandonedAndReplayed() throws Exception {
     String flakySecret = "whsec_flaky_" + "f".repeat(20);
@@ -141,36 +155,14 @@ class WebhookIT {
     assertThat(deliveryId).startsWith("wh_");
     // The receiver helper accepts it on the sender's clock, and rejects it as stale on the real one
     // (the clock is now hours ahead), and rejects a tampered body.
-    WebhookSignature.verify(
-        ok.body(),
-        flakySecret,
-        ok.headers().get("x-lockstep-signature"),
-        ok.headers().get("x-lockstep-signature-timestamp"),
-        clock.instant(),
-        WebhookSignature.DEFAULT_TOLERANCE);
-    assertThatThrownBy(
-            () ->
-                WebhookSignature.verify(
-                    ok.body(),
-                    flakySecret,
-                    ok.headers().get("x-lockstep-signature"),
-                    ok.headers().get("x-lockstep-signature-timestamp"),
-                    Instant.now(),
-                    WebhookSignature.DEFAULT_TOLERANCE))
+    verify(ok, ok.body(), flakySecret, clock.instant());
+    assertThatThrownBy(() -> verify(ok, ok.body(), flakySecret, Instant.now()))
         .isInstanceOf(WebhookSignature.VerificationException.class);
     byte[] tampered =
         new String(ok.body(), StandardCharsets.UTF_8)
             .replace("redeem.created", "redeem.settled")
             .getBytes(StandardCharsets.UTF_8);
-    assertThatThrownBy(
-            () ->
-                WebhookSignature.verify(
-                    tampered,
-                    flakySecret,
-                    ok.headers().get("x-lockstep-signature"),
-                    ok.headers().get("x-lockstep-signature-timestamp"),
-                    clock.instant(),
-                    WebhookSignature.DEFAULT_TOLERANCE))
+    assertThatThrownBy(() -> verify(ok, tampered, flakySecret, clock.instant()))
         .isInstanceOf(WebhookSignature.VerificationException.class);
 
     await()
@@ -228,13 +220,7 @@ class WebhookIT {
     await().atMost(Duration.ofSeconds(15)).until(() -> at("/fixed").size() == 1);
     Received replayed = at("/fixed").getFirst();
     assertThat(replayed.body()).isEqualTo(at("/down").getFirst().body());
-    WebhookSignature.verify(
-        replayed.body(),
-        downSecret,
-        replayed.headers().get("x-lockstep-signature"),
-        replayed.headers().get("x-lockstep-signature-timestamp"),
-        clock.instant(),
-        WebhookSignature.DEFAULT_TOLERANCE);
+    verify(replayed, replayed.body(), downSecret, clock.instant());
     HttpResponse<String> again =
         api.post(
             "/v1/webhooks/" + down.get("id").asString() + "/replay",
@@ -349,13 +335,7 @@ class WebhookIT {
                         .contains(redeemId))
             .findFirst()
             .orElseThrow();
-    WebhookSignature.verify(
-        r.body(),
-        legacy,
-        r.headers().get("x-lockstep-signature"),
-        r.headers().get("x-lockstep-signature-timestamp"),
-        clock.instant(),
-        WebhookSignature.DEFAULT_TOLERANCE);
+    verify(r, r.body(), legacy, clock.instant());
   }
 
   @Test

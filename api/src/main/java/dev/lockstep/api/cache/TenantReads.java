@@ -76,15 +76,14 @@ public final class TenantReads implements AutoCloseable {
   private final @Nullable Thread sender;
   private volatile boolean closed;
 
-  private TenantReads(
-      Notifications notifications, @Nullable DataSource dataSource, long maxRows, Duration ttl) {
+  private TenantReads(Notifications notifications, @Nullable DataSource dataSource) {
     this.notifications = notifications;
     this.dataSource = dataSource;
     this.cache =
         Caffeine.newBuilder()
-            .maximumWeight(maxRows)
+            .maximumWeight(MAX_ROWS)
             .<Key, Kept>weigher((k, v) -> v.rows())
-            .expireAfterWrite(ttl)
+            .expireAfterWrite(TTL)
             .executor(Runnable::run)
             .recordStats()
             .build();
@@ -113,17 +112,17 @@ public final class TenantReads implements AutoCloseable {
    * changes are announced through connections from {@code dataSource}.
    */
   public static TenantReads over(Notifications notifications, DataSource dataSource) {
-    return new TenantReads(notifications, dataSource, MAX_ROWS, TTL);
+    return new TenantReads(notifications, dataSource);
   }
 
   /** Reads kept over {@code notifications}, announcing changes to this daemon only (unit tests). */
   static TenantReads withoutSender(Notifications notifications) {
-    return new TenantReads(notifications, null, MAX_ROWS, TTL);
+    return new TenantReads(notifications, null);
   }
 
-  /** Keeps nothing: every read runs its query (the operator commands, and tests of the store). */
+  /** Keeps nothing (never listening): every read runs its query (the operator commands). */
   public static TenantReads none() {
-    return new TenantReads(Notifications.none(), null, 1, Duration.ofMillis(1));
+    return new TenantReads(Notifications.none(), null);
   }
 
   /**

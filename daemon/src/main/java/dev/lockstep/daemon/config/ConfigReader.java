@@ -182,24 +182,19 @@ public final class ConfigReader {
    */
   private static Optional<String> secretsKey(ConfigNode root, Optional<Mode> mode) {
     String example = "\"secrets_key_env\": \"LOCKSTEP_SECRETS_KEY\"";
+    Optional<String> env = root.string("secrets_key_env", example);
+    String from = env.isPresent() ? "secrets_key_env" : "secrets_key";
     Optional<String> key =
-        root.string("secrets_key_env", example)
-            .map(
-                name -> {
-                  String v = System.getenv(name);
-                  if (v == null || v.isBlank()) {
-                    root.problem(
-                        "secrets_key_env", "names " + name + ", which is not set", example);
-                    return "";
-                  }
-                  return v.strip();
-                })
-            .or(() -> root.string("secrets_key", example));
-    if (key.isPresent() && !key.get().isEmpty() && !key.get().matches("(0x)?[0-9a-fA-F]{64}")) {
+        env.isPresent()
+            ? Optional.ofNullable(System.getenv(env.get())).map(String::strip)
+            : root.string("secrets_key", example);
+    if (env.isPresent() && key.filter(k -> !k.isEmpty()).isEmpty()) {
+      root.problem(from, "names " + env.get() + ", which is not set", example);
+      return Optional.empty();
+    }
+    if (key.isPresent() && !key.get().matches("(0x)?[0-9a-fA-F]{64}")) {
       root.problem(
-          key.get().equals(root.string("secrets_key", example).orElse(null))
-              ? "secrets_key"
-              : "secrets_key_env",
+          from,
           "the secrets key must be 32 bytes as 64 hex digits (openssl rand -hex 32)",
           example);
       return Optional.empty();
@@ -211,7 +206,7 @@ public final class ConfigReader {
               + " digits; the same on every daemon of the database)",
           example);
     }
-    return key.filter(k -> !k.isEmpty());
+    return key;
   }
 
   /**
